@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+// solhint-disable-next-line max-line-length
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IConsortium} from "./interfaces/IConsortium.sol";
+import {Roles} from "./types/Roles.sol";
+import {Steps} from "./types/Steps.sol";
+import {PermissionWords} from "./libraries/PermissionWords.sol";
+import {DefaultPermissions} from "./libraries/DefaultPermissions.sol";
+
+/// @title Consortium
+/// @notice Organizations, accounts, the permission matrix and the pause switch of the ledger.
+/// @dev Abstract: the ledger inherits it so that one `record` call authorizes with two storage reads
+/// (the account word, which mirrors its organization's roles, and one matrix word) instead of a call to a
+/// separate registry contract.
+abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
+    using PermissionWords for uint256;
+
+    /// @notice An organization's on-chain state; its identity is in the `OrganizationAdded` log.
+    struct Organization {
+        uint16 roles;
+        bool suspended;
+    }
+
+    /// @notice An account's state, in one word. `roles` mirrors the organization's roles while both the
+    /// account and its organization are active, and is 0 otherwise, so authorization needs this word only.
+    struct Account {
+        uint32 orgId;
+        uint16 roles;
+        AccountStatus status;
+        uint64 nonce;
+    }
+
+    /// @notice Organization ids fit 24 bits because each unit word stores its registrant in 24 bits.
+    uint32 public constant MAX_ORGANIZATIONS = type(uint24).max;
+
+    uint256[4] private _matrix; // PermissionWords.WORDS
+    uint32 private _organizationCount;
+    mapping(uint32 orgId => Organization) private _organizations;
+    mapping(uint32 orgId => address[]) private _organizationAccounts;
+    mapping(address account => Account) private _accounts;
+
+    /// @param admin The first consortium admin.
+    /// @param adminTransferDelay Seconds a new admin must wait after being proposed before accepting.
+    constructor(address admin, uint48 adminTransferDelay) AccessControlDefaultAdminRules(adminTransferDelay, admin) {
+        for (uint8 step = 1; step <= Steps.MAX; ++step) {
+            uint256 w = step / PermissionWords.LANES;
+            _matrix[w] = _matrix[w].withRoles(step, DefaultPermissions.rolesFor(step));
+        }
+    }
+
+    /// @inheritdoc IConsortium
+    function addOrganization(
+        string calldata name,
+        bytes18 creditCode,
+        uint64 gln,
+        bytes2 country,
+        uint16 roles
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint32 orgId) {
+        if (bytes(name).length == 0) revert ConsortiumEmptyName();
+        if (gln > 9_999_999_999_999) revert ConsortiumInvalidGln(gln);
+        if (!_isUpperAlpha(country[0]) || !_isUpperAlpha(country[1])) revert ConsortiumInvalidCountry(country);
+        _requireValidRoles(roles);
+        if (_organizationCount == MAX_ORGANIZATIONS) revert ConsortiumOrganizationLimitReached();
+        orgId = ++_organizationCount;
+        _organizations[orgId] = Organization({roles: roles, suspended: false});
+        emit OrganizationAdded(orgId, name, creditCode, gln, country, roles);
+    }
+
+    /// @inheritdoc IConsortium
+    function setOrganizationRoles(uint32 orgId, uint16 roles) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireOrganization(orgId);
+        _requireValidRoles(roles);
+        _organizations[orgId].roles = roles;
+        _refreshAccounts(orgId);
+        emit OrganizationRolesChanged(orgId, roles);
+    }
+
+    /// @inheritdoc IConsortium
+    function suspendOrganization(uint32 orgId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Organization storage org = _requireOrganization(orgId);
+        if (org.suspended) revert ConsortiumOrganizationSuspended(orgId);
+        org.suspended = true;
+        _refreshAccounts(orgId);
+        emit OrganizationSuspended(orgId);
+    }
+
+    /// @inheritdoc IConsortium
+    function reactivateOrganization(uint32 orgId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Organization storage org = _requireOrganization(orgId);
+        if (!org.suspended) revert ConsortiumOrganizationNotSuspended(orgId);
+        org.suspended = false;
+        _refreshAccounts(orgId);
+        emit OrganizationReactivated(orgId);
+    }
+
+    /// @inheritdoc IConsortium
+    function addAccount(uint32 orgId, address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _requireOrganization(orgId);
+        _addAccount(orgId, account);
+        emit AccountAdded(account, orgId);
+    }
+
+    /// @inheritdoc IConsortium
+    function suspendAccount(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Account storage a = _requireAccount(account);
+        if (a.status == AccountStatus.Retired) revert ConsortiumAccountRetired(account);
+        if (a.status == AccountStatus.Suspended) revert ConsortiumAccountSuspended(account);
+        a.status = AccountStatus.Suspended;
+        a.roles = 0;
+        emit AccountSuspended(account);
+    }
+
+    /// @inheritdoc IConsortium
+    function reactivateAccount(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Account storage a = _requireAccount(account);
+        if (a.status != AccountStatus.Suspended) revert ConsortiumAccountNotSuspended(account);
+        a.status = AccountStatus.Active;
+        a.roles = _effectiveRoles(a.orgId, AccountStatus.Active);
+        emit AccountReactivated(account);
+    }
+
+    /// @inheritdoc IConsortium
+    function rotateAccount(address from, address to) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Account storage old = _requireAccount(from);
+        if (old.status == AccountStatus.Retired) revert ConsortiumAccountRetired(from);
+        uint32 orgId = old.orgId;
+        old.status = AccountStatus.Retired;
+        old.roles = 0;
+        _addAccount(orgId, to);
+        emit AccountRotated(from, to, orgId);
+    }
+
+    /// @inheritdoc IConsortium
+    function setPermissions(uint8[] calldata steps, uint16[] calldata roles) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (steps.length != roles.length) revert ConsortiumLengthMismatch(steps.length, roles.length);
+        for (uint256 i; i < steps.length; ++i) {
+            uint8 step = steps[i];
+            if (step == 0 || step > Steps.MAX) revert ConsortiumInvalidStep(step);
+            if (roles[i] & ~Roles.ALL_MASK != 0) revert ConsortiumInvalidRoles(roles[i]);
+            uint256 w = PermissionWords.wordOf(step);
+            _matrix[w] = _matrix[w].withRoles(step, roles[i]);
+            emit PermissionChanged(step, roles[i]);
+        }
+    }
+
+    /// @inheritdoc IConsortium
+    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (paused()) revert ConsortiumPaused();
+        _setPause(true);
+        emit Paused(msg.sender);
+    }
+
+    /// @inheritdoc IConsortium
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (!paused()) revert ConsortiumNotPaused();
+        _setPause(false);
+        emit Unpaused(msg.sender);
+    }
+
+    /// @inheritdoc IConsortium
+    function organization(uint32 orgId) external view returns (uint16 roles, bool suspended, uint256 accountCount) {
+        Organization storage org = _requireOrganization(orgId);
+        return (org.roles, org.suspended, _organizationAccounts[orgId].length);
+    }
+
+    /// @inheritdoc IConsortium
+    function organizationCount() external view returns (uint32) {
+        return _organizationCount;
+    }
+
+    /// @inheritdoc IConsortium
+    function organizationAccounts(uint32 orgId) external view returns (address[] memory) {
+        _requireOrganization(orgId);
+        return _organizationAccounts[orgId];
+    }
+
+    /// @inheritdoc IConsortium
+    function accountInfo(
+        address account
+    ) external view returns (uint32 orgId, uint16 roles, AccountStatus status, uint64 nonce) {
+        Account storage a = _accounts[account];
+        return (a.orgId, a.roles, a.status, a.nonce);
+    }
+
+    /// @inheritdoc IConsortium
+    function allowedRoles(uint8 step) external view returns (uint16) {
+        if (step == 0 || step > Steps.MAX) revert ConsortiumInvalidStep(step);
+        return _matrix[PermissionWords.wordOf(step)].rolesIn(step);
+    }
+
+    /// @inheritdoc IConsortium
+    function paused() public view returns (bool) {
+        return _matrix[0].isPaused();
+    }
+
+    /// @notice Loads an account that may act now, or reverts saying why it may not.
+    /// @param account The acting address.
+    /// @return a The account word.
+    function _activeAccount(address account) internal view returns (Account memory a) {
+        a = _accounts[account];
+        if (a.roles == 0) {
+            if (a.orgId == 0) revert ConsortiumUnknownAccount(account);
+            if (a.status == AccountStatus.Suspended) revert ConsortiumAccountSuspended(account);
+            if (a.status == AccountStatus.Retired) revert ConsortiumAccountRetired(account);
+            revert ConsortiumOrganizationSuspended(a.orgId);
+        }
+    }
+
+    /// @notice Reverts unless the ledger is running and one of the account's roles may record `step`.
+    /// @dev `step` must already be a defined step code (1..Steps.MAX).
+    /// @param account The acting account (for the error).
+    /// @param a Its account word.
+    /// @param step The step.
+    function _requireStep(address account, Account memory a, uint8 step) internal view {
+        if (!_stepAllowed(a.roles, step)) revert ConsortiumStepNotAllowed(account, a.orgId, step, a.roles);
+    }
+
+    /// @notice Whether one of `roles` may record `step`; reverts while the ledger is paused.
+    /// @dev One storage read answers both questions (see `PermissionWords`).
+    /// @param roles The acting roles.
+    /// @param step A defined step code.
+    /// @return True when allowed.
+    function _stepAllowed(uint16 roles, uint8 step) internal view returns (bool) {
+        uint256 word = _matrix[PermissionWords.wordOf(step)];
+        if (word.isPaused()) revert ConsortiumPaused();
+        return word.rolesIn(step) & roles != 0;
+    }
+
+    /// @notice Consumes a signer's nonce if it equals `nonce`.
+    /// @param signer The signer.
+    /// @param nonce The nonce the signature carries.
+    /// @return ok False when the nonce is not the current one (nothing changes then).
+    function _useNonce(address signer, uint64 nonce) internal returns (bool ok) {
+        Account storage a = _accounts[signer];
+        if (a.nonce != nonce) return false;
+        a.nonce = nonce + 1;
+        return true;
+    }
+
+    /// @notice The current nonce of an account.
+    /// @param account The account.
+    /// @return The nonce.
+    function _nonceOf(address account) internal view returns (uint64) {
+        return _accounts[account].nonce;
+    }
+
+    /// @notice Reverts unless an organization exists and is not suspended.
+    /// @param orgId The organization.
+    function _requireActiveOrganization(uint32 orgId) internal view {
+        if (_requireOrganization(orgId).suspended) revert ConsortiumOrganizationSuspended(orgId);
+    }
+
+    function _requireOrganization(uint32 orgId) internal view returns (Organization storage org) {
+        if (orgId == 0 || orgId > _organizationCount) revert ConsortiumUnknownOrganization(orgId);
+        return _organizations[orgId];
+    }
+
+    function _requireAccount(address account) private view returns (Account storage a) {
+        a = _accounts[account];
+        if (a.orgId == 0) revert ConsortiumUnknownAccount(account);
+    }
+
+    function _addAccount(uint32 orgId, address account) private {
+        if (account == address(0)) revert ConsortiumZeroAddress();
+        uint32 existing = _accounts[account].orgId;
+        if (existing != 0) revert ConsortiumAccountExists(account, existing);
+        _accounts[account] = Account({
+            orgId: orgId,
+            roles: _effectiveRoles(orgId, AccountStatus.Active),
+            status: AccountStatus.Active,
+            nonce: 0
+        });
+        _organizationAccounts[orgId].push(account);
+    }
+
+    /// @dev Re-mirrors the organization's roles into each account word. Linear in the organization's
+    /// accounts; an organization has a handful of signing keys, and this runs only on admin changes.
+    function _refreshAccounts(uint32 orgId) private {
+        address[] storage list = _organizationAccounts[orgId];
+        for (uint256 i; i < list.length; ++i) {
+            Account storage a = _accounts[list[i]];
+            a.roles = _effectiveRoles(orgId, a.status);
+        }
+    }
+
+    function _effectiveRoles(uint32 orgId, AccountStatus status) private view returns (uint16) {
+        Organization storage org = _organizations[orgId];
+        return status == AccountStatus.Active && !org.suspended ? org.roles : 0;
+    }
+
+    function _setPause(bool on) private {
+        for (uint256 w; w < PermissionWords.WORDS; ++w) {
+            _matrix[w] = _matrix[w].withPause(on);
+        }
+    }
+
+    function _requireValidRoles(uint16 roles) private pure {
+        if (roles == 0 || roles & ~Roles.ALL_MASK != 0) revert ConsortiumInvalidRoles(roles);
+    }
+
+    function _isUpperAlpha(bytes1 c) private pure returns (bool) {
+        return c >= "A" && c <= "Z";
+    }
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
+import {Consortium} from "./Consortium.sol";
+import {CustodyOps} from "./CustodyOps.sol";
+import {SignedEvents} from "./SignedEvents.sol";
+import {Steps} from "./types/Steps.sol";
+
+/// @title TraceLedger
+/// @notice The cbec-trace consortium ledger for cross-border e-commerce export products: GS1-keyed trace
+/// units with hash-chained, findable histories, aggregation, custody, scoped role permissions, an
+/// enforced export state machine and relayed EIP-712 events. Not upgradeable: history can only grow.
+contract TraceLedger is CustodyOps, SignedEvents {
+    /// @notice The ledger version; also the EIP-712 domain version.
+    string public constant VERSION = "1.0.0";
+    /// @notice The EIP-712 domain name.
+    string public constant DOMAIN_NAME = "cbec-trace TraceLedger";
+
+    /// @param admin The first consortium admin.
+    /// @param adminTransferDelay Seconds between proposing a new admin and the new admin accepting.
+    constructor(
+        address admin,
+        uint48 adminTransferDelay
+    ) Consortium(admin, adminTransferDelay) SignedEvents(DOMAIN_NAME, VERSION) {}
+
+    /// @inheritdoc ITraceLedger
+    function register(Registration calldata registration) external {
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.COMMISSIONING);
+        _register(msg.sender, a.orgId, registration, SINGLE);
+    }
+
+    /// @inheritdoc ITraceLedger
+    function registerBatch(Registration[] calldata registrations) external {
+        _checkBatch(registrations.length);
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.COMMISSIONING);
+        for (uint256 i; i < registrations.length; ++i) {
+            _register(msg.sender, a.orgId, registrations[i], i);
+        }
+    }
+
+    /// @inheritdoc ITraceLedger
+    function record(TraceInput calldata input) external {
+        _record(msg.sender, _activeAccount(msg.sender), input, SINGLE);
+    }
+
+    /// @inheritdoc ITraceLedger
+    function recordBatch(TraceInput[] calldata inputs) external {
+        _checkBatch(inputs.length);
+        Account memory a = _activeAccount(msg.sender);
+        for (uint256 i; i < inputs.length; ++i) {
+            _record(msg.sender, a, inputs[i], i);
+        }
+    }
+
+    /// @inheritdoc ITraceLedger
+    function version() external pure returns (string memory) {
+        return VERSION;
+    }
+}

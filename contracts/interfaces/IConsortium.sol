@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IConsortium
+/// @notice Organizations, their accounts and roles, the role × step permission matrix, and the emergency
+/// pause of the cbec-trace ledger. Administered by the consortium admin (服务提供方), whose role is handed
+/// over only through OpenZeppelin's two-step, delayed `AccessControlDefaultAdminRules` transfer.
+interface IConsortium {
+    /// @notice Status of an account.
+    enum AccountStatus {
+        Active,
+        Suspended,
+        Retired
+    }
+
+    /// @notice Emitted when an organization joins the consortium. Identity details live in this log only.
+    /// @param orgId The new organization's id (sequential from 1).
+    /// @param name Legal name.
+    /// @param creditCode Unified social credit code (统一社会信用代码, 18 characters, GB 32100).
+    /// @param gln GS1 Global Location Number of the organization (13 digits), or 0.
+    /// @param country ISO 3166-1 alpha-2 country code.
+    /// @param roles Role mask granted (bit i = role i of `Roles`).
+    event OrganizationAdded(
+        uint32 indexed orgId,
+        string name,
+        bytes18 creditCode,
+        uint64 gln,
+        bytes2 country,
+        uint16 roles
+    );
+    /// @notice Emitted when an organization's role mask changes.
+    /// @param orgId The organization.
+    /// @param roles The new role mask.
+    event OrganizationRolesChanged(uint32 indexed orgId, uint16 roles);
+    /// @notice Emitted when an organization is suspended: none of its accounts may write.
+    /// @param orgId The organization.
+    event OrganizationSuspended(uint32 indexed orgId);
+    /// @notice Emitted when a suspended organization is reactivated.
+    /// @param orgId The organization.
+    event OrganizationReactivated(uint32 indexed orgId);
+    /// @notice Emitted when an account is added to an organization.
+    /// @param account The account address.
+    /// @param orgId The organization it belongs to.
+    event AccountAdded(address indexed account, uint32 indexed orgId);
+    /// @notice Emitted when an account is suspended.
+    /// @param account The account.
+    event AccountSuspended(address indexed account);
+    /// @notice Emitted when a suspended account is reactivated.
+    /// @param account The account.
+    event AccountReactivated(address indexed account);
+    /// @notice Emitted when an account's key is rotated: `from` is retired for good, `to` replaces it.
+    /// @param from The retired account.
+    /// @param to The new account.
+    /// @param orgId Their organization.
+    event AccountRotated(address indexed from, address indexed to, uint32 indexed orgId);
+    /// @notice Emitted when the roles allowed to record a step change.
+    /// @param step The step code (`Steps`).
+    /// @param roles The role mask now allowed.
+    event PermissionChanged(uint8 indexed step, uint16 roles);
+    /// @notice Emitted when the admin pauses all ledger writes.
+    /// @param admin The account that paused.
+    event Paused(address admin);
+    /// @notice Emitted when the admin resumes ledger writes.
+    /// @param admin The account that unpaused.
+    event Unpaused(address admin);
+
+    /// @notice Thrown when an organization id does not exist.
+    /// @param orgId The id given.
+    error ConsortiumUnknownOrganization(uint32 orgId);
+    /// @notice Thrown when a role mask is empty or has bits beyond the defined roles.
+    /// @param roles The mask given.
+    error ConsortiumInvalidRoles(uint16 roles);
+    /// @notice Thrown when an organization is added without a name.
+    error ConsortiumEmptyName();
+    /// @notice Thrown when a GLN is longer than 13 digits.
+    /// @param gln The GLN given.
+    error ConsortiumInvalidGln(uint64 gln);
+    /// @notice Thrown when a country code is not two upper-case letters.
+    /// @param country The code given.
+    error ConsortiumInvalidCountry(bytes2 country);
+    /// @notice Thrown when the 16,777,215 organization ids are used up.
+    error ConsortiumOrganizationLimitReached();
+    /// @notice Thrown when an address is already an account (of any organization, or retired).
+    /// @param account The address.
+    /// @param orgId The organization it already belongs to.
+    error ConsortiumAccountExists(address account, uint32 orgId);
+    /// @notice Thrown when an address is not an account of any organization.
+    /// @param account The address.
+    error ConsortiumUnknownAccount(address account);
+    /// @notice Thrown when the acting account is suspended.
+    /// @param account The account.
+    error ConsortiumAccountSuspended(address account);
+    /// @notice Thrown when the account was retired by a key rotation; it can never act again.
+    /// @param account The account.
+    error ConsortiumAccountRetired(address account);
+    /// @notice Thrown when reactivating an account that is not suspended.
+    /// @param account The account.
+    error ConsortiumAccountNotSuspended(address account);
+    /// @notice Thrown when the acting account's organization is suspended, or the organization is
+    /// suspended again.
+    /// @param orgId The organization.
+    error ConsortiumOrganizationSuspended(uint32 orgId);
+    /// @notice Thrown when reactivating an organization that is not suspended.
+    /// @param orgId The organization.
+    error ConsortiumOrganizationNotSuspended(uint32 orgId);
+    /// @notice Thrown when the zero address is given as an account.
+    error ConsortiumZeroAddress();
+    /// @notice Thrown when a step code is outside 1..Steps.MAX.
+    /// @param step The code given.
+    error ConsortiumInvalidStep(uint8 step);
+    /// @notice Thrown when none of the account's roles may record the step.
+    /// @param account The acting account.
+    /// @param orgId Its organization.
+    /// @param step The step it tried to record.
+    /// @param roles The account organization's roles.
+    error ConsortiumStepNotAllowed(address account, uint32 orgId, uint8 step, uint16 roles);
+    /// @notice Thrown when writing while the ledger is paused.
+    error ConsortiumPaused();
+    /// @notice Thrown when unpausing a ledger that is not paused.
+    error ConsortiumNotPaused();
+    /// @notice Thrown when two parallel arrays differ in length.
+    /// @param a Length of the first array.
+    /// @param b Length of the second array.
+    error ConsortiumLengthMismatch(uint256 a, uint256 b);
+
+    /// @notice Adds an organization with its identity and roles.
+    /// @dev Requirements: caller is the admin; `name` non-empty; `gln` ≤ 13 digits; `country` two
+    /// upper-case ASCII letters; `roles` a non-empty mask of defined roles. Emits `OrganizationAdded`.
+    /// Example: `addOrganization("Shenzhen Demo Export Co.", "91440300MA5XXXXXX1", 6901234000004, "CN", 1)`.
+    /// @param name Legal name.
+    /// @param creditCode Unified social credit code (18 characters).
+    /// @param gln GS1 GLN (13 digits) or 0.
+    /// @param country ISO 3166-1 alpha-2 code.
+    /// @param roles Role mask.
+    /// @return orgId The new organization's id.
+    function addOrganization(
+        string calldata name,
+        bytes18 creditCode,
+        uint64 gln,
+        bytes2 country,
+        uint16 roles
+    ) external returns (uint32 orgId);
+
+    /// @notice Replaces an organization's role mask; its accounts' rights change at once.
+    /// @dev Requirements: caller is the admin; the organization exists; `roles` valid. Emits
+    /// `OrganizationRolesChanged`. Costs gas linear in the organization's account count.
+    /// @param orgId The organization.
+    /// @param roles The new role mask.
+    function setOrganizationRoles(uint32 orgId, uint16 roles) external;
+
+    /// @notice Suspends an organization: none of its accounts may write until reactivated.
+    /// @dev Requirements: caller is the admin; the organization exists and is active. Emits
+    /// `OrganizationSuspended`. Its history stays as recorded.
+    /// @param orgId The organization.
+    function suspendOrganization(uint32 orgId) external;
+
+    /// @notice Reactivates a suspended organization.
+    /// @dev Requirements: caller is the admin; the organization is suspended. Emits `OrganizationReactivated`.
+    /// @param orgId The organization.
+    function reactivateOrganization(uint32 orgId) external;
+
+    /// @notice Adds an account (signing key) to an organization.
+    /// @dev Requirements: caller is the admin; the organization exists; `account` non-zero and never used
+    /// before. Emits `AccountAdded`.
+    /// @param orgId The organization.
+    /// @param account The new account.
+    function addAccount(uint32 orgId, address account) external;
+
+    /// @notice Suspends an account; it can be reactivated.
+    /// @dev Requirements: caller is the admin; the account exists and is active. Emits `AccountSuspended`.
+    /// @param account The account.
+    function suspendAccount(address account) external;
+
+    /// @notice Reactivates a suspended account.
+    /// @dev Requirements: caller is the admin; the account is suspended. Emits `AccountReactivated`.
+    /// @param account The account.
+    function reactivateAccount(address account) external;
+
+    /// @notice Rotates a key: retires `from` for good and adds `to` to the same organization.
+    /// @dev Requirements: caller is the admin; `from` exists and is not retired; `to` non-zero and unused.
+    /// Emits `AccountRotated`. Events recorded by `from` keep their attribution.
+    /// @param from The account to retire.
+    /// @param to The replacement account.
+    function rotateAccount(address from, address to) external;
+
+    /// @notice Sets which roles may record each given step.
+    /// @dev Requirements: caller is the admin; lengths equal; each step in 1..Steps.MAX; each mask only
+    /// defined roles (0 forbids the step to everyone). Emits `PermissionChanged` per step.
+    /// @param steps Step codes.
+    /// @param roles Role masks, one per step.
+    function setPermissions(uint8[] calldata steps, uint16[] calldata roles) external;
+
+    /// @notice Stops every ledger write (registration, events, packing, custody). Admin functions still work.
+    /// @dev Requirements: caller is the admin; not paused. Emits `Paused`.
+    function pause() external;
+
+    /// @notice Resumes ledger writes.
+    /// @dev Requirements: caller is the admin; paused. Emits `Unpaused`.
+    function unpause() external;
+
+    /// @notice Reads an organization.
+    /// @param orgId The organization.
+    /// @return roles Its role mask.
+    /// @return suspended Whether it is suspended.
+    /// @return accountCount How many accounts it has had (including suspended and retired ones).
+    function organization(uint32 orgId) external view returns (uint16 roles, bool suspended, uint256 accountCount);
+
+    /// @notice The number of organizations (ids run from 1 to this value).
+    /// @return count The number of organizations.
+    function organizationCount() external view returns (uint32 count);
+
+    /// @notice Lists the accounts an organization has had, in the order they were added.
+    /// @param orgId The organization.
+    /// @return accounts The account addresses.
+    function organizationAccounts(uint32 orgId) external view returns (address[] memory accounts);
+
+    /// @notice Reads an account.
+    /// @param account The address.
+    /// @return orgId Its organization (0 if the address is not an account).
+    /// @return roles The roles it may act with now (0 while it or its organization is suspended).
+    /// @return status Active, suspended or retired.
+    /// @return nonce Its next EIP-712 signature nonce.
+    function accountInfo(
+        address account
+    ) external view returns (uint32 orgId, uint16 roles, AccountStatus status, uint64 nonce);
+
+    /// @notice The roles allowed to record a step.
+    /// @param step The step code.
+    /// @return roles The role mask.
+    function allowedRoles(uint8 step) external view returns (uint16 roles);
+
+    /// @notice Whether ledger writes are paused.
+    /// @return isPaused True while paused.
+    function paused() external view returns (bool isPaused);
+}

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IConsortium} from "./IConsortium.sol";
+
+/// @title ITraceLedger
+/// @notice The cbec-trace ledger: trace units keyed by their canonical GS1 Digital Link path, an
+/// append-only, hash-chained history per unit, aggregation (items → cartons → consignments), custody,
+/// scoped permissions, an enforced export state machine and EIP-712 signed events relayed by the platform.
+///
+/// Every change to a unit's history emits exactly one `Traced` log and advances the unit's chain head:
+/// `head' = bytes16(keccak256(abi.encode(head, unit, account, data, info)))`, starting from
+/// `bytes16(keccak256(abi.encode(chainId, ledger, unit)))`. A verifier rebuilds it from the logs, which it
+/// finds by following `info.prevBlock` back from `unitState(unit).lastBlock`.
+interface ITraceLedger is IConsortium {
+    /// @notice One event to record on a unit.
+    /// @param unit The unit key (`keccak256` of the canonical GS1 Digital Link path).
+    /// @param step The business step (`Steps`).
+    /// @param disposition The CBV disposition (`Dispositions`), 0 for none.
+    /// @param eventTime When the event happened (Unix seconds), as claimed by the recorder.
+    /// @param location Where: a 13-digit GLN, or a short code of up to 8 ASCII bytes; 0 for none.
+    /// @param recordHash Hash of the full off-chain record (the EPCIS 2.0 event or a document digest).
+    struct TraceInput {
+        bytes32 unit;
+        uint8 step;
+        uint8 disposition;
+        uint40 eventTime;
+        uint64 location;
+        bytes32 recordHash;
+    }
+
+    /// @notice One unit to register.
+    /// @param unit The unit key.
+    /// @param eventTime Commissioning time (Unix seconds).
+    /// @param location Commissioning location (GLN or short code), 0 for none.
+    /// @param recordHash Hash of the unit's master data / commissioning record.
+    struct Registration {
+        bytes32 unit;
+        uint40 eventTime;
+        uint64 location;
+        bytes32 recordHash;
+    }
+
+    /// @notice A packing or unpacking operation on a parent.
+    /// @param parent The parent unit key (carton SSCC, pallet, consignment).
+    /// @param eventTime When it happened.
+    /// @param location Where.
+    /// @param recordHash Hash of the EPCIS AggregationEvent.
+    struct Aggregation {
+        bytes32 parent;
+        uint40 eventTime;
+        uint64 location;
+        bytes32 recordHash;
+    }
+
+    /// @notice Events signed offline by one account, relayed by anyone.
+    /// @param signer The account that signed.
+    /// @param nonce The signer's current nonce (`accountInfo(signer).nonce`).
+    /// @param deadline Last Unix second at which the signature is valid.
+    /// @param events The signed events, recorded in order.
+    /// @param signature EIP-712 signature over `TraceBatch(signer, nonce, deadline, events)`.
+    struct SignedBatch {
+        address signer;
+        uint64 nonce;
+        uint40 deadline;
+        TraceInput[] events;
+        bytes signature;
+    }
+
+    /// @notice Emitted for every entry of a unit's history; the only log a verifier needs per unit.
+    /// @param unit The unit whose chain advanced.
+    /// @param account The account that signed or sent it (the signer for relayed events).
+    /// @param data The record hash; for a child's (un)packing, the parent key.
+    /// @param info Packed fields, low bits first: step (8), disposition (8), eventTime (40), location (64),
+    /// prevBlock (32, block of the unit's previous entry), seq (32, this entry's 1-based position),
+    /// org (32, the account's organization), aux (40: new custodian for handovers, the organization (+bit 32
+    /// when removed) for assignments, the corrected seq for corrections, the child count on a parent's
+    /// (un)packing). Decoded by `TraceInfo` and the SDK.
+    event Traced(bytes32 indexed unit, address indexed account, bytes32 data, uint256 info);
+
+    /// @notice Thrown when a unit key is zero.
+    error TraceLedgerZeroUnitKey();
+    /// @notice Thrown when a unit key is not registered.
+    /// @param unit The key.
+    error TraceLedgerUnknownUnit(bytes32 unit);
+    /// @notice Thrown when registering a key that is already registered.
+    /// @param unit The key.
+    error TraceLedgerUnitAlreadyRegistered(bytes32 unit);
+    /// @notice Thrown when the acting organization has nothing to do with the unit.
+    /// @param unit The unit.
+    /// @param orgId The acting organization.
+    error TraceLedgerOutOfScope(bytes32 unit, uint32 orgId);
+    /// @notice Thrown when an action needs the unit's current custodian.
+    /// @param unit The unit.
+    /// @param orgId The acting organization.
+    error TraceLedgerNotCustodian(bytes32 unit, uint32 orgId);
+    /// @notice Thrown when writing on a destroyed or decommissioned unit.
+    /// @param unit The unit.
+    error TraceLedgerUnitDestroyed(bytes32 unit);
+    /// @notice Thrown when a step is not allowed in the unit's export stage (e.g. release before declaration).
+    /// @param unit The unit.
+    /// @param step The step.
+    /// @param stage The unit's (effective) stage (`Stages`).
+    error TraceLedgerStageViolation(bytes32 unit, uint8 step, uint8 stage);
+    /// @notice Thrown when a step is refused because the unit (or a parent) is held.
+    /// @param unit The unit.
+    /// @param step The step.
+    error TraceLedgerUnitHeld(bytes32 unit, uint8 step);
+    /// @notice Thrown when a step is refused because the unit (or a parent) is recalled.
+    /// @param unit The unit.
+    /// @param step The step.
+    error TraceLedgerUnitRecalled(bytes32 unit, uint8 step);
+    /// @notice Thrown when lifting a hold, flag or recall the unit itself does not carry.
+    /// @param unit The unit.
+    /// @param step The lifting step.
+    error TraceLedgerNothingToLift(bytes32 unit, uint8 step);
+    /// @notice Thrown when a step has its own entry point (register, pack, unpack, handover, assign, correct)
+    /// or is not a defined step.
+    /// @param step The step.
+    error TraceLedgerStepNotRecordable(uint8 step);
+    /// @notice Thrown when a disposition code is not defined.
+    /// @param disposition The code.
+    error TraceLedgerInvalidDisposition(uint8 disposition);
+    /// @notice Thrown when packing, handing over or assigning... a unit that is packed inside a parent.
+    /// @param unit The unit.
+    error TraceLedgerUnitPacked(bytes32 unit);
+    /// @notice Thrown when unpacking a child that is not inside the given parent.
+    /// @param child The child.
+    /// @param parent The parent.
+    error TraceLedgerNotInParent(bytes32 child, bytes32 parent);
+    /// @notice Thrown when packing would put a unit inside itself or inside its own contents.
+    /// @param parent The parent.
+    /// @param child The child.
+    error TraceLedgerPackingCycle(bytes32 parent, bytes32 child);
+    /// @notice Thrown when an assignment would not change anything.
+    /// @param unit The unit.
+    /// @param orgId The organization.
+    error TraceLedgerAssignmentUnchanged(bytes32 unit, uint32 orgId);
+    /// @notice Thrown when a correction names an event the unit does not have.
+    /// @param unit The unit.
+    /// @param seq The sequence number given.
+    error TraceLedgerInvalidCorrection(bytes32 unit, uint32 seq);
+    /// @notice Thrown when a batch is empty.
+    error TraceLedgerEmptyBatch();
+    /// @notice Thrown when a batch exceeds `MAX_BATCH` items.
+    /// @param length The batch length.
+    /// @param max The limit.
+    error TraceLedgerBatchTooLarge(uint256 length, uint256 max);
+    /// @notice Thrown when one item of a batch is refused; the whole batch is reverted.
+    /// @param index The item's position in the batch (for signed batches: batch index × 2^16 + event index).
+    /// @param reason The item's own error (ABI-encoded custom error).
+    error TraceLedgerBatchItemRejected(uint256 index, bytes reason);
+    /// @notice Thrown when a signed batch's deadline has passed.
+    /// @param deadline The deadline.
+    error TraceLedgerSignatureExpired(uint40 deadline);
+    /// @notice Thrown when a signed batch's nonce is not the signer's current nonce (replay or out of order).
+    /// @param signer The signer.
+    /// @param expected The signer's current nonce.
+    error TraceLedgerInvalidNonce(address signer, uint64 expected);
+    /// @notice Thrown when a signature is not the signer's over this ledger, chain and batch.
+    /// @param signer The claimed signer.
+    error TraceLedgerInvalidSignature(address signer);
+
+    /// @notice Registers a unit; the acting organization becomes its registrant and custodian.
+    /// @dev Requirements: not paused; the caller's roles allow `COMMISSIONING`; the key is non-zero and
+    /// unregistered. Emits `Traced` (step `COMMISSIONING`, seq 1).
+    /// @param registration The unit and its commissioning record.
+    function register(Registration calldata registration) external;
+
+    /// @notice Registers many units atomically.
+    /// @dev As `register` for each; 1..MAX_BATCH items; a refused item reverts all with
+    /// `TraceLedgerBatchItemRejected(index, reason)`.
+    /// @param registrations The units.
+    function registerBatch(Registration[] calldata registrations) external;
+
+    /// @notice Records one event on a unit.
+    /// @dev Requirements: not paused; the caller is an active account whose roles allow `step`; the unit is
+    /// registered, in the caller's scope (registrant, custodian, assigned to it or a parent, or a regulator)
+    /// and its stage and flags allow the step. Emits `Traced`.
+    /// Example: a carrier records `{unit: consignment, step: DEPARTING, disposition: IN_TRANSIT, ...}`
+    /// after customs recorded `CUSTOMS_RELEASED` on the same consignment.
+    /// @param input The event.
+    function record(TraceInput calldata input) external;
+
+    /// @notice Records many events atomically, in order (the same unit may appear several times).
+    /// @dev As `record` for each; 1..MAX_BATCH items.
+    /// @param inputs The events.
+    function recordBatch(TraceInput[] calldata inputs) external;
+
+    /// @notice Relays events signed offline; each batch is checked and recorded as its signer.
+    /// @dev Requirements per batch, in order: deadline not passed, nonce equal to the signer's, a valid
+    /// EIP-712 (or ERC-1271) signature by `signer`, then `record`'s requirements for the signer. Consumes
+    /// the nonce. Anyone may relay; the relayer gains no rights.
+    /// @param batches The signed batches.
+    function recordBySig(SignedBatch[] calldata batches) external;
+
+    /// @notice Packs units into a parent; events on the parent then hold for them.
+    /// @dev Requirements: not paused; roles allow `PACKING`; parent and children registered, in scope,
+    /// not destroyed or held; children not already packed; no cycle. Emits `Traced` on each child (data =
+    /// parent) and on the parent (aux = child count).
+    /// @param aggregation The parent and the aggregation record.
+    /// @param children The units to put inside.
+    function pack(Aggregation calldata aggregation, bytes32[] calldata children) external;
+
+    /// @notice Takes units out of a parent; they keep the stage and recall the parent had reached.
+    /// @dev Requirements: not paused; roles allow `UNPACKING`; parent in scope and not held; each child
+    /// inside this parent. Emits `Traced` on each child and on the parent.
+    /// @param aggregation The parent and the aggregation record.
+    /// @param children The units to take out.
+    function unpack(Aggregation calldata aggregation, bytes32[] calldata children) external;
+
+    /// @notice Hands custody of a unit (and everything packed in it) to another organization.
+    /// @dev Requirements: not paused; roles allow `CUSTODY_TRANSFERRED`; the caller's organization is the
+    /// custodian; the unit is not packed, held or destroyed; `toOrg` exists and is active. Emits `Traced`
+    /// (aux = toOrg).
+    /// @param unit The unit.
+    /// @param toOrg The new custodian.
+    /// @param recordHash Hash of the handover record (e.g. a signed delivery note).
+    function handover(bytes32 unit, uint32 toOrg, bytes32 recordHash) external;
+
+    /// @notice Lets the custodian assign an organization to a unit (e.g. the carrier and customs broker of a
+    /// consignment), or remove it. Assigned organizations may write on the unit and on everything inside it.
+    /// @dev Requirements: not paused; roles allow `ASSIGNED`; the caller's organization is the (effective)
+    /// custodian; `orgId` exists; the assignment changes. Emits `Traced` (aux = orgId, +2^32 when removed).
+    /// @param unit The unit.
+    /// @param orgId The organization.
+    /// @param assigned True to assign, false to remove.
+    /// @param recordHash Hash of the assignment record (e.g. the service contract or waybill).
+    function assign(bytes32 unit, uint32 orgId, bool assigned, bytes32 recordHash) external;
+
+    /// @notice Declares an earlier event of the unit wrong (EPCIS error declaration). Both stay visible.
+    /// @dev Requirements: not paused; roles allow `CORRECTION`; unit in scope; `seq` names an existing
+    /// entry. Emits `Traced` (aux = seq).
+    /// @param unit The unit.
+    /// @param seq The corrected entry's sequence number.
+    /// @param recordHash Hash of the error declaration / corrective record.
+    function correct(bytes32 unit, uint32 seq, bytes32 recordHash) external;
+
+    /// @notice A unit's on-chain state.
+    /// @param unit The unit key.
+    /// @return head The hash-chain head (0 if unregistered).
+    /// @return seq The number of history entries.
+    /// @return lastBlock The block of the latest entry (where a verifier starts walking back).
+    /// @return stage The unit's own export stage (`Stages`).
+    /// @return flags The unit's own flags (`Flags`: held, recalled, flagged, packed).
+    /// @return registrant The registrant organization.
+    /// @return custodian The effective custodian organization (that of the outermost parent when packed).
+    /// @return parent The parent unit key when packed, else 0.
+    function unitState(
+        bytes32 unit
+    )
+        external
+        view
+        returns (
+            bytes16 head,
+            uint32 seq,
+            uint32 lastBlock,
+            uint8 stage,
+            uint8 flags,
+            uint32 registrant,
+            uint32 custodian,
+            bytes32 parent
+        );
+
+    /// @notice Whether an organization is assigned to a unit.
+    /// @param unit The unit.
+    /// @param orgId The organization.
+    /// @return assigned True when assigned.
+    function isAssigned(bytes32 unit, uint32 orgId) external view returns (bool assigned);
+
+    /// @notice The version of this ledger, equal to its EIP-712 domain version.
+    /// @return The semantic version string.
+    function version() external view returns (string memory);
+}

@@ -1,0 +1,39 @@
+/**
+ * The per-unit hash chain, exactly as `TraceInfo.sol` computes it:
+ *   genesis = bytes16(keccak256(abi.encode(chainId, ledger, unit)))
+ *   next    = bytes16(keccak256(abi.encode(head, unit, account, data, info)))
+ * A verifier recomputes the head from the `Traced` logs and compares it with `unitState(unit).head`.
+ */
+import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
+
+/** The first head of a unit's chain on a given chain and ledger. */
+export function genesisHead(chainId: bigint | number, ledger: Address, unit: Hex): Hex {
+  const encoded = encodeAbiParameters(
+    [{ type: "uint256" }, { type: "address" }, { type: "bytes32" }],
+    [BigInt(chainId), ledger, unit],
+  );
+  return keccak256(encoded).slice(0, 34) as Hex;
+}
+
+/** The head after one `Traced` entry. */
+export function nextHead(head: Hex, unit: Hex, account: Address, data: Hex, info: bigint): Hex {
+  const encoded = encodeAbiParameters(
+    [{ type: "bytes16" }, { type: "bytes32" }, { type: "address" }, { type: "bytes32" }, { type: "uint256" }],
+    [head, unit, account, data, info],
+  );
+  return keccak256(encoded).slice(0, 34) as Hex;
+}
+
+/** One `Traced` entry as the chain needs it. */
+export interface ChainEntry {
+  account: Address;
+  data: Hex;
+  info: bigint;
+}
+
+/** Recomputes a unit's head from all its entries, oldest first. */
+export function replayHead(chainId: bigint | number, ledger: Address, unit: Hex, entries: ChainEntry[]): Hex {
+  let head = genesisHead(chainId, ledger, unit);
+  for (const e of entries) head = nextHead(head, unit, e.account, e.data, e.info);
+  return head;
+}
