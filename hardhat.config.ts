@@ -2,8 +2,10 @@ import "@nomicfoundation/hardhat-toolbox";
 import { subtask, task } from "hardhat/config";
 import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
+import { config as loadEnv } from "dotenv";
 import { evmTarget } from "./scripts/lib/evmTarget";
 import { writeCodes } from "./scripts/lib/genCodes";
+import { consortiumNetwork } from "./scripts/lib/networkEnv";
 
 /** The exact compiler the project is built and audited with; `solc` in package.json is pinned to it. */
 const SOLC_VERSION = "0.8.28";
@@ -35,7 +37,9 @@ task(TASK_COMPILE, async (args, _hre, runSuper) => {
   return result;
 });
 
+loadEnv({ quiet: true });
 const target = evmTarget(process.env.EVM_TARGET);
+const consortium = consortiumNetwork(process.env);
 
 const config: HardhatUserConfig = {
   solidity: {
@@ -52,11 +56,19 @@ const config: HardhatUserConfig = {
       // Relayed batches of signed events and the 1,000-item journey run in large transactions.
       blockGasLimit: 60_000_000,
     },
+    localhost: { url: process.env.TRACE_LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
+    ...(consortium ? { consortium } : {}),
   },
-  paths: { ignition: "deploy" },
-  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  // Non-default targets build into their own folders, so a paris run never overwrites the default build.
+  paths: target.isDefault
+    ? { ignition: "deploy" }
+    : { ignition: "deploy", artifacts: `artifacts-${target.evmVersion}`, cache: `cache-${target.evmVersion}` },
+  typechain: { outDir: "typechain-types", target: "ethers-v6", dontOverrideCompile: !target.isDefault },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", offline: true },
-  mocha: { timeout: 120_000 },
+  mocha: {
+    timeout: 120_000,
+    reporter: process.env.TEST_SUMMARY_FILE ? "./scripts/lib/ciReporter.js" : "spec",
+  },
 };
 
 export default config;

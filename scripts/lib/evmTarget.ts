@@ -7,9 +7,11 @@
 export interface EvmTarget {
   evmVersion: string;
   hardfork: string;
+  /** True for the default target, whose build goes to artifacts/ and typechain-types/. */
+  isDefault: boolean;
 }
 
-const TARGETS: Record<string, EvmTarget> = {
+const TARGETS: Record<string, Omit<EvmTarget, "isDefault">> = {
   paris: { evmVersion: "paris", hardfork: "merge" },
   shanghai: { evmVersion: "shanghai", hardfork: "shanghai" },
   cancun: { evmVersion: "cancun", hardfork: "cancun" },
@@ -28,5 +30,5 @@ export function evmTarget(name: string | undefined): EvmTarget {
         `(paris for chains without PUSH0/MCOPY, e.g. older Besu or FISCO BCOS).`,
     );
   }
-  return found;
+  return { ...found, isDefault: key === DEFAULT_EVM_TARGET };
 }
