@@ -200,11 +200,25 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     /// @return a The account word.
     function _activeAccount(address account) internal view returns (Account memory a) {
         a = _accounts[account];
-        if (a.roles == 0) {
-            if (a.orgId == 0) revert ConsortiumUnknownAccount(account);
-            if (a.status == AccountStatus.Suspended) revert ConsortiumAccountSuspended(account);
-            if (a.status == AccountStatus.Retired) revert ConsortiumAccountRetired(account);
-            revert ConsortiumOrganizationSuspended(a.orgId);
+        if (a.roles == 0) _raise(_accountDenial(account, a));
+    }
+
+    /// @notice Loads an account and, when it may not act now, the error saying why.
+    /// @param account The acting address.
+    /// @return a The account word.
+    /// @return denial The ABI-encoded error, or empty when the account may act.
+    function _accountOrDenial(address account) internal view returns (Account memory a, bytes memory denial) {
+        a = _accounts[account];
+        if (a.roles == 0) denial = _accountDenial(account, a);
+    }
+
+    /// @notice Reverts with an ABI-encoded custom error.
+    /// @param reason The encoded error (selector and arguments).
+    function _raise(bytes memory reason) internal pure {
+        // Solidity has no syntax for reverting with an already-encoded custom error.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            revert(add(reason, 0x20), mload(reason))
         }
     }
 
@@ -255,6 +269,17 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     function _requireOrganization(uint32 orgId) internal view returns (Organization storage org) {
         if (orgId == 0 || orgId > _organizationCount) revert ConsortiumUnknownOrganization(orgId);
         return _organizations[orgId];
+    }
+
+    /// @dev Why an account whose mirrored roles are 0 may not act.
+    function _accountDenial(address account, Account memory a) private pure returns (bytes memory) {
+        if (a.orgId == 0) return abi.encodeWithSelector(ConsortiumUnknownAccount.selector, account);
+        if (a.status == AccountStatus.Suspended) {
+            return abi.encodeWithSelector(ConsortiumAccountSuspended.selector, account);
+        }
+        if (a.status == AccountStatus.Retired)
+            return abi.encodeWithSelector(ConsortiumAccountRetired.selector, account);
+        return abi.encodeWithSelector(ConsortiumOrganizationSuspended.selector, a.orgId);
     }
 
     function _requireAccount(address account) private view returns (Account storage a) {

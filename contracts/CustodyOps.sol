@@ -25,11 +25,15 @@ abstract contract CustodyOps is UnitLedger {
         bytes32 parent = aggregation.parent;
         uint256 parentWord = _loadMovable(parent, a, Steps.PACKING);
         uint32 no = _containerNoFor(parent);
+        uint32 custodian = _custodianOf(parentWord);
         bytes32[] memory ancestors = _ancestorsOf(parentWord);
         uint256 info = TraceInfo.base(Steps.PACKING, 0, aggregation.eventTime, aggregation.location, 0);
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
             uint256 word = _packableChild(parent, child, ancestors, a, i);
+            if (word.holder() != custodian) {
+                _fail(i, abi.encodeWithSelector(TraceLedgerCustodyMismatch.selector, child, word.holder(), custodian));
+            }
             _advance(
                 child,
                 word.withStatus(word.status() | Flags.PACKED).withHolder(no),
@@ -59,6 +63,9 @@ abstract contract CustodyOps is UnitLedger {
             if (no == 0 || !UnitRecord.isPacked(word.status()) || word.holder() != no) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerNotInParent.selector, child, parent));
             }
+            if (word.status() & Flags.HELD != 0) {
+                _fail(i, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.UNPACKING));
+            }
             _advance(child, _unpacked(word, parentEff).withHolder(custodian), msg.sender, a.orgId, parent, info);
         }
         _advance(parent, parentWord, msg.sender, a.orgId, aggregation.recordHash, info | _auxCount(children.length));
@@ -86,7 +93,7 @@ abstract contract CustodyOps is UnitLedger {
         _requireStep(msg.sender, a, Steps.ASSIGNED);
         uint256 word = _unitWord(unit);
         if (word == 0) revert TraceLedgerUnknownUnit(unit);
-        if (UnitRecord.stageOf(word.status()) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
+        if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
         if (_custodianOf(word) != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
         if (assigned) _requireActiveOrganization(orgId);
         else _requireOrganization(orgId);
@@ -108,7 +115,7 @@ abstract contract CustodyOps is UnitLedger {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.CORRECTION);
         uint256 word = _loadInScope(unit, a, SINGLE);
-        if (UnitRecord.stageOf(word.status()) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
+        if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
         if (seq == 0 || seq > word.seq()) revert TraceLedgerInvalidCorrection(unit, seq);
         _advance(
             unit,
@@ -173,6 +180,12 @@ abstract contract CustodyOps is UnitLedger {
         if (parentStage > stage) stage = parentStage;
         uint8 flags = (s & ~Flags.STAGE_MASK & ~Flags.PACKED) | (parentEff & (Flags.RECALLED | Flags.FLAGGED));
         return word.withStatus(stage | flags);
+    }
+
+    /// @notice Whether the unit, or a parent it is packed in, is destroyed.
+    function _isDestroyed(uint256 word) private view returns (bool) {
+        uint8 eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
+        return UnitRecord.stageOf(eff) == Stages.DESTROYED;
     }
 
     function _auxCount(uint256 n) private pure returns (uint256) {

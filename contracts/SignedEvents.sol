@@ -32,14 +32,19 @@ abstract contract SignedEvents is UnitLedger, EIP712 {
         _checkBatch(batches.length);
         for (uint256 b; b < batches.length; ++b) {
             SignedBatch calldata batch = batches[b];
-            _checkBatch(batch.events.length);
+            uint256 where = b << 16;
+            uint256 count = batch.events.length;
+            if (count == 0) _fail(where, abi.encodeWithSelector(TraceLedgerEmptyBatch.selector));
+            if (count > MAX_BATCH) {
+                _fail(where, abi.encodeWithSelector(TraceLedgerBatchTooLarge.selector, count, MAX_BATCH));
+            }
             address signer = batch.signer;
             if (block.timestamp > batch.deadline) {
-                _fail(b << 16, abi.encodeWithSelector(TraceLedgerSignatureExpired.selector, batch.deadline));
+                _fail(where, abi.encodeWithSelector(TraceLedgerSignatureExpired.selector, batch.deadline));
             }
             uint64 expected = _nonceOf(signer);
             if (!_useNonce(signer, batch.nonce)) {
-                _fail(b << 16, abi.encodeWithSelector(TraceLedgerInvalidNonce.selector, signer, expected));
+                _fail(where, abi.encodeWithSelector(TraceLedgerInvalidNonce.selector, signer, expected));
             }
             bytes32 digest = _hashTypedDataV4(
                 keccak256(
@@ -47,11 +52,13 @@ abstract contract SignedEvents is UnitLedger, EIP712 {
                 )
             );
             if (!_isValidSignature(signer, digest, batch.signature)) {
-                _fail(b << 16, abi.encodeWithSelector(TraceLedgerInvalidSignature.selector, signer));
+                _fail(where, abi.encodeWithSelector(TraceLedgerInvalidSignature.selector, signer));
             }
-            Account memory a = _activeAccount(signer);
+            (Account memory a, bytes memory denial) = _accountOrDenial(signer);
+            if (denial.length != 0) _fail(where, denial);
+            uint256 checked = NO_STEP;
             for (uint256 i; i < batch.events.length; ++i) {
-                _record(signer, a, batch.events[i], (b << 16) | i);
+                checked = _record(signer, a, batch.events[i], (b << 16) | i, checked);
             }
         }
     }
@@ -81,14 +88,27 @@ abstract contract SignedEvents is UnitLedger, EIP712 {
     }
 
     /// @notice EIP-712 `hashStruct` of an array of events: keccak of their concatenated struct hashes.
-    function _hashEvents(TraceInput[] calldata events) private pure returns (bytes32) {
-        bytes32[] memory hashes = new bytes32[](events.length);
-        for (uint256 i; i < events.length; ++i) {
-            TraceInput calldata e = events[i];
-            hashes[i] = keccak256(
-                abi.encode(TRACE_EVENT_TYPEHASH, e.unit, e.step, e.disposition, e.eventTime, e.location, e.recordHash)
-            );
+    /// @dev `TraceInput` is a static struct, so each element is six contiguous calldata words in the order
+    /// of `TRACE_EVENT_TYPE`; hashing them in place saves ~400 gas per event over `abi.encode` (see
+    /// bench/gas.json, signedBatch100PerEvent). Dirty (out-of-range) fields cannot slip through: `_record`
+    /// reads every field through the ABI decoder, which reverts on them.
+    function _hashEvents(TraceInput[] calldata events) private pure returns (bytes32 result) {
+        bytes32 typeHash = TRACE_EVENT_TYPEHASH;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let n := events.length
+            let hashes := mload(0x40)
+            let scratch := add(hashes, mul(n, 0x20))
+            mstore(scratch, typeHash)
+            for {
+                let i := 0
+            } lt(i, n) {
+                i := add(i, 1)
+            } {
+                calldatacopy(add(scratch, 0x20), add(events.offset, mul(i, 0xc0)), 0xc0)
+                mstore(add(hashes, mul(i, 0x20)), keccak256(scratch, 0xe0))
+            }
+            result := keccak256(hashes, mul(n, 0x20))
         }
-        return keccak256(abi.encodePacked(hashes));
     }
 }

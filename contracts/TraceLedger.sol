@@ -43,15 +43,16 @@ contract TraceLedger is CustodyOps, SignedEvents {
 
     /// @inheritdoc ITraceLedger
     function record(TraceInput calldata input) external {
-        _record(msg.sender, _activeAccount(msg.sender), input, SINGLE);
+        _record(msg.sender, _activeAccount(msg.sender), input, SINGLE, NO_STEP);
     }
 
     /// @inheritdoc ITraceLedger
     function recordBatch(TraceInput[] calldata inputs) external {
         _checkBatch(inputs.length);
         Account memory a = _activeAccount(msg.sender);
+        uint256 checked = NO_STEP;
         for (uint256 i; i < inputs.length; ++i) {
-            _record(msg.sender, a, inputs[i], i);
+            checked = _record(msg.sender, a, inputs[i], i, checked);
         }
     }
 

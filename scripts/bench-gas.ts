@@ -5,7 +5,7 @@
  */
 import { writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { ethers } from "hardhat";
+import { network } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 import {
   deployLedger,
@@ -81,7 +81,8 @@ async function main() {
   const out = join(__dirname, "..", "bench");
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "gas.json"), JSON.stringify(results, null, 2) + "\n");
-  console.log(`\nwritten: bench/gas.json (hardfork ${(await ethers.provider.send("hardhat_metadata", [])).hardfork})`);
+  const hardfork = "hardfork" in network.config ? network.config.hardfork : "unknown";
+  console.log(`\nwritten: bench/gas.json (network ${network.name}, hardfork ${hardfork})`);
 }
 
 /** The export journey of design.md §7: 1,000 items in 10 cartons in 1 consignment, ~15 consignment steps. */

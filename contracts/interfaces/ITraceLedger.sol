@@ -124,6 +124,12 @@ interface ITraceLedger is IConsortium {
     /// @notice Thrown when packing, handing over or assigning... a unit that is packed inside a parent.
     /// @param unit The unit.
     error TraceLedgerUnitPacked(bytes32 unit);
+    /// @notice Thrown when packing a child whose custodian is not the parent's custodian: goods are packed
+    /// by whoever holds both, and custody moves only by `handover`.
+    /// @param child The child.
+    /// @param childCustodian The child's custodian.
+    /// @param parentCustodian The parent's (effective) custodian.
+    error TraceLedgerCustodyMismatch(bytes32 child, uint32 childCustodian, uint32 parentCustodian);
     /// @notice Thrown when unpacking a child that is not inside the given parent.
     /// @param child The child.
     /// @param parent The parent.
@@ -188,30 +194,34 @@ interface ITraceLedger is IConsortium {
     function recordBatch(TraceInput[] calldata inputs) external;
 
     /// @notice Relays events signed offline; each batch is checked and recorded as its signer.
-    /// @dev Requirements per batch, in order: deadline not passed, nonce equal to the signer's, a valid
-    /// EIP-712 (or ERC-1271) signature by `signer`, then `record`'s requirements for the signer. Consumes
-    /// the nonce. Anyone may relay; the relayer gains no rights.
+    /// @dev Requirements per batch, in order: 1..MAX_BATCH events, deadline not passed, nonce equal to the
+    /// signer's, a valid EIP-712 (or ERC-1271) signature by `signer`, an active signer account, then
+    /// `record`'s requirements for the signer. Consumes the nonce. Anyone may relay; the relayer gains no
+    /// rights. A refusal reverts every batch with `TraceLedgerBatchItemRejected(b << 16 | i, reason)`:
+    /// `b` the batch, `i` the event (0 for the batch's own checks).
     /// @param batches The signed batches.
     function recordBySig(SignedBatch[] calldata batches) external;
 
     /// @notice Packs units into a parent; events on the parent then hold for them.
     /// @dev Requirements: not paused; roles allow `PACKING`; parent and children registered, in scope,
-    /// not destroyed or held; children not already packed; no cycle. Emits `Traced` on each child (data =
-    /// parent) and on the parent (aux = child count).
+    /// not destroyed or held; children not already packed and in the parent's custody; no cycle. Emits
+    /// `Traced` on each child (data = parent) and on the parent (aux = child count).
     /// @param aggregation The parent and the aggregation record.
     /// @param children The units to put inside.
     function pack(Aggregation calldata aggregation, bytes32[] calldata children) external;
 
     /// @notice Takes units out of a parent; they keep the stage and recall the parent had reached.
-    /// @dev Requirements: not paused; roles allow `UNPACKING`; parent in scope and not held; each child
-    /// inside this parent. Emits `Traced` on each child and on the parent.
+    /// @dev Requirements: not paused; roles allow `UNPACKING`; parent in scope and not held (nor any
+    /// parent around it); each child inside this parent and not itself held. Emits `Traced` on each child
+    /// and on the parent.
     /// @param aggregation The parent and the aggregation record.
     /// @param children The units to take out.
     function unpack(Aggregation calldata aggregation, bytes32[] calldata children) external;
 
     /// @notice Hands custody of a unit (and everything packed in it) to another organization.
     /// @dev Requirements: not paused; roles allow `CUSTODY_TRANSFERRED`; the caller's organization is the
-    /// custodian; the unit is not packed, held or destroyed; `toOrg` exists and is active. Emits `Traced`
+    /// custodian; the unit is not packed, held or destroyed (a hold on an item inside does not stop its
+    /// parent: customs holds the consignment to stop a shipment); `toOrg` exists and is active. Emits `Traced`
     /// (aux = toOrg).
     /// @param unit The unit.
     /// @param toOrg The new custodian.
@@ -220,8 +230,9 @@ interface ITraceLedger is IConsortium {
 
     /// @notice Lets the custodian assign an organization to a unit (e.g. the carrier and customs broker of a
     /// consignment), or remove it. Assigned organizations may write on the unit and on everything inside it.
-    /// @dev Requirements: not paused; roles allow `ASSIGNED`; the caller's organization is the (effective)
-    /// custodian; `orgId` exists; the assignment changes. Emits `Traced` (aux = orgId, +2^32 when removed).
+    /// @dev Requirements: not paused; roles allow `ASSIGNED`; the unit (and any parent) not destroyed; the
+    /// caller's organization is the (effective) custodian; `orgId` exists (and is active when assigning);
+    /// the assignment changes. Emits `Traced` (aux = orgId, +2^32 when removed).
     /// @param unit The unit.
     /// @param orgId The organization.
     /// @param assigned True to assign, false to remove.
@@ -229,8 +240,9 @@ interface ITraceLedger is IConsortium {
     function assign(bytes32 unit, uint32 orgId, bool assigned, bytes32 recordHash) external;
 
     /// @notice Declares an earlier event of the unit wrong (EPCIS error declaration). Both stay visible.
-    /// @dev Requirements: not paused; roles allow `CORRECTION`; unit in scope; `seq` names an existing
-    /// entry. Emits `Traced` (aux = seq).
+    /// @dev Requirements: not paused; roles allow `CORRECTION`; unit in scope; the unit (and any parent) not
+    /// destroyed — "nothing after destruction" holds for corrections too; `seq` names an existing entry.
+    /// Emits `Traced` (aux = seq).
     /// @param unit The unit.
     /// @param seq The corrected entry's sequence number.
     /// @param recordHash Hash of the error declaration / corrective record.

@@ -4,8 +4,8 @@ pragma solidity ^0.8.24;
 /// @title TraceInfo
 /// @notice Packs the `info` word of the `Traced` log and computes the per-unit hash chain.
 /// @dev Packing several small fields into one log word costs 256 gas instead of 256 per field, which is
-/// what keeps a batched event under 9,000 gas (see `npm run bench:gas`). The SDK decodes the same layout
-/// (`src/codes/traceInfo.ts`); `test/TraceInfo.test.ts` pins both sides to each other.
+/// what keeps a batched event cheap (see `npm run bench:gas`). The SDK decodes the same layout
+/// (`decodeInfo` in `src/codes/index.ts`); `test/HashChain.parity.test.ts` pins both sides to each other.
 library TraceInfo {
     uint256 internal constant DISPOSITION_SHIFT = 8;
     uint256 internal constant EVENT_TIME_SHIFT = 16;

@@ -17,11 +17,15 @@ export function consortiumNetwork(env: NodeJS.ProcessEnv): HttpNetworkUserConfig
   }
   const chainId = Number(env.TRACE_CHAIN_ID);
   if (!Number.isSafeInteger(chainId) || chainId <= 0) {
-    throw new NetworkEnvError(`TRACE_CHAIN_ID="${env.TRACE_CHAIN_ID ?? ""}" must be the chain id of ${url} (a positive integer).`);
+    throw new NetworkEnvError(
+      `TRACE_CHAIN_ID="${env.TRACE_CHAIN_ID ?? ""}" must be the chain id of ${url} (a positive integer).`,
+    );
   }
   const key = env.TRACE_DEPLOYER_KEY?.trim();
   if (key !== undefined && key !== "" && !/^0x[0-9a-fA-F]{64}$/.test(key)) {
-    throw new NetworkEnvError("TRACE_DEPLOYER_KEY must be 0x followed by 64 hex digits (the key itself is never printed).");
+    throw new NetworkEnvError(
+      "TRACE_DEPLOYER_KEY must be 0x followed by 64 hex digits (the key itself is never printed).",
+    );
   }
   const gasPrice = env.TRACE_GAS_PRICE?.trim();
   if (gasPrice !== undefined && gasPrice !== "" && !/^[0-9]+$/.test(gasPrice)) {
