@@ -220,15 +220,13 @@ abstract contract UnitLedger is ITraceLedger, Consortium {
     /// @return True when in scope.
     function _inScope(bytes32 unit, uint256 word, uint32 orgId, uint16 roles) internal view returns (bool) {
         if (roles & Roles.REGULATOR_MASK != 0 || word.registrant() == orgId) return true;
-        while (true) {
-            bool packed = UnitRecord.isPacked(word.status());
-            if (!packed && word.holder() == orgId) return true;
+        // Walk out through the parents: assignments on any of them count; the custodian is the outermost's.
+        while (UnitRecord.isPacked(word.status())) {
             if (_assigned[unit][orgId]) return true;
-            if (!packed) return false;
             unit = _containerUnits[word.holder()];
             word = _units[unit];
         }
-        return false; // unreachable; keeps the compiler's return analysis simple
+        return word.holder() == orgId || _assigned[unit][orgId];
     }
 
     /// @notice The status that holds for a packed unit: the furthest stage and every hold, recall and
