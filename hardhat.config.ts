@@ -31,9 +31,9 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 });
 
 // Roles, steps and the log layout are defined in Solidity; every compile regenerates their TypeScript mirror.
-task(TASK_COMPILE, async (args, _hre, runSuper) => {
+task(TASK_COMPILE, async (args, hre, runSuper) => {
   const result = await runSuper(args);
-  writeCodes(__dirname);
+  writeCodes(__dirname, hre.config.paths.artifacts);
   return result;
 });
 

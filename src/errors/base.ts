@@ -1,0 +1,69 @@
+/**
+ * The SDK's error base: every failure the SDK reports is a `TraceError` subclass with a literal `name`,
+ * a one-line `shortMessage`, hint lines saying what to do, optional details and the underlying `cause`.
+ */
+export const SDK_VERSION = "0.1.0";
+
+export interface TraceErrorOptions {
+  /** What to try next, one line each. */
+  hints?: string[];
+  /** Technical details (RPC message, raw revert data). */
+  details?: string;
+  /** The error this one explains. */
+  cause?: unknown;
+}
+
+export class TraceError extends Error {
+  override name: string = "TraceError";
+  readonly shortMessage: string;
+  readonly hints: string[];
+  readonly details?: string;
+  readonly version = SDK_VERSION;
+
+  constructor(shortMessage: string, options: TraceErrorOptions = {}) {
+    const hints = options.hints ?? [];
+    const lines = [shortMessage];
+    if (hints.length) lines.push("", ...hints.map((h) => `- ${h}`));
+    if (options.details) lines.push("", `Details: ${options.details}`);
+    lines.push(`Version: cbec-trace@${SDK_VERSION}`);
+    super(lines.join("\n"), options.cause === undefined ? undefined : { cause: options.cause });
+    this.shortMessage = shortMessage;
+    this.hints = hints;
+    this.details = options.details;
+  }
+}
+
+/** The RPC endpoint could not be reached or answered with an error that is not a contract refusal. */
+export class NetworkError extends TraceError {
+  override name = "NetworkError" as const;
+}
+
+/** The endpoint serves another chain than the one configured. */
+export class WrongChainError extends TraceError {
+  override name = "WrongChainError" as const;
+  constructor(
+    readonly expected: bigint,
+    readonly actual: bigint,
+    rpcUrl?: string,
+  ) {
+    super(
+      `The RPC endpoint${rpcUrl ? ` ${rpcUrl}` : ""} serves chain ${actual}, but chain ${expected} is configured.`,
+      {
+        hints: [
+          "Check TRACE_RPC_URL / --rpc points at the right network.",
+          "Check TRACE_CHAIN_ID / --chain-id and the deployment manifest.",
+        ],
+      },
+    );
+  }
+}
+
+/** The address is not a cbec-trace ledger (no code, or another contract). */
+export class WrongContractError extends TraceError {
+  override name = "WrongContractError" as const;
+}
+
+/** A transaction could not be confirmed. */
+export class TransactionError extends TraceError {
+  override name = "TransactionError" as const;
+}

@@ -1,0 +1,293 @@
+/**
+ * Contract refusals in domain terms. A revert of the ledger is decoded with its ABI (generated from the
+ * contract, so error names and arguments cannot drift) into a named SDK error with a human message.
+ */
+import { decodeErrorResult, type Hex } from "viem";
+import { traceLedgerAbi } from "../generated/abi";
+import { rolesOf, stepName, stageName } from "../codes";
+import { TraceError } from "./base";
+
+type Args = readonly unknown[];
+
+/** A refusal by the ledger contract, decoded. */
+export class ContractRefusalError extends TraceError {
+  override name: string = "ContractRefusalError";
+  constructor(
+    readonly errorName: string,
+    readonly args: Args,
+    message: string,
+    hints: string[] = [],
+    readonly data?: Hex,
+  ) {
+    super(message, { hints, details: `${errorName}(${args.map(String).join(", ")})` });
+  }
+}
+
+export class UnitNotRegisteredError extends ContractRefusalError {
+  override name = "UnitNotRegistered" as const;
+}
+export class UnitAlreadyRegisteredError extends ContractRefusalError {
+  override name = "UnitAlreadyRegistered" as const;
+}
+export class NotAllowedError extends ContractRefusalError {
+  override name = "NotAllowed" as const;
+}
+export class OutOfScopeError extends ContractRefusalError {
+  override name = "OutOfScope" as const;
+}
+export class StageViolationError extends ContractRefusalError {
+  override name = "StageViolation" as const;
+}
+export class UnitBlockedError extends ContractRefusalError {
+  override name = "UnitBlocked" as const;
+}
+export class AccountNotActiveError extends ContractRefusalError {
+  override name = "AccountNotActive" as const;
+}
+export class LedgerPausedError extends ContractRefusalError {
+  override name = "LedgerPaused" as const;
+}
+export class SignatureRejectedError extends ContractRefusalError {
+  override name = "SignatureRejected" as const;
+}
+export class AggregationError extends ContractRefusalError {
+  override name = "AggregationError" as const;
+}
+export class InvalidRequestError extends ContractRefusalError {
+  override name = "InvalidRequest" as const;
+}
+export class AdminOnlyError extends ContractRefusalError {
+  override name = "AdminOnly" as const;
+}
+
+/** One item of a batch was refused; the whole batch was reverted. */
+export class BatchItemRejectedError extends ContractRefusalError {
+  override name = "BatchItemRejected" as const;
+  constructor(
+    readonly index: number,
+    readonly reason: ContractRefusalError,
+    args: Args,
+    data?: Hex,
+  ) {
+    super(
+      "TraceLedgerBatchItemRejected",
+      args,
+      `Item ${index} of the batch was refused, so nothing in the batch was recorded: ${reason.shortMessage}`,
+      [...reason.hints, "Fix or remove that item and submit the batch again."],
+      data,
+    );
+  }
+}
+
+const step = (v: unknown) => stepName(Number(v)) ?? `step ${v}`;
+const roles = (v: unknown) => rolesOf(Number(v)).join(", ") || "no role";
+const short = (v: unknown) => String(v).slice(0, 10) + "…";
+
+type Entry = [
+  new (...a: ConstructorParameters<typeof ContractRefusalError>) => ContractRefusalError,
+  (a: Args) => string,
+  string[],
+];
+
+/** Message and hints for every custom error of the ledger. */
+const TABLE: Record<string, Entry> = {
+  TraceLedgerUnknownUnit: [
+    UnitNotRegisteredError,
+    (a) => `Unit ${a[0]} is not registered on this ledger.`,
+    ["Register it first (trace register), or check the GS1 code and the ledger address."],
+  ],
+  TraceLedgerUnitAlreadyRegistered: [
+    UnitAlreadyRegisteredError,
+    (a) => `Unit ${a[0]} is already registered.`,
+    ["Nothing to do: registration happens once."],
+  ],
+  TraceLedgerZeroUnitKey: [
+    InvalidRequestError,
+    () => "The unit key is zero.",
+    ["Derive keys with the SDK's GS1 functions."],
+  ],
+  ConsortiumStepNotAllowed: [
+    NotAllowedError,
+    (a) => `Account ${a[0]} (organization ${a[1]}, roles: ${roles(a[3])}) may not record ${step(a[2])}.`,
+    ["Ask the consortium admin which role records this step, or use an account of an organization that holds it."],
+  ],
+  TraceLedgerOutOfScope: [
+    OutOfScopeError,
+    (a) =>
+      `Organization ${a[1]} has nothing to do with unit ${short(a[0])}: it is not its registrant, custodian, assignee or a regulator.`,
+    ["Ask the custodian to assign your organization to the unit or its consignment (trace assign)."],
+  ],
+  TraceLedgerNotCustodian: [
+    OutOfScopeError,
+    (a) => `Organization ${a[1]} is not the custodian of unit ${short(a[0])}.`,
+    ["Only the current custodian may hand over or assign; check `trace state`."],
+  ],
+  TraceLedgerCustodyMismatch: [
+    AggregationError,
+    (a) => `Unit ${short(a[0])} is in the custody of organization ${a[1]}, the parent in that of ${a[2]}.`,
+    ["Hand both over to the same custodian before packing."],
+  ],
+  TraceLedgerStageViolation: [
+    StageViolationError,
+    (a) => `${step(a[1])} is not allowed for unit ${short(a[0])} at stage ${stageName(Number(a[2])) ?? a[2]}.`,
+    ["Release needs a declaration, departure a release, delivery a departure: record the missing step first."],
+  ],
+  TraceLedgerUnitHeld: [
+    UnitBlockedError,
+    (a) => `Unit ${short(a[0])} is held, so ${step(a[1])} is refused.`,
+    ["A regulator must lift the hold first."],
+  ],
+  TraceLedgerUnitRecalled: [
+    UnitBlockedError,
+    (a) => `Unit ${short(a[0])} is recalled, so ${step(a[1])} is refused.`,
+    ["A regulator must lift the recall first."],
+  ],
+  TraceLedgerUnitDestroyed: [
+    UnitBlockedError,
+    (a) => `Unit ${short(a[0])} is destroyed: nothing may be recorded after that.`,
+    [],
+  ],
+  TraceLedgerNothingToLift: [
+    UnitBlockedError,
+    (a) => `Unit ${short(a[0])} carries nothing that ${step(a[1])} could lift.`,
+    ["Lift the hold or recall on the unit where it was set (maybe its parent)."],
+  ],
+  TraceLedgerStepNotRecordable: [
+    InvalidRequestError,
+    (a) => `Step ${step(a[0])} cannot be recorded with record().`,
+    ["Use register, pack, unpack, handover, assign or correct for those steps."],
+  ],
+  TraceLedgerInvalidDisposition: [InvalidRequestError, (a) => `Disposition code ${a[0]} is not defined.`, []],
+  TraceLedgerUnitPacked: [
+    AggregationError,
+    (a) => `Unit ${short(a[0])} is packed inside a parent.`,
+    ["Unpack it first, or act on the parent."],
+  ],
+  TraceLedgerNotInParent: [
+    AggregationError,
+    (a) => `Unit ${short(a[0])} is not inside parent ${short(a[1])}.`,
+    ["Check `trace state` for the unit's parent."],
+  ],
+  TraceLedgerPackingCycle: [
+    AggregationError,
+    (a) => `Packing ${short(a[1])} into ${short(a[0])} would put a unit inside itself.`,
+    [],
+  ],
+  TraceLedgerAssignmentUnchanged: [
+    InvalidRequestError,
+    (a) => `Organization ${a[1]} assignment on ${short(a[0])} is already in that state.`,
+    [],
+  ],
+  TraceLedgerInvalidCorrection: [
+    InvalidRequestError,
+    (a) => `Unit ${short(a[0])} has no entry ${a[1]} to correct.`,
+    ["Correct an existing entry: see `trace history`."],
+  ],
+  TraceLedgerEmptyBatch: [InvalidRequestError, () => "The batch is empty.", []],
+  TraceLedgerBatchTooLarge: [
+    InvalidRequestError,
+    (a) => `The batch has ${a[0]} items; at most ${a[1]} fit one call.`,
+    ["The SDK splits batches automatically; submit through it."],
+  ],
+  TraceLedgerSignatureExpired: [
+    SignatureRejectedError,
+    (a) => `The signed batch expired at ${new Date(Number(a[0]) * 1000).toISOString()}.`,
+    ["Sign it again with a later deadline."],
+  ],
+  TraceLedgerInvalidNonce: [
+    SignatureRejectedError,
+    (a) => `The signed batch of ${a[0]} does not carry its current nonce ${a[1]} (replayed or out of order).`,
+    ["Relay batches in nonce order; a replay is already recorded."],
+  ],
+  TraceLedgerInvalidSignature: [
+    SignatureRejectedError,
+    (a) => `The signature is not ${a[0]}'s for this ledger and chain.`,
+    ["Sign with the signer's key for this chain id and ledger address."],
+  ],
+  ConsortiumUnknownAccount: [
+    AccountNotActiveError,
+    (a) => `${a[0]} is not an account of any consortium organization.`,
+    ["Ask the consortium admin to add it to your organization."],
+  ],
+  ConsortiumAccountSuspended: [
+    AccountNotActiveError,
+    (a) => `Account ${a[0]} is suspended.`,
+    ["Ask the consortium admin to reactivate it."],
+  ],
+  ConsortiumAccountRetired: [
+    AccountNotActiveError,
+    (a) => `Account ${a[0]} was retired by a key rotation.`,
+    ["Use the organization's new key."],
+  ],
+  ConsortiumOrganizationSuspended: [
+    AccountNotActiveError,
+    (a) => `Organization ${a[0]} is suspended.`,
+    ["Ask the consortium admin."],
+  ],
+  ConsortiumUnknownOrganization: [
+    InvalidRequestError,
+    (a) => `Organization ${a[0]} does not exist.`,
+    ["List organizations with `trace consortium show`."],
+  ],
+  ConsortiumPaused: [
+    LedgerPausedError,
+    () => "The ledger is paused by the consortium admin.",
+    ["Try again when it is unpaused."],
+  ],
+  AccessControlUnauthorizedAccount: [
+    AdminOnlyError,
+    (a) => `${a[0]} is not the consortium admin.`,
+    ["Use the admin key."],
+  ],
+};
+
+/** Decodes revert data of the ledger into a named error, or undefined when it is not one of its errors. */
+export function decodeLedgerError(data: Hex | undefined): ContractRefusalError | undefined {
+  if (!data || data === "0x") return undefined;
+  let decoded;
+  try {
+    decoded = decodeErrorResult({ abi: traceLedgerAbi, data });
+  } catch {
+    return undefined;
+  }
+  const args = (decoded.args ?? []) as Args;
+  if (decoded.errorName === "TraceLedgerBatchItemRejected") {
+    const inner = decodeLedgerError(args[1] as Hex);
+    const reason = inner ?? new ContractRefusalError("unknown", [], `refused with ${String(args[1])}`);
+    return new BatchItemRejectedError(Number(args[0]), reason, args, data);
+  }
+  const entry = TABLE[decoded.errorName];
+  if (!entry) {
+    return new ContractRefusalError(decoded.errorName, args, `The ledger refused: ${decoded.errorName}.`, [], data);
+  }
+  const [Cls, message, hints] = entry;
+  return new Cls(decoded.errorName, args, message(args), hints, data);
+}
+
+/** Finds revert data anywhere in an ethers or viem error (they nest it differently). */
+export function revertDataOf(error: unknown): Hex | undefined {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length) {
+    const e = stack.pop();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    for (const k of ["data", "raw"]) {
+      const v = o[k];
+      if (typeof v === "string" && /^0x[0-9a-fA-F]{8,}$/.test(v)) return v as Hex;
+    }
+    for (const k of ["error", "cause", "info", "data", "walk"]) if (o[k] && typeof o[k] === "object") stack.push(o[k]);
+  }
+  return undefined;
+}
+
+/** Turns any error from a contract call into a decoded refusal when possible; else returns it unchanged. */
+export function explainContractError(error: unknown): unknown {
+  const refusal = decodeLedgerError(revertDataOf(error));
+  if (refusal) {
+    (refusal as { cause?: unknown }).cause = error;
+    return refusal;
+  }
+  return error;
+}

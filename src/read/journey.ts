@@ -1,0 +1,83 @@
+/**
+ * A unit's journey: its own history plus the entries recorded on the parents it was packed in, for the
+ * time it was inside them (an event on a consignment holds for every item in it). Parents are followed
+ * recursively (item → carton → consignment). Browser-safe.
+ */
+import type { Hex, PublicClient } from "viem";
+import { STEPS } from "../codes";
+import { readHistory, type ReadHistoryOptions } from "./history";
+import type { Journey, JourneyEntry, LedgerLocation, TraceEntry, UnitHistory } from "./types";
+
+const position = (e: TraceEntry) => e.blockNumber * 1_000_000n + BigInt(e.logIndex);
+
+/** Orders entries by chain position (block, then log index). */
+export function byChainPosition(a: TraceEntry, b: TraceEntry): number {
+  const pa = position(a);
+  const pb = position(b);
+  return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+/** Whether an entry is the parent side of a (un)packing of other units (aux = child count). */
+function isContainerSide(e: TraceEntry): boolean {
+  return (e.step === STEPS.PACKING || e.step === STEPS.UNPACKING) && e.aux > 0n;
+}
+
+/** Collects a unit's journey, reading each involved history once. */
+export async function readJourney(
+  client: PublicClient,
+  ledger: LedgerLocation,
+  unit: Hex,
+  options: ReadHistoryOptions & { maxDepth?: number } = {},
+): Promise<Journey> {
+  const histories = new Map<Hex, UnitHistory>();
+  const load = async (key: Hex) => {
+    let h = histories.get(key);
+    if (!h) {
+      h = await readHistory(client, ledger, key, { maxBlockRange: options.maxBlockRange });
+      histories.set(key, h);
+    }
+    return h;
+  };
+  const entries = await collect(unit, undefined, undefined, options.maxDepth ?? 8, load);
+  entries.sort(byChainPosition);
+  const intact = [...histories.values()].every((h) => h.intact);
+  return { unit, entries, histories, intact };
+}
+
+/**
+ * The entries of `unit` between `from` and `to` (exclusive chain positions), with those inherited from the
+ * parents it was packed in during that time.
+ */
+async function collect(
+  unit: Hex,
+  from: bigint | undefined,
+  to: bigint | undefined,
+  depth: number,
+  load: (key: Hex) => Promise<UnitHistory>,
+): Promise<JourneyEntry[]> {
+  const history = await load(unit);
+  const inWindow = (e: TraceEntry) =>
+    (from === undefined || position(e) > from) && (to === undefined || position(e) < to);
+  const own = history.entries.filter(inWindow);
+  const result: JourneyEntry[] = own.filter((e) => !isContainerSide(e) || from === undefined);
+  if (depth === 0) return result;
+  // Each child-side PACKING entry opens a stay in a parent, closed by the next child-side UNPACKING.
+  for (let i = 0; i < history.entries.length; i++) {
+    const e = history.entries[i];
+    if (e.step !== STEPS.PACKING || isContainerSide(e)) continue;
+    const close = history.entries
+      .slice(i + 1)
+      .find((x) => x.step === STEPS.UNPACKING && !isContainerSide(x) && x.data === e.data);
+    const stayFrom = position(e);
+    const stayTo = close ? position(close) : undefined;
+    const start = from !== undefined && from > stayFrom ? from : stayFrom;
+    const end = to !== undefined && (stayTo === undefined || to < stayTo) ? to : stayTo;
+    if (end !== undefined && end <= start) continue;
+    const inherited = await collect(e.data, start, end, depth - 1, load);
+    for (const x of inherited) {
+      if (isContainerSide(x)) continue;
+      result.push({ ...x, inheritedFrom: x.inheritedFrom ?? e.data });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,81 @@
+/** Types of the read path: unit state, history entries and journeys. */
+import type { Address, Hex } from "viem";
+import type { StepName, StageName } from "../codes";
+
+/** Where a ledger lives: enough to read it from any JSON-RPC endpoint. */
+export interface LedgerLocation {
+  /** The ledger contract address. */
+  address: Address;
+  /** The chain id the ledger was deployed on; reads refuse an endpoint serving another chain. */
+  chainId?: number;
+  /** The deployment block: no log query goes below it. */
+  deploymentBlock?: bigint;
+}
+
+/** A unit's on-chain state (`unitState`). */
+export interface UnitState {
+  unit: Hex;
+  registered: boolean;
+  head: Hex;
+  seq: number;
+  lastBlock: bigint;
+  stage: number;
+  stageName: StageName | undefined;
+  held: boolean;
+  recalled: boolean;
+  flagged: boolean;
+  packed: boolean;
+  registrant: number;
+  custodian: number;
+  /** The parent unit key while packed, else undefined. */
+  parent: Hex | undefined;
+}
+
+/** One entry of a unit's history, decoded from its `Traced` log. */
+export interface TraceEntry {
+  unit: Hex;
+  account: Address;
+  data: Hex;
+  info: bigint;
+  seq: number;
+  step: number;
+  stepName: StepName | undefined;
+  disposition: number;
+  eventTime: number;
+  location: bigint;
+  prevBlock: number;
+  org: number;
+  aux: bigint;
+  blockNumber: bigint;
+  logIndex: number;
+  transactionHash: Hex;
+  blockHash: Hex;
+}
+
+/** A unit's own history, checked against its chain head. */
+export interface UnitHistory {
+  state: UnitState;
+  entries: TraceEntry[];
+  /** The head recomputed from the entries. */
+  recomputedHead: Hex;
+  /** True when the recomputed head and count equal the on-chain ones. */
+  intact: boolean;
+  /** How many `eth_getLogs` calls collecting it took. */
+  logQueries: number;
+}
+
+/** An entry of a journey: the unit's own entries and those of the parents it was packed in at the time. */
+export interface JourneyEntry extends TraceEntry {
+  /** Set when the entry was recorded on a parent while the unit was inside it. */
+  inheritedFrom?: Hex;
+}
+
+/** A unit's journey with every history it depends on. */
+export interface Journey {
+  unit: Hex;
+  entries: JourneyEntry[];
+  /** The unit's own history and those of every parent involved, by unit key. */
+  histories: Map<Hex, UnitHistory>;
+  /** True when every history involved is intact. */
+  intact: boolean;
+}

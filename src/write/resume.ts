@@ -1,0 +1,54 @@
+/**
+ * Idempotent re-submission: before writing, drop what the chain already holds. A registration is on chain
+ * when its unit is registered; an event when the unit's history has an entry with the same step and record
+ * hash (the record hash covers the whole off-chain record, so the same event always has the same hash).
+ * Rerunning an interrupted import therefore records each item exactly once.
+ */
+import type { Hex } from "viem";
+import type { TraceReader } from "../read/reader";
+import type { RegistrationInput, TraceEventInput } from "./types";
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** The registrations whose units are not registered yet (duplicates in the input kept once). */
+export async function unregistered(reader: TraceReader, items: RegistrationInput[]): Promise<RegistrationInput[]> {
+  const unique = [...new Map(items.map((r) => [r.unit.toLowerCase(), r])).values()];
+  const states = await mapLimit(unique, 16, (r) => reader.unitState(r.unit as Hex));
+  return unique.filter((_, i) => !states[i].registered);
+}
+
+/** The events not yet in their unit's history (same step and record hash), in input order, deduplicated. */
+export async function unrecorded(reader: TraceReader, events: TraceEventInput[]): Promise<TraceEventInput[]> {
+  const units = [...new Set(events.map((e) => e.unit.toLowerCase()))];
+  const recorded = new Map<string, Set<string>>();
+  await mapLimit(units, 8, async (unit) => {
+    const state = await reader.unitState(unit as Hex);
+    const seen = new Set<string>();
+    if (state.seq > 1) {
+      const history = await reader.history(unit as Hex, { state });
+      for (const e of history.entries) seen.add(`${e.step}:${e.data.toLowerCase()}`);
+    }
+    recorded.set(unit, seen);
+  });
+  const out: TraceEventInput[] = [];
+  for (const e of events) {
+    const seen = recorded.get(e.unit.toLowerCase())!;
+    const id = `${e.step}:${e.recordHash.toLowerCase()}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(e);
+  }
+  return out;
+}

@@ -1,0 +1,172 @@
+/**
+ * The write client for sellers and information providers (typechain + ethers): register units, record
+ * events, pack and unpack, hand over, assign, correct, and relay signed batches. Every call is split to fit
+ * the block gas limit, sent exactly once per transaction (see `TransactionSender`), and refused calls come
+ * back as named errors (`NotAllowed`, `UnitNotRegistered`, `StageViolation`, …).
+ */
+import type { AbstractSigner, Provider, TransactionRequest } from "ethers";
+import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
+import { explainContractError } from "../errors/contract";
+import { traceDomain, type TraceDomain } from "../eip712";
+import { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
+import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
+import { signTraceBatch, type SignedTraceBatch } from "./sign";
+import type { AggregationInput, RegistrationInput, TraceEventInput } from "./types";
+
+export interface TraceWriterOptions extends SendOptions {
+  /** The ledger address. */
+  ledger: string;
+  /** A signer that can sign transactions locally (e.g. an ethers `Wallet` connected to a provider). */
+  signer: AbstractSigner;
+  /** Gas budget of one transaction (default: 80 % of the block gas limit, at most 16,777,216). */
+  maxTxGas?: bigint;
+}
+
+/** The outcome of a write: the confirmed transactions in order. */
+export interface WriteResult {
+  transactions: SentTransaction[];
+  /** Items written (units, events, children). */
+  items: number;
+  gasUsed: bigint;
+}
+
+export class TraceWriter {
+  readonly ledger: TraceLedger;
+  readonly sender: TransactionSender;
+  private readonly provider: Provider;
+  private maxItems: number | undefined;
+  private budget: bigint | undefined;
+
+  private constructor(
+    private readonly options: TraceWriterOptions,
+    address: string,
+  ) {
+    if (!options.signer.provider) throw new TypeError("The signer must be connected to a provider.");
+    this.provider = options.signer.provider;
+    this.ledger = TraceLedger__factory.connect(options.ledger, options.signer);
+    this.sender = new TransactionSender(options.signer, this.provider, address, options);
+  }
+
+  /** Creates a writer for a signer. */
+  static async create(options: TraceWriterOptions): Promise<TraceWriter> {
+    return new TraceWriter(options, await options.signer.getAddress());
+  }
+
+  /** The signer's address. */
+  get address(): string {
+    return this.sender.address;
+  }
+
+  /** Registers units (any number; split into transactions as needed). */
+  register(units: RegistrationInput[]): Promise<WriteResult> {
+    return this.batched(units, GAS_PER_ITEM_GUESS.register, (chunk) =>
+      chunk.length === 1
+        ? this.ledger.register.populateTransaction(chunk[0])
+        : this.ledger.registerBatch.populateTransaction(chunk),
+    );
+  }
+
+  /** Records events in order (any number; split into transactions as needed). */
+  record(events: TraceEventInput[]): Promise<WriteResult> {
+    return this.batched(events, GAS_PER_ITEM_GUESS.record, (chunk) =>
+      chunk.length === 1
+        ? this.ledger.record.populateTransaction(chunk[0])
+        : this.ledger.recordBatch.populateTransaction(chunk),
+    );
+  }
+
+  /** Packs children into a parent (more than MAX_BATCH children take several packing entries). */
+  pack(aggregation: AggregationInput, children: string[]): Promise<WriteResult> {
+    return this.batched(children, GAS_PER_ITEM_GUESS.pack, (chunk) =>
+      this.ledger.pack.populateTransaction(aggregation, chunk),
+    );
+  }
+
+  /** Takes children out of a parent. */
+  unpack(aggregation: AggregationInput, children: string[]): Promise<WriteResult> {
+    return this.batched(children, GAS_PER_ITEM_GUESS.pack, (chunk) =>
+      this.ledger.unpack.populateTransaction(aggregation, chunk),
+    );
+  }
+
+  /** Hands custody of a unit to another organization. */
+  async handover(unit: string, toOrg: number, recordHash: string): Promise<WriteResult> {
+    return this.single(await this.ledger.handover.populateTransaction(unit, toOrg, recordHash));
+  }
+
+  /** Assigns an organization to a unit (or removes it with `assigned = false`). */
+  async assign(unit: string, orgId: number, assigned: boolean, recordHash: string): Promise<WriteResult> {
+    return this.single(await this.ledger.assign.populateTransaction(unit, orgId, assigned, recordHash));
+  }
+
+  /** Declares entry `seq` of a unit wrong. */
+  async correct(unit: string, seq: number, recordHash: string): Promise<WriteResult> {
+    return this.single(await this.ledger.correct.populateTransaction(unit, seq, recordHash));
+  }
+
+  /** Relays batches signed offline (by anyone); each is recorded as its signer. */
+  relay(batches: SignedTraceBatch[]): Promise<WriteResult> {
+    return this.batched(
+      batches,
+      GAS_PER_ITEM_GUESS.relay * 10n,
+      (chunk) => this.ledger.recordBySig.populateTransaction(chunk),
+      (offset) => offset << 16,
+    );
+  }
+
+  /** The ledger's EIP-712 domain (for signing offline). */
+  async domain(): Promise<TraceDomain> {
+    const d = await this.ledger.eip712Domain();
+    return traceDomain({
+      name: d.name,
+      version: d.version,
+      chainId: d.chainId,
+      verifyingContract: d.verifyingContract,
+    });
+  }
+
+  /** Signs events as this writer's key (the signed batch can be relayed by anyone). */
+  async sign(events: TraceEventInput[], opts: { deadline: number; nonce?: bigint }): Promise<SignedTraceBatch> {
+    const nonce = opts.nonce ?? (await this.ledger.nonces(this.address));
+    return signTraceBatch(this.options.signer, await this.domain(), events, { nonce, deadline: opts.deadline });
+  }
+
+  private async single(tx: TransactionRequest): Promise<WriteResult> {
+    const sent = await this.sender.send(tx);
+    return { transactions: [sent], items: 1, gasUsed: sent.gasUsed };
+  }
+
+  private async batched<T>(
+    items: T[],
+    guess: bigint,
+    build: (chunk: T[]) => Promise<TransactionRequest>,
+    indexShift?: (offset: number) => number,
+  ): Promise<WriteResult> {
+    if (items.length === 0) return { transactions: [], items: 0, gasUsed: 0n };
+    const { maxItems, budget } = await this.limits();
+    const transactions = await sendInChunks(items, {
+      maxItems,
+      gasBudget: budget,
+      gasPerItemGuess: guess,
+      indexShift,
+      estimate: async (chunk) => this.sender.estimate(await build(chunk)),
+      send: async (chunk, estimate) => this.sender.send(await build(chunk), estimate),
+    });
+    return { transactions, items: items.length, gasUsed: transactions.reduce((s, t) => s + t.gasUsed, 0n) };
+  }
+
+  private async limits(): Promise<{ maxItems: number; budget: bigint }> {
+    if (this.maxItems === undefined || this.budget === undefined) {
+      try {
+        this.maxItems = Number(await this.ledger.MAX_BATCH());
+        const block = await this.provider.getBlock("latest");
+        const byBlock = ((block?.gasLimit ?? 30_000_000n) * 8n) / 10n;
+        const cap = this.options.maxTxGas ?? TX_GAS_CAP - 1_000_000n;
+        this.budget = byBlock < cap ? byBlock : cap;
+      } catch (error) {
+        throw explainContractError(error);
+      }
+    }
+    return { maxItems: this.maxItems, budget: this.budget };
+  }
+}

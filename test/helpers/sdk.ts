@@ -1,0 +1,48 @@
+/** Helpers to drive the SDK against the Hardhat in-process network. */
+import { ethers, network } from "hardhat";
+import { HDNodeWallet, Wallet, type Provider } from "ethers";
+import { createPublicClient, custom, type PublicClient, type Address } from "viem";
+import type { HardhatNetworkHDAccountsConfig } from "hardhat/types";
+import { createTraceReader, type TraceReader } from "../../src/read/reader";
+import { TraceWriter, type TraceWriterOptions } from "../../src/write/writer";
+import type { TraceLedger } from "../../typechain-types";
+
+/** The private-key wallet behind a Hardhat account address (default mnemonic). */
+export function walletFor(address: string, provider: Provider = ethers.provider): Wallet {
+  const cfg = network.config.accounts as HardhatNetworkHDAccountsConfig;
+  for (let i = 0; i < cfg.count; i++) {
+    const w = HDNodeWallet.fromPhrase(cfg.mnemonic, cfg.passphrase, `${cfg.path}/${i}`);
+    if (w.address.toLowerCase() === address.toLowerCase()) return new Wallet(w.privateKey, provider);
+  }
+  throw new Error(`no Hardhat account ${address}`);
+}
+
+/** A viem public client over the in-process Hardhat network. */
+export function hardhatClient(): PublicClient {
+  return createPublicClient({ transport: custom(network.provider) }) as PublicClient;
+}
+
+/** A reader for a deployed ledger on the Hardhat network. */
+export async function readerFor(ledger: TraceLedger, maxBlockRange?: bigint): Promise<TraceReader> {
+  const { chainId } = await ethers.provider.getNetwork();
+  return createTraceReader({
+    client: hardhatClient(),
+    ledger: { address: (await ledger.getAddress()) as Address, chainId: Number(chainId) },
+    maxBlockRange,
+  });
+}
+
+/** A writer acting as a Hardhat account. */
+export async function writerFor(
+  ledger: TraceLedger,
+  address: string,
+  options: Partial<TraceWriterOptions> = {},
+  provider: Provider = ethers.provider,
+): Promise<TraceWriter> {
+  return TraceWriter.create({
+    ledger: await ledger.getAddress(),
+    signer: walletFor(address, provider),
+    receiptTimeoutMs: 5_000,
+    ...options,
+  });
+}

@@ -1,0 +1,212 @@
+/** The SDK write path against the Hardhat network: batching, exactly-once submission, errors, signing. */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
+import type { Hex } from "viem";
+import { deployLedger, itemKey, cartonKey, registration, traceInput, aggregation, recordHash } from "../helpers/ledger";
+import { readerFor, writerFor, walletFor } from "../helpers/sdk";
+import {
+  BatchItemRejectedError,
+  NotAllowedError,
+  UnitNotRegisteredError,
+  StageViolationError,
+  AccountNotActiveError,
+} from "../../src/errors/contract";
+import { unregistered, unrecorded } from "../../src/write/resume";
+import { signedBatchFromJson, signedBatchToJson } from "../../src/write/sign";
+import type { TraceEventInput } from "../../src/write/types";
+import { STEPS } from "../../src/codes";
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceEventInput;
+const asReg = (r: ReturnType<typeof registration>) => r as unknown as import("../../src/write/types").RegistrationInput;
+
+describe("SDK writer", () => {
+  it("registers and records many items, splitting into transactions that fit the gas budget", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address, { maxTxGas: 1_500_000n });
+    const units = range(1, 120).map((n) => itemKey(n));
+    const reg = await writer.register(units.map((u) => asReg(registration(u))));
+    expect(reg.items).to.equal(120);
+    expect(reg.transactions.length).to.be.greaterThan(2);
+    for (const t of reg.transactions) expect(t.gasUsed).to.be.lessThanOrEqual(1_500_000n);
+    const rec = await writer.record(units.map((u) => asEvent(traceInput(u, "STORING"))));
+    expect(rec.transactions.length).to.be.greaterThan(1);
+    for (const u of [units[0], units[59], units[119]]) expect((await ledger.unitState(u)).seq).to.equal(2);
+  });
+
+  it("reports a refused item with its index in the whole batch, across chunks", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address, { maxTxGas: 1_000_000n });
+    const units = range(1, 100).map((n) => itemKey(n));
+    await writer.register(units.map((u) => asReg(registration(u))));
+    const events = units.map((u) => asEvent(traceInput(u, "STORING")));
+    events[83] = asEvent(traceInput(itemKey(999), "STORING"));
+    const error = await writer.record(events).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(BatchItemRejectedError);
+    const rejected = error as BatchItemRejectedError;
+    expect(rejected.index).to.equal(83);
+    expect(rejected.reason).to.be.instanceOf(UnitNotRegisteredError);
+    expect(rejected.shortMessage).to.match(/Item 83 of the batch was refused/);
+  });
+
+  it("turns refusals into named errors that say what to do", async () => {
+    const { ledger, accounts, admin } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    await writer.register([asReg(registration(itemKey(1)))]);
+    const notAllowed = await writer.record([asEvent(traceInput(itemKey(1), "CUSTOMS_RELEASED"))]).catch((e) => e);
+    expect(notAllowed).to.be.instanceOf(NotAllowedError);
+    expect(notAllowed.name).to.equal("NotAllowed");
+    expect(notAllowed.shortMessage).to.equal(
+      `Account ${accounts.exporter.address} (organization 1, roles: EXPORTER) may not record CUSTOMS_RELEASED.`,
+    );
+    expect(notAllowed.hints.join(" ")).to.match(/consortium admin/);
+    const customs = await writerFor(ledger, accounts.customs.address);
+    const stage = await customs.record([asEvent(traceInput(itemKey(1), "CUSTOMS_RELEASED"))]).catch((e) => e);
+    expect(stage).to.be.instanceOf(StageViolationError);
+    expect(stage.shortMessage).to.match(/CUSTOMS_RELEASED is not allowed .* at stage ACTIVE/);
+    await ledger.connect(admin).suspendAccount(accounts.exporter.address);
+    const suspended = await writer.record([asEvent(traceInput(itemKey(1), "STORING"))]).catch((e) => e);
+    expect(suspended).to.be.instanceOf(AccountNotActiveError);
+    expect(suspended.message).to.include("suspended");
+  });
+
+  /** Replaces `broadcastTransaction` of the shared provider for one test. */
+  async function withBroadcast(
+    fake: (original: (signed: string) => Promise<unknown>, call: number, signed: string) => Promise<unknown>,
+    body: () => Promise<void>,
+  ) {
+    const provider = ethers.provider as unknown as { broadcastTransaction: (s: string) => Promise<unknown> };
+    const original = provider.broadcastTransaction.bind(provider);
+    let call = 0;
+    provider.broadcastTransaction = (signed: string) => fake(original, ++call, signed);
+    try {
+      await body();
+    } finally {
+      provider.broadcastTransaction = original;
+    }
+  }
+
+  it("sends exactly once when the response to a broadcast is lost", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address, { receiptTimeoutMs: 300 });
+    await writer.register([asReg(registration(itemKey(1)))]);
+    const sent: string[] = [];
+    await withBroadcast(
+      async (original, call, signed) => {
+        sent.push(signed);
+        const response = await original(signed); // reaches the node ...
+        if (call === 1) throw Object.assign(new Error("socket hang up"), { code: "NETWORK_ERROR" }); // ... answer lost
+        return response;
+      },
+      async () => {
+        const result = await writer.record([asEvent(traceInput(itemKey(1), "STORING"))]);
+        expect(result.transactions[0].receipt.status).to.equal(1);
+      },
+    );
+    expect((await ledger.unitState(itemKey(1))).seq).to.equal(2);
+    expect(new Set(sent).size).to.equal(1, "every broadcast carried the same signed transaction");
+  });
+
+  it("broadcasts the same signed transaction again when the first one never arrived", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address, { receiptTimeoutMs: 300 });
+    await writer.register([asReg(registration(itemKey(1)))]);
+    const sent: string[] = [];
+    await withBroadcast(
+      async (original, call, signed) => {
+        sent.push(signed);
+        if (call === 1) throw Object.assign(new Error("connect ECONNREFUSED"), { code: "NETWORK_ERROR" });
+        return original(signed);
+      },
+      async () => {
+        const result = await writer.record([asEvent(traceInput(itemKey(1), "STORING"))]);
+        expect(result.transactions[0].broadcasts).to.equal(2);
+      },
+    );
+    expect(sent.length).to.equal(2);
+    expect(sent[0]).to.equal(sent[1]);
+    expect((await ledger.unitState(itemKey(1))).seq).to.equal(2);
+  });
+
+  it("retrying a whole operation after a crash does not duplicate it (state check)", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    const reader = await readerFor(ledger);
+    await writer.register([asReg(registration(itemKey(1)))]);
+    const event = asEvent(traceInput(itemKey(1), "STORING"));
+    await writer.record(await unrecorded(reader, [event]));
+    // A new process retries the same operation: nothing is left to send.
+    const again = await writer.record(await unrecorded(reader, [event]));
+    expect(again.transactions).to.deep.equal([]);
+    expect((await ledger.unitState(itemKey(1))).seq).to.equal(2);
+  });
+
+  it("gives concurrent submissions from one key distinct nonces; all land once", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    const units = range(1, 12).map((n) => itemKey(n));
+    await writer.register(units.map((u) => asReg(registration(u))));
+    const results = await Promise.all(units.map((u) => writer.record([asEvent(traceInput(u, "INSPECTING"))])));
+    const nonces = results.map((r) => r.transactions[0].nonce);
+    expect(new Set(nonces).size).to.equal(units.length);
+    for (const u of units) expect((await ledger.unitState(u)).seq).to.equal(2);
+  });
+
+  it("skips what the chain already holds, so a rerun writes nothing twice", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    const reader = await readerFor(ledger);
+    const regs = range(1, 30).map((n) => asReg(registration(itemKey(n))));
+    await writer.register(regs.slice(0, 10));
+    const todo = await unregistered(reader, [...regs, regs[3]]);
+    expect(todo.length).to.equal(20);
+    await writer.register(todo);
+    const events = regs.map((r) => asEvent(traceInput(r.unit, "STORING")));
+    await writer.record(events.slice(0, 17));
+    const left = await unrecorded(reader, [...events, events[20]]);
+    expect(left.map((e) => e.unit)).to.deep.equal(events.slice(17).map((e) => e.unit));
+    await writer.record(left);
+    expect(await unrecorded(reader, events)).to.deep.equal([]);
+    for (const r of regs) expect((await ledger.unitState(r.unit)).seq).to.equal(2);
+  });
+
+  it("packs, hands over, assigns and corrects through the SDK", async () => {
+    const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    const items = range(1, 5).map((n) => itemKey(n));
+    await writer.register([...items, cartonKey(1)].map((u) => asReg(registration(u))));
+    await writer.pack(aggregation(cartonKey(1)) as never, items);
+    expect((await ledger.unitState(items[0])).parent).to.equal(cartonKey(1));
+    await writer.assign(cartonKey(1), orgIds.lab, true, recordHash("lab"));
+    await writer.correct(cartonKey(1), 1, recordHash("fix"));
+    await writer.handover(cartonKey(1), orgIds.carrier, recordHash("waybill"));
+    expect((await ledger.unitState(items[4])).custodian).to.equal(orgIds.carrier);
+    const carrier = await writerFor(ledger, accounts.carrier.address);
+    await carrier.unpack(aggregation(cartonKey(1)) as never, items.slice(0, 2));
+    expect((await ledger.unitState(items[0])).custodian).to.equal(orgIds.carrier);
+  });
+
+  it("signs offline and relays through another account; the log names the signer", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const exporter = await writerFor(ledger, accounts.exporter.address);
+    await exporter.register([asReg(registration(itemKey(1)))]);
+    const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
+    const signed = await exporter.sign([asEvent(traceInput(itemKey(1), "INSPECTING"))], { deadline });
+    const roundTripped = signedBatchFromJson(signedBatchToJson(signed));
+    expect(roundTripped).to.deep.equal(signed);
+    const relayer = await writerFor(ledger, accounts.platform.address);
+    await mine(3);
+    const result = await relayer.relay([roundTripped]);
+    const reader = await readerFor(ledger);
+    const history = await reader.history(itemKey(1) as Hex);
+    const last = history.entries[history.entries.length - 1];
+    expect(last.account).to.equal(accounts.exporter.address);
+    expect(last.step).to.equal(STEPS.INSPECTING);
+    expect(result.transactions[0].receipt.from).to.equal(accounts.platform.address);
+    expect(walletFor(accounts.platform.address).address).to.equal(accounts.platform.address);
+  });
+});
