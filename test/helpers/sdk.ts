@@ -46,3 +46,20 @@ export async function writerFor(
     ...options,
   });
 }
+
+/** Awaits a promise that must reject with an instance of `type`; returns the error. */
+export async function rejection<T extends Error>(
+  promise: Promise<unknown>,
+  type: new (...a: never[]) => T,
+): Promise<T> {
+  let error: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    error = e;
+  }
+  if (!(error instanceof type)) {
+    throw new Error(`expected a ${type.name} rejection, got ${error === undefined ? "success" : String(error)}`);
+  }
+  return error;
+}

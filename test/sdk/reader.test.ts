@@ -13,7 +13,7 @@ import {
   aggregation,
   recordHash,
 } from "../helpers/ledger";
-import { readerFor } from "../helpers/sdk";
+import { readerFor, rejection } from "../helpers/sdk";
 import { createTraceReader } from "../../src/read/reader";
 import { InconsistentLogsError } from "../../src/read/history";
 import { WrongChainError, WrongContractError } from "../../src/errors/base";
@@ -118,7 +118,10 @@ describe("SDK reader", () => {
       return copy;
     });
     expect(reordered.intact).to.equal(false);
-    await expect(read(() => [])).to.be.rejectedWith(InconsistentLogsError);
+    await rejection(
+      read(() => []),
+      InconsistentLogsError,
+    );
     expect((await read((logs) => logs)).intact).to.equal(true);
   });
 
@@ -126,13 +129,12 @@ describe("SDK reader", () => {
     const { ledger } = await loadFixture(deployLedger);
     const client = editedLogsClient((l) => l);
     const address = (await ledger.getAddress()) as Address;
-    await expect(createTraceReader({ client, ledger: { address, chainId: 999 } }).checkDeployment()).to.be.rejectedWith(
+    await rejection(
+      createTraceReader({ client, ledger: { address, chainId: 999 } }).checkDeployment(),
       WrongChainError,
     );
     const location = await ledgerLocation(ethers.ZeroAddress);
-    await expect(createTraceReader({ client, ledger: location }).checkDeployment()).to.be.rejectedWith(
-      WrongContractError,
-    );
+    await rejection(createTraceReader({ client, ledger: location }).checkDeployment(), WrongContractError);
     const ok = await createTraceReader({ client, ledger: await ledgerLocation(address) }).checkDeployment();
     expect(ok.version).to.equal(await ledger.version());
   });
