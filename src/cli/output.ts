@@ -1,0 +1,69 @@
+/** Printing for the CLI: human text or `--json`, and errors as short message + hints with an exit code. */
+import { TraceError, NetworkError, WrongChainError, WrongContractError, TransactionError } from "../errors/base";
+import { ContractRefusalError } from "../errors/contract";
+import { EXIT } from "./exitCodes";
+
+/** A usage or input problem detected by the CLI itself. */
+export class CliInputError extends TraceError {
+  override name = "CliInputError" as const;
+}
+
+/** JSON with bigints as decimal strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+}
+
+export interface Output {
+  json: boolean;
+  /** Prints a result: `human` text, or `data` as JSON with --json. */
+  result(data: unknown, human: string | (() => string)): void;
+  /** Progress/info lines (stderr; silent with --json). */
+  info(line: string): void;
+}
+
+export function createOutput(json: boolean, out = process.stdout, err = process.stderr): Output {
+  return {
+    json,
+    result(data, human) {
+      out.write((json ? toJson(data) : typeof human === "function" ? human() : human) + "\n");
+    },
+    info(line) {
+      if (!json) err.write(line + "\n");
+    },
+  };
+}
+
+/** The exit code for an error. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof ContractRefusalError) return EXIT.REFUSED;
+  if (
+    error instanceof NetworkError ||
+    error instanceof WrongChainError ||
+    error instanceof WrongContractError ||
+    error instanceof TransactionError
+  ) {
+    return EXIT.NETWORK;
+  }
+  const name = (error as { name?: string })?.name ?? "";
+  if (error instanceof CliInputError || /^(Gs1|Epcis|Manifest|Label|CommanderError|NetworkEnv)/.test(name)) {
+    return EXIT.INVALID_INPUT;
+  }
+  if (name === "InconsistentLogs") return EXIT.NETWORK;
+  return EXIT.UNEXPECTED;
+}
+
+/** Prints an error the way a person needs it: what went wrong, then what to do. */
+export function printError(error: unknown, json: boolean, err = process.stderr): void {
+  const e = error as { name?: string; shortMessage?: string; message?: string; hints?: string[] };
+  const message = e?.shortMessage ?? e?.message ?? String(error);
+  const hints = Array.isArray(e?.hints) ? e.hints : [];
+  if (json) {
+    err.write(toJson({ error: { name: e?.name ?? "Error", message, hints } }) + "\n");
+    return;
+  }
+  err.write(`error: ${message}\n`);
+  for (const h of hints) err.write(`  hint: ${h}\n`);
+  if (exitCodeOf(error) === EXIT.UNEXPECTED && error instanceof Error && error.stack) {
+    err.write(`${error.stack.split("\n").slice(1, 4).join("\n")}\n`);
+  }
+}
