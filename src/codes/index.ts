@@ -83,3 +83,11 @@ export function encodeInfo(f: TraceInfoFields): bigint {
     (f.aux << BigInt(INFO_SHIFTS.AUX_SHIFT))
   );
 }
+
+/** The disposition name of a code (undefined for 0 = none and unknown codes). */
+export function dispositionName(code: number): DispositionName | undefined {
+  if (code === 0) return undefined;
+  return (Object.keys(DISPOSITIONS) as Array<keyof typeof DISPOSITIONS>).find(
+    (d): d is DispositionName => d !== "MAX" && DISPOSITIONS[d] === code,
+  );
+}

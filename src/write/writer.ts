@@ -7,6 +7,7 @@
 import type { AbstractSigner, Provider, TransactionRequest } from "ethers";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
 import { explainContractError } from "../errors/contract";
+import { TransactionError } from "../errors/base";
 import { traceDomain, type TraceDomain } from "../eip712";
 import { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
@@ -112,6 +113,30 @@ export class TraceWriter {
       (chunk) => this.ledger.recordBySig.populateTransaction(chunk),
       (offset) => offset << 16,
     );
+  }
+
+  /**
+   * Waits until no transaction of this key is pending (the node's pending nonce equals its mined nonce),
+   * so a resumed job sees everything an interrupted run sent before deciding what is left to send.
+   */
+  async settle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [pending, mined] = await Promise.all([
+        this.provider.getTransactionCount(this.address, "pending"),
+        this.provider.getTransactionCount(this.address, "latest"),
+      ]);
+      if (pending === mined) return;
+      if (Date.now() >= deadline) {
+        throw new TransactionError(
+          `${pending - mined} transaction(s) of ${this.address} are still pending after ${timeoutMs / 1000} s.`,
+          {
+            hints: ["Wait for the node to mine them (or check it is producing blocks), then rerun."],
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   /** The ledger's EIP-712 domain (for signing offline). */

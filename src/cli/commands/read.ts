@@ -1,0 +1,157 @@
+/** Read commands: key, label, state, history (the journey), export-epcis. No key needed. */
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { labelUri, labelSvg } from "../../labels";
+import { labelPng } from "../../labels/png";
+import { epcisDocument, decodeLocation, type EpcisEvent } from "../../epcis";
+import { dispositionName } from "../../codes";
+import type { JourneyEntry } from "../../read/types";
+import type { CliContext } from "../context";
+import { RecordStore } from "../recordStore";
+import { unitRef } from "../inputs";
+import { CliInputError } from "../output";
+
+type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+
+/** A location word as text: the GLN, or the short code. */
+export function locationText(location: bigint): string {
+  const l = decodeLocation(location);
+  if (l === null) return "";
+  return "gln" in l ? `GLN ${l.gln}` : l.code;
+}
+
+function entryRow(e: JourneyEntry) {
+  return {
+    seq: e.seq,
+    step: e.stepName ?? e.step,
+    disposition: dispositionName(e.disposition) ?? "",
+    eventTime: new Date(e.eventTime * 1000).toISOString(),
+    location: locationText(e.location),
+    org: e.org,
+    account: e.account,
+    block: e.blockNumber,
+    tx: e.transactionHash,
+    recordHash: e.data,
+    inheritedFrom: e.inheritedFrom ?? null,
+  };
+}
+
+export function addReadCommands(program: Command, run: Run): void {
+  program
+    .command("key")
+    .description("show the canonical Digital Link path and on-chain key of GS1 codes (no chain needed)")
+    .argument("<code...>", "Digital Link URIs or element strings")
+    .action(
+      run(async (ctx: CliContext, codes: string[]) => {
+        const rows = codes.map((code) => {
+          const u = unitRef(code);
+          return {
+            input: code,
+            kind: u.identity.kind,
+            canonicalPath: u.identity.canonicalPath,
+            key: u.key,
+            uri: labelUri(u.identity, { domain: ctx.domain }),
+          };
+        });
+        ctx.out.result(rows, () => rows.map((r) => `${r.canonicalPath}\n  key ${r.key}\n  uri ${r.uri}`).join("\n"));
+      }),
+    );
+
+  program
+    .command("label")
+    .description("write a QR label (PNG or SVG by file extension) for a unit's Digital Link URI")
+    .argument("<code>", "the unit")
+    .requiredOption("--out <file>", "output file ending in .png or .svg")
+    .option("--scale <n>", "PNG pixels per module", "8")
+    .action(
+      run(async (ctx: CliContext, code: string, flags: { out: string; scale: string }) => {
+        const u = unitRef(code);
+        const uri = labelUri(u.identity, { domain: ctx.domain });
+        if (flags.out.endsWith(".svg")) writeFileSync(flags.out, await labelSvg(uri));
+        else if (flags.out.endsWith(".png"))
+          writeFileSync(flags.out, await labelPng(uri, { scale: Number(flags.scale) }));
+        else throw new CliInputError(`--out "${flags.out}" must end in .png or .svg.`);
+        ctx.out.result({ file: flags.out, uri }, `wrote ${flags.out} for ${uri}`);
+      }),
+    );
+
+  program
+    .command("state")
+    .description("show a unit's on-chain state")
+    .argument("<code>", "the unit")
+    .action(
+      run(async (ctx: CliContext, code: string) => {
+        const u = unitRef(code);
+        const s = await (await ctx.reader()).unitState(u.key);
+        ctx.out.result({ uri: u.uri, ...s }, () =>
+          s.registered
+            ? [
+                `${u.uri}`,
+                `  key        ${u.key}`,
+                `  stage      ${s.stageName}${s.held ? ", HELD" : ""}${s.recalled ? ", RECALLED" : ""}${s.flagged ? ", FLAGGED" : ""}`,
+                `  entries    ${s.seq} (latest in block ${s.lastBlock})`,
+                `  registrant organization ${s.registrant}, custodian organization ${s.custodian}`,
+                ...(s.parent ? [`  packed in  ${s.parent}`] : []),
+                `  head       ${s.head}`,
+              ].join("\n")
+            : `${u.uri} is not registered on this ledger.`,
+        );
+      }),
+    );
+
+  program
+    .command("history")
+    .description("show a unit's journey: its own entries and those of the parents it was packed in, chain-checked")
+    .argument("<code>", "the unit")
+    .action(
+      run(async (ctx: CliContext, code: string) => {
+        const u = unitRef(code);
+        const journey = await (await ctx.reader()).journey(u.key);
+        const rows = journey.entries.map(entryRow);
+        ctx.out.result({ uri: u.uri, key: u.key, intact: journey.intact, entries: rows }, () => {
+          if (rows.length === 0) return `${u.uri} is not registered on this ledger.`;
+          const lines = [`${u.uri}: ${rows.length} entries, hash chain ${journey.intact ? "intact" : "BROKEN"}`];
+          for (const r of rows) {
+            const via = r.inheritedFrom ? `  (via parent ${String(r.inheritedFrom).slice(0, 10)}…)` : "";
+            lines.push(
+              `  #${String(r.seq).padStart(3)}  ${r.eventTime}  ${String(r.step).padEnd(20)} ${r.disposition.padEnd(20)} org ${r.org}  ${r.location}${via}`,
+            );
+          }
+          return lines.join("\n");
+        });
+        if (!journey.intact) process.exitCode = 4;
+      }),
+    );
+
+  program
+    .command("export-epcis")
+    .description("export a unit's journey as an EPCIS 2.0 document from the record store, checked against the chain")
+    .argument("<code>", "the unit")
+    .option("--out <file>", "write to a file instead of stdout")
+    .action(
+      run(async (ctx: CliContext, code: string, flags: { out?: string }) => {
+        const u = unitRef(code);
+        const journey = await (await ctx.reader()).journey(u.key);
+        const store = new RecordStore(ctx.recordsDir);
+        const events: EpcisEvent[] = [];
+        const missing: string[] = [];
+        for (const e of journey.entries) {
+          const record = /^0x[0-9a-f]{64}$/.test(e.data) ? store.get(e.data) : undefined;
+          if (record) events.push(record);
+          else if (e.stepName !== "PACKING" && e.stepName !== "UNPACKING")
+            missing.push(`#${e.seq} ${e.stepName} ${e.data}`);
+        }
+        const unique = [...new Map(events.map((ev) => [ev.eventID, ev])).values()];
+        const doc = epcisDocument(unique, { creationDate: new Date() });
+        const text = JSON.stringify(doc, null, 2);
+        if (flags.out) writeFileSync(flags.out, text + "\n");
+        else process.stdout.write(text + "\n");
+        if (missing.length) {
+          process.stderr.write(
+            `warning: ${missing.length} entries have no record in ${ctx.recordsDir}:\n  ${missing.join("\n  ")}\n`,
+          );
+        }
+        if (flags.out) ctx.out.info(`wrote ${unique.length} events to ${flags.out}`);
+      }),
+    );
+}

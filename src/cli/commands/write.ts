@@ -1,0 +1,240 @@
+/**
+ * Write commands: register, record (and the regulator shortcuts), pack, unpack, handover, assign, correct.
+ * Each builds the EPCIS 2.0 record, saves it in the record store, and writes its hash on chain; writes the
+ * chain already holds are skipped, so repeating a command is harmless.
+ */
+import type { Command } from "commander";
+import type { Hex } from "viem";
+import { objectEvent, aggregationEvent, traceFields, type EpcisEvent, type BizTransactionTypeName } from "../../epcis";
+import { unregistered, unrecorded } from "../../write/resume";
+import type { WriteResult } from "../../write/writer";
+import type { StepName } from "../../codes";
+import type { CliContext } from "../context";
+import { RecordStore } from "../recordStore";
+import { unitRef, stepArg, dispositionArg, timeArg, orgArg, bizTxArg, type UnitRef } from "../inputs";
+import { CliInputError } from "../output";
+
+type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+
+/** Summary printed after a write. */
+function summary(result: WriteResult, skipped: number) {
+  return {
+    written: result.items,
+    skipped,
+    transactions: result.transactions.map((t) => ({ hash: t.hash, block: t.blockNumber, gasUsed: t.gasUsed })),
+    gasUsed: result.gasUsed,
+  };
+}
+
+function printWrite(ctx: CliContext, what: string, result: WriteResult, skipped = 0) {
+  ctx.out.result(summary(result, skipped), () => {
+    const lines = [`${what}: ${result.items} written${skipped ? `, ${skipped} already on chain (skipped)` : ""}.`];
+    for (const t of result.transactions) lines.push(`  tx ${t.hash} (block ${t.blockNumber}, gas ${t.gasUsed})`);
+    return lines.join("\n");
+  });
+}
+
+interface EventFlags {
+  time?: string;
+  location?: string;
+  disposition?: string;
+  bizTx?: string[];
+  reason?: string;
+}
+
+/** Builds, stores and returns the on-chain input of one ObjectEvent on a unit. */
+export function buildObjectEvent(
+  ctx: CliContext,
+  unit: UnitRef,
+  step: StepName,
+  flags: EventFlags,
+  extra: Record<string, string> = {},
+) {
+  const extensions: Record<`${string}:${string}`, string> = {};
+  if (flags.reason) extensions["cbectrace:reason"] = flags.reason;
+  for (const [k, v] of Object.entries(extra)) extensions[`cbectrace:${k}`] = v;
+  const event: EpcisEvent = objectEvent({
+    step,
+    epcList: [unit.uri],
+    eventTime: timeArg(flags.time),
+    ...(flags.location ? { location: flags.location } : {}),
+    ...(flags.disposition ? { disposition: dispositionArg(flags.disposition) } : {}),
+    ...(flags.bizTx?.length
+      ? {
+          bizTransactions: flags.bizTx
+            .map(bizTxArg)
+            .map((b) => ({ type: b.type as BizTransactionTypeName, number: b.number })),
+        }
+      : {}),
+    ...(Object.keys(extensions).length ? { extensions } : {}),
+  });
+  const recordHash = new RecordStore(ctx.recordsDir).save(event);
+  return { event, input: { unit: unit.key, ...traceFields(event), recordHash } };
+}
+
+const eventOptions = (c: Command) =>
+  c
+    .option("--time <iso>", "when it happened (ISO 8601 with offset; default now)")
+    .option("--location <gln|code>", "where: a 13-digit GLN or a short code (≤ 8 characters)")
+    .option("--disposition <name>", "CBV disposition, e.g. in_transit, sellable_accessible")
+    .option("--biz-tx <type:number...>", "business documents, e.g. inventory:5316…, order:SO-1, waybill:SF123")
+    .option("--reason <text>", "free text kept in the off-chain record");
+
+const REGULATOR_SHORTCUTS: Array<[string, StepName, string]> = [
+  ["hold", "HOLD", "hold a unit (regulator)"],
+  ["lift-hold", "HOLD_LIFTED", "lift a hold (regulator)"],
+  ["flag", "FLAGGED", "flag a unit (regulator)"],
+  ["lift-flag", "FLAG_LIFTED", "lift a flag (regulator)"],
+  ["recall", "RECALL", "start a recall (regulator or exporter)"],
+  ["lift-recall", "RECALL_LIFTED", "lift a recall (regulator)"],
+];
+
+export function addWriteCommands(program: Command, run: Run): void {
+  eventOptions(
+    program
+      .command("register")
+      .description("register units (GS1 Digital Link URIs or element strings); already registered ones are skipped")
+      .argument("<code...>", "units to register"),
+  ).action(
+    run(async (ctx: CliContext, codes: string[], flags: EventFlags) => {
+      const regs = codes.map((code) => {
+        const { input } = buildObjectEvent(ctx, unitRef(code), "COMMISSIONING", { disposition: "active", ...flags });
+        return { unit: input.unit, eventTime: input.eventTime, location: input.location, recordHash: input.recordHash };
+      });
+      const reader = await ctx.reader();
+      const todo = await unregistered(reader, regs);
+      const result = await (await ctx.writer()).register(todo);
+      printWrite(ctx, "register", result, regs.length - todo.length);
+    }),
+  );
+
+  eventOptions(
+    program
+      .command("record")
+      .description("record an event on units")
+      .argument("<code...>", "units")
+      .requiredOption("--step <name>", "business step, e.g. inspecting, storing, customs_declared, departing"),
+  ).action(
+    run(async (ctx: CliContext, codes: string[], flags: EventFlags & { step: string }) => {
+      const step = stepArg(flags.step);
+      await recordEvents(ctx, codes, step, flags);
+    }),
+  );
+
+  for (const [name, step, description] of REGULATOR_SHORTCUTS) {
+    eventOptions(program.command(name).description(description).argument("<code...>", "units")).action(
+      run(async (ctx: CliContext, codes: string[], flags: EventFlags) => recordEvents(ctx, codes, step, flags)),
+    );
+  }
+
+  for (const [name, action] of [
+    ["pack", "ADD"],
+    ["unpack", "DELETE"],
+  ] as const) {
+    program
+      .command(name)
+      .description(
+        action === "ADD" ? "pack units into a parent (carton SSCC, consignment)" : "take units out of a parent",
+      )
+      .argument("<parent>", "the parent unit")
+      .argument("<children...>", "the units to put in or take out")
+      .option("--time <iso>", "when (default now)")
+      .option("--location <gln|code>", "where")
+      .action(
+        run(async (ctx: CliContext, parentCode: string, childCodes: string[], flags: EventFlags) => {
+          const parent = unitRef(parentCode);
+          const children = childCodes.map(unitRef);
+          const event = aggregationEvent({
+            action,
+            parentID: parent.uri,
+            childEPCs: children.map((c) => c.uri),
+            eventTime: timeArg(flags.time),
+            ...(flags.location ? { location: flags.location } : {}),
+          });
+          const recordHash = new RecordStore(ctx.recordsDir).save(event);
+          const f = traceFields(event);
+          const writer = await ctx.writer();
+          const agg = { parent: parent.key, eventTime: f.eventTime, location: f.location, recordHash };
+          const keys = children.map((c) => c.key);
+          const result = action === "ADD" ? await writer.pack(agg, keys) : await writer.unpack(agg, keys);
+          printWrite(ctx, name, result);
+        }),
+      );
+  }
+
+  program
+    .command("handover")
+    .description("hand custody of a unit (and its contents) to another organization")
+    .argument("<code>", "the unit")
+    .requiredOption("--to <orgId>", "the new custodian organization id")
+    .option("--reason <text>", "note kept in the off-chain record")
+    .action(
+      run(async (ctx: CliContext, code: string, flags: { to: string; reason?: string }) => {
+        const unit = unitRef(code);
+        const to = orgArg(flags.to);
+        const { input } = buildObjectEvent(
+          ctx,
+          unit,
+          "CUSTODY_TRANSFERRED",
+          { reason: flags.reason },
+          { toOrganization: String(to) },
+        );
+        const result = await (await ctx.writer()).handover(unit.key, to, input.recordHash);
+        printWrite(ctx, "handover", result);
+      }),
+    );
+
+  program
+    .command("assign")
+    .description("let an organization (carrier, broker, lab) write on a unit and its contents; --remove undoes it")
+    .argument("<code>", "the unit")
+    .requiredOption("--org <orgId>", "the organization id")
+    .option("--remove", "remove the assignment")
+    .option("--reason <text>", "note kept in the off-chain record")
+    .action(
+      run(async (ctx: CliContext, code: string, flags: { org: string; remove?: boolean; reason?: string }) => {
+        const unit = unitRef(code);
+        const org = orgArg(flags.org);
+        const { input } = buildObjectEvent(
+          ctx,
+          unit,
+          "ASSIGNED",
+          { reason: flags.reason },
+          { organization: String(org), assignment: flags.remove ? "removed" : "assigned" },
+        );
+        const result = await (await ctx.writer()).assign(unit.key, org, !flags.remove, input.recordHash);
+        printWrite(ctx, flags.remove ? "unassign" : "assign", result);
+      }),
+    );
+
+  program
+    .command("correct")
+    .description("declare an earlier entry of a unit wrong (both stay in the history)")
+    .argument("<code>", "the unit")
+    .requiredOption("--seq <n>", "the sequence number of the wrong entry (see `trace history`)")
+    .requiredOption("--reason <text>", "what was wrong")
+    .action(
+      run(async (ctx: CliContext, code: string, flags: { seq: string; reason: string }) => {
+        const unit = unitRef(code);
+        if (!/^[1-9][0-9]*$/.test(flags.seq))
+          throw new CliInputError(`--seq "${flags.seq}" must be a whole number from 1.`);
+        const { input } = buildObjectEvent(
+          ctx,
+          unit,
+          "CORRECTION",
+          { reason: flags.reason },
+          { correctedSeq: flags.seq },
+        );
+        const result = await (await ctx.writer()).correct(unit.key, Number(flags.seq), input.recordHash);
+        printWrite(ctx, "correct", result);
+      }),
+    );
+}
+
+async function recordEvents(ctx: CliContext, codes: string[], step: StepName, flags: EventFlags): Promise<void> {
+  const inputs = codes.map((code) => buildObjectEvent(ctx, unitRef(code), step, flags).input);
+  const reader = await ctx.reader();
+  const todo = await unrecorded(reader, inputs as Array<(typeof inputs)[number] & { unit: Hex }>);
+  const result = await (await ctx.writer()).record(todo);
+  printWrite(ctx, step.toLowerCase(), result, inputs.length - todo.length);
+}

@@ -1,0 +1,33 @@
+/**
+ * cbec-trace SDK: GS1 identities and unit keys, EPCIS 2.0 records, the read client (viem; also runs in the
+ * browser) and the write client (ethers + typechain) for the consortium trace ledger.
+ *
+ * @example
+ *   import { parseGs1, createTraceReader, TraceWriter } from "cbec-trace";
+ */
+export * from "./codes";
+export * from "./gs1";
+export * from "./epcis";
+export { labelUri, labelSvg } from "./labels";
+export { labelPng } from "./labels/png";
+export * from "./errors/base";
+export * from "./errors/contract";
+export * from "./read/types";
+export { createTraceReader, type TraceReader, type TraceReaderOptions } from "./read/reader";
+export { readHistory, readUnitState, InconsistentLogsError, DEFAULT_MAX_BLOCK_RANGE } from "./read/history";
+export { readJourney, byChainPosition } from "./read/journey";
+export { genesisHead, nextHead, replayHead, type ChainEntry } from "./chain/hashChain";
+export { TRACE_BATCH_TYPES, TRACE_EVENT_FIELDS, traceDomain, type TraceDomain } from "./eip712";
+export { TraceWriter, type TraceWriterOptions, type WriteResult } from "./write/writer";
+export { TransactionSender, type SendOptions, type SentTransaction } from "./write/sender";
+export {
+  signTraceBatch,
+  traceBatchDigest,
+  signedBatchToJson,
+  signedBatchFromJson,
+  type SignedTraceBatch,
+} from "./write/sign";
+export { unregistered, unrecorded } from "./write/resume";
+export type { TraceEventInput, RegistrationInput, AggregationInput } from "./write/types";
+export { parseManifest, ManifestError, type DeploymentManifest } from "./config/manifest";
+export { traceLedgerAbi } from "./generated/abi";
