@@ -21,6 +21,8 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     struct Organization {
         uint16 roles;
         bool suspended;
+        /// @dev Where its `OrganizationAdded` log is: verifiers read its identity with one single-block query.
+        uint64 addedBlock;
     }
 
     /// @notice An account's state, in one word. `roles` mirrors the organization's roles while both the
@@ -64,7 +66,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         _requireValidRoles(roles);
         if (_organizationCount == MAX_ORGANIZATIONS) revert ConsortiumOrganizationLimitReached();
         orgId = ++_organizationCount;
-        _organizations[orgId] = Organization({roles: roles, suspended: false});
+        _organizations[orgId] = Organization({roles: roles, suspended: false, addedBlock: uint64(block.number)});
         emit OrganizationAdded(orgId, name, creditCode, gln, country, roles);
     }
 
@@ -163,6 +165,11 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     function organization(uint32 orgId) external view returns (uint16 roles, bool suspended, uint256 accountCount) {
         Organization storage org = _requireOrganization(orgId);
         return (org.roles, org.suspended, _organizationAccounts[orgId].length);
+    }
+
+    /// @inheritdoc IConsortium
+    function organizationAddedBlock(uint32 orgId) external view returns (uint64) {
+        return _requireOrganization(orgId).addedBlock;
     }
 
     /// @inheritdoc IConsortium

@@ -205,6 +205,12 @@ interface IConsortium {
     /// @return accountCount How many accounts it has had (including suspended and retired ones).
     function organization(uint32 orgId) external view returns (uint16 roles, bool suspended, uint256 accountCount);
 
+    /// @notice The block in which an organization was added: its `OrganizationAdded` log (name, credit code,
+    /// GLN, country) is found with a query of that one block, without scanning the chain.
+    /// @param orgId The organization.
+    /// @return blockNumber The block number.
+    function organizationAddedBlock(uint32 orgId) external view returns (uint64 blockNumber);
+
     /// @notice The number of organizations (ids run from 1 to this value).
     /// @return count The number of organizations.
     function organizationCount() external view returns (uint32 count);

@@ -1,0 +1,256 @@
+/**
+ * The demo data of `npm start`: one complete 9610 (B2C cross-border e-commerce) export journey of wireless
+ * earbuds — commissioned at the factory, inspected by a lab, packed into a carton, handed to the exporter,
+ * consolidated into a consignment, stored in a bonded warehouse, declared by the customs broker, inspected
+ * and released by customs, loaded and departed by the carrier, exited (结关) and delivered abroad, with the
+ * tax refund and FX settlement — plus one product recalled by the market regulator and one counterfeit code
+ * that was never registered. Every EPCIS record is saved in the record store; the chain holds its hash.
+ */
+import type { Hex } from "viem";
+import {
+  objectEvent,
+  aggregationEvent,
+  traceFields,
+  type EpcisEvent,
+  type ObjectEventInput,
+  type BizTransactionTypeName,
+} from "../../src/epcis";
+import { parseGs1, toDigitalLink } from "../../src/gs1";
+import type { StepName, DispositionName } from "../../src/codes";
+import type { TraceWriter } from "../../src/write/writer";
+import { RecordStore } from "../../src/cli/recordStore";
+
+/** The demo's GS1 codes (valid check digits), as Digital Link URIs on id.gs1.org. */
+export const DEMO_CODES = {
+  authentic: "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN0001",
+  authenticSibling: "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN0002",
+  carton: "https://id.gs1.org/00/106901234000000015",
+  consignment: "https://id.gs1.org/401/6901234MAWB784001",
+  recalled: "https://id.gs1.org/01/06901234567892/10/2026B07/21/SN0101",
+  counterfeit: "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN9999",
+} as const;
+
+export type DemoMember =
+  "exporter" | "factory" | "warehouse" | "carrier" | "broker" | "lab" | "platform" | "customs" | "market";
+
+/** Organization ids of the demo members, in the order of demo/consortium.json. */
+export const DEMO_ORG_IDS: Record<DemoMember, number> = {
+  exporter: 1,
+  factory: 2,
+  warehouse: 3,
+  carrier: 4,
+  broker: 5,
+  lab: 6,
+  platform: 7,
+  customs: 8,
+  market: 9,
+};
+
+const GLN = {
+  factory: "6901234000016",
+  warehouse: "6901234000023",
+  lab: "6901234000030",
+  exporter: "6901234000047",
+};
+
+interface Step {
+  by: DemoMember;
+  step: StepName;
+  time: string;
+  disposition?: DispositionName;
+  location?: string;
+  bizTx?: Array<{ type: BizTransactionTypeName; number: string }>;
+}
+
+/** Seeds the demo journey through the SDK, one writer per member. Returns the keys of the demo units. */
+export async function seedDemo(
+  writers: Record<DemoMember, TraceWriter>,
+  recordsDir: string,
+): Promise<Record<keyof typeof DEMO_CODES, Hex>> {
+  const store = new RecordStore(recordsDir);
+  const unit = (code: string) => parseGs1(code);
+  const keys = Object.fromEntries(Object.entries(DEMO_CODES).map(([k, v]) => [k, unit(v).key])) as Record<
+    keyof typeof DEMO_CODES,
+    Hex
+  >;
+  const epc = (code: string) => toDigitalLink(unit(code), { attributes: false });
+  const save = (event: EpcisEvent) => ({ recordHash: store.save(event), fields: traceFields(event) });
+  const object = (code: string, input: Omit<ObjectEventInput, "epcList">) =>
+    save(objectEvent({ ...input, epcList: [epc(code)] }));
+
+  const register = async (by: DemoMember, codes: string[], time: string, location: string) => {
+    const regs = codes.map((code) => {
+      const { recordHash, fields } = object(code, {
+        step: "COMMISSIONING",
+        disposition: "ACTIVE",
+        eventTime: time,
+        location,
+      });
+      return { unit: unit(code).key, eventTime: fields.eventTime, location: fields.location, recordHash };
+    });
+    await writers[by].register(regs);
+  };
+  const record = async (code: string, s: Step) => {
+    const { recordHash, fields } = object(code, {
+      step: s.step,
+      eventTime: s.time,
+      ...(s.disposition ? { disposition: s.disposition } : {}),
+      ...(s.location ? { location: s.location } : {}),
+      ...(s.bizTx ? { bizTransactions: s.bizTx } : {}),
+    });
+    await writers[s.by].record([{ unit: unit(code).key, ...fields, recordHash }]);
+  };
+  const pack = async (by: DemoMember, parent: string, children: string[], time: string, location: string) => {
+    const { recordHash, fields } = save(
+      aggregationEvent({
+        action: "ADD",
+        parentID: epc(parent),
+        childEPCs: children.map(epc),
+        eventTime: time,
+        location,
+      }),
+    );
+    await writers[by].pack(
+      { parent: unit(parent).key, eventTime: fields.eventTime, location: fields.location, recordHash },
+      children.map((c) => unit(c).key),
+    );
+  };
+  const note = (code: string, by: DemoMember, step: StepName, time: string, extensions: Record<string, string>) =>
+    object(code, {
+      step,
+      eventTime: time,
+      extensions: Object.fromEntries(Object.entries(extensions).map(([k, v]) => [`cbectrace:${k}`, v])),
+    }).recordHash;
+
+  const items = [DEMO_CODES.authentic, DEMO_CODES.authenticSibling];
+  const { carton, consignment } = DEMO_CODES;
+
+  // Factory: production, carton, lab inspection of the carton.
+  await register("factory", [...items, carton], "2026-11-02T09:00:00+08:00", GLN.factory);
+  await pack("factory", carton, items, "2026-11-02T15:30:00+08:00", GLN.factory);
+  await writers.factory.assign(
+    unit(carton).key,
+    DEMO_ORG_IDS.lab,
+    true,
+    note(carton, "factory", "ASSIGNED", "2026-11-03T08:00:00+08:00", { organization: "6" }),
+  );
+  await record(carton, { by: "lab", step: "SAMPLING", time: "2026-11-03T10:00:00+08:00", location: GLN.lab });
+  await record(carton, {
+    by: "lab",
+    step: "INSPECTING",
+    time: "2026-11-04T16:00:00+08:00",
+    disposition: "CONFORMANT",
+    location: GLN.lab,
+  });
+  await writers.factory.handover(
+    unit(carton).key,
+    DEMO_ORG_IDS.exporter,
+    note(carton, "factory", "CUSTODY_TRANSFERRED", "2026-11-05T09:00:00+08:00", { toOrganization: "1" }),
+  );
+
+  // Exporter: order, consignment (master waybill), bonded warehouse, broker.
+  await register("exporter", [consignment], "2026-11-05T10:00:00+08:00", GLN.exporter);
+  await pack("exporter", consignment, [carton], "2026-11-05T11:00:00+08:00", GLN.exporter);
+  await record(consignment, {
+    by: "exporter",
+    step: "ORDER_PLACED",
+    time: "2026-11-05T12:00:00+08:00",
+    bizTx: [{ type: "order", number: "SO-2026-110501" }],
+  });
+  await record(consignment, {
+    by: "exporter",
+    step: "PAYMENT_RECEIVED",
+    time: "2026-11-05T12:05:00+08:00",
+    bizTx: [{ type: "receipt", number: "RC-2026-110501" }],
+  });
+  for (const [member, org] of [
+    ["warehouse", DEMO_ORG_IDS.warehouse],
+    ["broker", DEMO_ORG_IDS.broker],
+    ["platform", DEMO_ORG_IDS.platform],
+  ] as const) {
+    await writers.exporter.assign(
+      unit(consignment).key,
+      org,
+      true,
+      note(consignment, "exporter", "ASSIGNED", "2026-11-05T13:00:00+08:00", { organization: String(org), member }),
+    );
+  }
+  await record(consignment, {
+    by: "warehouse",
+    step: "RECEIVING",
+    time: "2026-11-06T09:00:00+08:00",
+    disposition: "IN_PROGRESS",
+    location: GLN.warehouse,
+  });
+  await record(consignment, {
+    by: "warehouse",
+    step: "STORING",
+    time: "2026-11-06T09:30:00+08:00",
+    disposition: "SELLABLE_NOT_ACCESSIBLE",
+    location: GLN.warehouse,
+  });
+  await record(consignment, {
+    by: "broker",
+    step: "CUSTOMS_DECLARED",
+    time: "2026-11-07T10:00:00+08:00",
+    location: "5316",
+    bizTx: [
+      { type: "inventory", number: "531620261107000123" },
+      { type: "waybill", number: "YT7840012601" },
+    ],
+  });
+  await record(consignment, {
+    by: "customs",
+    step: "CUSTOMS_INSPECTED",
+    time: "2026-11-07T14:00:00+08:00",
+    location: "5316",
+  });
+  await record(consignment, {
+    by: "customs",
+    step: "CUSTOMS_RELEASED",
+    time: "2026-11-07T16:00:00+08:00",
+    location: "5316",
+  });
+  await writers.exporter.handover(
+    unit(consignment).key,
+    DEMO_ORG_IDS.carrier,
+    note(consignment, "exporter", "CUSTODY_TRANSFERRED", "2026-11-08T08:00:00+08:00", { toOrganization: "4" }),
+  );
+
+  // Carrier and customs: departure, exit, arrival abroad, delivery.
+  await record(consignment, { by: "carrier", step: "LOADING", time: "2026-11-08T10:00:00+08:00", location: "CNYTN" });
+  await record(consignment, {
+    by: "carrier",
+    step: "DEPARTING",
+    time: "2026-11-08T18:00:00+08:00",
+    disposition: "IN_TRANSIT",
+    location: "CNYTN",
+  });
+  await record(consignment, {
+    by: "customs",
+    step: "CUSTOMS_EXITED",
+    time: "2026-11-09T09:00:00+08:00",
+    location: "5316",
+  });
+  await record(consignment, { by: "carrier", step: "ARRIVING", time: "2026-11-24T07:00:00+01:00", location: "DEHAM" });
+  await record(consignment, {
+    by: "carrier",
+    step: "DELIVERED",
+    time: "2026-11-26T15:00:00+01:00",
+    disposition: "COMPLETENESS_VERIFIED",
+    location: "DEHAM",
+  });
+  await record(consignment, {
+    by: "platform",
+    step: "TAX_REFUNDED",
+    time: "2026-11-27T10:00:00+08:00",
+    bizTx: [{ type: "declaration", number: "531620261107000456" }],
+  });
+  await record(consignment, { by: "platform", step: "FX_SETTLED", time: "2026-11-27T11:00:00+08:00" });
+
+  // A product of another lot, recalled by the market regulator after a battery safety complaint.
+  const recalled = DEMO_CODES.recalled;
+  await register("factory", [recalled], "2026-10-20T09:00:00+08:00", GLN.factory);
+  await record(recalled, { by: "market", step: "RECALL", time: "2026-11-20T10:00:00+08:00", disposition: "RECALLED" });
+  return keys;
+}
