@@ -1,0 +1,78 @@
+/**
+ * The reasons behind a verdict (design.md §6), each with a machine-readable code, the verdict it forces and
+ * its text in English and Chinese. One table, shared by the SDK, the CLI and the page.
+ */
+export type Verdict = "authentic" | "warning" | "fail";
+
+export interface ReasonText {
+  severity: Exclude<Verdict, "authentic">;
+  en: string;
+  zh: string;
+}
+
+export const REASONS = {
+  INVALID_CODE: {
+    severity: "fail",
+    en: "The code is not a valid GS1 code (wrong check digit, length or characters).",
+    zh: "该码不是有效的GS1编码（校验位、长度或字符错误）。",
+  },
+  NOT_REGISTERED: {
+    severity: "fail",
+    en: "This code was never registered on the ledger: the product is likely counterfeit.",
+    zh: "该码从未在链上登记：产品很可能是假冒的。",
+  },
+  WRONG_CHAIN: {
+    severity: "fail",
+    en: "The chain or contract answering is not the expected cbec-trace ledger.",
+    zh: "应答的区块链或合约不是预期的追溯账本。",
+  },
+  HISTORY_MISMATCH: {
+    severity: "fail",
+    en: "The history served does not match the chain's hash-chain head: it is tampered with or incomplete.",
+    zh: "获取的历史与链上哈希链头不一致：记录被篡改或不完整。",
+  },
+  SIGNATURE_INVALID: {
+    severity: "fail",
+    en: "A recorded event is not signed by the account it names.",
+    zh: "某条记录的签名与其声明的账户不符。",
+  },
+  REGISTRANT_UNIDENTIFIED: {
+    severity: "warning",
+    en: "The registering organization is suspended or its identity could not be read.",
+    zh: "登记企业已被暂停或无法读取其身份信息。",
+  },
+  SIGNER_NOT_ALLOWED: {
+    severity: "warning",
+    en: "An event was recorded by an organization that is now suspended or no longer allowed to record that step.",
+    zh: "某事件的记录企业现已被暂停或已无权记录该环节。",
+  },
+  RECALLED: { severity: "warning", en: "The product is recalled.", zh: "该产品已被召回。" },
+  HELD: {
+    severity: "warning",
+    en: "The product is held by customs or a regulator.",
+    zh: "该产品被海关或监管部门扣留。",
+  },
+  FLAGGED: { severity: "warning", en: "A regulator has flagged this product.", zh: "监管部门已对该产品作出标记。" },
+  NO_CUSTOMS_RELEASE: {
+    severity: "warning",
+    en: "The journey has no export customs release.",
+    zh: "行程中没有出口海关放行记录。",
+  },
+  DELIVERED_WITHOUT_RELEASE: {
+    severity: "warning",
+    en: "Delivered without an export customs release: the journey is incomplete.",
+    zh: "未经出口海关放行即已交付：行程不完整。",
+  },
+  CORRECTED: {
+    severity: "warning",
+    en: "Some events were later declared wrong and corrected; both are shown.",
+    zh: "部分事件后来被声明有误并已更正，原记录与更正均予显示。",
+  },
+  RECORD_MISMATCH: {
+    severity: "warning",
+    en: "An off-chain record served by the platform does not match its on-chain hash.",
+    zh: "平台提供的某条链下记录与链上哈希不一致。",
+  },
+} as const satisfies Record<string, ReasonText>;
+
+export type ReasonCode = keyof typeof REASONS;

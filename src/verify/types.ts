@@ -1,0 +1,55 @@
+/** Types of a verification report. */
+import type { Address, Hex } from "viem";
+import type { Gs1Identity } from "../gs1";
+import type { JourneyEntry, UnitState } from "../read/types";
+import type { ReasonCode, Verdict } from "./reasons";
+
+export interface ReasonFound {
+  code: ReasonCode;
+  severity: Exclude<Verdict, "authentic">;
+  en: string;
+  zh: string;
+  /** Extra detail (which event, which address). */
+  detail?: string;
+}
+
+/** An organization as the chain knows it. */
+export interface OrganizationInfo {
+  orgId: number;
+  name?: string;
+  creditCode?: string;
+  country?: string;
+  gln?: string;
+  roles: number;
+  suspended: boolean;
+}
+
+/** One event of the journey, with its proofs. */
+export interface VerifiedEntry extends JourneyEntry {
+  organization?: OrganizationInfo;
+  /** Block timestamp (Unix seconds), when read. */
+  blockTime?: number;
+  /** True when the transaction proves the account signed (sender, or a valid EIP-712 batch signature). */
+  signatureValid?: boolean;
+  /** How it was signed: sent directly or relayed with an EIP-712 signature. */
+  signedVia?: "sender" | "eip712";
+  /** The off-chain record matches the on-chain hash (true/false), or the record was not available (null). */
+  recordMatches: boolean | null;
+  /** This entry was declared wrong by a later correction. */
+  corrected: boolean;
+}
+
+export interface VerificationReport {
+  verdict: Verdict;
+  reasons: ReasonFound[];
+  input: string;
+  unit?: { identity: Gs1Identity; key: Hex; uri: string };
+  state?: UnitState;
+  registrant?: OrganizationInfo;
+  /** Outermost last: the parents the unit is packed in now. */
+  parents: Hex[];
+  entries: VerifiedEntry[];
+  ledger: { address: Address; chainId?: number; version?: string };
+  /** Timings and call counts, for benchmarks. */
+  stats: { milliseconds: number; logQueries: number };
+}

@@ -1,0 +1,241 @@
+/** The verdict engine against the in-process network: every verdict of design.md §6. */
+import { expect } from "chai";
+import { ethers, network } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { createPublicClient, custom, type Address, type Hex, type PublicClient } from "viem";
+import {
+  deployLedger,
+  registration,
+  traceInput,
+  aggregation,
+  itemKey,
+  recordHash,
+  type LedgerFixture,
+} from "../helpers/ledger";
+import { hardhatClient, walletFor, writerFor } from "../helpers/sdk";
+import { seedDemo, DEMO_CODES, type DemoMember } from "../../scripts/lib/demoJourney";
+import { verifyUnit } from "../../src/verify/verify";
+import { parseGs1 } from "../../src/gs1";
+import type { TraceWriter } from "../../src/write/writer";
+import type { TraceEventInput } from "../../src/write/types";
+import type { EpcisEvent } from "../../src/epcis";
+
+const MEMBERS: DemoMember[] = [
+  "exporter",
+  "factory",
+  "warehouse",
+  "carrier",
+  "broker",
+  "lab",
+  "platform",
+  "customs",
+  "market",
+];
+
+interface DemoFixture extends LedgerFixture {
+  records: string;
+  address: Address;
+}
+
+/** The demo journey of `npm start`, seeded on the in-process network. */
+async function demoFixture(): Promise<DemoFixture> {
+  const f = await deployLedger();
+  const records = mkdtempSync(join(tmpdir(), "cbec-records-"));
+  const writers = {} as Record<DemoMember, TraceWriter>;
+  for (const m of MEMBERS) writers[m] = await writerFor(f.ledger, f.accounts[m].address);
+  await seedDemo(writers, records);
+  return { ...f, records, address: (await f.ledger.getAddress()) as Address };
+}
+
+const fromStore = (dir: string) => async (hash: Hex) => {
+  const file = join(dir, `${hash}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as EpcisEvent) : undefined;
+};
+
+function verify(f: DemoFixture, input: string, client: PublicClient = hardhatClient(), extra: object = {}) {
+  return verifyUnit(input, { client, ledger: { address: f.address }, fetchRecord: fromStore(f.records), ...extra });
+}
+
+const codes = (r: { reasons: { code: string }[] }) => r.reasons.map((x) => x.code);
+
+describe("verification verdicts", () => {
+  it("authentic: the complete 9610 journey, every event inherited from carton and consignment, every proof checked", async () => {
+    const f = await loadFixture(demoFixture);
+    const r = await verify(f, DEMO_CODES.authentic);
+    expect(codes(r)).to.deep.equal([]);
+    expect(r.verdict).to.equal("authentic");
+    expect(r.registrant?.name).to.equal("factory org");
+    const steps = r.entries.map((e) => e.stepName);
+    for (const s of [
+      "COMMISSIONING",
+      "INSPECTING",
+      "CUSTOMS_DECLARED",
+      "CUSTOMS_RELEASED",
+      "DEPARTING",
+      "CUSTOMS_EXITED",
+      "DELIVERED",
+    ]) {
+      expect(steps).to.include(s);
+    }
+    expect(r.entries.every((e) => e.signatureValid === true)).to.equal(true);
+    expect(r.entries.filter((e) => e.recordMatches === true).length).to.be.greaterThan(15);
+    expect(r.entries.some((e) => e.recordMatches === false)).to.equal(false);
+    expect(r.parents.length).to.equal(2);
+    expect(r.entries.every((e) => typeof e.blockTime === "number")).to.equal(true);
+  });
+
+  it("warning: recalled", async () => {
+    const f = await loadFixture(demoFixture);
+    const r = await verify(f, DEMO_CODES.recalled);
+    expect(r.verdict).to.equal("warning");
+    expect(codes(r)).to.include("RECALLED");
+  });
+
+  it("warning: held by customs (on the consignment, inherited by the item)", async () => {
+    const f = await loadFixture(demoFixture);
+    await f.ledger.connect(f.accounts.customs).record(traceInput(parseGs1(DEMO_CODES.consignment).key, "HOLD"));
+    const r = await verify(f, DEMO_CODES.authentic);
+    expect(r.verdict).to.equal("warning");
+    expect(codes(r)).to.deep.equal(["HELD"]);
+  });
+
+  it("warning: delivered without a customs release (slipped into a consignment after clearance)", async () => {
+    const f = await loadFixture(demoFixture);
+    const ex = f.ledger.connect(f.accounts.exporter);
+    const carrier = f.ledger.connect(f.accounts.carrier);
+    const smuggled = itemKey(4242);
+    const ship = itemKey(4243, "SHIP");
+    await ex.registerBatch([registration(smuggled), registration(ship)]);
+    await ex.assign(ship, f.orgIds.broker, true, recordHash("broker"));
+    await f.ledger.connect(f.accounts.broker).record(traceInput(ship, "CUSTOMS_DECLARED"));
+    await f.ledger.connect(f.accounts.customs).record(traceInput(ship, "CUSTOMS_RELEASED"));
+    await ex.handover(ship, f.orgIds.carrier, recordHash("ship to carrier"));
+    await carrier.record(traceInput(ship, "DEPARTING"));
+    // After clearance and departure, an item that never saw customs is put in with the cleared goods.
+    await ex.handover(smuggled, f.orgIds.carrier, recordHash("item to carrier"));
+    await carrier.pack(aggregation(ship), [smuggled]);
+    await carrier.record(traceInput(ship, "DELIVERED"));
+    const code = "(01)09521234543213(10)LOT1(21)S4242";
+    expect(parseGs1(code).key).to.equal(smuggled);
+    const r = await verify(f, code);
+    expect(codes(r)).to.include("DELIVERED_WITHOUT_RELEASE");
+    expect(r.verdict).to.equal("warning");
+    // The consignment itself was released: its own verdict has no such warning.
+    expect(codes(await verify(f, "(01)09521234543213(10)SHIP(21)S4243"))).to.not.include("DELIVERED_WITHOUT_RELEASE");
+  });
+
+  it("fail: a code never registered (counterfeit) and an invalid code (bad check digit)", async () => {
+    const f = await loadFixture(demoFixture);
+    const fake = await verify(f, DEMO_CODES.counterfeit);
+    expect([fake.verdict, codes(fake)]).to.deep.equal(["fail", ["NOT_REGISTERED"]]);
+    const invalid = await verify(f, "https://id.gs1.org/01/06901234567893/10/2026A01/21/SN0001");
+    expect([invalid.verdict, codes(invalid)]).to.deep.equal(["fail", ["INVALID_CODE"]]);
+    expect(invalid.reasons[0].detail).to.match(/check digit/);
+  });
+
+  it("fail: a log source that omits an event or reorders two", async () => {
+    const f = await loadFixture(demoFixture);
+    const lying = (edit: (logs: Array<Record<string, unknown>>) => Array<Record<string, unknown>>) =>
+      createPublicClient({
+        transport: custom({
+          async request({ method, params }: { method: string; params?: unknown }) {
+            const result = await network.provider.request({ method, params: params as unknown[] });
+            return method === "eth_getLogs" ? edit(result as Array<Record<string, unknown>>) : result;
+          },
+        }),
+      }) as PublicClient;
+    const omit = await verify(
+      f,
+      DEMO_CODES.authentic,
+      lying((logs) => (logs.length > 3 ? logs.filter((_, i) => i !== 2) : logs)),
+    );
+    expect([omit.verdict, codes(omit)[0]]).to.deep.equal(["fail", "HISTORY_MISMATCH"]);
+    const swap = await verify(
+      f,
+      DEMO_CODES.authentic,
+      lying((logs) => {
+        if (logs.length < 3) return logs;
+        const copy = logs.map((l) => ({ ...l }));
+        [copy[1].data, copy[2].data] = [copy[2].data, copy[1].data];
+        return copy;
+      }),
+    );
+    expect([swap.verdict, codes(swap)[0]]).to.deep.equal(["fail", "HISTORY_MISMATCH"]);
+  });
+
+  it("fail: another contract's address, or another chain", async () => {
+    const f = await loadFixture(demoFixture);
+    const other = await (await ethers.getContractFactory("ERC1271WalletMock")).deploy(f.admin.address);
+    const r = await verifyUnit(DEMO_CODES.authentic, {
+      client: hardhatClient(),
+      ledger: { address: (await other.getAddress()) as Address },
+    });
+    expect([r.verdict, codes(r)]).to.deep.equal(["fail", ["WRONG_CHAIN"]]);
+    const wrongChain = await verifyUnit(DEMO_CODES.authentic, {
+      client: hardhatClient(),
+      ledger: { address: f.address, chainId: 1 },
+    });
+    expect([wrongChain.verdict, codes(wrongChain)]).to.deep.equal(["fail", ["WRONG_CHAIN"]]);
+    // A second, genuine ledger where the code was never registered.
+    const second = await (await ethers.getContractFactory("TraceLedger")).deploy(f.admin.address, 3600);
+    const elsewhere = await verifyUnit(DEMO_CODES.authentic, {
+      client: hardhatClient(),
+      ledger: { address: (await second.getAddress()) as Address },
+    });
+    expect(codes(elsewhere)).to.deep.equal(["NOT_REGISTERED"]);
+  });
+
+  it("warning: an event by an organization that is no longer allowed (suspended lab)", async () => {
+    const f = await loadFixture(demoFixture);
+    await f.ledger.connect(f.admin).suspendOrganization(f.orgIds.lab);
+    const r = await verify(f, DEMO_CODES.authentic);
+    expect(r.verdict).to.equal("warning");
+    expect(codes(r)).to.deep.equal(["SIGNER_NOT_ALLOWED", "SIGNER_NOT_ALLOWED"]);
+    expect(r.reasons[0].detail).to.match(/organization 6/);
+  });
+
+  it("warning: a record served by the platform that does not match its on-chain hash", async () => {
+    const f = await loadFixture(demoFixture);
+    const honest = fromStore(f.records);
+    const tampered = async (hash: Hex) => {
+      const record = await honest(hash);
+      return record && record.bizStep?.endsWith("inspecting")
+        ? { ...record, disposition: "https://ref.gs1.org/cbv/Disp-conformant", eventTime: "2026-11-04T00:00:00.000Z" }
+        : record;
+    };
+    const r = await verifyUnit(DEMO_CODES.authentic, {
+      client: hardhatClient(),
+      ledger: { address: f.address },
+      fetchRecord: tampered,
+    });
+    expect(codes(r)).to.deep.equal(["RECORD_MISMATCH"]);
+    expect(r.entries.find((e) => e.stepName === "INSPECTING")?.recordMatches).to.equal(false);
+  });
+
+  it("checks relayed EIP-712 signatures itself and names the signer, not the relayer", async () => {
+    const f = await loadFixture(demoFixture);
+    const lab = await writerFor(f.ledger, f.accounts.lab.address);
+    const carton = parseGs1(DEMO_CODES.carton).key;
+    const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
+    const event = traceInput(carton, "INSPECTING", { label: "relayed" }) as unknown as TraceEventInput;
+    const signed = await lab.sign([event], { deadline });
+    await (await writerFor(f.ledger, f.accounts.platform.address)).relay([signed]);
+    const r = await verify(f, DEMO_CODES.authentic);
+    const relayed = r.entries.find((e) => e.signedVia === "eip712");
+    expect(relayed?.account).to.equal(f.accounts.lab.address);
+    expect(relayed?.signatureValid).to.equal(true);
+    expect(walletFor(f.accounts.lab.address).address).to.equal(f.accounts.lab.address);
+  });
+
+  it("warning: corrected events are flagged and both versions shown", async () => {
+    const f = await loadFixture(demoFixture);
+    const key = parseGs1(DEMO_CODES.authentic).key;
+    await f.ledger.connect(f.accounts.factory).correct(key, 1, recordHash("wrong time"));
+    const r = await verify(f, DEMO_CODES.authentic);
+    expect(codes(r)).to.deep.equal(["CORRECTED"]);
+    expect(r.entries.find((e) => e.seq === 1 && !e.inheritedFrom)?.corrected).to.equal(true);
+  });
+});
