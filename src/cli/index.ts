@@ -12,6 +12,8 @@ import { addWriteCommands } from "./commands/write";
 import { addReadCommands } from "./commands/read";
 import { addSigningCommands } from "./commands/signing";
 import { addImportCommand } from "./commands/import";
+import { addVerifyCommand } from "./commands/verify";
+import { addConsortiumCommands } from "./commands/consortium";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -46,6 +48,8 @@ export function buildProgram(): Command {
   addReadCommands(program, run);
   addSigningCommands(program, run);
   addImportCommand(program, run);
+  addVerifyCommand(program, run);
+  addConsortiumCommands(program, run);
   return program;
 }
 

@@ -46,6 +46,8 @@ export interface VerificationReport {
   unit?: { identity: Gs1Identity; key: Hex; uri: string };
   state?: UnitState;
   registrant?: OrganizationInfo;
+  /** The stage that holds for the unit: its own, or a parent's further one while packed (`Stages`). */
+  effectiveStage?: number;
   /** Outermost last: the parents the unit is packed in now. */
   parents: Hex[];
   entries: VerifiedEntry[];

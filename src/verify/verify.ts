@@ -120,6 +120,11 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
     p = journey.histories.get(p)?.state.parent ?? (await readUnitState(client, where, p)).parent;
   }
 
+  report.effectiveStage = Math.max(
+    state.stage,
+    ...report.parents.map((parent) => journey.histories.get(parent)?.state.stage ?? 0),
+  );
+
   const entries = journey.entries;
   const orgs = await readOrganizations(client, where, [state.registrant, ...entries.map((e) => e.org)]);
   report.registrant = orgs.get(state.registrant);
@@ -159,11 +164,7 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
     if (sig && !sig.valid) report.reasons.push(reason("SIGNATURE_INVALID", `entry ${e.seq} in ${e.transactionHash}`));
     if (recordMatches === false) report.reasons.push(reason("RECORD_MISMATCH", `entry ${e.seq} (${e.stepName})`));
     const allowedNow = matrix.get(e.step);
-    if (
-      !org ||
-      org.suspended ||
-      (allowedNow !== undefined && (allowedNow & org.roles) === 0)
-    ) {
+    if (!org || org.suspended || (allowedNow !== undefined && (allowedNow & org.roles) === 0)) {
       report.reasons.push(reason("SIGNER_NOT_ALLOWED", `entry ${e.seq} (${e.stepName}) by organization ${e.org}`));
     }
   }

@@ -1,0 +1,297 @@
+/**
+ * The consortium admin's operations, one transaction each, sent exactly once through a
+ * `TransactionSender` as the admin key: organizations, accounts, the permission matrix, the pause switch
+ * and the two-step, delayed admin transfer. Refusals come back as named errors whose message says what
+ * to do (the contract's admin errors are explained here, the rest by `explainContractError`).
+ */
+import { decodeEventLog, decodeFunctionResult, encodeFunctionData, getAddress, type Address, type Hex } from "viem";
+import { traceLedgerAbi } from "../generated/abi";
+import { STEPS, roleMask, rolesOf, type RoleName, type StepName } from "../codes";
+import { ContractRefusalError, AdminOnlyError, InvalidRequestError, explainContractError } from "../errors/contract";
+import { TransactionSender, type SentTransaction } from "../write/sender";
+import type { TraceWriter } from "../write/writer";
+import {
+  encodeCountry,
+  encodeCreditCode,
+  glnToUint,
+  sortRoles,
+  type OrganizationEntry,
+  type PermissionsEntry,
+} from "./consortiumFile";
+import { ACCOUNT_STATUSES, type AccountStatusName, type PendingAdmin } from "./read";
+
+/** An organization to add. */
+export type NewOrganization = Pick<OrganizationEntry, "name" | "creditCode" | "gln" | "country" | "roles">;
+
+/** An account as `accountInfo` reports it. */
+export interface AccountInfo {
+  address: Address;
+  /** Its organization (0 when the address is not an account). */
+  orgId: number;
+  /** The roles it may act with now (none while it or its organization is suspended). */
+  roles: RoleName[];
+  status: AccountStatusName | "none";
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+const when = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+
+type Explain = [typeof ContractRefusalError, (a: readonly unknown[]) => string, string[]];
+
+/** Messages for the refusals an admin meets (the ledger's user-facing ones are in errors/contract.ts). */
+const ADMIN_ERRORS: Record<string, Explain> = {
+  ConsortiumAccountExists: [
+    InvalidRequestError,
+    (a) =>
+      Number(a[1]) === 0
+        ? `${a[0]} was already used as an account.`
+        : `${a[0]} is already an account of organization ${a[1]}.`,
+    ["An address joins one organization, once; give the member a new key (rotate-account replaces a key)."],
+  ],
+  ConsortiumAccountNotSuspended: [
+    InvalidRequestError,
+    (a) => `Account ${a[0]} is not suspended: nothing to reactivate.`,
+    ["`trace consortium show` lists accounts with their status."],
+  ],
+  ConsortiumAccountSuspended: [InvalidRequestError, (a) => `Account ${a[0]} is already suspended.`, []],
+  ConsortiumAccountRetired: [
+    InvalidRequestError,
+    (a) => `Account ${a[0]} was retired by a key rotation; it can never be used again.`,
+    ["Use the organization's current key."],
+  ],
+  ConsortiumUnknownAccount: [
+    InvalidRequestError,
+    (a) => `${a[0]} is not an account of any organization.`,
+    ["Add it with `trace consortium add-account <orgId> <address>`."],
+  ],
+  ConsortiumOrganizationSuspended: [InvalidRequestError, (a) => `Organization ${a[0]} is already suspended.`, []],
+  ConsortiumOrganizationNotSuspended: [
+    InvalidRequestError,
+    (a) => `Organization ${a[0]} is not suspended: nothing to reactivate.`,
+    [],
+  ],
+  ConsortiumUnknownOrganization: [
+    InvalidRequestError,
+    (a) => `Organization ${a[0]} does not exist.`,
+    ["List organizations with `trace consortium show`."],
+  ],
+  ConsortiumNotPaused: [InvalidRequestError, () => "The ledger is not paused: nothing to unpause.", []],
+  ConsortiumPaused: [InvalidRequestError, () => "The ledger is already paused.", []],
+  ConsortiumInvalidRoles: [
+    InvalidRequestError,
+    (a) => `Role mask ${a[0]} is empty or has undefined roles.`,
+    ["Give at least one defined role."],
+  ],
+  ConsortiumInvalidStep: [InvalidRequestError, (a) => `Step code ${a[0]} is not defined.`, []],
+  ConsortiumZeroAddress: [InvalidRequestError, () => "The zero address cannot be an account.", []],
+  ConsortiumEmptyName: [InvalidRequestError, () => "The organization needs a name.", []],
+  ConsortiumInvalidGln: [InvalidRequestError, (a) => `GLN ${a[0]} has more than 13 digits.`, []],
+  ConsortiumInvalidCountry: [InvalidRequestError, (a) => `Country ${a[0]} is not two upper-case letters.`, []],
+  ConsortiumOrganizationLimitReached: [InvalidRequestError, () => "No organization ids are left.", []],
+  ConsortiumLengthMismatch: [InvalidRequestError, (a) => `${a[0]} steps but ${a[1]} role masks.`, []],
+  AccessControlUnauthorizedAccount: [
+    AdminOnlyError,
+    (a) => `${a[0]} is not the consortium admin.`,
+    ["Use the admin's key (TRACE_PRIVATE_KEY or --key-file); `trace consortium show` names the admin."],
+  ],
+  AccessControlEnforcedDefaultAdminDelay: [
+    AdminOnlyError,
+    (a) =>
+      Number(a[0]) === 0
+        ? "No admin transfer is pending."
+        : `The admin transfer can be accepted only after ${when(a[0])}.`,
+    ["`trace consortium show` shows the pending admin and when it can accept."],
+  ],
+  AccessControlInvalidDefaultAdmin: [
+    AdminOnlyError,
+    (a) =>
+      a[0] === ZERO
+        ? "The zero address cannot become admin."
+        : `${a[0]} is not the pending admin, so it cannot accept.`,
+    ["Accept with the key of the address given to `trace consortium transfer-admin`."],
+  ],
+  AccessControlEnforcedDefaultAdminRules: [
+    AdminOnlyError,
+    () => "The admin role moves only by the two-step transfer.",
+    ["Use transfer-admin, then accept-admin with the new admin's key."],
+  ],
+};
+
+/** Re-explains an admin refusal; anything else is returned as `explainContractError` made it. */
+export function explainAdminError(error: unknown): unknown {
+  const e = explainContractError(error);
+  if (!(e instanceof ContractRefusalError)) return e;
+  const entry = ADMIN_ERRORS[e.errorName];
+  if (!entry) return e;
+  const [Cls, message, hints] = entry;
+  const explained = new Cls(e.errorName, e.args, message(e.args), hints, e.data);
+  (explained as { cause?: unknown }).cause = (e as { cause?: unknown }).cause ?? error;
+  return explained;
+}
+
+/** The consortium admin's (or, for `acceptAdminTransfer`, the pending admin's) operations. */
+export class ConsortiumAdmin {
+  readonly ledger: Address;
+
+  constructor(
+    readonly sender: TransactionSender,
+    ledger: string,
+  ) {
+    this.ledger = getAddress(ledger);
+  }
+
+  /** An admin over a writer's signer and ledger (the writer's key acts). */
+  static fromWriter(writer: TraceWriter): ConsortiumAdmin {
+    return new ConsortiumAdmin(writer.sender, writer.ledger.target as string);
+  }
+
+  /** The acting address. */
+  get address(): Address {
+    return getAddress(this.sender.address);
+  }
+
+  /** Adds an organization; returns its id. Its accounts are added with `addAccount`. */
+  async addOrganization(org: NewOrganization): Promise<{ orgId: number; transaction: SentTransaction }> {
+    const transaction = await this.send("addOrganization", [
+      org.name,
+      encodeCreditCode(org.creditCode),
+      glnToUint(org.gln),
+      encodeCountry(org.country),
+      roleMask(...org.roles),
+    ]);
+    const ledger = this.ledger.toLowerCase();
+    for (const log of transaction.receipt.logs) {
+      if (log.address.toLowerCase() !== ledger) continue;
+      try {
+        const decoded = decodeEventLog({
+          abi: traceLedgerAbi,
+          eventName: "OrganizationAdded",
+          data: log.data as Hex,
+          topics: log.topics as [Hex, ...Hex[]],
+        });
+        return { orgId: Number((decoded.args as { orgId: number }).orgId), transaction };
+      } catch {
+        // another event of the same transaction
+      }
+    }
+    throw new Error(`transaction ${transaction.hash} added an organization but emitted no OrganizationAdded log`);
+  }
+
+  /** Replaces an organization's roles. */
+  setOrganizationRoles(orgId: number, roles: RoleName[]): Promise<SentTransaction> {
+    return this.send("setOrganizationRoles", [orgId, roleMask(...roles)]);
+  }
+
+  suspendOrganization(orgId: number): Promise<SentTransaction> {
+    return this.send("suspendOrganization", [orgId]);
+  }
+
+  reactivateOrganization(orgId: number): Promise<SentTransaction> {
+    return this.send("reactivateOrganization", [orgId]);
+  }
+
+  addAccount(orgId: number, account: Address): Promise<SentTransaction> {
+    return this.send("addAccount", [orgId, account]);
+  }
+
+  /** Retires `from` for good and adds `to` to the same organization. */
+  rotateAccount(from: Address, to: Address): Promise<SentTransaction> {
+    return this.send("rotateAccount", [from, to]);
+  }
+
+  suspendAccount(account: Address): Promise<SentTransaction> {
+    return this.send("suspendAccount", [account]);
+  }
+
+  reactivateAccount(account: Address): Promise<SentTransaction> {
+    return this.send("reactivateAccount", [account]);
+  }
+
+  /** Sets the allowed roles of the given steps (others keep theirs); an empty list forbids a step. */
+  setPermissions(permissions: PermissionsEntry): Promise<SentTransaction> {
+    const steps = Object.keys(permissions) as StepName[];
+    return this.send("setPermissions", [
+      steps.map((s) => STEPS[s]),
+      steps.map((s) => roleMask(...sortRoles(permissions[s]!))),
+    ]);
+  }
+
+  pause(): Promise<SentTransaction> {
+    return this.send("pause", []);
+  }
+
+  unpause(): Promise<SentTransaction> {
+    return this.send("unpause", []);
+  }
+
+  /**
+   * Starts the two-step admin transfer to `newAdmin` (replacing any pending one). The new admin accepts
+   * with `acceptAdminTransfer` once the chain's time is past `pending.acceptableAfter`.
+   */
+  async beginAdminTransfer(newAdmin: Address): Promise<{ transaction: SentTransaction; pending: PendingAdmin }> {
+    const transaction = await this.send("beginDefaultAdminTransfer", [newAdmin]);
+    const pending = await this.pendingAdmin(transaction.blockNumber);
+    return { transaction, pending: pending ?? { address: getAddress(newAdmin), acceptableAfter: 0 } };
+  }
+
+  /** Completes the transfer; must be sent by the pending admin after the delay. */
+  acceptAdminTransfer(): Promise<SentTransaction> {
+    return this.send("acceptDefaultAdminTransfer", []);
+  }
+
+  /** Cancels a pending transfer (current admin). */
+  cancelAdminTransfer(): Promise<SentTransaction> {
+    return this.send("cancelDefaultAdminTransfer", []);
+  }
+
+  /** The current admin. */
+  async admin(): Promise<Address> {
+    return getAddress(await this.view<Address>("defaultAdmin"));
+  }
+
+  /** The pending admin transfer, if any. */
+  async pendingAdmin(blockTag?: number): Promise<PendingAdmin | undefined> {
+    const [address, schedule] = await this.view<readonly [Address, number]>("pendingDefaultAdmin", [], blockTag);
+    return address === ZERO ? undefined : { address: getAddress(address), acceptableAfter: Number(schedule) };
+  }
+
+  /** An address's account record. */
+  async accountInfo(address: Address): Promise<AccountInfo> {
+    const [orgId, roles, status] = await this.view<readonly [number, number, number, bigint]>("accountInfo", [address]);
+    return {
+      address: getAddress(address),
+      orgId: Number(orgId),
+      roles: rolesOf(Number(roles)),
+      status: Number(orgId) === 0 ? "none" : (ACCOUNT_STATUSES[Number(status)] ?? "retired"),
+    };
+  }
+
+  /** The number of organizations. */
+  async organizationCount(): Promise<number> {
+    return Number(await this.view<number>("organizationCount"));
+  }
+
+  private async view<T>(functionName: string, args: readonly unknown[] = [], blockTag?: number): Promise<T> {
+    const data = encodeFunctionData({ abi: traceLedgerAbi, functionName: functionName as never, args: args as never });
+    try {
+      const result = await this.sender.provider.call({ to: this.ledger, data, ...(blockTag ? { blockTag } : {}) });
+      return decodeFunctionResult({
+        abi: traceLedgerAbi,
+        functionName: functionName as never,
+        data: result as Hex,
+      }) as T;
+    } catch (error) {
+      throw explainAdminError(error);
+    }
+  }
+
+  private async send(functionName: string, args: readonly unknown[]): Promise<SentTransaction> {
+    const data = encodeFunctionData({ abi: traceLedgerAbi, functionName: functionName as never, args: args as never });
+    try {
+      return await this.sender.send({ to: this.ledger, data });
+    } catch (error) {
+      throw explainAdminError(error);
+    }
+  }
+}

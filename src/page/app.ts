@@ -1,0 +1,230 @@
+/**
+ * The verification page: reads the code from the URL (a scanned Digital Link path such as
+ * /01/<gtin>/10/<lot>/21/<serial>, or ?code=…), runs the SDK's verdict engine in the browser against the
+ * JSON-RPC endpoint named in /manifest.json, and renders the verdict, the product and the journey. The
+ * server only supplies static files, the manifest and the off-chain records; every check happens here.
+ */
+import { createPublicClient, http, type Hex, type PublicClient } from "viem";
+import { verifyUnit } from "../verify/verify";
+import type { VerificationReport, VerifiedEntry } from "../verify/types";
+import { decodeLocation, type EpcisEvent } from "../epcis";
+import { stageName, dispositionName, type StepName } from "../codes";
+import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./labels";
+
+interface PageConfig {
+  chainId: number;
+  rpcUrl: string;
+  ledger: { address: Hex; deploymentBlock: number; version: string };
+}
+
+type Child = Node | string | null | undefined | false;
+
+/** Builds an element; text is always set as text, never parsed as HTML. */
+function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+const app = document.getElementById("app")!;
+const footer = document.getElementById("footer")!;
+
+/** The code to verify: the scanned URL itself, or ?code=. */
+function codeFromLocation(): string | undefined {
+  const params = new URLSearchParams(location.search);
+  const code = params.get("code");
+  if (code) return code;
+  if (/^\/(01|00|401|414)\//.test(location.pathname)) return location.origin + location.pathname + location.search;
+  return undefined;
+}
+
+function locationText(value: bigint): string {
+  try {
+    const l = decodeLocation(value);
+    if (!l) return "";
+    return "gln" in l ? `GLN ${l.gln}` : l.code;
+  } catch {
+    return "";
+  }
+}
+
+function time(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+function banner(r: VerificationReport): HTMLElement {
+  const [en, zh] = VERDICT_LABELS[r.verdict];
+  const icon = { authentic: "✔", warning: "⚠", fail: "✖" }[r.verdict];
+  return h(
+    "section",
+    { class: `banner verdict-${r.verdict}`, "data-verdict": r.verdict, role: "status" },
+    h("h2", {}, h("span", { class: "icon", "aria-hidden": "true" }, icon), `${en} · ${zh}`),
+    r.reasons.length
+      ? h(
+          "ul",
+          {},
+          ...r.reasons.map((x) => h("li", { "data-reason": x.code }, x.en, " ", h("span", { class: "zh" }, x.zh))),
+        )
+      : h(
+          "div",
+          { class: "sub" },
+          "Every event is on chain, signed by an allowed member, and customs released the export. 全部记录在链、签名有效、海关已放行。",
+        ),
+  );
+}
+
+function productCard(r: VerificationReport): HTMLElement | null {
+  if (!r.unit) return null;
+  const id = r.unit.identity;
+  const s = r.state;
+  const rows: Array<[string, string | undefined]> = [
+    ["GTIN", id.gtin],
+    ["Lot 批号", id.lot],
+    ["Serial 序列号", id.serial],
+    ["SSCC", id.sscc],
+    ["Consignment 运单", id.ginc],
+    ["Link 链接", r.unit.uri],
+    [
+      "Registered by 登记企业",
+      r.registrant
+        ? `${r.registrant.name ?? `#${r.registrant.orgId}`}${r.registrant.country ? ` (${r.registrant.country})` : ""}`
+        : undefined,
+    ],
+    ["Credit code 信用代码", r.registrant?.creditCode],
+    [
+      "Stage 当前状态",
+      s?.registered && r.effectiveStage !== undefined
+        ? STAGE_LABELS[stageName(r.effectiveStage)!].join(" · ")
+        : undefined,
+    ],
+    ["Packed in 所在包装", r.parents.length ? `${r.parents.length} level(s)` : undefined],
+  ];
+  return h(
+    "section",
+    { class: "card product" },
+    h("h3", {}, "Product", h("span", {}, "商品")),
+    h("dl", { class: "kv" }, ...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v!)])),
+  );
+}
+
+function kind(step: StepName | undefined): string {
+  if (!step) return "";
+  if (step.startsWith("CUSTOMS_")) return "customs";
+  if (["HOLD", "HOLD_LIFTED", "FLAGGED", "FLAG_LIFTED", "RECALL", "RECALL_LIFTED"].includes(step)) return "regulator";
+  return "";
+}
+
+function eventItem(e: VerifiedEntry): HTMLElement {
+  const [en, zh] = e.stepName ? STEP_LABELS[e.stepName] : [`Step ${e.step}`, ""];
+  const who = e.organization?.name ?? `Organization #${e.org}`;
+  const where = locationText(e.location);
+  const disposition = dispositionName(e.disposition);
+  const proofs: Array<[string, string]> = [
+    ["Block 区块", `${e.blockNumber}${e.blockTime ? ` · ${time(e.blockTime)}` : ""}`],
+    ["Transaction 交易", e.transactionHash],
+    ["Signer 签名账户", `${e.account}${e.signedVia === "eip712" ? " (EIP-712, relayed)" : ""}`],
+    [
+      "Signature 签名",
+      e.signatureValid === undefined ? "not checked" : e.signatureValid ? "valid 有效" : "INVALID 无效",
+    ],
+    [
+      "Record 链下记录",
+      e.recordMatches === null
+        ? "not available 不可用"
+        : e.recordMatches
+          ? "matches on-chain hash 与链上哈希一致"
+          : "DOES NOT MATCH 不一致",
+    ],
+    ["Record hash", e.data],
+    ["Entry 序号", `#${e.seq}${e.inheritedFrom ? ` of parent ${e.inheritedFrom.slice(0, 10)}…` : ""}`],
+  ];
+  return h(
+    "li",
+    { class: `event ${kind(e.stepName)}${e.corrected ? " corrected" : ""}`, "data-step": e.stepName ?? String(e.step) },
+    h("div", { class: "title" }, en, h("span", {}, zh)),
+    h(
+      "div",
+      { class: "meta" },
+      `${time(e.eventTime)} · ${who}${where ? ` · ${where}` : ""}${disposition ? ` · ${disposition.toLowerCase()}` : ""}`,
+      e.inheritedFrom ? h("span", { class: "tag" }, "via carton/consignment 随包装") : null,
+      e.corrected ? h("span", { class: "tag bad" }, "corrected 已更正") : null,
+      e.recordMatches === false || e.signatureValid === false
+        ? h("span", { class: "tag bad" }, "check failed 校验失败")
+        : null,
+    ),
+    h(
+      "details",
+      { class: "proof" },
+      h("summary", {}, "Proofs 证明"),
+      h("dl", { class: "kv mono" }, ...proofs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    ),
+  );
+}
+
+function journey(r: VerificationReport): HTMLElement | null {
+  if (!r.entries.length) return null;
+  const shown = r.entries.filter((e) => e.stepName !== "ASSIGNED");
+  return h(
+    "section",
+    { class: "card journey" },
+    h("h3", {}, `Journey · ${shown.length} events`, h("span", {}, "物流行程")),
+    h("ol", { class: "timeline" }, ...shown.map(eventItem)),
+  );
+}
+
+function render(r: VerificationReport, config: PageConfig) {
+  app.replaceChildren(...([banner(r), productCard(r), journey(r)].filter(Boolean) as HTMLElement[]));
+  footer.replaceChildren(
+    `Checked in your browser against ${config.rpcUrl} · chain ${config.chainId} · ledger ${config.ledger.address} v${config.ledger.version} · ${r.stats.milliseconds} ms · 在您的浏览器中直接校验`,
+  );
+  document.title = `${VERDICT_LABELS[r.verdict][0]} · cbec-trace`;
+}
+
+async function main() {
+  const form = document.getElementById("search") as HTMLFormElement;
+  const input = document.getElementById("code") as HTMLInputElement;
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const value = input.value.trim();
+    if (value) location.href = `/?code=${encodeURIComponent(value)}`;
+  });
+  const code = codeFromLocation();
+  if (!code) return;
+  input.value = code;
+  app.replaceChildren(h("p", { class: "loading" }, "Reading the chain… 正在读取区块链…"));
+  let config: PageConfig;
+  try {
+    config = (await (await fetch("/manifest.json")).json()) as PageConfig;
+  } catch {
+    app.replaceChildren(h("p", { class: "loading" }, "The platform's manifest could not be loaded. 无法加载配置。"));
+    return;
+  }
+  const client = createPublicClient({ transport: http(config.rpcUrl, { batch: true }) }) as PublicClient;
+  try {
+    const report = await verifyUnit(code, {
+      client,
+      ledger: {
+        address: config.ledger.address,
+        chainId: config.chainId,
+        deploymentBlock: BigInt(config.ledger.deploymentBlock),
+      },
+      fetchRecord: async (hash) => {
+        const res = await fetch(`/records/${hash}.json`);
+        return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
+      },
+    });
+    render(report, config);
+  } catch (error) {
+    app.replaceChildren(
+      h(
+        "section",
+        { class: "banner verdict-fail", "data-verdict": "error" },
+        h("h2", {}, "The chain could not be read · 无法读取区块链"),
+        h("div", { class: "sub" }, (error as Error).message.split("\n")[0]),
+      ),
+    );
+  }
+}
+
+void main();

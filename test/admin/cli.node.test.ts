@@ -1,0 +1,263 @@
+/**
+ * `trace consortium …` end to end: the CLI (in process, `main()`) against a node this test starts on a
+ * free port (anvil from npm, zero base fee and legacy zero-gas-price transactions, as on a Besu QBFT
+ * network configured per docs/consortium.md). Skipped when the anvil binary is not installed.
+ */
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ContractFactory, JsonRpcProvider, Wallet } from "ethers";
+import { main } from "../../src/cli/index";
+import { creditCodeCheckChar } from "../../src/admin";
+import { EXIT } from "../../src/cli/exitCodes";
+
+// The well-known development keys of anvil/Hardhat (accounts #0 and #1).
+const ADMIN_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const CHAIN_ID = 31_338;
+const DELAY = 3600;
+
+const code = (n: number) => {
+  const body = `91440300MA5TXT${String(n).padStart(3, "0")}`;
+  return body + creditCodeCheckChar(body);
+};
+const M1 = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+const M2 = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+
+function anvilBinary(): string | undefined {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  try {
+    return require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
+  } catch {
+    return undefined;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForRpc(url: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`anvil did not answer at ${url}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("trace consortium (CLI against a local node)", function () {
+  let node: ChildProcess | undefined;
+  let url = "";
+  let ledger = "";
+  let provider: JsonRpcProvider;
+  const dir = mkdtempSync(join(tmpdir(), "cbec-consortium-node-"));
+  const savedKey = process.env.TRACE_PRIVATE_KEY;
+
+  before(async function () {
+    const bin = anvilBinary();
+    if (!bin) this.skip();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    node = spawn(
+      bin!,
+      [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--chain-id",
+        String(CHAIN_ID),
+        "--hardfork",
+        "cancun",
+        "--base-fee",
+        "0",
+        "--gas-price",
+        "0",
+        "--silent",
+      ],
+      { stdio: "ignore" },
+    );
+    await waitForRpc(url);
+    provider = new JsonRpcProvider(url, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1 });
+    const artifact = require("../../artifacts/contracts/TraceLedger.sol/TraceLedger.json");
+    const admin = new Wallet(ADMIN_KEY, provider);
+    const factory = new ContractFactory(artifact.abi, artifact.bytecode, admin);
+    const contract = await factory.deploy(admin.address, DELAY, { type: 0, gasPrice: 0 });
+    await contract.waitForDeployment();
+    ledger = await contract.getAddress();
+  });
+
+  after(() => {
+    if (node?.pid) node.kill();
+    if (savedKey === undefined) delete process.env.TRACE_PRIVATE_KEY;
+    else process.env.TRACE_PRIVATE_KEY = savedKey;
+  });
+
+  async function cli(key: string | undefined, ...argv: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const out = process.stdout.write.bind(process.stdout);
+    const err = process.stderr.write.bind(process.stderr);
+    process.stdout.write = ((c: string | Uint8Array) => ((stdout += String(c)), true)) as typeof out;
+    process.stderr.write = ((c: string | Uint8Array) => ((stderr += String(c)), true)) as typeof err;
+    const tty = Object.getOwnPropertyDescriptor(process.stdin, "isTTY");
+    Object.defineProperty(process.stdin, "isTTY", { value: false, configurable: true });
+    if (key) process.env.TRACE_PRIVATE_KEY = key;
+    else delete process.env.TRACE_PRIVATE_KEY;
+    const saved = process.exitCode;
+    try {
+      const global = ["--rpc", url, "--ledger", ledger, "--chain-id", String(CHAIN_ID), "--gas-price", "0"];
+      const exit = await main([...global, ...argv]);
+      return { code: exit, stdout, stderr };
+    } finally {
+      process.stdout.write = out;
+      process.stderr.write = err;
+      process.exitCode = saved;
+      if (tty) Object.defineProperty(process.stdin, "isTTY", tty);
+      else delete (process.stdin as { isTTY?: boolean }).isTTY;
+    }
+  }
+
+  const file = (name: string, value: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(value));
+    return path;
+  };
+  const consortium = {
+    organizations: [
+      { name: "Export Co", creditCode: code(1), country: "CN", roles: ["EXPORTER"], accounts: [M1] },
+      { name: "Carrier Co", creditCode: code(2), country: "HK", roles: ["CARRIER"], accounts: [] },
+    ],
+    permissions: { DELIVERED: ["CARRIER", "PLATFORM"] },
+  };
+
+  it("apply --dry-run prints the diff and sends nothing (no key needed)", async () => {
+    const block = await provider.getBlockNumber();
+    const r = await cli(undefined, "consortium", "apply", file("c.json", consortium), "--dry-run");
+    expect(r.code, r.stderr).to.equal(EXIT.OK);
+    expect(r.stdout).to.contain(`+ add organization "Export Co" (credit code ${code(1)}, CN) with roles EXPORTER`);
+    expect(r.stdout).to.contain(`+ new organization "Export Co": add account ${M1}`);
+    expect(r.stdout).to.contain("DELIVERED: CARRIER → CARRIER, PLATFORM");
+    expect(r.stdout).to.contain("Dry run: 4 change(s) shown, nothing sent.");
+    expect(await provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("apply without --yes and without a terminal prints the diff and applies nothing (exit 2)", async () => {
+    const block = await provider.getBlockNumber();
+    const r = await cli(ADMIN_KEY, "consortium", "apply", file("c.json", consortium));
+    expect(r.code).to.equal(EXIT.INVALID_INPUT);
+    expect(r.stdout).to.contain("4 changes, one transaction each.");
+    expect(r.stderr).to.contain("Not applied: 4 change(s) need confirmation and there is no terminal to ask on.");
+    expect(r.stderr).to.contain("Rerun with --yes");
+    expect(await provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("apply with another key than the admin's is refused before sending (exit 3)", async () => {
+    const r = await cli(OTHER_KEY, "consortium", "apply", file("c.json", consortium), "--yes");
+    expect(r.code).to.equal(EXIT.REFUSED);
+    expect(r.stderr).to.match(/is not the consortium admin \(the admin is 0xf39F.*\); nothing was sent/);
+  });
+
+  it("apply --yes applies with zero-gas legacy transactions; applying again changes nothing", async () => {
+    const first = await cli(ADMIN_KEY, "consortium", "apply", file("c.json", consortium), "--yes");
+    expect(first.code, first.stderr).to.equal(EXIT.OK);
+    expect(first.stdout).to.contain("Applied 4 change(s)");
+    expect(first.stderr).to.match(/\[4\/4\] set the permissions of 1 step/);
+    const again = await cli(ADMIN_KEY, "consortium", "apply", file("c.json", consortium), "--yes");
+    expect(again.code, again.stderr).to.equal(EXIT.OK);
+    expect(again.stdout).to.contain("no changes: the chain already matches the file.");
+    expect(again.stdout).to.contain("Nothing to do.");
+  });
+
+  it("show --json and show list the organizations, accounts, matrix and admin", async () => {
+    const json = await cli(undefined, "--json", "consortium", "show");
+    expect(json.code, json.stderr).to.equal(EXIT.OK);
+    const state = JSON.parse(json.stdout);
+    expect(state.organizations.map((o: { name: string }) => o.name)).to.deep.equal(["Export Co", "Carrier Co"]);
+    expect(state.organizations[0].accounts).to.deep.equal([{ address: M1, status: "active", canAct: true }]);
+    expect(state.permissions.DELIVERED).to.deep.equal(["CARRIER", "PLATFORM"]);
+    expect(state.admin).to.equal(new Wallet(ADMIN_KEY).address);
+    const text = await cli(undefined, "consortium", "show");
+    expect(text.stdout).to.match(/#2 +Carrier Co +91440300MA5TXT002. +no GLN +HK +active/);
+    expect(text.stdout).to.match(/\n {2}DELIVERED +\. +\. +\. +x +\. +\. +x +\. +\.\n/);
+  });
+
+  it("single commands: add-account, a duplicate account (exit 2), an unknown organization (exit 3)", async () => {
+    const added = await cli(ADMIN_KEY, "consortium", "add-account", "2", M2);
+    expect(added.code, added.stderr).to.equal(EXIT.OK);
+    expect(added.stdout).to.contain(`Added account ${M2} to organization 2`);
+    const dup = await cli(ADMIN_KEY, "consortium", "add-account", "1", M2);
+    expect(dup.code).to.equal(EXIT.INVALID_INPUT);
+    expect(dup.stderr).to.contain(`${M2} is already an account (active) of organization 2; nothing sent.`);
+    const unknown = await cli(ADMIN_KEY, "consortium", "suspend-org", "99");
+    expect(unknown.code).to.equal(EXIT.REFUSED);
+    expect(unknown.stderr).to.contain("Organization 99 does not exist.");
+  });
+
+  it("add-org refuses a credit code already on chain (exit 2) and adds a new one", async () => {
+    const base = ["consortium", "add-org", "--name", "Lab", "--country", "CN", "--roles", "INSPECTION_LAB"];
+    const dup = await cli(ADMIN_KEY, ...base, "--credit-code", code(1));
+    expect(dup.code).to.equal(EXIT.INVALID_INPUT);
+    expect(dup.stderr).to.contain(`Credit code ${code(1)} is already organization 1 "Export Co"; nothing sent.`);
+    const ok = await cli(ADMIN_KEY, "--json", ...base, "--credit-code", code(3));
+    expect(ok.code, ok.stderr).to.equal(EXIT.OK);
+    expect(JSON.parse(ok.stdout)).to.include({ orgId: 3, name: "Lab" });
+  });
+
+  it("set-permissions sends only the steps that differ", async () => {
+    const same = await cli(
+      ADMIN_KEY,
+      "consortium",
+      "set-permissions",
+      file("p.json", { DELIVERED: ["PLATFORM", "CARRIER"] }),
+    );
+    expect(same.stdout).to.contain("No changes: the chain already has these permissions.");
+    const r = await cli(ADMIN_KEY, "--json", "consortium", "set-permissions", file("p2.json", { SAMPLING: [] }));
+    expect(r.code, r.stderr).to.equal(EXIT.OK);
+    expect(JSON.parse(r.stdout).changed).to.deep.equal([
+      { step: "SAMPLING", from: ["INSPECTION_LAB", "CUSTOMS", "MARKET_REGULATOR"], to: [] },
+    ]);
+  });
+
+  it("pause / unpause, and the admin transfer begins with the time it can be accepted", async () => {
+    expect((await cli(ADMIN_KEY, "consortium", "pause")).stdout).to.contain("Ledger paused");
+    expect((await cli(undefined, "consortium", "show")).stdout).to.contain("Ledger writes:  PAUSED");
+    const again = await cli(ADMIN_KEY, "consortium", "pause");
+    expect(again.code).to.equal(EXIT.REFUSED);
+    expect(again.stderr).to.contain("The ledger is already paused.");
+    expect((await cli(ADMIN_KEY, "consortium", "unpause")).code).to.equal(EXIT.OK);
+
+    const next = new Wallet(OTHER_KEY).address;
+    const begun = await cli(ADMIN_KEY, "consortium", "transfer-admin", next);
+    expect(begun.code, begun.stderr).to.equal(EXIT.OK);
+    expect(begun.stdout).to.match(
+      new RegExp(`Admin transfer to ${next} begun: it can accept after \\d{4}-\\d\\d-\\d\\dT`),
+    );
+    expect(begun.stdout).to.contain("in about 1 h");
+    const early = await cli(OTHER_KEY, "consortium", "accept-admin");
+    expect(early.code).to.equal(EXIT.REFUSED);
+    expect(early.stderr).to.contain("The admin transfer can be accepted only after");
+    const cancelled = await cli(ADMIN_KEY, "consortium", "cancel-admin-transfer");
+    expect(cancelled.stdout).to.contain(`Admin transfer to ${next} cancelled`);
+  });
+});

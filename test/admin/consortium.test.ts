@@ -1,0 +1,392 @@
+/**
+ * Consortium administration through the SDK against the Hardhat network: reading the consortium, planning
+ * and applying a consortium file (apply, re-apply, change, conflicts), single admin operations and the
+ * two-step admin transfer.
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import { Wallet } from "ethers";
+import type { Address } from "viem";
+import { ADMIN_DELAY, deployLedger } from "../helpers/ledger";
+import { hardhatClient, rejection, writerFor } from "../helpers/sdk";
+import type { TraceLedger } from "../../typechain-types";
+import {
+  ConsortiumAdmin,
+  ConsortiumConflictError,
+  applyConsortium,
+  creditCodeCheckChar,
+  formatConsortium,
+  formatPlan,
+  parseConsortiumFile,
+  planConsortium,
+  readConsortium,
+  type ConsortiumFile,
+} from "../../src/admin";
+import { AdminOnlyError, InvalidRequestError } from "../../src/errors/contract";
+import { ROLE_NAMES, roleMask, STEP_NAMES, STEPS } from "../../src/codes";
+
+const code = (n: number) => {
+  const body = `91440300MA5TXT${String(n).padStart(3, "0")}`;
+  return body + creditCodeCheckChar(body);
+};
+const addr = () => Wallet.createRandom().address as Address;
+
+async function emptyLedger() {
+  const [admin, stranger] = await ethers.getSigners();
+  const ledger = await (await ethers.getContractFactory("TraceLedger")).deploy(admin.address, ADMIN_DELAY);
+  const receipt = await ledger.deploymentTransaction()!.wait();
+  return { ledger, admin, stranger, deploymentBlock: BigInt(receipt!.blockNumber) };
+}
+
+async function read(ledger: TraceLedger, deploymentBlock = 0n, maxBlockRange?: bigint) {
+  const { chainId } = await ethers.provider.getNetwork();
+  return readConsortium({
+    client: hardhatClient(),
+    ledger: { address: (await ledger.getAddress()) as Address, chainId: Number(chainId), deploymentBlock },
+    maxBlockRange,
+  });
+}
+
+async function adminAs(ledger: TraceLedger, address: string) {
+  return ConsortiumAdmin.fromWriter(await writerFor(ledger, address));
+}
+
+/** Plans the file against the chain and applies it as `as`. */
+async function sync(ledger: TraceLedger, file: ConsortiumFile, as: string, deploymentBlock = 0n) {
+  const plan = planConsortium(file, await read(ledger, deploymentBlock));
+  const result = await applyConsortium(await adminAs(ledger, as), plan);
+  return { plan, result };
+}
+
+const accounts = Array.from({ length: 8 }, () => addr());
+
+const baseFile = () =>
+  parseConsortiumFile({
+    organizations: [
+      {
+        name: "Shenzhen Export",
+        creditCode: code(1),
+        gln: "6901234000009",
+        country: "CN",
+        roles: ["EXPORTER"],
+        accounts: [accounts[0], accounts[1]],
+      },
+      { name: "Factory", creditCode: code(2), country: "CN", roles: ["MANUFACTURER"], accounts: [accounts[2]] },
+      { name: "Carrier", creditCode: code(3), country: "HK", roles: ["CARRIER"], accounts: [] },
+    ],
+    permissions: { DELIVERED: ["CARRIER", "PLATFORM"] },
+  });
+
+describe("consortium administration (SDK)", () => {
+  it("applies a file to an empty consortium: organizations, accounts, permissions", async () => {
+    const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
+    const { plan, result } = await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    expect(plan.changes.map((c) => c.kind)).to.deep.equal([
+      "addOrganization",
+      "addAccount",
+      "addAccount",
+      "addOrganization",
+      "addAccount",
+      "addOrganization",
+      "setPermissions",
+    ]);
+    expect(formatPlan(plan)).to.contain(
+      `+ add organization "Shenzhen Export" (credit code ${code(1)}, GLN 6901234000009, CN) with roles EXPORTER`,
+    );
+    expect(formatPlan(plan)).to.contain("DELIVERED: CARRIER → CARRIER, PLATFORM");
+    expect(result.applied.map((a) => a.orgId)).to.deep.equal([1, 1, 1, 2, 2, 3, undefined]);
+
+    const state = await read(ledger, deploymentBlock);
+    expect(state.organizations.map((o) => [o.orgId, o.name, o.creditCode, o.gln, o.country, o.roles])).to.deep.equal([
+      [1, "Shenzhen Export", code(1), "6901234000009", "CN", ["EXPORTER"]],
+      [2, "Factory", code(2), undefined, "CN", ["MANUFACTURER"]],
+      [3, "Carrier", code(3), undefined, "HK", ["CARRIER"]],
+    ]);
+    expect(state.organizations[0].accounts).to.deep.equal([
+      { address: accounts[0], status: "active", canAct: true },
+      { address: accounts[1], status: "active", canAct: true },
+    ]);
+    expect(state.permissions.DELIVERED).to.deep.equal(["CARRIER", "PLATFORM"]);
+    expect((await ledger.accountInfo(accounts[2])).roles).to.equal(BigInt(roleMask("MANUFACTURER")));
+  });
+
+  it("re-applying the same file plans no change and sends nothing", async () => {
+    const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
+    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    const block = await ethers.provider.getBlockNumber();
+    const { plan, result } = await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    expect(plan.changes).to.deep.equal([]);
+    expect(plan.warnings).to.deep.equal([]);
+    expect(formatPlan(plan)).to.contain("no changes: the chain already matches the file.");
+    expect(result.applied).to.deep.equal([]);
+    expect(await ethers.provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("plans exactly the changes: add an org, change roles, add an account, suspend, override a permission", async () => {
+    const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
+    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    const file = baseFile();
+    file.organizations[1].roles = ["MANUFACTURER", "WAREHOUSE"];
+    file.organizations[1].accounts.push(accounts[3]);
+    file.organizations[2].suspended = true;
+    file.organizations.push({
+      name: "Customs",
+      creditCode: code(4),
+      country: "CN",
+      roles: ["CUSTOMS"],
+      accounts: [accounts[4]],
+      suspended: false,
+    });
+    file.permissions.DEPARTING = ["CARRIER", "WAREHOUSE"];
+    const { plan } = await sync(ledger, file, admin.address, deploymentBlock);
+    expect(plan.changes.map((c) => c.description)).to.deep.equal([
+      `organization 2 "Factory": roles MANUFACTURER → MANUFACTURER, WAREHOUSE`,
+      `organization 2 "Factory": add account ${accounts[3]}`,
+      `organization 3 "Carrier": suspend`,
+      `add organization "Customs" (credit code ${code(4)}, CN) with roles CUSTOMS`,
+      `new organization "Customs": add account ${accounts[4]}`,
+      `set the permissions of 1 step: DEPARTING CARRIER → WAREHOUSE, CARRIER`,
+    ]);
+    const state = await read(ledger, deploymentBlock);
+    expect(state.organizations[1].roles).to.deep.equal(["MANUFACTURER", "WAREHOUSE"]);
+    expect(state.organizations[1].accounts.map((a) => a.address)).to.deep.equal([accounts[2], accounts[3]]);
+    expect(state.organizations[2].suspended).to.equal(true);
+    expect(state.organizations[3]).to.include({ orgId: 4, name: "Customs" });
+    expect(state.organizations[3].accounts[0]).to.deep.equal({ address: accounts[4], status: "active", canAct: true });
+    expect(state.permissions.DEPARTING).to.deep.equal(["WAREHOUSE", "CARRIER"]);
+    expect(planConsortium(file, state).changes).to.deep.equal([]);
+
+    // And back: reactivation is planned when the file no longer says suspended.
+    file.organizations[2].suspended = false;
+    const back = planConsortium(file, await read(ledger, deploymentBlock));
+    expect(back.changes.map((c) => c.kind)).to.deep.equal(["reactivateOrganization"]);
+  });
+
+  it("a new organization marked suspended is added, gets its accounts, then is suspended", async () => {
+    const { ledger, admin } = await loadFixture(emptyLedger);
+    const file = parseConsortiumFile({
+      organizations: [
+        {
+          name: "Late",
+          creditCode: code(7),
+          country: "CN",
+          roles: ["PLATFORM"],
+          accounts: [accounts[7]],
+          suspended: true,
+        },
+      ],
+    });
+    const { plan } = await sync(ledger, file, admin.address);
+    expect(plan.changes.map((c) => c.kind)).to.deep.equal(["addOrganization", "addAccount", "suspendOrganization"]);
+    const state = await read(ledger);
+    expect(state.organizations[0].suspended).to.equal(true);
+    expect(state.organizations[0].accounts[0]).to.deep.equal({ address: accounts[7], status: "active", canAct: false });
+  });
+
+  it("never removes: accounts and organizations missing from the file are warnings", async () => {
+    const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
+    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    const file = baseFile();
+    file.organizations[0].accounts = [accounts[0]];
+    file.organizations.splice(2, 1);
+    const plan = planConsortium(file, await read(ledger, deploymentBlock));
+    expect(plan.changes).to.deep.equal([]);
+    expect(plan.warnings).to.have.length(2);
+    expect(plan.warnings[0]).to.contain(`account ${accounts[1]} (active) is on chain but not in the file`);
+    expect(plan.warnings[1]).to.contain(
+      `Organization 3 "Carrier" (credit code ${code(3)}) is on chain but not in the file`,
+    );
+    expect(formatPlan(plan)).to.contain("Left as it is:");
+  });
+
+  it("warns when the file's identity differs from the one recorded at onboarding", async () => {
+    const { ledger, admin } = await loadFixture(emptyLedger);
+    await sync(ledger, baseFile(), admin.address);
+    const file = baseFile();
+    file.organizations[0].name = "Shenzhen Export (renamed)";
+    const plan = planConsortium(file, await read(ledger));
+    expect(plan.changes).to.deep.equal([]);
+    expect(plan.warnings[0]).to.match(
+      /was onboarded with name "Shenzhen Export" \(file: "Shenzhen Export \(renamed\)"\)/,
+    );
+  });
+
+  it("refuses an account that belongs to another organization on chain, sending nothing", async () => {
+    const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
+    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    const file = baseFile();
+    file.organizations[1].accounts.push(accounts[0]);
+    file.organizations.push({
+      name: "Thief",
+      creditCode: code(5),
+      country: "CN",
+      roles: ["EXPORTER"],
+      accounts: [accounts[1]],
+      suspended: false,
+    });
+    const block = await ethers.provider.getBlockNumber();
+    const error = await rejection(
+      (async () => planConsortium(file, await read(ledger, deploymentBlock)))(),
+      ConsortiumConflictError,
+    );
+    expect(error.problems.map((p) => p.path)).to.deep.equal([
+      "organizations[1].accounts[1]",
+      "organizations[3].accounts[0]",
+    ]);
+    expect(error.shortMessage).to.contain(
+      `${accounts[0]} is already an account (active) of organization 1 "Shenzhen Export" on chain, not of "Factory"`,
+    );
+    expect(await ethers.provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("resumes an interrupted apply: the next plan holds only what is left", async () => {
+    const { ledger, admin } = await loadFixture(emptyLedger);
+    const plan = planConsortium(baseFile(), await read(ledger));
+    const a = await adminAs(ledger, admin.address);
+    await applyConsortium(a, { ...plan, changes: plan.changes.slice(0, 2) }); // org 1 and its first account
+    const rest = planConsortium(baseFile(), await read(ledger));
+    expect(rest.changes.length).to.equal(plan.changes.length - 2);
+    expect(rest.changes[0]).to.include({ kind: "addAccount", orgId: 1, account: accounts[1] });
+    await applyConsortium(a, rest);
+    expect(planConsortium(baseFile(), await read(ledger)).changes).to.deep.equal([]);
+  });
+
+  it("applies only as the admin: another key is refused before anything is sent", async () => {
+    const { ledger, stranger } = await loadFixture(emptyLedger);
+    const plan = planConsortium(baseFile(), await read(ledger));
+    const block = await ethers.provider.getBlockNumber();
+    const error = await rejection(applyConsortium(await adminAs(ledger, stranger.address), plan), AdminOnlyError);
+    expect(error.shortMessage).to.contain(`${stranger.address} is not the consortium admin`);
+    expect(await ethers.provider.getBlockNumber()).to.equal(block);
+  });
+
+  it("reads organizations, accounts and the matrix; log ranges chunked to the max block range", async () => {
+    const { ledger, admin, accounts: members } = await loadFixture(deployLedger);
+    await mine(5);
+    const a = await adminAs(ledger, admin.address);
+    const { orgId } = await a.addOrganization({
+      name: "Late joiner",
+      creditCode: code(9),
+      country: "DE",
+      roles: ["PLATFORM"],
+    });
+    expect(orgId).to.equal(11);
+    await a.suspendAccount(members.carrier.address as Address);
+    await a.pause();
+    const wide = await read(ledger);
+    const narrow = await read(ledger, 0n, 2n);
+    expect(narrow).to.deep.equal(wide);
+    expect(wide.organizations).to.have.length(11);
+    expect(wide.organizations[0]).to.include({ orgId: 1, name: "exporter org", country: "CN", suspended: false });
+    expect(wide.organizations[3].accounts[0]).to.deep.equal({
+      address: members.carrier.address,
+      status: "suspended",
+      canAct: false,
+    });
+    expect(wide.organizations[10]).to.include({ name: "Late joiner", creditCode: code(9), country: "DE" });
+    expect(wide.paused).to.equal(true);
+    expect(wide.admin).to.equal(admin.address);
+    expect(wide.pendingAdmin).to.equal(undefined);
+    expect(wide.adminDelay).to.equal(ADMIN_DELAY);
+    for (const step of STEP_NAMES) {
+      expect(wide.permissionMasks[step], step).to.equal(Number(await ledger.allowedRoles(STEPS[step])));
+    }
+
+    const text = formatConsortium(wide);
+    expect(text).to.contain(`Admin:          ${admin.address}`);
+    expect(text).to.contain("Ledger writes:  PAUSED");
+    expect(text).to.match(/#11 +Late joiner +91440300MA5TXT009. +no GLN +DE +active/);
+    expect(text).to.contain(`account ${members.carrier.address}  suspended`);
+    expect(text).to.match(/\n {2}step +EXP +MFR +WHS +CAR +BRK +LAB +PLT +CUS +MKT\n/);
+    expect(text).to.match(/\n {2}CUSTOMS_RELEASED +\. +\. +\. +\. +\. +\. +\. +x +\.\n/);
+    expect(text.split("\n").filter((l) => / x| \./.test(l))).to.have.length(STEP_NAMES.length);
+    expect(ROLE_NAMES).to.have.length(9);
+  });
+
+  it("fails clearly when the organizations' logs are below the configured deployment block", async () => {
+    const { ledger } = await loadFixture(deployLedger);
+    const head = BigInt(await ethers.provider.getBlockNumber());
+    await read(ledger, head + 0n).then(
+      () => expect.fail("no error"),
+      (e: Error) => {
+        expect(e.name).to.equal("InconsistentLogs");
+        expect(e.message).to.match(/No OrganizationAdded log for organizations 1, 2, 3, 4, 5, …/);
+      },
+    );
+  });
+
+  it("single admin operations, and their refusals in plain words", async () => {
+    const { ledger, admin, accounts: members, orgIds } = await loadFixture(deployLedger);
+    const a = await adminAs(ledger, admin.address);
+    const fresh = addr();
+    await a.rotateAccount(members.exporter.address as Address, fresh);
+    expect(await a.accountInfo(members.exporter.address as Address)).to.deep.include({ status: "retired", orgId: 1 });
+    expect(await a.accountInfo(fresh)).to.deep.equal({
+      address: fresh,
+      orgId: orgIds.exporter,
+      roles: ["EXPORTER"],
+      status: "active",
+    });
+    await a.setOrganizationRoles(orgIds.factory, ["MANUFACTURER", "EXPORTER"]);
+    await a.suspendOrganization(orgIds.factory);
+    await a.reactivateOrganization(orgIds.factory);
+    await a.setPermissions({ SAMPLING: [] });
+    expect(await ledger.allowedRoles(3)).to.equal(0n);
+
+    const exists = await rejection(a.addAccount(orgIds.lab, members.carrier.address as Address), InvalidRequestError);
+    expect(exists.shortMessage).to.equal(
+      `${members.carrier.address} is already an account of organization ${orgIds.carrier}.`,
+    );
+    const notSuspended = await rejection(a.reactivateAccount(fresh), InvalidRequestError);
+    expect(notSuspended.shortMessage).to.equal(`Account ${fresh} is not suspended: nothing to reactivate.`);
+    const notPaused = await rejection(a.unpause(), InvalidRequestError);
+    expect(notPaused.shortMessage).to.equal("The ledger is not paused: nothing to unpause.");
+    const unknown = await rejection(a.suspendOrganization(99), InvalidRequestError);
+    expect(unknown.shortMessage).to.equal("Organization 99 does not exist.");
+    const notAdmin = await rejection((await adminAs(ledger, members.lab.address)).pause(), AdminOnlyError);
+    expect(notAdmin.shortMessage).to.equal(`${members.lab.address} is not the consortium admin.`);
+  });
+
+  it("transfers the admin role in two steps: begin, accept after the delay", async () => {
+    const { ledger, admin, stranger } = await loadFixture(emptyLedger);
+    const current = await adminAs(ledger, admin.address);
+    const next = await adminAs(ledger, stranger.address);
+    const { pending } = await current.beginAdminTransfer(stranger.address as Address);
+    expect(pending.address).to.equal(stranger.address);
+    expect(pending.acceptableAfter).to.equal((await time.latest()) + ADMIN_DELAY);
+    expect((await read(ledger)).pendingAdmin).to.deep.equal(pending);
+    expect(formatConsortium(await read(ledger))).to.contain(`Pending admin:  ${stranger.address}, may accept after`);
+
+    const early = await rejection(next.acceptAdminTransfer(), AdminOnlyError);
+    expect(early.shortMessage).to.equal(
+      `The admin transfer can be accepted only after ${new Date(pending.acceptableAfter * 1000).toISOString().replace(".000Z", "Z")}.`,
+    );
+    const wrong = await rejection(current.acceptAdminTransfer(), AdminOnlyError);
+    expect(wrong.shortMessage).to.equal(`${admin.address} is not the pending admin, so it cannot accept.`);
+
+    await time.increaseTo(pending.acceptableAfter + 1);
+    await next.acceptAdminTransfer();
+    expect(await next.admin()).to.equal(stranger.address);
+    const state = await read(ledger);
+    expect(state.admin).to.equal(stranger.address);
+    expect(state.pendingAdmin).to.equal(undefined);
+
+    // The old key can no longer apply; the new one can.
+    const plan = planConsortium(baseFile(), state);
+    await rejection(applyConsortium(current, plan), AdminOnlyError);
+    await applyConsortium(next, plan);
+    expect((await read(ledger)).organizations).to.have.length(3);
+  });
+
+  it("cancels a pending admin transfer", async () => {
+    const { ledger, admin, stranger } = await loadFixture(emptyLedger);
+    const current = await adminAs(ledger, admin.address);
+    await current.beginAdminTransfer(stranger.address as Address);
+    await current.cancelAdminTransfer();
+    expect(await current.pendingAdmin()).to.equal(undefined);
+    await time.increase(ADMIN_DELAY + 1);
+    const error = await rejection((await adminAs(ledger, stranger.address)).acceptAdminTransfer(), AdminOnlyError);
+    expect(error.shortMessage).to.equal(`${stranger.address} is not the pending admin, so it cannot accept.`);
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * `npm start` end to end: start → the page, manifest and records are served and the demo verdicts are right
+ * → Ctrl-C (SIGINT) stops everything cleanly → start again: same chain data, no redeploy, no reseed.
+ * Runs in temp directories and free ports, so it never touches a developer's own .cbec-trace/.
+ */
+import { expect } from "chai";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { createPublicClient, http, type Address } from "viem";
+import { freePort, PROJECT_ROOT } from "../helpers/localNode";
+import { DEMO_CODES } from "../../scripts/lib/demoJourney";
+import { verifyUnit } from "../../src/verify/verify";
+import { parseGs1 } from "../../src/gs1";
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function start(env: NodeJS.ProcessEnv): Promise<Started> {
+  let out = "";
+  const child = spawn(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, "node_modules", "hardhat", "internal", "cli", "cli.js"),
+      "run",
+      "--network",
+      "localhost",
+      "scripts/start.ts",
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...env, TS_NODE_TRANSPILE_ONLY: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const deadline = Date.now() + 150_000;
+  while (!out.includes("Press Ctrl-C to stop.")) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`npm start did not come up:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { child, output: () => out };
+}
+
+async function stop(s: Started): Promise<number | null> {
+  if (s.child.exitCode !== null || s.child.signalCode !== null) {
+    console.error(`npm start had already exited (${s.child.exitCode ?? s.child.signalCode}):\n${s.output()}`);
+    return s.child.exitCode;
+  }
+  try {
+    // The process that owns the node prints its pid (a launcher in between may not pass signals on).
+    const pid = Number(/; process (\d+)\)/.exec(s.output())?.[1]);
+    process.kill(pid, "SIGINT");
+  } catch (error) {
+    console.error(`could not signal npm start (${(error as Error).message}); its output:\n${s.output()}`);
+    throw error;
+  }
+  const code = await new Promise<number | null>((done) =>
+    s.child.once("exit", (c, signal) => {
+      if (c !== 0) console.error(`npm start exited with ${c ?? signal}:\n${s.output()}`);
+      done(c);
+    }),
+  );
+  return code;
+}
+
+describe("npm start", function () {
+  this.timeout(400_000);
+
+  it("serves the demo, stops cleanly on Ctrl-C and comes back with the same data without reseeding", async () => {
+    const data = mkdtempSync(join(tmpdir(), "cbec-start-"));
+    const [rpcPort, pagePort] = [await freePort(), await freePort()];
+    const env = {
+      TRACE_DATA_DIR: data,
+      TRACE_MANIFEST_DIR: join(data, "deployments"),
+      TRACE_JOURNAL_DIR: join(data, "journal"),
+      TRACE_START_RPC_PORT: String(rpcPort),
+      TRACE_LOCAL_RPC_URL: `http://127.0.0.1:${rpcPort}`,
+      TRACE_PAGE_PORT: String(pagePort),
+    };
+    const first = await start(env);
+    let ledger: string;
+    try {
+      expect(first.output()).to.match(/Deployed the ledger at (0x[0-9a-fA-F]{40})/);
+      expect(first.output()).to.include("Demo data seeded.");
+      const page = `http://127.0.0.1:${pagePort}`;
+      expect(first.output()).to.include(`${page}/01/06901234567892/10/2026A01/21/SN0001`);
+      const manifest = (await (await fetch(`${page}/manifest.json`)).json()) as {
+        ledger: { address: string };
+        rpcUrl: string;
+      };
+      ledger = manifest.ledger.address;
+      expect(manifest.rpcUrl).to.equal(`http://127.0.0.1:${rpcPort}`);
+      const html = await (await fetch(`${page}${new URL(DEMO_CODES.authentic).pathname}`)).text();
+      expect(html).to.include('<script src="/app.js">');
+      expect((await fetch(`${page}/records/..%2F..%2Fpackage.json`)).status).to.equal(404);
+      const client = createPublicClient({ transport: http(manifest.rpcUrl) });
+      const verdicts = await Promise.all(
+        [DEMO_CODES.authentic, DEMO_CODES.recalled, DEMO_CODES.counterfeit].map((c) =>
+          verifyUnit(c, { client: client as never, ledger: { address: ledger as Address } }),
+        ),
+      );
+      expect(verdicts.map((v) => v.verdict)).to.deep.equal(["authentic", "warning", "fail"]);
+    } catch (error) {
+      await stop(first);
+      throw error;
+    }
+    expect(await stop(first)).to.equal(0);
+    expect(first.output()).to.include("Stopped.");
+    expect(existsSync(join(data, "anvil-state.json"))).to.equal(true);
+
+    const second = await start(env);
+    try {
+      expect(second.output()).to.include(`Ledger already deployed at ${ledger}`);
+      expect(second.output()).to.include("Demo data already on chain: not seeding again.");
+      const client = createPublicClient({ transport: http(`http://127.0.0.1:${rpcPort}`) });
+      const report = await verifyUnit(DEMO_CODES.authentic, {
+        client: client as never,
+        ledger: { address: ledger as Address },
+      });
+      expect(report.verdict).to.equal("authentic");
+      expect(report.state?.unit).to.equal(parseGs1(DEMO_CODES.authentic).key);
+    } catch (error) {
+      await stop(second);
+      throw error;
+    }
+    expect(await stop(second)).to.equal(0);
+  });
+});
