@@ -2,6 +2,8 @@
  * The consortium network, from environment variables (`.env`, see .env.example). Hardhat's own in-process
  * network and the local node need none of these.
  */
+import { readFileSync } from "node:fs";
+import { Wallet } from "ethers";
 import type { HttpNetworkUserConfig } from "hardhat/types";
 
 export class NetworkEnvError extends Error {
@@ -21,11 +23,16 @@ export function consortiumNetwork(env: NodeJS.ProcessEnv): HttpNetworkUserConfig
       `TRACE_CHAIN_ID="${env.TRACE_CHAIN_ID ?? ""}" must be the chain id of ${url} (a positive integer).`,
     );
   }
-  const key = env.TRACE_DEPLOYER_KEY?.trim();
+  let key = env.TRACE_DEPLOYER_KEY?.trim();
   if (key !== undefined && key !== "" && !/^0x[0-9a-fA-F]{64}$/.test(key)) {
     throw new NetworkEnvError(
       "TRACE_DEPLOYER_KEY must be 0x followed by 64 hex digits (the key itself is never printed).",
     );
+  }
+  const keystore = env.TRACE_DEPLOYER_KEYSTORE?.trim();
+  if (keystore) {
+    if (key) throw new NetworkEnvError("Set either TRACE_DEPLOYER_KEY or TRACE_DEPLOYER_KEYSTORE, not both.");
+    key = decryptKeystore(keystore, env.TRACE_DEPLOYER_KEYSTORE_PASSWORD);
   }
   const gasPrice = env.TRACE_GAS_PRICE?.trim();
   if (gasPrice !== undefined && gasPrice !== "" && !/^[0-9]+$/.test(gasPrice)) {
@@ -40,4 +47,24 @@ export function consortiumNetwork(env: NodeJS.ProcessEnv): HttpNetworkUserConfig
     ...(gasPrice !== undefined && gasPrice !== "" ? { gasPrice: Number(gasPrice) } : {}),
     timeout: 60_000,
   };
+}
+
+/** Decrypts an encrypted JSON keystore (geth / ethers format) into its private key; errors never show secrets. */
+export function decryptKeystore(file: string, password: string | undefined): string {
+  let json: string;
+  try {
+    json = readFileSync(file, "utf8");
+  } catch {
+    throw new NetworkEnvError(`The keystore file ${file} cannot be read.`);
+  }
+  if (password === undefined) {
+    throw new NetworkEnvError(
+      `The keystore ${file} needs its password in TRACE_DEPLOYER_KEYSTORE_PASSWORD (TRACE_KEYSTORE_PASSWORD for the CLI).`,
+    );
+  }
+  try {
+    return Wallet.fromEncryptedJsonSync(json, password).privateKey;
+  } catch {
+    throw new NetworkEnvError(`The keystore ${file} could not be decrypted: wrong password or not a keystore file.`);
+  }
 }

@@ -108,9 +108,10 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
     },
     writer() {
       writer ??= (async () => {
+        // The key is checked first: a bad key is an input problem, reported before any network access.
+        const key = readKey(options.keyFile);
         const r = await ctx.reader();
         const s = settings();
-        const key = readKey(options.keyFile);
         const provider = new JsonRpcProvider(s.rpc, Network.from(r.ledger.chainId!), {
           staticNetwork: true,
           batchMaxCount: 1,
@@ -150,6 +151,18 @@ function readKey(keyFile: string | undefined): string {
       throw new CliInputError("No signing key: set TRACE_PRIVATE_KEY in .env or pass --key-file <file>.", {
         hints: ["Write commands sign transactions; read commands (state, history, verify) need no key."],
       });
+    }
+  }
+  if (key.startsWith("{")) {
+    // An encrypted JSON keystore (geth / ethers): decrypted with TRACE_KEYSTORE_PASSWORD.
+    const password = process.env.TRACE_KEYSTORE_PASSWORD;
+    if (password === undefined) {
+      throw new CliInputError(`${source} is an encrypted keystore: set TRACE_KEYSTORE_PASSWORD to its password.`);
+    }
+    try {
+      return Wallet.fromEncryptedJsonSync(key, password).privateKey;
+    } catch {
+      throw new CliInputError(`${source} could not be decrypted: wrong TRACE_KEYSTORE_PASSWORD or not a keystore.`);
     }
   }
   const normalized = key.startsWith("0x") ? key : `0x${key}`;

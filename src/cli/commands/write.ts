@@ -101,6 +101,7 @@ export function addWriteCommands(program: Command, run: Run): void {
         const { input } = buildObjectEvent(ctx, unitRef(code), "COMMISSIONING", { disposition: "active", ...flags });
         return { unit: input.unit, eventTime: input.eventTime, location: input.location, recordHash: input.recordHash };
       });
+      await ctx.writer(); // key and chain checked before any read or build
       const reader = await ctx.reader();
       const todo = await unregistered(reader, regs);
       const result = await (await ctx.writer()).register(todo);
@@ -233,6 +234,7 @@ export function addWriteCommands(program: Command, run: Run): void {
 
 async function recordEvents(ctx: CliContext, codes: string[], step: StepName, flags: EventFlags): Promise<void> {
   const inputs = codes.map((code) => buildObjectEvent(ctx, unitRef(code), step, flags).input);
+  await ctx.writer(); // key and chain checked before any read
   const reader = await ctx.reader();
   const todo = await unrecorded(reader, inputs as Array<(typeof inputs)[number] & { unit: Hex }>);
   const result = await (await ctx.writer()).record(todo);

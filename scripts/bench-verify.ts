@@ -1,0 +1,113 @@
+/**
+ * Verification benchmark (issue 5, design.md §7): time from a scanned code to a verdict, against a local
+ * node — for units with 10, 100 and 1,000 events, and for an item inside a carton inside a consignment (the
+ * demo journey). Each is measured with the full checks (signatures read from every transaction, block times)
+ * and with chain checks only (history + hash chain + state). Prints a table and writes bench/verify.json.
+ * Run: `npm run bench:verify`.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { Wallet } from "ethers";
+import { createPublicClient, http, type Address, type PublicClient } from "viem";
+import { startLocalNode, deployOnNode, nodeProvider, PROJECT_ROOT, type LocalNode } from "../test/helpers/localNode";
+import { GTIN, registration, traceInput } from "../test/helpers/ledger";
+import { TraceWriter } from "../src/write/writer";
+import type { RegistrationInput, TraceEventInput } from "../src/write/types";
+import { itemPath, unitKeyOfPath } from "../src/gs1/key";
+import { verifyUnit } from "../src/verify/verify";
+import { seedDemo, DEMO_CODES, type DemoMember } from "./lib/demoJourney";
+
+const MEMBERS: DemoMember[] = [
+  "exporter",
+  "factory",
+  "warehouse",
+  "carrier",
+  "broker",
+  "lab",
+  "platform",
+  "customs",
+  "market",
+];
+const SIZES = [10, 100, 1000];
+
+async function time(fn: () => Promise<{ verdict: string; entries: unknown[] }>, runs = 3) {
+  const ms: number[] = [];
+  let last;
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    last = await fn();
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  ms.sort((a, b) => a - b);
+  return { medianMs: Math.round(ms[Math.floor(ms.length / 2)]), verdict: last!.verdict, events: last!.entries.length };
+}
+
+async function main(node: LocalNode) {
+  const d = await deployOnNode(node.rpcUrl);
+  const provider = await nodeProvider(node.rpcUrl);
+  const writers = {} as Record<DemoMember, TraceWriter>;
+  for (const m of MEMBERS)
+    writers[m] = await TraceWriter.create({ ledger: d.ledger, signer: new Wallet(d.members[m].privateKey, provider) });
+  await seedDemo(writers, mkdtempSync(join(tmpdir(), "cbec-bench-records-")));
+  const client = createPublicClient({ transport: http(node.rpcUrl, { batch: true }) }) as PublicClient;
+  const ledger = { address: d.ledger as Address, chainId: d.chainId, deploymentBlock: BigInt(d.deploymentBlock) };
+
+  const rows: Array<Record<string, string | number>> = [];
+  for (const n of SIZES) {
+    const code = `https://id.gs1.org${itemPath({ gtin: GTIN, lot: "BENCH", serial: `N${n}` })}`;
+    const unit = unitKeyOfPath(itemPath({ gtin: GTIN, lot: "BENCH", serial: `N${n}` }));
+    await writers.exporter.register([registration(unit) as unknown as RegistrationInput]);
+    // n − 1 events in batches of 50, so the history spans many transactions and blocks.
+    const events = Array.from(
+      { length: n - 1 },
+      (_, i) => traceInput(unit, "STORING", { label: `${n}:${i}` }) as unknown as TraceEventInput,
+    );
+    for (let i = 0; i < events.length; i += 50) await writers.exporter.record(events.slice(i, i + 50));
+    const full = await time(() => verifyUnit(code, { client, ledger }));
+    const chainOnly = await time(() => verifyUnit(code, { client, ledger, checkSignatures: false, blockTimes: false }));
+    rows.push({
+      case: `${n} events`,
+      events: full.events,
+      verdict: full.verdict,
+      fullMs: full.medianMs,
+      chainOnlyMs: chainOnly.medianMs,
+    });
+  }
+  const nestedFull = await time(() => verifyUnit(DEMO_CODES.authentic, { client, ledger }));
+  const nestedChain = await time(() =>
+    verifyUnit(DEMO_CODES.authentic, { client, ledger, checkSignatures: false, blockTimes: false }),
+  );
+  rows.push({
+    case: "item in carton in consignment",
+    events: nestedFull.events,
+    verdict: nestedFull.verdict,
+    fullMs: nestedFull.medianMs,
+    chainOnlyMs: nestedChain.medianMs,
+  });
+
+  console.log("case                           events  verdict     full checks (ms)  chain only (ms)");
+  for (const r of rows) {
+    console.log(
+      `${String(r.case).padEnd(30)} ${String(r.events).padStart(6)}  ${String(r.verdict).padEnd(10)} ${String(r.fullMs).padStart(17)}  ${String(r.chainOnlyMs).padStart(15)}`,
+    );
+  }
+  const out = join(PROJECT_ROOT, "bench");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(
+    join(out, "verify.json"),
+    JSON.stringify({ node: "hardhat node (local, automine)", medianOf: 3, rows }, null, 2) + "\n",
+  );
+  console.log("\nwritten: bench/verify.json (median of 3 runs each)");
+}
+
+startLocalNode().then(async (node) => {
+  try {
+    await main(node);
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await node.stop();
+  }
+});
