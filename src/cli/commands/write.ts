@@ -97,11 +97,12 @@ export function addWriteCommands(program: Command, run: Run): void {
       .argument("<code...>", "units to register"),
   ).action(
     run(async (ctx: CliContext, codes: string[], flags: EventFlags) => {
-      const regs = codes.map((code) => {
-        const { input } = buildObjectEvent(ctx, unitRef(code), "COMMISSIONING", { disposition: "active", ...flags });
+      const units = codes.map(unitRef); // bad codes are refused before anything else
+      await ctx.writer(); // then the key and the chain, before any record is stored
+      const regs = units.map((unit) => {
+        const { input } = buildObjectEvent(ctx, unit, "COMMISSIONING", { disposition: "active", ...flags });
         return { unit: input.unit, eventTime: input.eventTime, location: input.location, recordHash: input.recordHash };
       });
-      await ctx.writer(); // key and chain checked before any read or build
       const reader = await ctx.reader();
       const todo = await unregistered(reader, regs);
       const result = await (await ctx.writer()).register(todo);
@@ -233,8 +234,9 @@ export function addWriteCommands(program: Command, run: Run): void {
 }
 
 async function recordEvents(ctx: CliContext, codes: string[], step: StepName, flags: EventFlags): Promise<void> {
-  const inputs = codes.map((code) => buildObjectEvent(ctx, unitRef(code), step, flags).input);
-  await ctx.writer(); // key and chain checked before any read
+  const units = codes.map(unitRef); // bad codes are refused before anything else
+  await ctx.writer(); // then the key and the chain, before any record is stored
+  const inputs = units.map((unit) => buildObjectEvent(ctx, unit, step, flags).input);
   const reader = await ctx.reader();
   const todo = await unrecorded(reader, inputs as Array<(typeof inputs)[number] & { unit: Hex }>);
   const result = await (await ctx.writer()).record(todo);
