@@ -200,6 +200,15 @@ async function main() {
     app.replaceChildren(h("p", { class: "loading" }, "The platform's manifest could not be loaded. 无法加载配置。"));
     return;
   }
+  // A buyer who does not trust the platform can name its own endpoint and the ledger it expects:
+  // ?rpc=<url>&ledger=<address>&chain=<id> override what the platform's manifest says.
+  const params = new URLSearchParams(location.search);
+  config = {
+    ...config,
+    rpcUrl: params.get("rpc") ?? config.rpcUrl,
+    chainId: params.get("chain") ? Number(params.get("chain")) : config.chainId,
+    ledger: { ...config.ledger, address: (params.get("ledger") as Hex | null) ?? config.ledger.address },
+  };
   const client = createPublicClient({ transport: http(config.rpcUrl, { batch: true }) }) as PublicClient;
   try {
     const report = await verifyUnit(code, {
