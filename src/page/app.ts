@@ -35,7 +35,12 @@ function codeFromLocation(): string | undefined {
   const params = new URLSearchParams(location.search);
   const code = params.get("code");
   if (code) return code;
-  if (/^\/(01|00|401|414)\//.test(location.pathname)) return location.origin + location.pathname + location.search;
+  if (/^\/(01|00|401|414)\//.test(location.pathname)) {
+    // The page's own parameters are not part of the product's Digital Link.
+    for (const own of ["rpc", "ledger", "chain"]) params.delete(own);
+    const query = params.toString();
+    return location.origin + location.pathname + (query ? `?${query}` : "");
+  }
   return undefined;
 }
 

@@ -146,6 +146,15 @@ describe("verification page (browser)", function () {
     await page.close();
   });
 
+  it("a buyer can name the ledger to check against: another address fails as the wrong contract", async () => {
+    const other = "0x000000000000000000000000000000000000dEaD";
+    const { page, verdict, reasons } = await open(`${path(DEMO_CODES.authentic)}?ledger=${other}`, "wrong-ledger");
+    expect(verdict).to.equal("fail");
+    expect(reasons).to.deep.equal(["WRONG_CHAIN"]);
+    expect(await page.textContent("#footer")).to.include(other);
+    await page.close();
+  });
+
   it("the search box takes a pasted element string; an invalid code fails clearly", async () => {
     const page = await browser!.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(base + "/");
