@@ -57,8 +57,10 @@ export function createTraceServer(options: TraceServerOptions): Server {
     const raw = req.url ?? "/";
     if (raw.length > MAX_URL_LENGTH) return fail(res, 414, "request target too long");
     if (req.method !== "GET" && req.method !== "HEAD") return fail(res, 405, "only GET and HEAD");
-    if (req.headers["content-length"] && req.headers["content-length"] !== "0")
-      return fail(res, 413, "no request body accepted");
+    const hasBody =
+      (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0") ||
+      req.headers["transfer-encoding"] !== undefined;
+    if (hasBody) return fail(res, 413, "no request body accepted");
     const path = raw.split("?")[0].split("#")[0];
     if (path === "/manifest.json") return send(res, 200, TYPES[".json"], config);
     const record = /^\/records\/(0x[0-9a-f]{64})\.json$/.exec(path);
