@@ -63,6 +63,10 @@ abstract contract CustodyOps is UnitLedger {
             if (no == 0 || !UnitRecord.isPacked(word.status()) || word.holder() != no) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerNotInParent.selector, child, parent));
             }
+            if (UnitRecord.stageOf(word.status()) == Stages.DESTROYED) {
+                // Destroyed while packed: nothing may follow, not even its unpacking.
+                _fail(i, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
+            }
             if (word.status() & Flags.HELD != 0) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.UNPACKING));
             }

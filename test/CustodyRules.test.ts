@@ -69,6 +69,16 @@ describe("Custody rules across aggregation", () => {
     await expect(ex.unpack(aggregation(C1), [I1, I2])).to.emit(f.ledger, "Traced");
   });
 
+  it("a unit destroyed while packed cannot be unpacked (nothing after destruction)", async () => {
+    const f = await loadFixture(fixture);
+    const ex = f.ledger.connect(f.accounts.exporter);
+    await ex.record(traceInput(I2, "DESTROYING"));
+    await expect(ex.unpack(aggregation(C1), [I1, I2]))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+      .withArgs(1, encoded(f, "TraceLedgerUnitDestroyed", [I2]));
+    await expect(ex.unpack(aggregation(C1), [I1])).to.emit(f.ledger, "Traced");
+  });
+
   it("assign and correct are refused on a unit whose parent is destroyed", async () => {
     const f = await loadFixture(fixture);
     const ex = f.ledger.connect(f.accounts.exporter);

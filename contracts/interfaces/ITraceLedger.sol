@@ -212,8 +212,8 @@ interface ITraceLedger is IConsortium {
 
     /// @notice Takes units out of a parent; they keep the stage and recall the parent had reached.
     /// @dev Requirements: not paused; roles allow `UNPACKING`; parent in scope and not held (nor any
-    /// parent around it); each child inside this parent and not itself held. Emits `Traced` on each child
-    /// and on the parent.
+    /// parent around it); each child inside this parent, not destroyed and not itself held. Emits `Traced` on
+    /// each child and on the parent.
     /// @param aggregation The parent and the aggregation record.
     /// @param children The units to take out.
     function unpack(Aggregation calldata aggregation, bytes32[] calldata children) external;
