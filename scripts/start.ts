@@ -34,8 +34,6 @@ const DATA_DIR = resolve(process.env.TRACE_DATA_DIR ?? join(ROOT, ".cbec-trace")
 const HOST = "127.0.0.1";
 const RPC_PORT = Number(process.env.TRACE_START_RPC_PORT ?? 8545);
 const PAGE_PORT = Number(process.env.TRACE_PAGE_PORT ?? 8080);
-// The `localhost` network of hardhat.config.ts reads TRACE_LOCAL_RPC_URL; keep both on the same port.
-process.env.TRACE_LOCAL_RPC_URL ??= `http://${HOST}:${RPC_PORT}`;
 const MNEMONIC = "test test test test test test test test test test test junk";
 const MEMBERS: DemoMember[] = [
   "exporter",
@@ -155,12 +153,8 @@ async function main() {
 
   try {
     await waitForRpc(rpcUrl, node);
-    const configured = (hre.network.config as { url?: string }).url;
-    if (configured !== rpcUrl) {
-      throw new Error(
-        `The localhost network points at ${configured}, but the node runs on ${rpcUrl}: set TRACE_LOCAL_RPC_URL=${rpcUrl}.`,
-      );
-    }
+    // The `localhost` network's provider is created on first use: point it at the node started here.
+    (hre.network.config as { url?: string }).url = rpcUrl;
     const { manifest, manifestWritten, transactionsSent } = await deployTraceLedger(hre, {
       network: "localhost",
       reset: "if-stale",
