@@ -172,22 +172,7 @@ abstract contract UnitLedger is ITraceLedger, Consortium {
     ) internal {
         uint32 seq = word.seq() + 1;
         uint256 info = TraceInfo.complete(partialInfo, word.lastBlock(), seq, orgId);
-        bytes16 head = word.head();
-        bytes32 digest;
-        // Same bytes as keccak256(abi.encode(head, unit, account, data, info)) (TraceInfo.next), hashed in
-        // scratch memory: abi.encode would allocate on every entry of a batch (~250 gas per entry measured
-        // with `npm run bench:gas`). `test/HashChain.parity.test.ts` pins it to TraceInfo.next.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, head)
-            mstore(add(m, 0x20), unit)
-            mstore(add(m, 0x40), account)
-            mstore(add(m, 0x60), data)
-            mstore(add(m, 0x80), info)
-            digest := keccak256(m, 0xa0)
-        }
-        _units[unit] = word.advanced(bytes16(digest), seq);
+        _units[unit] = word.advanced(TraceInfo.next(word.head(), unit, account, data, info), seq);
         emit Traced(unit, account, data, info);
     }
 

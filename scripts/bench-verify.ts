@@ -16,19 +16,9 @@ import { TraceWriter } from "../src/write/writer";
 import type { RegistrationInput, TraceEventInput } from "../src/write/types";
 import { itemPath, unitKeyOfPath } from "../src/gs1/key";
 import { verifyUnit } from "../src/verify/verify";
-import { seedDemo, DEMO_CODES, type DemoMember } from "./lib/demoJourney";
+import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "./lib/demoJourney";
 
-const MEMBERS: DemoMember[] = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-];
+const MEMBERS = DEMO_MEMBERS;
 const SIZES = [10, 100, 1000];
 
 async function time(fn: () => Promise<{ verdict: string; entries: unknown[] }>, runs = 3) {

@@ -12,7 +12,9 @@ if (!fs.existsSync(file)) {
 const { total } = JSON.parse(fs.readFileSync(file, "utf8"));
 const lines = total.lines.pct;
 const branches = total.branches.pct;
-console.log(`contract coverage: lines ${lines}%, branches ${branches}%, functions ${total.functions.pct}% (gate ${GATE}%)`);
+console.log(
+  `contract coverage: lines ${lines}%, branches ${branches}%, functions ${total.functions.pct}% (gate ${GATE}%)`,
+);
 if (lines < GATE || branches < GATE) {
   console.error(`coverage below the ${GATE}% gate: add tests for the uncovered lines listed above.`);
   process.exit(1);

@@ -19,7 +19,7 @@ import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import { deployTraceLedger } from "./lib/deploy";
 import { buildPage } from "./build-page";
-import { seedDemo, DEMO_CODES, type DemoMember } from "./lib/demoJourney";
+import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "./lib/demoJourney";
 import { createTraceServer } from "../src/server/server";
 import { TraceWriter } from "../src/write/writer";
 import { readUnitState } from "../src/read/history";
@@ -35,17 +35,7 @@ const HOST = "127.0.0.1";
 const RPC_PORT = Number(process.env.TRACE_START_RPC_PORT ?? 8545);
 const PAGE_PORT = Number(process.env.TRACE_PAGE_PORT ?? 8080);
 const MNEMONIC = "test test test test test test test test test test test junk";
-const MEMBERS: DemoMember[] = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-];
+const MEMBERS = DEMO_MEMBERS;
 
 const say = (line: string) => console.log(line);
 

@@ -33,6 +33,19 @@ export const DEMO_CODES = {
 export type DemoMember =
   "exporter" | "factory" | "warehouse" | "carrier" | "broker" | "lab" | "platform" | "customs" | "market";
 
+/** The demo members, in the order of demo/consortium.json (mnemonic accounts 1..9 in `npm start`). */
+export const DEMO_MEMBERS: readonly DemoMember[] = [
+  "exporter",
+  "factory",
+  "warehouse",
+  "carrier",
+  "broker",
+  "lab",
+  "platform",
+  "customs",
+  "market",
+];
+
 /** Organization ids of the demo members, in the order of demo/consortium.json. */
 export const DEMO_ORG_IDS: Record<DemoMember, number> = {
   exporter: 1,

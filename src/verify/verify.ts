@@ -13,7 +13,7 @@ import type { Hex, PublicClient } from "viem";
 import { parseGs1, toDigitalLink, type Gs1Fields } from "../gs1";
 import { recordHash as hashRecord, type EpcisEvent } from "../epcis";
 import { traceLedgerAbi } from "../generated/abi";
-import { ROLES, STEPS, rolesOf } from "../codes";
+import { STEPS } from "../codes";
 import { readUnitState } from "../read/history";
 import { readJourney } from "../read/journey";
 import type { LedgerLocation, Journey } from "../read/types";
@@ -218,9 +218,4 @@ async function readMatrix(client: PublicClient, ledger: LedgerLocation, entries:
     ),
   );
   return new Map(steps.map((s, i) => [s, masks[i]]));
-}
-
-/** Role names of a mask, for display. */
-export function roleNames(mask: number): string[] {
-  return rolesOf(mask).filter((r) => r in ROLES);
 }

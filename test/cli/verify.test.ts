@@ -12,20 +12,10 @@ import {
   type LocalNode,
   type NodeDeployment,
 } from "../helpers/localNode";
-import { seedDemo, DEMO_CODES, type DemoMember } from "../../scripts/lib/demoJourney";
+import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../scripts/lib/demoJourney";
 import { TraceWriter } from "../../src/write/writer";
 
-const MEMBERS: DemoMember[] = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-];
+const MEMBERS = DEMO_MEMBERS;
 
 describe("trace verify", function () {
   this.timeout(300_000);

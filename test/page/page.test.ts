@@ -19,24 +19,14 @@ import {
   type LocalNode,
   type NodeDeployment,
 } from "../helpers/localNode";
-import { seedDemo, DEMO_CODES, type DemoMember } from "../../scripts/lib/demoJourney";
+import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../scripts/lib/demoJourney";
 import { buildPage } from "../../scripts/build-page";
 import { createTraceServer } from "../../src/server/server";
 import { TraceWriter } from "../../src/write/writer";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(__dirname, "..", "..", "test-results", "page");
-const MEMBERS: DemoMember[] = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-];
+const MEMBERS = DEMO_MEMBERS;
 
 describe("verification page (browser)", function () {
   this.timeout(240_000);

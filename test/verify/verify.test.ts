@@ -16,24 +16,14 @@ import {
   type LedgerFixture,
 } from "../helpers/ledger";
 import { hardhatClient, walletFor, writerFor } from "../helpers/sdk";
-import { seedDemo, DEMO_CODES, type DemoMember } from "../../scripts/lib/demoJourney";
+import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../scripts/lib/demoJourney";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
 import type { TraceWriter } from "../../src/write/writer";
 import type { TraceEventInput } from "../../src/write/types";
 import type { EpcisEvent } from "../../src/epcis";
 
-const MEMBERS: DemoMember[] = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-];
+const MEMBERS = DEMO_MEMBERS;
 
 interface DemoFixture extends LedgerFixture {
   records: string;
