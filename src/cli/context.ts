@@ -38,6 +38,8 @@ export interface CliContext {
   manifest(): DeploymentManifest | undefined;
   reader(): Promise<TraceReader>;
   writer(): Promise<TraceWriter>;
+  /** Finality depth (--confirmations / TRACE_CONFIRMATIONS, default 1): writes wait for it, verify reads at it. */
+  confirmations(): number;
 }
 
 const env = (name: string) => {
@@ -117,15 +119,21 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
           batchMaxCount: 1,
         });
         const gasPrice = options.gasPrice ?? env("TRACE_GAS_PRICE");
-        const confirmations = options.confirmations ?? env("TRACE_CONFIRMATIONS");
         return TraceWriter.create({
           ledger: s.ledger,
           signer: new Wallet(key, provider),
           gasPrice: gasPrice !== undefined ? parseWholeNumber(gasPrice, "gas price") : undefined,
-          confirmations: confirmations !== undefined ? Number(parseWholeNumber(confirmations, "confirmations")) : 1,
+          confirmations: ctx.confirmations(),
         });
       })();
       return writer;
+    },
+    confirmations() {
+      const text = options.confirmations ?? env("TRACE_CONFIRMATIONS");
+      if (text === undefined) return 1;
+      const n = Number(parseWholeNumber(text, "confirmations"));
+      if (n < 1) throw new CliInputError(`The confirmations "${text}" must be at least 1.`);
+      return n;
     },
   };
   return ctx;

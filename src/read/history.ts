@@ -20,13 +20,19 @@ export class InconsistentLogsError extends TraceError {
   override name = "InconsistentLogs" as const;
 }
 
-/** Reads a unit's state. */
-export async function readUnitState(client: PublicClient, ledger: LedgerLocation, unit: Hex): Promise<UnitState> {
+/** Reads a unit's state (at `blockNumber`, default the latest block). */
+export async function readUnitState(
+  client: PublicClient,
+  ledger: LedgerLocation,
+  unit: Hex,
+  blockNumber?: bigint,
+): Promise<UnitState> {
   const [head, seq, lastBlock, stage, flags, registrant, custodian, parent] = await client.readContract({
     address: ledger.address,
     abi: traceLedgerAbi,
     functionName: "unitState",
     args: [unit],
+    ...(blockNumber !== undefined ? { blockNumber } : {}),
   });
   return {
     unit,
@@ -52,6 +58,11 @@ export interface ReadHistoryOptions {
   maxBlockRange?: bigint;
   /** Use this state instead of reading it (e.g. read at the same block as other calls). */
   state?: UnitState;
+  /**
+   * Read the history as of this block (default: the latest): its state, and so every log query, stop there.
+   * Verification pins one block so that all it reads belongs to one chain, even if the chain reorganizes.
+   */
+  blockNumber?: bigint;
 }
 
 /** Collects a unit's history (oldest first) and checks it against the on-chain head and count. */
@@ -61,7 +72,7 @@ export async function readHistory(
   unit: Hex,
   options: ReadHistoryOptions = {},
 ): Promise<UnitHistory> {
-  const state = options.state ?? (await readUnitState(client, ledger, unit));
+  const state = options.state ?? (await readUnitState(client, ledger, unit, options.blockNumber));
   const chainId = ledger.chainId ?? (await client.getChainId());
   const range = options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
   const floor = ledger.deploymentBlock ?? 0n;

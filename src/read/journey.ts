@@ -33,7 +33,10 @@ export async function readJourney(
   const load = async (key: Hex) => {
     let h = histories.get(key);
     if (!h) {
-      h = await readHistory(client, ledger, key, { maxBlockRange: options.maxBlockRange });
+      h = await readHistory(client, ledger, key, {
+        maxBlockRange: options.maxBlockRange,
+        blockNumber: options.blockNumber,
+      });
       histories.set(key, h);
     }
     return h;

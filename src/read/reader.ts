@@ -18,6 +18,11 @@ export interface TraceReaderOptions {
   ledger: LedgerLocation;
   /** Widest block range of one log query (default 1,000). */
   maxBlockRange?: bigint;
+  /**
+   * Retries of a request that failed at the network level (lost connection, timeout, HTTP 5xx, the node's
+   * internal error), with exponential backoff (default 5; ignored when `client` is given).
+   */
+  retryCount?: number;
 }
 
 export interface TraceReader {
@@ -34,7 +39,9 @@ export interface TraceReader {
 export function createTraceReader(options: TraceReaderOptions): TraceReader {
   const client =
     options.client ??
-    (createPublicClient({ transport: http(options.rpcUrl, { batch: true, retryCount: 3 }) }) as PublicClient);
+    (createPublicClient({
+      transport: http(options.rpcUrl, { batch: true, retryCount: options.retryCount ?? 5 }),
+    }) as PublicClient);
   const ledger = options.ledger;
   const maxBlockRange = options.maxBlockRange;
   return {

@@ -1,16 +1,21 @@
 /** Organization identity and status as the chain records them (browser-safe). */
-import { hexToString, type PublicClient } from "viem";
+import { BaseError, ContractFunctionRevertedError, hexToString, type PublicClient } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
 import type { LedgerLocation } from "../read/types";
 import type { OrganizationInfo } from "./types";
 
-/** Reads an organization: status from storage, identity from its `OrganizationAdded` log (one block). */
+/**
+ * Reads an organization (as of `blockNumber`, default the latest block): status from storage, identity from
+ * its `OrganizationAdded` log (one block). Undefined when the ledger does not know it; network failures are
+ * thrown, never taken for an unknown organization.
+ */
 export async function readOrganization(
   client: PublicClient,
   ledger: LedgerLocation,
   orgId: number,
+  blockNumber?: bigint,
 ): Promise<OrganizationInfo | undefined> {
-  const base = { address: ledger.address, abi: traceLedgerAbi } as const;
+  const base = { address: ledger.address, abi: traceLedgerAbi, ...(blockNumber !== undefined ? { blockNumber } : {}) };
   try {
     const [[roles, suspended], block] = await Promise.all([
       client.readContract({ ...base, functionName: "organization", args: [orgId] }),
@@ -18,7 +23,8 @@ export async function readOrganization(
     ]);
     const info: OrganizationInfo = { orgId, roles, suspended };
     const logs = await client.getContractEvents({
-      ...base,
+      address: ledger.address,
+      abi: traceLedgerAbi,
       eventName: "OrganizationAdded",
       args: { orgId },
       fromBlock: block,
@@ -33,8 +39,9 @@ export async function readOrganization(
       if (added.gln > 0n) info.gln = added.gln.toString().padStart(13, "0");
     }
     return info;
-  } catch {
-    return undefined;
+  } catch (error) {
+    if (error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionRevertedError)) return undefined;
+    throw error;
   }
 }
 
@@ -43,9 +50,10 @@ export async function readOrganizations(
   client: PublicClient,
   ledger: LedgerLocation,
   ids: Iterable<number>,
+  blockNumber?: bigint,
 ): Promise<Map<number, OrganizationInfo>> {
   const unique = [...new Set(ids)].filter((id) => id > 0);
-  const infos = await Promise.all(unique.map((id) => readOrganization(client, ledger, id)));
+  const infos = await Promise.all(unique.map((id) => readOrganization(client, ledger, id, blockNumber)));
   const map = new Map<number, OrganizationInfo>();
   unique.forEach((id, i) => infos[i] && map.set(id, infos[i]!));
   return map;

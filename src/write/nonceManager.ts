@@ -4,6 +4,7 @@
  * a transaction was given up, so the next submission re-reads the node's pending count and fills the gap.
  */
 import type { Provider } from "ethers";
+import { retryTransient } from "./retry";
 
 export class NonceManager {
   private next: number | undefined;
@@ -17,7 +18,8 @@ export class NonceManager {
   /** The next nonce to use. Calls are served strictly in order. */
   take(): Promise<number> {
     const result = this.queue.then(async () => {
-      if (this.next === undefined) this.next = await this.provider.getTransactionCount(this.address, "pending");
+      if (this.next === undefined)
+        this.next = await retryTransient(() => this.provider.getTransactionCount(this.address, "pending"));
       return this.next++;
     });
     this.queue = result.catch(() => undefined);

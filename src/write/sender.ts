@@ -14,6 +14,9 @@ import {
 import { explainContractError } from "../errors/contract";
 import { NetworkError, TransactionError } from "../errors/base";
 import { NonceManager } from "./nonceManager";
+import { isTransient, messageOf, retryTransient, sleep } from "./retry";
+
+export { isTransient } from "./retry";
 
 export interface SendOptions {
   /** Blocks to wait after inclusion (default 1: the inclusion block itself). */
@@ -69,55 +72,35 @@ export class TransactionSender {
   /** Estimates gas for a call as this sender; a refusal is thrown as a decoded contract error. */
   async estimate(tx: TransactionRequest): Promise<bigint> {
     try {
-      return await this.provider.estimateGas({ ...tx, from: this.address });
+      return await retryTransient(() => this.provider.estimateGas({ ...tx, from: this.address }));
     } catch (error) {
       throw explainContractError(error);
     }
   }
 
-  /** Sends a call exactly once and waits for its receipt. */
+  /** Sends a call exactly once and waits for its receipt (and, with `confirmations` > 1, its finality depth). */
   async send(tx: TransactionRequest, gasEstimate?: bigint): Promise<SentTransaction> {
     const estimate = gasEstimate ?? (await this.estimate(tx));
     const gasLimit = (estimate * BigInt(100 + this.opts.gasMarginPercent)) / 100n;
-    const chainId = (this.chainId ??= (await this.provider.getNetwork()).chainId);
+    const chainId = (this.chainId ??= (await retryTransient(() => this.provider.getNetwork())).chainId);
     const fees = await this.fees();
     const nonce = await this.nonces.take();
     const signed = await this.signer.signTransaction({ ...tx, from: this.address, nonce, gasLimit, chainId, ...fees });
     const hash = Transaction.from(signed).hash!;
     let broadcasts = 0;
     let lastError: unknown;
-    for (let attempt = 0; attempt < this.opts.maxAttempts; attempt++) {
-      try {
-        broadcasts++;
-        await this.broadcastInOrder(signed);
-      } catch (error) {
-        lastError = error;
-        const message = messageOf(error);
-        if (!ALREADY_SENT.test(message) && !isTransient(error)) {
-          this.nonces.resync();
-          throw explainContractError(error);
-        }
-        if (/nonce too low|nonce has already been used|NONCE_EXPIRED/i.test(message)) {
-          // Either an earlier broadcast of this very transaction was mined, or another sender used the nonce.
-          const known = await this.provider.getTransaction(hash).catch(() => null);
-          if (!known) {
-            this.nonces.resync();
-            throw new TransactionError(`Nonce ${nonce} of ${this.address} was used by another transaction.`, {
-              hints: ["Another process is sending with the same key; give each process its own key, then retry."],
-              cause: error,
-            });
-          }
-        }
-        // Already in the pool or mined (a previous broadcast went through): wait for it below.
-      }
-      const receipt = await this.waitReceipt(hash).catch((e) => {
-        lastError = e;
-        return null;
-      });
-      if (receipt) {
+    for (let round = 0; round < this.opts.maxAttempts; round++) {
+      const sent = await this.broadcast(signed, hash, nonce);
+      broadcasts += sent.broadcasts;
+      lastError = sent.error ?? lastError;
+      const waited = await this.waitReceipt(hash);
+      if (waited.receipt) {
+        const receipt = waited.receipt;
         if (receipt.status !== 1) throw await this.revertReason(tx, receipt);
         return { hash, nonce, receipt, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, broadcasts };
       }
+      // Timed out, or the block holding it was reorganized away: broadcast the same bytes again.
+      lastError = waited.error ?? lastError;
     }
     this.nonces.resync();
     throw new TransactionError(
@@ -132,9 +115,54 @@ export class TransactionSender {
     );
   }
 
+  /**
+   * Broadcasts the signed transaction until the node has it: a transient failure (lost request or answer)
+   * is retried at once with the same bytes, which the node includes at most once. "Already known" and
+   * "nonce too low" for this very transaction count as sent. Definite refusals are thrown, decoded.
+   */
+  private async broadcast(
+    signed: string,
+    hash: string,
+    nonce: number,
+  ): Promise<{ broadcasts: number; error?: unknown }> {
+    let broadcasts = 0;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < this.opts.maxAttempts; attempt++) {
+      try {
+        broadcasts++;
+        await this.broadcastInOrder(signed);
+        return { broadcasts };
+      } catch (error) {
+        lastError = error;
+        const message = messageOf(error);
+        if (ALREADY_SENT.test(message)) {
+          if (/nonce too low|nonce has already been used|NONCE_EXPIRED/i.test(message)) {
+            // Either an earlier broadcast of this very transaction was mined, or another sender used the nonce.
+            const known = await retryTransient(() => this.provider.getTransaction(hash)).catch(() => undefined);
+            if (known === null) {
+              this.nonces.resync();
+              throw new TransactionError(`Nonce ${nonce} of ${this.address} was used by another transaction.`, {
+                hints: ["Another process is sending with the same key; give each process its own key, then retry."],
+                cause: error,
+              });
+            }
+          }
+          return { broadcasts };
+        }
+        if (!isTransient(error)) {
+          this.nonces.resync();
+          throw explainContractError(error);
+        }
+        await sleep(Math.min(50 * 2 ** attempt, 2_000));
+      }
+    }
+    // The node could not be told; it may still have it (a lost answer): the caller looks for a receipt.
+    return { broadcasts, error: lastError };
+  }
+
   private async fees(): Promise<Partial<TransactionRequest>> {
     if (this.opts.gasPrice !== undefined) return { type: 0, gasPrice: this.opts.gasPrice };
-    const data = await this.provider.getFeeData();
+    const data = await retryTransient(() => this.provider.getFeeData());
     if (data.maxFeePerGas !== null && data.maxPriorityFeePerGas !== null) {
       return { type: 2, maxFeePerGas: data.maxFeePerGas, maxPriorityFeePerGas: data.maxPriorityFeePerGas };
     }
@@ -159,56 +187,48 @@ export class TransactionSender {
     }
   }
 
-  /** Polls for the receipt (works with every provider) until it has enough confirmations or time is up. */
-  private async waitReceipt(hash: string): Promise<TransactionReceipt | null> {
-    const deadline = Date.now() + this.opts.receiptTimeoutMs;
+  /**
+   * Polls for the receipt (works with every provider). With `confirmations` > 1 it returns once the
+   * receipt's block is that deep and still the canonical block at its height; a receipt that disappears
+   * after it was seen (its block was reorganized away) ends the wait at once so the caller broadcasts the
+   * same transaction again. Time runs out only while no receipt is in sight.
+   */
+  private async waitReceipt(hash: string): Promise<{ receipt?: TransactionReceipt; error?: unknown }> {
+    const patience = this.opts.receiptTimeoutMs;
+    let deadline = Date.now() + patience;
+    let seen = false;
+    let lastError: unknown;
     for (;;) {
       try {
         const receipt = await this.provider.getTransactionReceipt(hash);
         if (receipt) {
-          if (this.opts.confirmations <= 1) return receipt;
+          if (this.opts.confirmations <= 1) return { receipt };
+          if (!seen) deadline = Date.now() + patience * this.opts.confirmations;
+          seen = true;
           const head = await this.provider.getBlockNumber();
-          if (head - receipt.blockNumber + 1 >= this.opts.confirmations) return receipt;
+          if (head - receipt.blockNumber + 1 >= this.opts.confirmations) {
+            const block = await this.provider.getBlock(receipt.blockNumber);
+            if (block?.hash === receipt.blockHash) return { receipt };
+          }
+        } else if (seen) {
+          return { error: new TransactionError(`Transaction ${hash} was dropped by a chain reorganization.`) };
         }
       } catch (error) {
         if (!isTransient(error)) throw new NetworkError(`Waiting for transaction ${hash} failed.`, { cause: error });
+        lastError = error;
       }
-      if (Date.now() >= deadline) return null;
-      await new Promise((resolve) => setTimeout(resolve, this.opts.pollIntervalMs));
+      if (Date.now() >= deadline) return { error: lastError };
+      await sleep(this.opts.pollIntervalMs);
     }
   }
 
   /** Re-runs a failed transaction as a call at its block to learn the revert reason. */
   private async revertReason(tx: TransactionRequest, receipt: TransactionReceipt): Promise<unknown> {
     try {
-      await this.provider.call({ ...tx, from: this.address, blockTag: receipt.blockNumber - 1 });
+      await retryTransient(() => this.provider.call({ ...tx, from: this.address, blockTag: receipt.blockNumber - 1 }));
     } catch (error) {
       return explainContractError(error);
     }
     return new TransactionError(`Transaction ${receipt.hash} failed on chain without a revert reason.`);
   }
-}
-
-function messageOf(error: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = error;
-  for (let i = 0; i < 5 && e && typeof e === "object"; i++) {
-    const o = e as { message?: unknown; shortMessage?: unknown; error?: unknown; cause?: unknown; info?: unknown };
-    if (typeof o.message === "string") parts.push(o.message);
-    if (typeof o.shortMessage === "string") parts.push(o.shortMessage);
-    e = o.error ?? o.cause;
-  }
-  return parts.join(" | ");
-}
-
-/** Network-level failures worth retrying (lost connection, timeouts, 5xx). */
-export function isTransient(error: unknown): boolean {
-  const m = messageOf(error);
-  const code = (error as { code?: string })?.code;
-  return (
-    code === "NETWORK_ERROR" ||
-    code === "TIMEOUT" ||
-    code === "SERVER_ERROR" ||
-    /ECONNRESET|ECONNREFUSED|socket hang up|ETIMEDOUT|network|fetch failed|timeout|502|503|504/i.test(m)
-  );
 }

@@ -11,6 +11,7 @@ import { TransactionError } from "../errors/base";
 import { traceDomain, type TraceDomain } from "../eip712";
 import { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
+import { retryTransient } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
 import type { AggregationInput, RegistrationInput, TraceEventInput } from "./types";
 
@@ -122,10 +123,12 @@ export class TraceWriter {
   async settle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const [pending, mined] = await Promise.all([
-        this.provider.getTransactionCount(this.address, "pending"),
-        this.provider.getTransactionCount(this.address, "latest"),
-      ]);
+      const [pending, mined] = await retryTransient(() =>
+        Promise.all([
+          this.provider.getTransactionCount(this.address, "pending"),
+          this.provider.getTransactionCount(this.address, "latest"),
+        ]),
+      );
       if (pending === mined) return;
       if (Date.now() >= deadline) {
         throw new TransactionError(
@@ -141,7 +144,7 @@ export class TraceWriter {
 
   /** The ledger's EIP-712 domain (for signing offline). */
   async domain(): Promise<TraceDomain> {
-    const d = await this.ledger.eip712Domain();
+    const d = await retryTransient(() => this.ledger.eip712Domain());
     return traceDomain({
       name: d.name,
       version: d.version,
@@ -152,7 +155,7 @@ export class TraceWriter {
 
   /** Signs events as this writer's key (the signed batch can be relayed by anyone). */
   async sign(events: TraceEventInput[], opts: { deadline: number; nonce?: bigint }): Promise<SignedTraceBatch> {
-    const nonce = opts.nonce ?? (await this.ledger.nonces(this.address));
+    const nonce = opts.nonce ?? (await retryTransient(() => this.ledger.nonces(this.address)));
     return signTraceBatch(this.options.signer, await this.domain(), events, { nonce, deadline: opts.deadline });
   }
 
@@ -183,8 +186,8 @@ export class TraceWriter {
   private async limits(): Promise<{ maxItems: number; budget: bigint }> {
     if (this.maxItems === undefined || this.budget === undefined) {
       try {
-        this.maxItems = Number(await this.ledger.MAX_BATCH());
-        const block = await this.provider.getBlock("latest");
+        this.maxItems = Number(await retryTransient(() => this.ledger.MAX_BATCH()));
+        const block = await retryTransient(() => this.provider.getBlock("latest"));
         const byBlock = ((block?.gasLimit ?? 30_000_000n) * 8n) / 10n;
         const cap = this.options.maxTxGas ?? TX_GAS_CAP - 1_000_000n;
         this.budget = byBlock < cap ? byBlock : cap;

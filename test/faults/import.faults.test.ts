@@ -16,6 +16,7 @@ import { parseGs1 } from "../../src/gs1";
 import { GTIN } from "../helpers/ledger";
 import { startLocalNode, deployOnNode, runTrace, type LocalNode, type NodeDeployment } from "../helpers/localNode";
 import { lostAndDuplicated, startFaultProxy, type FaultProxy } from "../helpers/faultProxy";
+import { reportFigures } from "../helpers/figures";
 
 const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
 const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
@@ -130,12 +131,19 @@ describe("faults: bulk import through an RPC fault proxy (20 % faults)", functio
     }
     const { lost, duplicated } = lostAndDuplicated(histories, ["COMMISSIONING", "STORING"]);
     const events = histories.reduce((a, h) => a + h.entries.length, 0);
-    console.log(
-      `      faults: ${proxy!.injected()} injected (${proxy!.summary()}) over ${proxy!.requests} requests, ` +
-        `events lost: ${lost}, duplicated: ${duplicated}; ${events} events on chain; ` +
-        `${attempts} import run(s), ${seconds.toFixed(1)} s, seed ${SEED}`,
-    );
-    console.log(`      runs: ${runs.join("; ")}`);
+    reportFigures("faults-cli", "faults (CLI trace import, 20 % of requests)", {
+      "events imported": 2 * UNITS,
+      "faults injected": proxy!.injected(),
+      requests: proxy!.requests,
+      kinds: `(${proxy!.summary()})`,
+      "events on chain": events,
+      "events lost": lost,
+      "events duplicated": duplicated,
+      "import runs": attempts,
+      seconds: seconds.toFixed(1),
+      seed: SEED,
+    });
+    if (attempts > 1) console.log(`      runs: ${runs.join("; ")}`);
     if (reasons.length) console.log(`      failed runs ended with: ${[...new Set(reasons)].join(" | ")}`);
     expect(proxy!.injected()).to.be.greaterThan(0);
     expect(lost).to.equal(0);

@@ -16,6 +16,7 @@ import { parseGs1 } from "../../src/gs1";
 import { GTIN } from "../helpers/ledger";
 import { deployOnNode, freePort, runTrace, spawnTrace, type NodeDeployment, type TraceRun } from "../helpers/localNode";
 import { lostAndDuplicated } from "../helpers/faultProxy";
+import { reportFigures } from "../helpers/figures";
 
 const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
 const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
@@ -186,10 +187,14 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
       expect(h.entries.map((e) => e.stepName)).to.deep.equal(["COMMISSIONING", "STORING"]);
     }
     const { lost, duplicated } = lostAndDuplicated(histories, ["COMMISSIONING", "STORING"]);
-    console.log(
-      `      node down ${downMs} ms mid-import; first run exit ${firstResult.code}; ${attempts} run(s); ` +
-        `events lost: ${lost}, duplicated: ${duplicated}`,
-    );
+    reportFigures("restart", "node restart in the middle of a CLI import", {
+      "events imported": histories.reduce((a, h) => a + h.entries.length, 0),
+      "node down ms": downMs,
+      "first run exit": firstResult.code ?? "signal",
+      "import runs": attempts,
+      "events lost": lost,
+      "events duplicated": duplicated,
+    });
     expect(lost).to.equal(0);
     expect(duplicated).to.equal(0);
   });

@@ -14,6 +14,7 @@ import { parseImportFile } from "../../src/cli/import/rows";
 import { CliInputError } from "../../src/cli/output";
 import { ManifestError, parseManifest } from "../../src/config/manifest";
 import { NetworkEnvError, consortiumNetwork } from "../../scripts/lib/networkEnv";
+import { reportFigures } from "../helpers/figures";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 6_2026);
 const SCALE = Number(process.env.HOSTILE_RUNS ?? 1);
@@ -163,10 +164,14 @@ describe("hostile input: parsers (fast-check)", function () {
   this.timeout(120_000);
 
   after(() => {
-    console.log(
-      `      parser calls: ${tally.calls} (${tally.valid} valid, ${tally.refused} refused with the documented error), ` +
-        `slowest ${tally.slowest.toFixed(1)} ms, seed ${SEED}`,
-    );
+    reportFigures("parsers", "hostile input (every parser, fast-check)", {
+      "parser calls": tally.calls,
+      valid: tally.valid,
+      "refused with the documented error": tally.refused,
+      "other outcomes (crash, hang, undocumented error)": tally.calls - tally.valid - tally.refused,
+      "slowest ms": tally.slowest.toFixed(1),
+      seed: SEED,
+    });
   });
 
   describe("parseGs1", () => {

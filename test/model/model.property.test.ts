@@ -28,6 +28,7 @@ import { replayedAndStoredHead } from "../helpers/history";
 import { genesisHead, nextHead } from "../../src/chain/hashChain";
 import { decodeInfo, STAGES, STEPS } from "../../src/codes";
 import { LedgerModel, type Outcome, type State, STAGE_MASK, HELD, RECALLED, cloneState } from "./model";
+import { reportFigures } from "../helpers/figures";
 
 const SEED = Number(process.env.MODEL_SEED ?? 20260101);
 const TOTAL_OPS = Number(process.env.MODEL_OPS ?? 10_000);
@@ -664,12 +665,17 @@ describe("TraceLedger model-based property test", function () {
         console.log([...reasons].sort((a, b) => b[1] - a[1]));
         console.log("entries by step", Object.fromEntries([...acceptedSteps].sort((a, b) => a[0] - b[0])));
       }
-      console.log(
-        `      model: ${stats.ops} operations run, ${stats.invariants} invariant checks, ${stats.refusals} refusals matched` +
-          ` (${stats.accepted} accepted, ${stats.runs} runs, seed ${SEED}, ${(stats.ops / secs).toFixed(1)} ops/s,` +
-          ` ${stats.unpackOutOfScopeChildren} unpacked children outside the actor's own scope,` +
-          ` ${stats.unpackedDestroyedChildren} UNPACKING entries on children destroyed while packed)`,
-      );
+      reportFigures("model", "model-based property test (contract vs reference model)", {
+        "operations run": stats.ops,
+        "invariants checked": stats.invariants,
+        "refusals matched": stats.refusals,
+        accepted: stats.accepted,
+        runs: stats.runs,
+        seed: SEED,
+        "ops/s": (stats.ops / secs).toFixed(1),
+        "unpacked children outside the actor's scope": stats.unpackOutOfScopeChildren,
+        "UNPACKING entries on children destroyed while packed": stats.unpackedDestroyedChildren,
+      });
     }
   });
   // The gap the model found, now closed: a child destroyed while packed cannot be unpacked (nothing after

@@ -132,6 +132,40 @@ describe("SDK writer", () => {
     expect((await ledger.unitState(itemKey(1))).seq).to.equal(2);
   });
 
+  it("retries reads that fail at the network level, never a refusal", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    await writer.register([asReg(registration(itemKey(1)))]);
+    const provider = ethers.provider as unknown as {
+      estimateGas: (tx: unknown) => Promise<bigint>;
+      getFeeData: () => Promise<unknown>;
+    };
+    const [estimateGas, getFeeData] = [provider.estimateGas.bind(provider), provider.getFeeData.bind(provider)];
+    let estimates = 0;
+    let feeReads = 0;
+    provider.estimateGas = (tx) =>
+      ++estimates === 1
+        ? Promise.reject(Object.assign(new Error("read ECONNRESET"), { code: "NETWORK_ERROR" }))
+        : estimateGas(tx);
+    provider.getFeeData = () =>
+      ++feeReads <= 2
+        ? Promise.reject(Object.assign(new Error("bad response (502)"), { code: "SERVER_ERROR" }))
+        : getFeeData();
+    try {
+      const ok = await writer.record([asEvent(traceInput(itemKey(1), "STORING"))]);
+      expect(ok.items).to.equal(1);
+      expect([estimates, feeReads]).to.deep.equal([2, 3]);
+      estimates = 10; // no more injected failures: the refusal below is the contract's answer, asked once
+      const refused = await writer.record([asEvent(traceInput(itemKey(1), "CUSTOMS_RELEASED"))]).catch((e) => e);
+      expect(refused).to.be.instanceOf(NotAllowedError);
+      expect(estimates).to.equal(11);
+    } finally {
+      provider.estimateGas = estimateGas;
+      provider.getFeeData = getFeeData;
+    }
+    expect((await ledger.unitState(itemKey(1))).seq).to.equal(2);
+  });
+
   it("retrying a whole operation after a crash does not duplicate it (state check)", async () => {
     const { ledger, accounts } = await loadFixture(deployLedger);
     const writer = await writerFor(ledger, accounts.exporter.address);

@@ -58,6 +58,7 @@ export function addVerifyCommand(program: Command, run: Run): void {
             ledger: reader.ledger,
             fetchRecord,
             checkSignatures: flags.signatures,
+            confirmations: ctx.confirmations(),
             maxBlockRange: ctx.options.maxBlockRange ? BigInt(ctx.options.maxBlockRange) : undefined,
           });
         }
@@ -76,6 +77,10 @@ function render(r: VerificationReport): string {
     lines.push(
       `  registered by: ${r.registrant.name ?? `organization ${r.registrant.orgId}`} (${r.registrant.country ?? ""})`,
     );
+  if (r.asOf) {
+    const depth = r.asOf.confirmations > 1 ? `, ${r.asOf.confirmations} confirmations` : "";
+    lines.push(`  as of block ${r.asOf.blockNumber} (${r.asOf.blockHash.slice(0, 10)}…${depth})`);
+  }
   if (r.entries.length) lines.push(`  journey (${r.entries.length} events, hash chains intact):`);
   for (const e of r.entries) {
     const who = e.organization?.name ?? `org ${e.org}`;
