@@ -29,7 +29,10 @@ export function buildProgram(): Command {
       "--gas-price <wei>",
       "fixed gas price, sends legacy transactions; 0 on zero-gas chains (env TRACE_GAS_PRICE)",
     )
-    .option("--confirmations <n>", "blocks to wait per transaction (env TRACE_CONFIRMATIONS; default 1)")
+    .option(
+      "--confirmations <n>",
+      "finality depth: writes wait for it, verify reads at it (env TRACE_CONFIRMATIONS; default 1)",
+    )
     .option("--records-dir <dir>", "off-chain record store (env TRACE_RECORDS_DIR; default ./records)")
     .option("--domain <url>", "Digital Link domain for printed URIs and labels (env TRACE_DL_DOMAIN)")
     .option("--max-block-range <n>", "widest eth_getLogs range the node allows (default 1000)")

@@ -181,7 +181,7 @@ function journey(r: VerificationReport): HTMLElement | null {
 function render(r: VerificationReport, config: PageConfig) {
   app.replaceChildren(...([banner(r), productCard(r), journey(r)].filter(Boolean) as HTMLElement[]));
   footer.replaceChildren(
-    `Checked in your browser against ${config.rpcUrl} · chain ${config.chainId} · ledger ${config.ledger.address} v${config.ledger.version} · ${r.stats.milliseconds} ms · 在您的浏览器中直接校验`,
+    `Checked in your browser against ${config.rpcUrl} · chain ${config.chainId} · ledger ${config.ledger.address} v${config.ledger.version}${r.asOf ? ` · as of block ${r.asOf.blockNumber}` : ""} · ${r.stats.milliseconds} ms · 在您的浏览器中直接校验`,
   );
   document.title = `${VERDICT_LABELS[r.verdict][0]} · cbec-trace`;
 }

@@ -184,10 +184,17 @@ async function verifyAt(key: Hex, options: VerifyOptions, where: LedgerLocation,
   const part: Partial<VerificationReport> = { parents: [], entries: [] };
   const result: ViewResult = { part, reasons, logQueries: 0, blocks: new Map(), headers: new Map() };
 
+  // Read at a finality depth, the pinned block may predate the ledger itself.
+  const depth = `as of block ${at}, ${options.confirmations} confirmations`;
+  const deep = (options.confirmations ?? 1) > 1;
+  if (deep && !(await client.getCode({ address: where.address, blockNumber: at }))) {
+    reasons.push(reason("NOT_REGISTERED", `the ledger did not exist yet ${depth}`));
+    return result;
+  }
   const state = await readUnitState(client, where, key, at);
   part.state = state;
   if (!state.registered) {
-    reasons.push(reason("NOT_REGISTERED"));
+    reasons.push(reason("NOT_REGISTERED", deep ? depth : undefined));
     return result;
   }
 

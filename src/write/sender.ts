@@ -19,7 +19,10 @@ import { isTransient, messageOf, retryTransient, sleep } from "./retry";
 export { isTransient } from "./retry";
 
 export interface SendOptions {
-  /** Blocks to wait after inclusion (default 1: the inclusion block itself). */
+  /**
+   * Blocks to wait after inclusion, counting the inclusion block (default 1). A transaction whose block is
+   * reorganized away before that depth is broadcast again.
+   */
   confirmations?: number;
   /** Fixed gas price in wei: sends legacy (type 0) transactions, e.g. 0 on zero-gas consortium chains. */
   gasPrice?: bigint;
@@ -191,7 +194,8 @@ export class TransactionSender {
    * Polls for the receipt (works with every provider). With `confirmations` > 1 it returns once the
    * receipt's block is that deep and still the canonical block at its height; a receipt that disappears
    * after it was seen (its block was reorganized away) ends the wait at once so the caller broadcasts the
-   * same transaction again. Time runs out only while no receipt is in sight.
+   * same transaction again. Time runs out after `receiptTimeoutMs` without a receipt, or `confirmations`
+   * times that once the receipt is in sight.
    */
   private async waitReceipt(hash: string): Promise<{ receipt?: TransactionReceipt; error?: unknown }> {
     const patience = this.opts.receiptTimeoutMs;

@@ -55,6 +55,18 @@ describe("trace verify", function () {
     expect(json.entries.every((e: { signatureValid: boolean }) => e.signatureValid)).to.equal(true);
   });
 
+  it("--confirmations reads as of a block that deep and names it; a depth beyond the chain fails clearly; 0 is refused", async () => {
+    const deep = await verify(DEMO_CODES.authentic, "--confirmations", "2");
+    expect(deep.stdout).to.match(/as of block \d+ \(0x[0-9a-f]{8}…, 2 confirmations\)/);
+    const beforeAll = await verify(DEMO_CODES.authentic, "--confirmations", "1000000");
+    expect(beforeAll.code).to.equal(2);
+    expect(beforeAll.stdout).to.match(/^FAIL/);
+    expect(beforeAll.stdout).to.include("the ledger did not exist yet as of block 0, 1000000 confirmations");
+    const zero = await verify(DEMO_CODES.authentic, "--confirmations", "0");
+    expect(zero.code).to.equal(2);
+    expect(zero.stderr).to.include('The confirmations "0" must be at least 1.');
+  });
+
   it("recalled: exit 1 with the reason in English and Chinese", async () => {
     const run = await verify(DEMO_CODES.recalled);
     expect(run.code).to.equal(1);

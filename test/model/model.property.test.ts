@@ -5,9 +5,10 @@
  * agree, the emitted entries and every touched unit's state agree, and the invariants hold.
  *
  *   MODEL_SEED=<n> MODEL_OPS=<total> npx hardhat test --no-compile test/model/model.property.test.ts
- *   MODEL_RUN_OPS=<ops per run> (default 250); MODEL_SHRINK=1 shrinks a failure (slower; by default the run
- *   ends at the first failure, printing the seed, the path and the failing sequence); MODEL_PATH=<path> replays
- *   only the failing run fast-check reported; MODEL_REASONS=1 prints refusals by operation and error, and the
+ *   MODEL_RUN_OPS=<ops per run> (default 250). A failure ends the run and is shrunk by deleting operations
+ *   for up to MODEL_SHRINK_SECONDS (default 120); the report gives the seed, the path and the shrunk sequence.
+ *   MODEL_SHRINK=1 uses fast-check's own shrinking instead (values inside operations; much slower);
+ *   MODEL_PATH=<path> replays only the failing run fast-check reported; MODEL_REASONS=1 prints refusals by operation and error, and the
  *   accepted entries by step.
  */
 import { expect } from "chai";
@@ -29,12 +30,15 @@ import { genesisHead, nextHead } from "../../src/chain/hashChain";
 import { decodeInfo, STAGES, STEPS } from "../../src/codes";
 import { LedgerModel, type Outcome, type State, STAGE_MASK, HELD, RECALLED, cloneState } from "./model";
 import { reportFigures } from "../helpers/figures";
+import { minimizeSequence, type Minimized } from "./minimize";
 
 const SEED = Number(process.env.MODEL_SEED ?? 20260101);
 const TOTAL_OPS = Number(process.env.MODEL_OPS ?? 10_000);
 const RUN_OPS = Number(process.env.MODEL_RUN_OPS ?? 250);
 const NUM_RUNS = Math.max(1, Math.ceil(TOTAL_OPS / RUN_OPS));
 const SHRINK = process.env.MODEL_SHRINK === "1";
+/** Time for shrinking a failure by deleting operations (the default run; MODEL_SHRINK=1 uses fast-check's). */
+const SHRINK_SECONDS = Number(process.env.MODEL_SHRINK_SECONDS ?? 120);
 const GAS = 3_000_000;
 
 const UNITS = [1, 2, 3, 4, 5, 6].map((n) => itemKey(n)).concat([cartonKey(1), cartonKey(2), consignmentKey(1)]);
@@ -241,12 +245,38 @@ async function initBase(f: LedgerFixture) {
   baseState = { orgs, accounts, allowed, paused: await ledger.paused(), units: new Map(), assigned: new Set() };
 }
 
+const opsArb = fc.array(opArb, { minLength: RUN_OPS, maxLength: RUN_OPS });
+
+/** The failure message: seed and path to replay, and the failing sequence shrunk by deleting operations. */
+function failureReport(out: fc.RunDetails<[Op[]]>, minimal: Minimized<Op> | undefined): string {
+  const lines = [
+    `The contract and the reference model disagree (seed ${out.seed}, path ${out.counterexamplePath}).`,
+    `Replay: MODEL_SEED=${out.seed} MODEL_PATH=${out.counterexamplePath} npx hardhat test test/model/model.property.test.ts`,
+  ];
+  if (minimal) {
+    lines.push(
+      `Shrunk from ${out.counterexample![0].length} to ${minimal.items.length} operations ` +
+        `(${minimal.tries} sequences tried${minimal.complete ? "; no single operation can be removed" : "; time budget spent"}):`,
+      ...minimal.items.map(
+        (op, i) => `  ${i + 1}. ${JSON.stringify(op, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))}`,
+      ),
+      `Failure of the shrunk sequence: ${(minimal.error as Error)?.message ?? String(minimal.error)}`,
+    );
+  } else {
+    lines.push(
+      "The failing sequence did not fail again when rerun (state leaking between runs?); fast-check's report:",
+      fc.defaultReportMessage(out) ?? "",
+    );
+  }
+  return lines.join("\n");
+}
+
 describe("TraceLedger model-based property test", function () {
   this.timeout(0);
 
   it(`agrees with the reference model over ${NUM_RUNS} runs × ${RUN_OPS} operations (seed ${SEED})`, async function () {
     const started = Date.now();
-    const property = fc.asyncProperty(fc.array(opArb, { minLength: RUN_OPS, maxLength: RUN_OPS }), async (ops) => {
+    const runOps = async (ops: Op[]) => {
       stats.runs++;
       const f: LedgerFixture = await loadFixture(deployLedger);
       const { ledger, admin, stranger } = f;
@@ -649,16 +679,27 @@ describe("TraceLedger model-based property test", function () {
         check(entries.length === m.seq, `history of ${key} has ${entries.length} entries, seq ${m.seq}`);
       }
       check(seqSum === totalEntries, `sum of seqs ${seqSum} != Traced logs ${totalEntries}`);
-    });
+    };
+    const property = fc.asyncProperty(opsArb, runOps);
+    const replay = process.env.MODEL_PATH ? { path: process.env.MODEL_PATH } : {};
 
     try {
-      await fc.assert(property, {
-        seed: SEED,
-        numRuns: NUM_RUNS,
-        endOnFailure: !SHRINK,
-        verbose: true,
-        ...(process.env.MODEL_PATH ? { path: process.env.MODEL_PATH } : {}),
-      });
+      if (SHRINK) {
+        // fast-check's own shrinking (values inside operations; the length stays RUN_OPS).
+        await fc.assert(property, { seed: SEED, numRuns: NUM_RUNS, endOnFailure: false, verbose: true, ...replay });
+      } else {
+        const out = await fc.check(property, { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true, ...replay });
+        if (out.failed) {
+          const failing = out.counterexample?.[0];
+          const fails = (candidate: Op[]) =>
+            runOps(candidate).then(
+              () => undefined,
+              (error: unknown) => error ?? new Error("failed"),
+            );
+          const minimal = failing ? await minimizeSequence(failing, fails, SHRINK_SECONDS * 1000) : undefined;
+          throw new Error(failureReport(out, minimal));
+        }
+      }
     } finally {
       const secs = (Date.now() - started) / 1000;
       if (process.env.MODEL_REASONS === "1") {
