@@ -6,6 +6,7 @@ import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/ext
 import {IConsortium} from "./interfaces/IConsortium.sol";
 import {Roles} from "./types/Roles.sol";
 import {Steps} from "./types/Steps.sol";
+import {Limits} from "./types/Limits.sol";
 import {PermissionWords} from "./libraries/PermissionWords.sol";
 import {DefaultPermissions} from "./libraries/DefaultPermissions.sol";
 
@@ -61,6 +62,9 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         uint16 roles
     ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint32 orgId) {
         if (bytes(name).length == 0) revert ConsortiumEmptyName();
+        if (bytes(name).length > Limits.MAX_NAME_BYTES) {
+            revert ConsortiumNameTooLong(bytes(name).length, Limits.MAX_NAME_BYTES);
+        }
         if (gln > 9_999_999_999_999) revert ConsortiumInvalidGln(gln);
         if (!_isUpperAlpha(country[0]) || !_isUpperAlpha(country[1])) revert ConsortiumInvalidCountry(country);
         _requireValidRoles(roles);

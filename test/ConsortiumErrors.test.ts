@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { creditCode, deployLedger, type LedgerFixture } from "./helpers/ledger";
-import { ROLES, roleMask, STEPS } from "../src/codes";
+import { LIMITS, ROLES, roleMask, STEPS } from "../src/codes";
 
 const CN = ethers.hexlify(ethers.toUtf8Bytes("CN"));
 const ALL_ROLES = (1 << ROLES.COUNT) - 1;
@@ -42,6 +42,18 @@ describe("Consortium: revert paths", () => {
       f.ledger.addOrganization(name, creditCode(50), gln, country, roles);
     revertTable([
       { name: "empty name", call: add("", 0n, CN, 1), error: "ConsortiumEmptyName", args: () => [] },
+      {
+        name: "name of 257 ASCII bytes",
+        call: add("A".repeat(257), 0n, CN, 1),
+        error: "ConsortiumNameTooLong",
+        args: () => [257, LIMITS.MAX_NAME_BYTES],
+      },
+      {
+        name: "name of 86 Chinese characters (258 UTF-8 bytes)",
+        call: add("深".repeat(86), 0n, CN, 1),
+        error: "ConsortiumNameTooLong",
+        args: () => [258, LIMITS.MAX_NAME_BYTES],
+      },
       ...[10_000_000_000_000n, 99_999_999_999_999n, 2n ** 64n - 1n].map((gln) => ({
         name: `GLN ${gln} (more than 13 digits)`,
         call: add("A", gln, CN, 1),
@@ -67,6 +79,17 @@ describe("Consortium: revert paths", () => {
         args: () => [roles],
       })),
     ]);
+
+    it("accepts names of exactly the longest length, ASCII or multi-byte, and logs them intact", async () => {
+      const { ledger } = await loadFixture(deployLedger);
+      expect(LIMITS.MAX_NAME_BYTES).to.equal(256);
+      for (const name of ["N".repeat(256), "深".repeat(85) + "X", "a", "深"]) {
+        const id = (await ledger.organizationCount()) + 1n;
+        await expect(ledger.addOrganization(name, creditCode(52), 0n, CN, 1))
+          .to.emit(ledger, "OrganizationAdded")
+          .withArgs(id, name, creditCode(52), 0n, CN, 1);
+      }
+    });
 
     it("accepts the boundary values: 13-digit GLN, A..Z country letters, every defined role", async () => {
       const { ledger } = await loadFixture(deployLedger);

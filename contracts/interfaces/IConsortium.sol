@@ -72,6 +72,10 @@ interface IConsortium {
     error ConsortiumInvalidRoles(uint16 roles);
     /// @notice Thrown when an organization is added without a name.
     error ConsortiumEmptyName();
+    /// @notice Thrown when an organization name is longer than `Limits.MAX_NAME_BYTES` bytes (UTF-8).
+    /// @param length The name's length in bytes.
+    /// @param maxLength The longest name accepted.
+    error ConsortiumNameTooLong(uint256 length, uint256 maxLength);
     /// @notice Thrown when a GLN is longer than 13 digits.
     /// @param gln The GLN given.
     error ConsortiumInvalidGln(uint64 gln);
@@ -124,8 +128,9 @@ interface IConsortium {
     error ConsortiumLengthMismatch(uint256 a, uint256 b);
 
     /// @notice Adds an organization with its identity and roles.
-    /// @dev Requirements: caller is the admin; `name` non-empty; `gln` ≤ 13 digits; `country` two
-    /// upper-case ASCII letters; `roles` a non-empty mask of defined roles. Emits `OrganizationAdded`.
+    /// @dev Requirements: caller is the admin; `name` 1..`Limits.MAX_NAME_BYTES` bytes (UTF-8); `gln` ≤ 13
+    /// digits; `country` two upper-case ASCII letters; `roles` a non-empty mask of defined roles. Emits
+    /// `OrganizationAdded`.
     /// Example: `addOrganization("Shenzhen Demo Export Co.", "91440300MA5XXXXXX1", 6901234000004, "CN", 1)`.
     /// @param name Legal name.
     /// @param creditCode Unified social credit code (18 characters).

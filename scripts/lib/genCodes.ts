@@ -35,6 +35,11 @@ export function generateCodes(root: string): string {
     ["FLAGS", lib("Flags"), "Status flags (contracts/types/Flags.sol)."],
     ["DISPOSITIONS", lib("Dispositions"), "CBV dispositions (contracts/types/Dispositions.sol)."],
     [
+      "LIMITS",
+      readLibraryConstants(read("types/Limits.sol"), "Limits", "uint256"),
+      "Sizes the ledger enforces (contracts/types/Limits.sol).",
+    ],
+    [
       "INFO_SHIFTS",
       readLibraryConstants(info, "TraceInfo", "uint256"),
       "Bit offsets of the `Traced.info` fields (`TraceInfo` library).",

@@ -86,6 +86,11 @@ const ADMIN_ERRORS: Record<string, Explain> = {
   ConsortiumInvalidStep: [InvalidRequestError, (a) => `Step code ${a[0]} is not defined.`, []],
   ConsortiumZeroAddress: [InvalidRequestError, () => "The zero address cannot be an account.", []],
   ConsortiumEmptyName: [InvalidRequestError, () => "The organization needs a name.", []],
+  ConsortiumNameTooLong: [
+    InvalidRequestError,
+    (a) => `The organization name has ${a[0]} bytes; at most ${a[1]} (UTF-8) are accepted.`,
+    ["Use the legal name without additions; Chinese characters take 3 bytes each."],
+  ],
   ConsortiumInvalidGln: [InvalidRequestError, (a) => `GLN ${a[0]} has more than 13 digits.`, []],
   ConsortiumInvalidCountry: [InvalidRequestError, (a) => `Country ${a[0]} is not two upper-case letters.`, []],
   ConsortiumOrganizationLimitReached: [InvalidRequestError, () => "No organization ids are left.", []],

@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import { getAddress, isAddress, type Address } from "viem";
 import { TraceError } from "../errors/base";
-import { ROLES, ROLE_NAMES, STEP_NAMES, type RoleName, type StepName } from "../codes";
+import { LIMITS, ROLES, ROLE_NAMES, STEP_NAMES, type RoleName, type StepName } from "../codes";
 import { hasValidCheckDigit } from "../gs1/checkDigit";
 
 /** One organization of the file. */
@@ -215,9 +215,18 @@ function parseAddressAt(value: unknown, path: string, p: Problems): Address | un
   return getAddress(text);
 }
 
-function parseText(value: unknown, path: string, p: Problems, what: string): string | undefined {
-  if (typeof value !== "string" || !value.trim()) return p.add(path, `${what} must be a non-empty string`);
-  return value.trim();
+/** An organization name: non-empty, at most `LIMITS.MAX_NAME_BYTES` UTF-8 bytes (as the contract checks). */
+function parseName(value: unknown, path: string, p: Problems): string | undefined {
+  if (typeof value !== "string" || !value.trim()) return p.add(path, "the name must be a non-empty string");
+  const name = value.trim();
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > LIMITS.MAX_NAME_BYTES) {
+    return p.add(
+      path,
+      `the name has ${bytes} bytes in UTF-8; at most ${LIMITS.MAX_NAME_BYTES} are accepted (a Chinese character takes 3)`,
+    );
+  }
+  return name;
 }
 
 function parseCreditCodeAt(value: unknown, path: string, p: Problems): string | undefined {
@@ -291,7 +300,7 @@ function parseOrganizationAt(value: unknown, path: string, p: Problems, seen: Se
   if (!isObject(value)) return p.add(path, `must be an object with name, creditCode, country, roles, accounts`);
   checkKeys(value, ["name", "creditCode", "gln", "country", "roles", "accounts", "suspended"], path, p);
   const before = p.list.length;
-  const name = parseText(value.name, `${path}.name`, p, "the name");
+  const name = parseName(value.name, `${path}.name`, p);
   const creditCode = parseCreditCodeAt(value.creditCode, `${path}.creditCode`, p);
   if (creditCode) {
     const first = seen.codes.get(creditCode);
@@ -403,7 +412,7 @@ export function parseOrganizationInput(
   source = "organization",
 ): Omit<OrganizationEntry, "accounts" | "suspended"> {
   const p = new Problems();
-  const name = parseText(input.name, "--name", p, "the name");
+  const name = parseName(input.name, "--name", p);
   const creditCode = parseCreditCodeAt(input.creditCode, "--credit-code", p);
   const gln = input.gln === undefined || input.gln === "" ? undefined : parseGlnAt(input.gln, "--gln", p);
   const country = parseCountryAt(input.country, "--country", p);

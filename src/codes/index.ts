@@ -3,9 +3,9 @@
  * layout. The tables are generated from the Solidity sources (`src/generated/codes.ts`); this module adds
  * typed helpers over them.
  */
-import { ROLES, STEPS, STAGES, FLAGS, DISPOSITIONS, INFO_SHIFTS } from "../generated/codes";
+import { ROLES, STEPS, STAGES, FLAGS, DISPOSITIONS, INFO_SHIFTS, LIMITS } from "../generated/codes";
 
-export { ROLES, STEPS, STAGES, FLAGS, DISPOSITIONS, INFO_SHIFTS };
+export { ROLES, STEPS, STAGES, FLAGS, DISPOSITIONS, INFO_SHIFTS, LIMITS };
 
 export type RoleName = Exclude<keyof typeof ROLES, "COUNT">;
 export type StepName = Exclude<keyof typeof STEPS, "MAX">;

@@ -344,6 +344,20 @@ describe("consortium administration (SDK)", () => {
     expect(notPaused.shortMessage).to.equal("The ledger is not paused: nothing to unpause.");
     const unknown = await rejection(a.suspendOrganization(99), InvalidRequestError);
     expect(unknown.shortMessage).to.equal("Organization 99 does not exist.");
+    const longName = "深".repeat(86);
+    const tooLong = await rejection(
+      a.addOrganization({ name: longName, creditCode: code(8), country: "CN", roles: ["PLATFORM"] }),
+      InvalidRequestError,
+    );
+    expect(tooLong.shortMessage).to.equal("The organization name has 258 bytes; at most 256 (UTF-8) are accepted.");
+    const longest = "深".repeat(85) + "X";
+    const { orgId } = await a.addOrganization({
+      name: longest,
+      creditCode: code(8),
+      country: "CN",
+      roles: ["PLATFORM"],
+    });
+    expect((await read(ledger)).organizations.find((o) => o.orgId === orgId)?.name).to.equal(longest);
     const notAdmin = await rejection((await adminAs(ledger, members.lab.address)).pause(), AdminOnlyError);
     expect(notAdmin.shortMessage).to.equal(`${members.lab.address} is not the consortium admin.`);
   });

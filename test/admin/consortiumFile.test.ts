@@ -146,6 +146,8 @@ describe("consortium file", () => {
         org(5, { gln: "6901234000004" }),
         org(6, { country: "China" }),
         org(7, { name: "" }),
+        org(8, { name: "深".repeat(86) }),
+        org(9, { name: "深".repeat(85) + "X" }),
       ],
     });
     expect(found).to.deep.equal([
@@ -156,6 +158,7 @@ describe("consortium file", () => {
       'organizations[4].gln: GLN "6901234000004" has a wrong GS1 check digit (a typo?)',
       'organizations[5].country: country "China" must be an ISO 3166-1 alpha-2 code such as "CN" or "DE"',
       "organizations[6].name: the name must be a non-empty string",
+      "organizations[7].name: the name has 258 bytes in UTF-8; at most 256 are accepted (a Chinese character takes 3)",
     ]);
   });
 
