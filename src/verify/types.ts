@@ -52,7 +52,7 @@ export interface VerificationReport {
   parents: Hex[];
   entries: VerifiedEntry[];
   ledger: { address: Address; chainId?: number; version?: string };
-  /** The block everything was read at (checked to be canonical after reading), and the confirmations asked for. */
+  /** The block everything was read at (checked to be canonical after reading), and the depth it was chosen at. */
   asOf?: { blockNumber: bigint; blockHash: Hex; confirmations: number };
   /** Timings and call counts, for benchmarks. */
   stats: { milliseconds: number; logQueries: number };

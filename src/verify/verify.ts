@@ -113,7 +113,7 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
       continue;
     }
     if (await stillCanonical(client, view, found)) {
-      Object.assign(report, found.part, { asOf: { ...view, confirmations } });
+      Object.assign(report, found.part, { asOf: view });
       report.reasons.push(...found.reasons);
       report.stats.logQueries = found.logQueries;
       return finish();
@@ -130,10 +130,11 @@ const reorganized = (times: number) =>
 /** Reorganizations tolerated during one verification before giving up. */
 const MAX_VIEW_ATTEMPTS = 3;
 
-/** The block every read of one verification is pinned to. */
+/** The block every read of one verification is pinned to, and the depth it was chosen at. */
 export interface ChainView {
   blockNumber: bigint;
   blockHash: Hex;
+  confirmations: number;
 }
 
 /** The newest block with `confirmations` blocks on top (counting itself). */
@@ -141,7 +142,7 @@ async function pinView(client: PublicClient, confirmations: number): Promise<Cha
   const head = await client.getBlockNumber({ cacheTime: 0 });
   const blockNumber = head - BigInt(confirmations - 1) > 0n ? head - BigInt(confirmations - 1) : 0n;
   const block = await client.getBlock({ blockNumber });
-  return { blockNumber, blockHash: block.hash! };
+  return { blockNumber, blockHash: block.hash!, confirmations };
 }
 
 /**
@@ -155,6 +156,7 @@ async function stillCanonical(client: PublicClient, view: ChainView, found: View
   });
   if (pinned?.hash !== view.blockHash) return false;
   if (!found) return true;
+  if (found.forked) return false;
   const missing = [...found.blocks.keys()].filter((n) => !found.headers.has(n));
   const headers = new Map(found.headers);
   (await readHeaders(client, missing)).forEach((h, n) => headers.set(n, h));
@@ -170,6 +172,8 @@ interface ViewResult {
   blocks: Map<bigint, Hex>;
   /** Headers of the entries' blocks, read after the logs (for block times). */
   headers: Map<bigint, BlockHeader>;
+  /** Two logs named different blocks at one height: they came from two forks. */
+  forked: boolean;
 }
 
 interface BlockHeader {
@@ -182,11 +186,11 @@ async function verifyAt(key: Hex, options: VerifyOptions, where: LedgerLocation,
   const at = view.blockNumber;
   const reasons: ReasonFound[] = [];
   const part: Partial<VerificationReport> = { parents: [], entries: [] };
-  const result: ViewResult = { part, reasons, logQueries: 0, blocks: new Map(), headers: new Map() };
+  const result: ViewResult = { part, reasons, logQueries: 0, blocks: new Map(), headers: new Map(), forked: false };
 
   // Read at a finality depth, the pinned block may predate the ledger itself.
-  const depth = `as of block ${at}, ${options.confirmations} confirmations`;
-  const deep = (options.confirmations ?? 1) > 1;
+  const depth = `as of block ${at}, ${view.confirmations} confirmations`;
+  const deep = view.confirmations > 1;
   if (deep && !(await client.getCode({ address: where.address, blockNumber: at }))) {
     reasons.push(reason("NOT_REGISTERED", `the ledger did not exist yet ${depth}`));
     return result;
@@ -209,7 +213,13 @@ async function verifyAt(key: Hex, options: VerifyOptions, where: LedgerLocation,
     throw error;
   }
   result.logQueries = [...journey.histories.values()].reduce((n, h) => n + h.logQueries, 0);
-  for (const h of journey.histories.values()) for (const e of h.entries) result.blocks.set(e.blockNumber, e.blockHash);
+  for (const h of journey.histories.values()) {
+    for (const e of h.entries) {
+      const seen = result.blocks.get(e.blockNumber);
+      if (seen !== undefined && seen.toLowerCase() !== e.blockHash.toLowerCase()) result.forked = true;
+      result.blocks.set(e.blockNumber, e.blockHash);
+    }
+  }
   for (const [unit, h] of journey.histories) {
     if (!h.intact) reasons.push(reason("HISTORY_MISMATCH", `unit ${unit}`));
   }

@@ -9,7 +9,16 @@ import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { createPublicClient, custom, type Address, type Hex, type PublicClient } from "viem";
-import { deployLedger, GTIN, itemKey, recordHash, registration, traceInput } from "../helpers/ledger";
+import {
+  aggregation,
+  cartonKey,
+  deployLedger,
+  GTIN,
+  itemKey,
+  recordHash,
+  registration,
+  traceInput,
+} from "../helpers/ledger";
 import { hardhatClient, readerFor, rejection, walletFor, writerFor } from "../helpers/sdk";
 import { reportFigures } from "../helpers/figures";
 import { verifyUnit } from "../../src/verify/verify";
@@ -28,10 +37,19 @@ const rpc = <T = unknown>(method: string, params: unknown[] = []) =>
 const mine = (blocks: number) => rpc("hardhat_mine", [`0x${blocks.toString(16)}`]);
 const head = async () => ethers.provider.getBlock("latest").then((b) => b!);
 
-/** Drops every block after `snapshot` and starts a fork whose blocks carry other timestamps (other hashes). */
+/**
+ * Drops every block after `snapshot` and mines the first block of a fork with another timestamp (so other
+ * block hashes). Automining is off meanwhile: a transaction re-sent in between waits for that block.
+ */
 async function reorganize(snapshot: string, droppedTimestamp: number): Promise<void> {
-  expect(await rpc<boolean>("evm_revert", [snapshot])).to.equal(true);
-  await rpc("evm_setNextBlockTimestamp", [droppedTimestamp + 100]);
+  await rpc("evm_setAutomine", [false]);
+  try {
+    expect(await rpc<boolean>("evm_revert", [snapshot])).to.equal(true);
+    await rpc("evm_setNextBlockTimestamp", [droppedTimestamp + 100]);
+    await mine(1);
+  } finally {
+    await rpc("evm_setAutomine", [true]);
+  }
 }
 
 const figures = {
@@ -241,5 +259,32 @@ describe("faults: chain reorganizations", () => {
     expect(reorgs).to.be.at.least(3);
     figures.reorganizations += reorgs;
     figures["events dropped by them"]++;
+  });
+
+  it("logs of one block that name two different block hashes (two forks mixed) never make a verdict", async () => {
+    const { ledger, plain } = await registered(7);
+    const address = (await ledger.getAddress()) as Address;
+    await plain.register([asReg(registration(cartonKey(7)))]);
+    await plain.pack(aggregation(cartonKey(7)) as never, [key(7)]);
+    const packBlock = await head();
+    // The item's packing log claims another block at the same height than the carton's packing log.
+    const client = createPublicClient({
+      transport: custom({
+        async request({ method, params }: { method: string; params?: unknown[] }) {
+          const result = await network.provider.request({ method, params });
+          if (method !== "eth_getLogs") return result;
+          const unitTopic = ((params?.[0] as { topics?: unknown[] })?.topics?.[1] as string | undefined) ?? "";
+          if (unitTopic.toLowerCase() !== key(7).toLowerCase()) return result;
+          return (result as Array<{ blockNumber: string; blockHash: string }>).map((log) =>
+            Number(log.blockNumber) === packBlock.number ? { ...log, blockHash: `0x${"11".repeat(32)}` } : log,
+          );
+        },
+      }),
+    }) as PublicClient;
+    const error = await rejection(verifyUnit(code(7), { client, ledger: { address } }), NetworkError);
+    expect(error.message).to.match(/reorganized 3 times/);
+    // The same unit through an honest client: the journey through the carton, read as one chain.
+    const honest = await verifyUnit(code(7), { client: hardhatClient(), ledger: { address } });
+    expect(steps(honest)).to.deep.equal(["COMMISSIONING", "PACKING"]);
   });
 });
