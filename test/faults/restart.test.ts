@@ -6,7 +6,6 @@
  */
 import { expect } from "chai";
 import hre from "hardhat";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,83 +16,12 @@ import { GTIN } from "../helpers/ledger";
 import { deployOnNode, freePort, runTrace, spawnTrace, type NodeDeployment, type TraceRun } from "../helpers/localNode";
 import { lostAndDuplicated } from "../helpers/faultProxy";
 import { reportFigures } from "../helpers/figures";
+import { startAnvil, type Anvil } from "../helpers/anvil";
 
 const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
 const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
 const isoAt = (s: number) =>
   new Date(Date.UTC(2026, 0, 1) + s * 1000 + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00");
-
-const ANVIL = require.resolve("@foundry-rs/anvil-linux-amd64/bin/anvil");
-const running = new Set<ChildProcess>();
-process.on("exit", () => {
-  for (const c of running) c.kill("SIGKILL");
-});
-
-async function chainId(url: string): Promise<unknown> {
-  const r = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    signal: AbortSignal.timeout(1_000),
-  });
-  return ((await r.json()) as { result: unknown }).result;
-}
-
-interface Anvil {
-  url: string;
-  child: ChildProcess;
-  log: () => string;
-  /** SIGINT (anvil dumps its state on exit), then waits for the exit. */
-  stop(signal?: NodeJS.Signals): Promise<void>;
-}
-
-async function startAnvil(port: number, stateFile: string): Promise<Anvil> {
-  const child = spawn(
-    ANVIL,
-    [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--state",
-      stateFile,
-      "--state-interval",
-      "1",
-      "--preserve-historical-states",
-      "--silent",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  running.add(child);
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<void>((done) => child.on("exit", () => (running.delete(child), done())));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited: ${out}`);
-    try {
-      await chainId(url);
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`anvil did not answer: ${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return {
-    url,
-    child,
-    log: () => out,
-    async stop(signal: NodeJS.Signals = "SIGINT") {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(killer);
-    },
-  };
-}
 
 const isCoverageRun = () =>
   Boolean((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING);
@@ -120,7 +48,7 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
   it("resumes after the node is stopped and restarted from its state: nothing lost, nothing doubled", async () => {
     const port = await freePort();
     const stateFile = join(work, "state.json");
-    anvil = await startAnvil(port, stateFile);
+    anvil = await startAnvil(port, { stateFile });
     dep = await deployOnNode(anvil.url);
     const readerFor = (): TraceReader =>
       createTraceReader({
@@ -166,7 +94,7 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
     await anvil.stop("SIGINT");
     const stoppedAt = Date.now();
     await new Promise((r) => setTimeout(r, 1_500));
-    anvil = await startAnvil(port, stateFile);
+    anvil = await startAnvil(port, { stateFile });
     const downMs = Date.now() - stoppedAt;
 
     // The first run either rides over the outage (its sends are retried) or fails; rerun until it exits 0.
