@@ -58,9 +58,8 @@ function shuffleKeys(value: unknown, next: () => number): unknown {
     const j = Math.floor(next() * (i + 1));
     [keys[i], keys[j]] = [keys[j], keys[i]];
   }
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = shuffleKeys((value as Record<string, unknown>)[k], next);
-  return out;
+  // fromEntries defines own properties: a "__proto__" key stays a key (assignment would set the prototype).
+  return Object.fromEntries(keys.map((k) => [k, shuffleKeys((value as Record<string, unknown>)[k], next)]));
 }
 
 /** Paths to every primitive leaf of a JSON value. */
@@ -207,6 +206,13 @@ describe("epcis record hash", () => {
         }),
         { numRuns: 100 },
       );
+    });
+
+    it('hashes a "__proto__" key like any other key (found by the key-order property)', () => {
+      const parsed = JSON.parse('{"a":{"__proto__":""},"b":1}') as object;
+      expect(canonicalJson(parsed)).to.equal('{"a":{"__proto__":""},"b":1}');
+      expect(recordHash(parsed)).to.not.equal(recordHash({ a: {}, b: 1 }));
+      expect(recordHash(shuffleKeys(parsed, rng(1)) as object)).to.equal(recordHash(parsed));
     });
 
     it("does not depend on whitespace or formatting of the JSON text", () => {
