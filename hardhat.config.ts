@@ -6,6 +6,7 @@ import { config as loadEnv } from "dotenv";
 import { evmTarget } from "./scripts/lib/evmTarget";
 import { writeCodes } from "./scripts/lib/genCodes";
 import { consortiumNetwork } from "./scripts/lib/networkEnv";
+import { configureFastCheckSeed } from "./test/helpers/fastCheckSeed";
 
 /** The exact compiler the project is built and audited with; `solc` in package.json is pinned to it. */
 const SOLC_VERSION = "0.8.28";
@@ -68,6 +69,8 @@ const config: HardhatUserConfig = {
   mocha: {
     timeout: 120_000,
     reporter: process.env.TEST_SUMMARY_FILE ? "./scripts/lib/ciReporter.js" : "spec",
+    // Property tests without a seed of their own run with FC_SEED (repeatable; FC_SEED=random explores).
+    rootHooks: { beforeAll: () => void configureFastCheckSeed() },
   },
 };
 
