@@ -7,20 +7,7 @@
 import type { Hex } from "viem";
 import type { TraceReader } from "../read/reader";
 import type { RegistrationInput, TraceEventInput } from "./types";
-
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
+import { mapLimit } from "./mapLimit";
 
 /** The registrations whose units are not registered yet (duplicates in the input kept once). */
 export async function unregistered(reader: TraceReader, items: RegistrationInput[]): Promise<RegistrationInput[]> {

@@ -16,8 +16,6 @@ import { NetworkError, TransactionError } from "../errors/base";
 import { NonceManager } from "./nonceManager";
 import { isTransient, messageOf, retryTransient, sleep } from "./retry";
 
-export { isTransient } from "./retry";
-
 export interface SendOptions {
   /**
    * Blocks to wait after inclusion, counting the inclusion block (default 1). A transaction whose block is
@@ -185,7 +183,7 @@ export class TransactionSender {
         return;
       } catch (error) {
         if (!/nonce too high/i.test(messageOf(error)) || Date.now() >= deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await sleep(20);
       }
     }
   }

@@ -11,7 +11,7 @@ import { TransactionError } from "../errors/base";
 import { traceDomain, type TraceDomain } from "../eip712";
 import { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
-import { retryTransient } from "./retry";
+import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
 import type { AggregationInput, RegistrationInput, TraceEventInput } from "./types";
 
@@ -138,7 +138,7 @@ export class TraceWriter {
           },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
   }
 

@@ -4,7 +4,7 @@
  * from a deployment manifest file. Asserts stdout (`--json` parsed), stderr and exit codes.
  */
 import { expect } from "chai";
-import hre from "hardhat";
+import { isCoverageRun } from "../helpers/coverage";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,9 +62,6 @@ interface HistoryOutput {
   intact: boolean;
   entries: HistoryRow[];
 }
-
-const isCoverageRun = () =>
-  Boolean((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING);
 
 describe("trace CLI end to end (bin/trace.js against a hardhat node)", function () {
   this.timeout(180_000);

@@ -4,7 +4,8 @@
  * before anything is sent.
  */
 import { expect } from "chai";
-import hre from "hardhat";
+import { isCoverageRun } from "../helpers/coverage";
+import { mapLimit } from "../../src/write/mapLimit";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,22 +48,6 @@ interface ImportSummary {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
-}
-
-const isCoverageRun = () =>
-  Boolean((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING);
 
 describe("trace import end to end (resumable, against a hardhat node)", function () {
   this.timeout(240_000);

@@ -5,7 +5,7 @@
  * of a block the reorganization replaced.
  */
 import { expect } from "chai";
-import hre from "hardhat";
+import { isCoverageRun } from "../helpers/coverage";
 import { Wallet } from "ethers";
 import type { Address, Hex } from "viem";
 import { createTraceReader, type TraceReader } from "../../src/read/reader";
@@ -17,8 +17,6 @@ import { deployOnNode, freePort, nodeProvider, type NodeDeployment } from "../he
 import { rpcCall, startAnvil, type Anvil } from "../helpers/anvil";
 import { reportFigures } from "../helpers/figures";
 
-const isCoverageRun = () =>
-  Boolean((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const key = (n: number) => itemKey(n, "ANVILREORG");
 const code = (n: number) => `(01)${GTIN}(10)ANVILREORG(21)S${n}`;

@@ -5,7 +5,7 @@
  * rerun until it exits 0. Every event is then on chain exactly once.
  */
 import { expect } from "chai";
-import hre from "hardhat";
+import { isCoverageRun } from "../helpers/coverage";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,9 +22,6 @@ const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
 const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
 const isoAt = (s: number) =>
   new Date(Date.UTC(2026, 0, 1) + s * 1000 + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00");
-
-const isCoverageRun = () =>
-  Boolean((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING);
 
 describe("faults: node restart in the middle of an import (anvil with a state file)", function () {
   this.timeout(300_000);

@@ -6,7 +6,7 @@
  * (not through the proxy), then holds every event exactly once.
  */
 import { expect } from "chai";
-import hre from "hardhat";
+import { isCoverageRun } from "../helpers/coverage";
 import { JsonRpcProvider, Network, Wallet, keccak256, toUtf8Bytes } from "ethers";
 import type { Address, Hex } from "viem";
 import { createTraceReader, type TraceReader } from "../../src/read/reader";
@@ -18,9 +18,6 @@ import { itemKey } from "../helpers/ledger";
 import { startLocalNode, deployOnNode, type LocalNode, type NodeDeployment } from "../helpers/localNode";
 import { lostAndDuplicated, startFaultProxy, type FaultProxy } from "../helpers/faultProxy";
 import { reportFigures } from "../helpers/figures";
-
-const isCoverageRun = () =>
-  Boolean((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING);
 
 const hashOf = (label: string) => keccak256(toUtf8Bytes(`sdk-faults:${label}`));
 
