@@ -5,12 +5,12 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
-import {UnitLedger} from "./UnitLedger.sol";
+import {UnitHistories} from "./UnitHistories.sol";
 
 /// @title SignedEvents
 /// @notice Events signed offline (EIP-712) by scanners, devices and participants without gas, relayed by
 /// the platform one or many batches per transaction. The signer, not the relayer, must be allowed.
-abstract contract SignedEvents is UnitLedger, EIP712 {
+abstract contract SignedEvents is UnitHistories, EIP712 {
     /// @notice EIP-712 type of one event.
     string public constant TRACE_EVENT_TYPE =
         "TraceEvent(bytes32 unit,uint8 step,uint8 disposition,uint40 eventTime,uint64 location,bytes32 recordHash)";

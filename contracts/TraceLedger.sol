@@ -3,7 +3,7 @@ pragma solidity 0.8.28;
 
 import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
 import {Consortium} from "./Consortium.sol";
-import {CustodyOps} from "./CustodyOps.sol";
+import {AggregationAndCustody} from "./AggregationAndCustody.sol";
 import {SignedEvents} from "./SignedEvents.sol";
 import {Steps} from "./types/Steps.sol";
 
@@ -11,7 +11,7 @@ import {Steps} from "./types/Steps.sol";
 /// @notice The cbec-trace consortium ledger for cross-border e-commerce export products: GS1-keyed trace
 /// units with hash-chained, findable histories, aggregation, custody, scoped role permissions, an
 /// enforced export state machine and relayed EIP-712 events. Not upgradeable: history can only grow.
-contract TraceLedger is CustodyOps, SignedEvents {
+contract TraceLedger is AggregationAndCustody, SignedEvents {
     /// @notice The ledger version; also the EIP-712 domain version.
     string public constant VERSION = "1.0.0";
     /// @notice The EIP-712 domain name.

@@ -8,15 +8,15 @@
 export * from "./codes";
 export * from "./gs1";
 export * from "./epcis";
-export { labelUri, labelSvg } from "./labels";
-export { labelPng } from "./labels/png";
+export { labelUri, labelSvg } from "./qrLabels";
+export { labelPng } from "./qrLabels/png";
 export * from "./errors/base";
 export * from "./errors/contract";
 export * from "./read/types";
 export { createTraceReader, type TraceReader, type TraceReaderOptions } from "./read/reader";
 export { readHistory, readUnitState, InconsistentLogsError, DEFAULT_MAX_BLOCK_RANGE } from "./read/history";
 export { readJourney, byChainPosition } from "./read/journey";
-export { genesisHead, nextHead, replayHead, type ChainEntry } from "./chain/hashChain";
+export { genesisHead, nextHead, replayHead, type ChainEntry } from "./hashChain/hashChain";
 export { TRACE_BATCH_TYPES, TRACE_EVENT_FIELDS, traceDomain, type TraceDomain } from "./eip712";
 export { TraceWriter, type TraceWriterOptions, type WriteResult } from "./write/writer";
 export { TransactionSender, type SendOptions, type SentTransaction } from "./write/sender";

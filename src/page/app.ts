@@ -9,7 +9,7 @@ import { verifyUnit } from "../verify/verify";
 import type { VerificationReport, VerifiedEntry } from "../verify/types";
 import { decodeLocation, type EpcisEvent } from "../epcis";
 import { stageName, dispositionName, type StepName } from "../codes";
-import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./labels";
+import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./text";
 
 interface PageConfig {
   chainId: number;

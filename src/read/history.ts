@@ -8,7 +8,7 @@
 import { type Hex, type PublicClient, type Address } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
 import { decodeInfo, stepName, stageName, FLAGS } from "../codes";
-import { replayHead } from "../chain/hashChain";
+import { replayHead } from "../hashChain/hashChain";
 import { TraceError } from "../errors/base";
 import type { LedgerLocation, TraceEntry, UnitHistory, UnitState } from "./types";
 

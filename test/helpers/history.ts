@@ -2,7 +2,7 @@
 import { ethers } from "hardhat";
 import type { TraceLedger } from "../../typechain-types";
 import { decodeInfo, type TraceInfoFields } from "../../src/codes";
-import { replayHead } from "../../src/chain/hashChain";
+import { replayHead } from "../../src/hashChain/hashChain";
 import type { Address, Hex } from "viem";
 
 export interface HistoryEntry extends TraceInfoFields {

@@ -1,8 +1,8 @@
 /** Read commands: key, label, state, history (the journey), export-epcis. No key needed. */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { labelUri, labelSvg } from "../../labels";
-import { labelPng } from "../../labels/png";
+import { labelUri, labelSvg } from "../../qrLabels";
+import { labelPng } from "../../qrLabels/png";
 import { epcisDocument, decodeLocation, type EpcisEvent } from "../../epcis";
 import { dispositionName } from "../../codes";
 import type { JourneyEntry } from "../../read/types";

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
+import {UnitHistories} from "./UnitHistories.sol";
+import {Steps} from "./types/Steps.sol";
+import {Stages} from "./types/Stages.sol";
+import {Flags} from "./types/Flags.sol";
+import {UnitRecord} from "./libraries/UnitRecord.sol";
+import {TraceInfo} from "./libraries/TraceInfo.sol";
+
+/// @title AggregationAndCustody
+/// @notice Aggregation (pack / unpack), custody handover, assignments and corrections.
+abstract contract AggregationAndCustody is UnitHistories {
+    using UnitRecord for uint256;
+
+    /// @dev Marks a removal in an assignment entry's aux field.
+    uint40 private constant ASSIGNMENT_REMOVED = uint40(1) << 32;
+
+    /// @inheritdoc ITraceLedger
+    function pack(Aggregation calldata aggregation, bytes32[] calldata children) external {
+        _checkBatch(children.length);
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.PACKING);
+        bytes32 parent = aggregation.parent;
+        uint256 parentWord = _loadMovable(parent, a, Steps.PACKING);
+        uint32 no = _containerNoFor(parent);
+        uint32 custodian = _custodianOf(parentWord);
+        bytes32[] memory ancestors = _ancestorsOf(parentWord);
+        uint256 info = TraceInfo.base(Steps.PACKING, 0, aggregation.eventTime, aggregation.location, 0);
+        for (uint256 i; i < children.length; ++i) {
+            bytes32 child = children[i];
+            uint256 word = _packableChild(parent, child, ancestors, a, i);
+            if (word.holder() != custodian) {
+                _fail(i, abi.encodeWithSelector(TraceLedgerCustodyMismatch.selector, child, word.holder(), custodian));
+            }
+            _advance(
+                child,
+                word.withStatus(word.status() | Flags.PACKED).withHolder(no),
+                msg.sender,
+                a.orgId,
+                parent,
+                info
+            );
+        }
+        _advance(parent, parentWord, msg.sender, a.orgId, aggregation.recordHash, info | _auxCount(children.length));
+    }
+
+    /// @inheritdoc ITraceLedger
+    function unpack(Aggregation calldata aggregation, bytes32[] calldata children) external {
+        _checkBatch(children.length);
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.UNPACKING);
+        bytes32 parent = aggregation.parent;
+        uint256 parentWord = _loadMovable(parent, a, Steps.UNPACKING);
+        uint32 no = _containerNoOf(parent);
+        uint8 parentEff = UnitRecord.isPacked(parentWord.status()) ? _effectiveStatus(parentWord) : parentWord.status();
+        uint32 custodian = _custodianOf(parentWord);
+        uint256 info = TraceInfo.base(Steps.UNPACKING, 0, aggregation.eventTime, aggregation.location, 0);
+        for (uint256 i; i < children.length; ++i) {
+            bytes32 child = children[i];
+            uint256 word = _unitWord(child);
+            if (no == 0 || !UnitRecord.isPacked(word.status()) || word.holder() != no) {
+                _fail(i, abi.encodeWithSelector(TraceLedgerNotInParent.selector, child, parent));
+            }
+            if (UnitRecord.stageOf(word.status()) == Stages.DESTROYED) {
+                // Destroyed while packed: nothing may follow, not even its unpacking.
+                _fail(i, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
+            }
+            if (word.status() & Flags.HELD != 0) {
+                _fail(i, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.UNPACKING));
+            }
+            _advance(child, _unpacked(word, parentEff).withHolder(custodian), msg.sender, a.orgId, parent, info);
+        }
+        _advance(parent, parentWord, msg.sender, a.orgId, aggregation.recordHash, info | _auxCount(children.length));
+    }
+
+    /// @inheritdoc ITraceLedger
+    function handover(bytes32 unit, uint32 toOrg, bytes32 recordHash) external {
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.CUSTODY_TRANSFERRED);
+        uint256 word = _unitWord(unit);
+        if (word == 0) revert TraceLedgerUnknownUnit(unit);
+        uint8 s = word.status();
+        if (UnitRecord.stageOf(s) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
+        if (UnitRecord.isPacked(s)) revert TraceLedgerUnitPacked(unit);
+        if (s & Flags.HELD != 0) revert TraceLedgerUnitHeld(unit, Steps.CUSTODY_TRANSFERRED);
+        if (word.holder() != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
+        _requireActiveOrganization(toOrg);
+        uint256 info = TraceInfo.base(Steps.CUSTODY_TRANSFERRED, 0, uint40(block.timestamp), 0, toOrg);
+        _advance(unit, word.withHolder(toOrg), msg.sender, a.orgId, recordHash, info);
+    }
+
+    /// @inheritdoc ITraceLedger
+    function assign(bytes32 unit, uint32 orgId, bool assigned, bytes32 recordHash) external {
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.ASSIGNED);
+        uint256 word = _unitWord(unit);
+        if (word == 0) revert TraceLedgerUnknownUnit(unit);
+        if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
+        if (_custodianOf(word) != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
+        if (assigned) _requireActiveOrganization(orgId);
+        else _requireOrganization(orgId);
+        if (_isAssigned(unit, orgId) == assigned) revert TraceLedgerAssignmentUnchanged(unit, orgId);
+        _setAssigned(unit, orgId, assigned);
+        uint40 aux = assigned ? uint40(orgId) : uint40(orgId) | ASSIGNMENT_REMOVED;
+        _advance(
+            unit,
+            word,
+            msg.sender,
+            a.orgId,
+            recordHash,
+            TraceInfo.base(Steps.ASSIGNED, 0, uint40(block.timestamp), 0, aux)
+        );
+    }
+
+    /// @inheritdoc ITraceLedger
+    function correct(bytes32 unit, uint32 seq, bytes32 recordHash) external {
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.CORRECTION);
+        uint256 word = _loadInScope(unit, a, SINGLE);
+        if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
+        if (seq == 0 || seq > word.seq()) revert TraceLedgerInvalidCorrection(unit, seq);
+        _advance(
+            unit,
+            word,
+            msg.sender,
+            a.orgId,
+            recordHash,
+            TraceInfo.base(Steps.CORRECTION, 0, uint40(block.timestamp), 0, seq)
+        );
+    }
+
+    /// @notice Loads a parent that may be packed into or unpacked: registered, in scope, not destroyed, not held.
+    function _loadMovable(bytes32 unit, Account memory a, uint8 step) private view returns (uint256 word) {
+        word = _loadInScope(unit, a, SINGLE);
+        uint8 eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
+        if (UnitRecord.stageOf(eff) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
+        if (eff & Flags.HELD != 0) revert TraceLedgerUnitHeld(unit, step);
+    }
+
+    /// @notice Checks one child of a pack: registered, not the parent or its ancestor, not packed,
+    /// destroyed or held, and in scope.
+    function _packableChild(
+        bytes32 parent,
+        bytes32 child,
+        bytes32[] memory ancestors,
+        Account memory a,
+        uint256 index
+    ) private view returns (uint256 word) {
+        if (child == parent) _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
+        word = _loadInScope(child, a, index);
+        uint8 s = word.status();
+        if (UnitRecord.isPacked(s)) _fail(index, abi.encodeWithSelector(TraceLedgerUnitPacked.selector, child));
+        if (UnitRecord.stageOf(s) == Stages.DESTROYED) {
+            _fail(index, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
+        }
+        if (s & Flags.HELD != 0)
+            _fail(index, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.PACKING));
+        for (uint256 j; j < ancestors.length; ++j) {
+            if (ancestors[j] == child) {
+                _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
+            }
+        }
+    }
+
+    /// @notice The keys of every unit a unit is (transitively) packed in, innermost first.
+    function _ancestorsOf(uint256 word) private view returns (bytes32[] memory list) {
+        uint256 depth;
+        for (uint256 w = word; UnitRecord.isPacked(w.status()); w = _unitWord(_containerUnit(w.holder()))) ++depth;
+        list = new bytes32[](depth);
+        for (uint256 i; i < depth; ++i) {
+            list[i] = _containerUnit(word.holder());
+            word = _unitWord(list[i]);
+        }
+    }
+
+    /// @notice A child's word once out of its parent: not packed, at least the parent's stage, and
+    /// carrying the parent's recall and flag.
+    function _unpacked(uint256 word, uint8 parentEff) private pure returns (uint256) {
+        uint8 s = word.status();
+        uint8 stage = UnitRecord.stageOf(s);
+        uint8 parentStage = UnitRecord.stageOf(parentEff);
+        if (parentStage > stage) stage = parentStage;
+        uint8 flags = (s & ~Flags.STAGE_MASK & ~Flags.PACKED) | (parentEff & (Flags.RECALLED | Flags.FLAGGED));
+        return word.withStatus(stage | flags);
+    }
+
+    /// @notice Whether the unit, or a parent it is packed in, is destroyed.
+    function _isDestroyed(uint256 word) private view returns (bool) {
+        uint8 eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
+        return UnitRecord.stageOf(eff) == Stages.DESTROYED;
+    }
+
+    function _auxCount(uint256 n) private pure returns (uint256) {
+        return n << TraceInfo.AUX_SHIFT;
+    }
+}

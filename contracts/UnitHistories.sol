@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
+import {Consortium} from "./Consortium.sol";
+import {Roles} from "./types/Roles.sol";
+import {Steps} from "./types/Steps.sol";
+import {Flags} from "./types/Flags.sol";
+import {Stages} from "./types/Stages.sol";
+import {Dispositions} from "./types/Dispositions.sol";
+import {UnitRecord} from "./libraries/UnitRecord.sol";
+import {TraceInfo} from "./libraries/TraceInfo.sol";
+import {StageRules} from "./libraries/StageRules.sol";
+
+/// @title UnitHistories
+/// @notice Units and their hash-chained histories: unit storage, the hash chain, scope and stage checks shared by every write path of the ledger.
+abstract contract UnitHistories is ITraceLedger, Consortium {
+    using UnitRecord for uint256;
+
+    /// @notice Largest batch (items, events or children) one call accepts.
+    uint256 public constant MAX_BATCH = 500;
+
+    /// @dev No step checked yet (outside the uint8 range of step codes).
+    uint256 internal constant NO_STEP = type(uint256).max;
+
+    /// @dev Marks a call that is not part of a batch: its item errors are not wrapped.
+    uint256 internal constant SINGLE = type(uint256).max;
+
+    /// @dev Steps with their own entry point, refused by `record`.
+    uint64 internal constant DEDICATED_STEPS =
+        (uint64(1) << Steps.COMMISSIONING) |
+            (uint64(1) << Steps.PACKING) |
+            (uint64(1) << Steps.UNPACKING) |
+            (uint64(1) << Steps.CUSTODY_TRANSFERRED) |
+            (uint64(1) << Steps.ASSIGNED) |
+            (uint64(1) << Steps.CORRECTION);
+
+    /// @dev Status bits that make a unit need the full state machine on every step (destroyed is stage 7,
+    /// so its low stage bits are included).
+    uint8 internal constant STATUS_SENSITIVE = Flags.PACKED | Flags.HELD | Flags.RECALLED | Stages.DESTROYED;
+
+    /// @dev Parent flags that hold for everything packed inside.
+    uint8 internal constant INHERITED_FLAGS = Flags.HELD | Flags.RECALLED | Flags.FLAGGED;
+
+    mapping(bytes32 unit => uint256 word) private _units;
+    mapping(bytes32 unit => uint32 containerNo) private _containerNos;
+    mapping(uint32 containerNo => bytes32 unit) private _containerUnits;
+    uint32 private _containerCount;
+    mapping(bytes32 unit => mapping(uint32 orgId => bool)) private _assigned;
+
+    /// @inheritdoc ITraceLedger
+    function unitState(
+        bytes32 unit
+    )
+        external
+        view
+        returns (
+            bytes16 head,
+            uint32 seq,
+            uint32 lastBlock,
+            uint8 stage,
+            uint8 flags,
+            uint32 registrant,
+            uint32 custodian,
+            bytes32 parent
+        )
+    {
+        uint256 word = _units[unit];
+        if (word == 0) return (0, 0, 0, 0, 0, 0, 0, 0);
+        uint8 s = word.status();
+        if (UnitRecord.isPacked(s)) parent = _containerUnits[word.holder()];
+        return (
+            word.head(),
+            word.seq(),
+            word.lastBlock(),
+            UnitRecord.stageOf(s),
+            s & ~Flags.STAGE_MASK,
+            word.registrant(),
+            _custodianOf(word),
+            parent
+        );
+    }
+
+    /// @inheritdoc ITraceLedger
+    function isAssigned(bytes32 unit, uint32 orgId) external view returns (bool) {
+        return _assigned[unit][orgId];
+    }
+
+    /// @notice Registers one unit as `account`.
+    /// @param account The acting account.
+    /// @param orgId Its organization.
+    /// @param r The registration.
+    /// @param index The batch index, or `SINGLE`.
+    function _register(address account, uint32 orgId, Registration calldata r, uint256 index) internal {
+        bytes32 unit = r.unit;
+        if (unit == 0) _fail(index, abi.encodeWithSelector(TraceLedgerZeroUnitKey.selector));
+        if (_units[unit] != 0) _fail(index, abi.encodeWithSelector(TraceLedgerUnitAlreadyRegistered.selector, unit));
+        uint256 info = TraceInfo.complete(
+            TraceInfo.base(Steps.COMMISSIONING, Dispositions.ACTIVE, r.eventTime, r.location, 0),
+            0,
+            1,
+            orgId
+        );
+        bytes16 head = TraceInfo.next(TraceInfo.genesis(unit), unit, account, r.recordHash, info);
+        _units[unit] = UnitRecord.create(head, orgId);
+        emit Traced(unit, account, r.recordHash, info);
+    }
+
+    /// @notice Records one event as `account`, whose account word `a` is already known to be active.
+    /// @param account The acting account (sender or signer).
+    /// @param a Its account word.
+    /// @param e The event.
+    /// @param index The batch index, or `SINGLE`.
+    /// @param checkedStep A step already known to be valid and allowed for `a` in this call, or `NO_STEP`:
+    /// batches of one step read the permission matrix once.
+    /// @return The event's step, for the caller to pass as `checkedStep` next time.
+    function _record(
+        address account,
+        Account memory a,
+        TraceInput calldata e,
+        uint256 index,
+        uint256 checkedStep
+    ) internal returns (uint256) {
+        uint8 step = e.step;
+        uint8 disposition = e.disposition;
+        bytes32 unit = e.unit;
+        if (step != checkedStep) {
+            if (step == 0 || step > Steps.MAX || (DEDICATED_STEPS >> step) & 1 == 1) {
+                _fail(index, abi.encodeWithSelector(TraceLedgerStepNotRecordable.selector, step));
+            }
+            if (!_stepAllowed(a.roles, step)) _fail(index, _stepDenial(account, a, step));
+        }
+        if (disposition > Dispositions.MAX) {
+            _fail(index, abi.encodeWithSelector(TraceLedgerInvalidDisposition.selector, disposition));
+        }
+        uint256 word = _loadInScope(unit, a, index);
+        uint8 own = word.status();
+        uint8 next = own;
+        // Fast path: an ordinary unit (not packed, held, recalled or destroyed) and a step that leaves the
+        // status as it is need no state-machine evaluation.
+        if (own & STATUS_SENSITIVE != 0 || (StageRules.STATUS_STEPS >> step) & 1 == 1) {
+            uint8 eff = UnitRecord.isPacked(own) ? _effectiveStatus(word) : own;
+            uint8 code;
+            (next, code) = StageRules.transition(step, own, eff);
+            if (code != StageRules.OK) _fail(index, _stageError(code, unit, step, eff));
+        }
+        _advance(
+            unit,
+            word.withStatus(next),
+            account,
+            a.orgId,
+            e.recordHash,
+            TraceInfo.base(step, disposition, e.eventTime, e.location, 0)
+        );
+        return step;
+    }
+
+    /// @notice Appends one entry to a unit's chain, stores the word and emits `Traced`.
+    /// @param unit The unit.
+    /// @param word Its word, with status and holder already updated.
+    /// @param account The acting account.
+    /// @param orgId Its organization.
+    /// @param data The entry's data (record hash or parent key).
+    /// @param partialInfo The info word from `TraceInfo.base`.
+    function _advance(
+        bytes32 unit,
+        uint256 word,
+        address account,
+        uint32 orgId,
+        bytes32 data,
+        uint256 partialInfo
+    ) internal {
+        uint32 seq = word.seq() + 1;
+        uint256 info = TraceInfo.complete(partialInfo, word.lastBlock(), seq, orgId);
+        _units[unit] = word.advanced(TraceInfo.next(word.head(), unit, account, data, info), seq);
+        emit Traced(unit, account, data, info);
+    }
+
+    /// @notice Loads a registered unit the account's organization may write on.
+    /// @param unit The unit.
+    /// @param a The acting account word.
+    /// @param index The batch index, or `SINGLE`.
+    /// @return word The unit word.
+    function _loadInScope(bytes32 unit, Account memory a, uint256 index) internal view returns (uint256 word) {
+        word = _units[unit];
+        if (word == 0) _fail(index, abi.encodeWithSelector(TraceLedgerUnknownUnit.selector, unit));
+        if (!_inScope(unit, word, a.orgId, a.roles)) {
+            _fail(index, abi.encodeWithSelector(TraceLedgerOutOfScope.selector, unit, a.orgId));
+        }
+    }
+
+    /// @notice Reads a unit word (0 when not registered).
+    /// @param unit The unit.
+    /// @return The word.
+    function _unitWord(bytes32 unit) internal view returns (uint256) {
+        return _units[unit];
+    }
+
+    /// @notice Whether an organization may write on a unit: regulators always; otherwise its registrant,
+    /// its custodian, or an organization assigned to it or to any parent it is packed in.
+    /// @param unit The unit.
+    /// @param word Its word.
+    /// @param orgId The acting organization.
+    /// @param roles The acting roles.
+    /// @return True when in scope.
+    function _inScope(bytes32 unit, uint256 word, uint32 orgId, uint16 roles) internal view returns (bool) {
+        if (roles & Roles.REGULATOR_MASK != 0 || word.registrant() == orgId) return true;
+        // Walk out through the parents: assignments on any of them count; the custodian is the outermost's.
+        while (UnitRecord.isPacked(word.status())) {
+            if (_assigned[unit][orgId]) return true;
+            unit = _containerUnits[word.holder()];
+            word = _units[unit];
+        }
+        return word.holder() == orgId || _assigned[unit][orgId];
+    }
+
+    /// @notice The status that holds for a packed unit: the furthest stage and every hold, recall and
+    /// flag among it and its parents.
+    /// @param word The unit word.
+    /// @return eff The effective status byte.
+    function _effectiveStatus(uint256 word) internal view returns (uint8 eff) {
+        eff = word.status();
+        uint8 stage = UnitRecord.stageOf(eff);
+        uint8 flags = eff & ~Flags.STAGE_MASK;
+        while (UnitRecord.isPacked(word.status())) {
+            word = _units[_containerUnits[word.holder()]];
+            uint8 s = word.status();
+            if (UnitRecord.stageOf(s) > stage) stage = UnitRecord.stageOf(s);
+            flags |= s & INHERITED_FLAGS;
+        }
+        return stage | flags;
+    }
+
+    /// @notice The custodian organization: the unit's own, or that of its outermost parent when packed.
+    /// @param word The unit word.
+    /// @return The organization id.
+    function _custodianOf(uint256 word) internal view returns (uint32) {
+        while (UnitRecord.isPacked(word.status())) {
+            word = _units[_containerUnits[word.holder()]];
+        }
+        return word.holder();
+    }
+
+    /// @notice The container number of a parent, allocated on first use.
+    /// @param parent The parent unit.
+    /// @return no The container number.
+    function _containerNoFor(bytes32 parent) internal returns (uint32 no) {
+        no = _containerNos[parent];
+        if (no == 0) {
+            no = ++_containerCount;
+            _containerNos[parent] = no;
+            _containerUnits[no] = parent;
+        }
+    }
+
+    /// @notice The container number of a parent, 0 if nothing was ever packed in it.
+    /// @param parent The parent unit.
+    /// @return The container number.
+    function _containerNoOf(bytes32 parent) internal view returns (uint32) {
+        return _containerNos[parent];
+    }
+
+    /// @notice The unit a container number stands for.
+    /// @param no The container number.
+    /// @return The unit key.
+    function _containerUnit(uint32 no) internal view returns (bytes32) {
+        return _containerUnits[no];
+    }
+
+    /// @notice Sets an assignment.
+    /// @param unit The unit.
+    /// @param orgId The organization.
+    /// @param assigned The new value.
+    function _setAssigned(bytes32 unit, uint32 orgId, bool assigned) internal {
+        _assigned[unit][orgId] = assigned;
+    }
+
+    /// @notice Whether an organization is assigned to a unit (internal read).
+    /// @param unit The unit.
+    /// @param orgId The organization.
+    /// @return The assignment.
+    function _isAssigned(bytes32 unit, uint32 orgId) internal view returns (bool) {
+        return _assigned[unit][orgId];
+    }
+
+    /// @notice The error for a step the account's roles may not record.
+    /// @param account The acting account.
+    /// @param a Its account word.
+    /// @param step The step.
+    /// @return The ABI-encoded error.
+    function _stepDenial(address account, Account memory a, uint8 step) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(ConsortiumStepNotAllowed.selector, account, a.orgId, step, a.roles);
+    }
+
+    /// @notice Reverts when batch length is 0 or above `MAX_BATCH`.
+    /// @param length The batch length.
+    function _checkBatch(uint256 length) internal pure {
+        if (length == 0) revert TraceLedgerEmptyBatch();
+        if (length > MAX_BATCH) revert TraceLedgerBatchTooLarge(length, MAX_BATCH);
+    }
+
+    /// @notice The error for a stage-rule refusal.
+    /// @param code The `StageRules` code.
+    /// @param unit The unit.
+    /// @param step The step.
+    /// @param eff The effective status.
+    /// @return The ABI-encoded error.
+    function _stageError(uint8 code, bytes32 unit, uint8 step, uint8 eff) internal pure returns (bytes memory) {
+        if (code == StageRules.DESTROYED) return abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, unit);
+        if (code == StageRules.HELD) return abi.encodeWithSelector(TraceLedgerUnitHeld.selector, unit, step);
+        if (code == StageRules.RECALLED) return abi.encodeWithSelector(TraceLedgerUnitRecalled.selector, unit, step);
+        if (code == StageRules.NOTHING_TO_LIFT) {
+            return abi.encodeWithSelector(TraceLedgerNothingToLift.selector, unit, step);
+        }
+        return abi.encodeWithSelector(TraceLedgerStageViolation.selector, unit, step, UnitRecord.stageOf(eff));
+    }
+
+    /// @notice Reverts with an item's error: as is for a single call, wrapped with its index in a batch.
+    /// @param index The batch index, or `SINGLE`.
+    /// @param reason The ABI-encoded custom error.
+    function _fail(uint256 index, bytes memory reason) internal pure {
+        if (index != SINGLE) revert TraceLedgerBatchItemRejected(index, reason);
+        _raise(reason);
+    }
+}

@@ -1,0 +1,237 @@
+/**
+ * Access matrix of `record`: every recordable step × every member organization is either recorded (when the
+ * default matrix lets the member's role record the step) or refused with `ConsortiumStepNotAllowed`.
+ * Scope and stage are taken out of the question: the unit is registered by the exporter, every
+ * non-regulator member is assigned to it, and the unit is put in a stage (and flag) where the step passes
+ * the state machine. Also the steps and dispositions `record` itself refuses.
+ */
+import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
+import {
+  deployLedger,
+  itemKey,
+  MEMBERS,
+  recordHash,
+  registration,
+  traceInput,
+  type MemberName,
+} from "../helpers/ledger";
+import {
+  decodeInfo,
+  DISPOSITIONS,
+  FLAGS,
+  roleMask,
+  STAGES,
+  STEP_NAMES,
+  STEPS,
+  type RoleName,
+  type StepName,
+} from "../../src/codes";
+
+/** The default matrix (spec, as in contracts/libraries/DefaultPermissions.sol) for the steps `record` takes. */
+const GOODS: RoleName[] = ["EXPORTER", "MANUFACTURER", "WAREHOUSE", "CARRIER"];
+const REG: RoleName[] = ["CUSTOMS", "MARKET_REGULATOR"];
+const EXP_PLT: RoleName[] = ["EXPORTER", "PLATFORM"];
+const CUS: RoleName[] = ["CUSTOMS"];
+const DEDICATED = ["COMMISSIONING", "PACKING", "UNPACKING", "CUSTODY_TRANSFERRED", "ASSIGNED", "CORRECTION"] as const;
+type RecordableStep = Exclude<StepName, (typeof DEDICATED)[number]>;
+const SPEC: Record<RecordableStep, RoleName[]> = {
+  INSPECTING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE", "INSPECTION_LAB", ...REG],
+  SAMPLING: ["INSPECTION_LAB", ...REG],
+  STORING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE"],
+  RECEIVING: GOODS,
+  ACCEPTING: ["EXPORTER", "WAREHOUSE", "CARRIER"],
+  LOADING: ["WAREHOUSE", "CARRIER"],
+  SHIPPING: GOODS,
+  DEPARTING: ["CARRIER"],
+  TRANSPORTING: ["CARRIER"],
+  ARRIVING: ["WAREHOUSE", "CARRIER"],
+  UNLOADING: ["WAREHOUSE", "CARRIER"],
+  RETAIL_SELLING: EXP_PLT,
+  DESTROYING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE", ...REG],
+  DECOMMISSIONING: ["EXPORTER", "MANUFACTURER"],
+  REPAIRING: ["EXPORTER", "MANUFACTURER"],
+  STOCKING: ["EXPORTER", "WAREHOUSE"],
+  STAGING_OUTBOUND: ["EXPORTER", "MANUFACTURER", "WAREHOUSE"],
+  ENTERING_EXITING: ["WAREHOUSE", "CARRIER", "CUSTOMS"],
+  HOLDING: GOODS,
+  DELIVERED: ["CARRIER"],
+  RETURNED: ["EXPORTER", "WAREHOUSE", "CARRIER"],
+  CUSTOMS_DECLARED: ["EXPORTER", "CUSTOMS_BROKER"],
+  CUSTOMS_INSPECTED: CUS,
+  CUSTOMS_HELD: CUS,
+  CUSTOMS_RELEASED: CUS,
+  CUSTOMS_EXITED: CUS,
+  CUSTOMS_RETURNED: CUS,
+  CUSTOMS_REJECTED: CUS,
+  ORDER_PLACED: EXP_PLT,
+  PAYMENT_RECEIVED: EXP_PLT,
+  TAX_REFUNDED: EXP_PLT,
+  FX_SETTLED: EXP_PLT,
+  HOLD: REG,
+  HOLD_LIFTED: REG,
+  FLAGGED: REG,
+  FLAG_LIFTED: REG,
+  RECALL: ["EXPORTER", ...REG],
+  RECALL_LIFTED: REG,
+};
+const RECORDABLE = STEP_NAMES.filter((s): s is RecordableStep => !(DEDICATED as readonly string[]).includes(s));
+
+/** The member organizations of the matrix (one role each); `rival` is a second exporter, left out. */
+const MATRIX_MEMBERS = [
+  "exporter",
+  "factory",
+  "warehouse",
+  "carrier",
+  "broker",
+  "lab",
+  "platform",
+  "customs",
+  "market",
+] as const;
+/** Members that need an assignment to be in scope (the exporter registers, regulators need no scope). */
+const ASSIGNEES = ["factory", "warehouse", "carrier", "broker", "lab", "platform"] as const;
+
+/** Steps (by whom) that put the unit where the step under test passes the state machine. */
+type Prep = Array<[MemberName, StepName]>;
+const DECLARE: Prep = [["exporter", "CUSTOMS_DECLARED"]];
+const RELEASE: Prep = [...DECLARE, ["customs", "CUSTOMS_RELEASED"]];
+const DEPART: Prep = [...RELEASE, ["carrier", "DEPARTING"]];
+const PREP: Partial<Record<RecordableStep, Prep>> = {
+  CUSTOMS_INSPECTED: DECLARE,
+  CUSTOMS_HELD: DECLARE,
+  CUSTOMS_RELEASED: DECLARE,
+  CUSTOMS_RETURNED: DECLARE,
+  CUSTOMS_REJECTED: DECLARE,
+  DEPARTING: RELEASE,
+  CUSTOMS_EXITED: DEPART,
+  DELIVERED: DEPART,
+  RETURNED: DEPART,
+  HOLD_LIFTED: [["customs", "HOLD"]],
+  FLAG_LIFTED: [["market", "FLAGGED"]],
+  RECALL_LIFTED: [["exporter", "RECALL"]],
+};
+/** Stage and flags the preparation must reach (checked, so a broken preparation cannot hide a result). */
+const PREPARED: Partial<Record<RecordableStep, [number, number]>> = {
+  CUSTOMS_INSPECTED: [STAGES.DECLARED, 0],
+  CUSTOMS_HELD: [STAGES.DECLARED, 0],
+  CUSTOMS_RELEASED: [STAGES.DECLARED, 0],
+  CUSTOMS_RETURNED: [STAGES.DECLARED, 0],
+  CUSTOMS_REJECTED: [STAGES.DECLARED, 0],
+  DEPARTING: [STAGES.RELEASED, 0],
+  CUSTOMS_EXITED: [STAGES.DEPARTED, 0],
+  DELIVERED: [STAGES.DEPARTED, 0],
+  RETURNED: [STAGES.DEPARTED, 0],
+  HOLD_LIFTED: [STAGES.ACTIVE, FLAGS.HELD],
+  FLAG_LIFTED: [STAGES.ACTIVE, FLAGS.FLAGGED],
+  RECALL_LIFTED: [STAGES.ACTIVE, FLAGS.RECALLED],
+};
+
+const UNIT = itemKey(1);
+
+/** One named fixture per step, so that loadFixture snapshots each prepared unit once. */
+const stepFixtures = new Map<RecordableStep, () => Promise<Awaited<ReturnType<typeof deployLedger>>>>();
+function stepFixture(step: RecordableStep) {
+  let fixture = stepFixtures.get(step);
+  if (!fixture) {
+    fixture = async function preparedUnit() {
+      const f = await loadFixture(deployLedger);
+      const ex = f.ledger.connect(f.accounts.exporter);
+      await ex.register(registration(UNIT));
+      for (const m of ASSIGNEES) await ex.assign(UNIT, f.orgIds[m], true, recordHash(`assign:${m}`));
+      for (const [m, s] of PREP[step] ?? [])
+        await f.ledger.connect(f.accounts[m]).record(traceInput(UNIT, s, { label: "prep" }));
+      const state = await f.ledger.unitState(UNIT);
+      const [stage, flags] = PREPARED[step] ?? [STAGES.ACTIVE, 0];
+      if (Number(state.stage) !== stage || Number(state.flags) !== flags)
+        throw new Error(`bad preparation for ${step}`);
+      return f;
+    };
+    stepFixtures.set(step, fixture);
+  }
+  return fixture;
+}
+
+describe("AccessMatrix: record", () => {
+  it(`covers ${RECORDABLE.length} recordable steps × ${MATRIX_MEMBERS.length} members`, () => {
+    expect(RECORDABLE.length).to.equal(STEPS.MAX - DEDICATED.length);
+    expect(Object.keys(SPEC).sort()).to.deep.equal([...RECORDABLE].sort());
+  });
+
+  for (const step of RECORDABLE) {
+    describe(`${STEPS[step]} ${step}`, () => {
+      for (const member of MATRIX_MEMBERS) {
+        const role = MEMBERS[member][0] as RoleName;
+        const allowed = SPEC[step].includes(role);
+        it(`${member} (${role}) is ${allowed ? "allowed" : "refused"}`, async () => {
+          const { ledger, accounts, orgIds } = await loadFixture(stepFixture(step));
+          const account = accounts[member];
+          const input = traceInput(UNIT, step, { label: `${member}:${step}`, disposition: DISPOSITIONS.ACTIVE });
+          if (!allowed) {
+            await expect(ledger.connect(account).record(input))
+              .to.be.revertedWithCustomError(ledger, "ConsortiumStepNotAllowed")
+              .withArgs(account.address, orgIds[member], STEPS[step], roleMask(role));
+            return;
+          }
+          const seq = (await ledger.unitState(UNIT)).seq + 1n;
+          const tx = await ledger.connect(account).record(input);
+          await expect(tx).to.emit(ledger, "Traced").withArgs(UNIT, account.address, input.recordHash, anyValue);
+          const log = (await tx.wait())!.logs
+            .map((l) => ledger.interface.parseLog(l))
+            .find((p) => p?.name === "Traced")!;
+          const info = decodeInfo(log.args.info);
+          expect([info.step, info.disposition, info.seq, info.org]).to.deep.equal([
+            STEPS[step],
+            DISPOSITIONS.ACTIVE,
+            Number(seq),
+            orgIds[member],
+          ]);
+          expect((await ledger.unitState(UNIT)).seq).to.equal(seq);
+        });
+      }
+    });
+  }
+});
+
+describe("AccessMatrix: steps and dispositions record refuses", () => {
+  const notRecordable: Array<[string, number]> = [
+    ["0", 0],
+    [`Steps.MAX + 1 (${STEPS.MAX + 1})`, STEPS.MAX + 1],
+    ["63", 63],
+    ["64", 64],
+    ["255", 255],
+    ...DEDICATED.map((s): [string, number] => [`${s} (${STEPS[s]}, own entry point)`, STEPS[s]]),
+  ];
+  for (const [label, step] of notRecordable) {
+    it(`step ${label} → TraceLedgerStepNotRecordable`, async () => {
+      const { ledger, accounts } = await loadFixture(stepFixture("INSPECTING"));
+      // The exporter (registrant) and customs (regulator) are both in scope; neither may record it.
+      for (const who of ["exporter", "customs"] as const) {
+        await expect(ledger.connect(accounts[who]).record({ ...traceInput(UNIT, "INSPECTING"), step }))
+          .to.be.revertedWithCustomError(ledger, "TraceLedgerStepNotRecordable")
+          .withArgs(step);
+      }
+    });
+  }
+
+  for (const disposition of [DISPOSITIONS.MAX + 1, 100, 255]) {
+    it(`disposition ${disposition} → TraceLedgerInvalidDisposition`, async () => {
+      const { ledger, accounts } = await loadFixture(stepFixture("INSPECTING"));
+      await expect(ledger.connect(accounts.exporter).record(traceInput(UNIT, "INSPECTING", { disposition })))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerInvalidDisposition")
+        .withArgs(disposition);
+    });
+  }
+
+  it(`disposition Dispositions.MAX (${DISPOSITIONS.MAX}) and 0 are accepted`, async () => {
+    const { ledger, accounts } = await loadFixture(stepFixture("INSPECTING"));
+    for (const [i, disposition] of [DISPOSITIONS.MAX, DISPOSITIONS.NONE].entries()) {
+      const input = traceInput(UNIT, "INSPECTING", { disposition, label: `disp${i}` });
+      const tx = await ledger.connect(accounts.exporter).record(input);
+      await expect(tx).to.emit(ledger, "Traced").withArgs(UNIT, accounts.exporter.address, input.recordHash, anyValue);
+      const log = (await tx.wait())!.logs.map((l) => ledger.interface.parseLog(l)).find((p) => p?.name === "Traced")!;
+      expect(decodeInfo(log.args.info).disposition).to.equal(disposition);
+    }
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * The consortium admin role is handed over only through OpenZeppelin's two-step, delayed
+ * `AccessControlDefaultAdminRules` transfer (delay `ADMIN_DELAY`).
+ */
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { ADMIN_DELAY, creditCode, deployLedger } from "../helpers/ledger";
+import { roleMask } from "../../src/codes";
+
+const CN = ethers.hexlify(ethers.toUtf8Bytes("CN"));
+
+/** deployLedger plus a proposed new admin (an address without an account). */
+async function transferFixture() {
+  const f = await loadFixture(deployLedger);
+  const next = f.spare[0];
+  const tx = await f.ledger.beginDefaultAdminTransfer(next.address);
+  const block = (await ethers.provider.getBlock((await tx.wait())!.blockNumber))!;
+  const schedule = BigInt(block.timestamp) + BigInt(ADMIN_DELAY);
+  return { ...f, next, schedule, beginTx: tx };
+}
+
+describe("Consortium: two-step delayed admin transfer", () => {
+  it("starts with the deployer as the only admin and ADMIN_DELAY as the delay", async () => {
+    const { ledger, admin, accounts } = await loadFixture(deployLedger);
+    const role = await ledger.DEFAULT_ADMIN_ROLE();
+    expect(await ledger.defaultAdmin()).to.equal(admin.address);
+    expect(await ledger.defaultAdminDelay()).to.equal(ADMIN_DELAY);
+    expect(await ledger.hasRole(role, admin.address)).to.equal(true);
+    expect(await ledger.hasRole(role, accounts.exporter.address)).to.equal(false);
+    const pending = await ledger.pendingDefaultAdmin();
+    expect([pending.newAdmin, pending.schedule]).to.deep.equal([ethers.ZeroAddress, 0n]);
+  });
+
+  it("beginDefaultAdminTransfer schedules the new admin ADMIN_DELAY seconds later", async () => {
+    const { ledger, next, schedule, beginTx } = await transferFixture();
+    await expect(beginTx).to.emit(ledger, "DefaultAdminTransferScheduled").withArgs(next.address, schedule);
+    const pending = await ledger.pendingDefaultAdmin();
+    expect([pending.newAdmin, pending.schedule]).to.deep.equal([next.address, schedule]);
+  });
+
+  it("acceptDefaultAdminTransfer before the delay reverts with AccessControlEnforcedDefaultAdminDelay", async () => {
+    const { ledger, next, schedule } = await transferFixture();
+    await expect(ledger.connect(next).acceptDefaultAdminTransfer())
+      .to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminDelay")
+      .withArgs(schedule);
+    // Still refused at the schedule second itself (it must have passed).
+    await time.setNextBlockTimestamp(schedule);
+    await expect(ledger.connect(next).acceptDefaultAdminTransfer())
+      .to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminDelay")
+      .withArgs(schedule);
+  });
+
+  it("only the proposed admin may accept", async () => {
+    const { ledger, accounts, stranger, admin } = await transferFixture();
+    await time.increase(ADMIN_DELAY + 1);
+    for (const who of [accounts.exporter, stranger, admin]) {
+      await expect(ledger.connect(who).acceptDefaultAdminTransfer())
+        .to.be.revertedWithCustomError(ledger, "AccessControlInvalidDefaultAdmin")
+        .withArgs(who.address);
+    }
+  });
+
+  it("after the delay the new admin accepts; the old admin loses every admin function", async () => {
+    const { ledger, admin, next } = await transferFixture();
+    const role = await ledger.DEFAULT_ADMIN_ROLE();
+    await time.increase(ADMIN_DELAY + 1);
+    await expect(ledger.connect(next).acceptDefaultAdminTransfer())
+      .to.emit(ledger, "RoleRevoked")
+      .withArgs(role, admin.address, next.address)
+      .and.to.emit(ledger, "RoleGranted")
+      .withArgs(role, next.address, next.address);
+    expect(await ledger.defaultAdmin()).to.equal(next.address);
+    expect(await ledger.hasRole(role, admin.address)).to.equal(false);
+    const pending = await ledger.pendingDefaultAdmin();
+    expect([pending.newAdmin, pending.schedule]).to.deep.equal([ethers.ZeroAddress, 0n]);
+
+    await expect(ledger.connect(admin).addOrganization("Old Admin Co", creditCode(70), 0n, CN, 1))
+      .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+      .withArgs(admin.address, role);
+    await expect(ledger.connect(admin).pause())
+      .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+      .withArgs(admin.address, role);
+
+    const roles = roleMask("PLATFORM");
+    expect(
+      await ledger.connect(next).addOrganization.staticCall("New Admin Co", creditCode(71), 0n, CN, roles),
+    ).to.equal(11);
+    await expect(ledger.connect(next).addOrganization("New Admin Co", creditCode(71), 0n, CN, roles))
+      .to.emit(ledger, "OrganizationAdded")
+      .withArgs(11, "New Admin Co", creditCode(71), 0n, CN, roles);
+    await expect(ledger.connect(next).pause()).to.emit(ledger, "Paused").withArgs(next.address);
+  });
+
+  it("cancelDefaultAdminTransfer clears the proposal; accepting afterwards is refused", async () => {
+    const { ledger, admin, next } = await transferFixture();
+    await expect(ledger.cancelDefaultAdminTransfer()).to.emit(ledger, "DefaultAdminTransferCanceled");
+    const pending = await ledger.pendingDefaultAdmin();
+    expect([pending.newAdmin, pending.schedule]).to.deep.equal([ethers.ZeroAddress, 0n]);
+    await time.increase(ADMIN_DELAY + 1);
+    await expect(ledger.connect(next).acceptDefaultAdminTransfer())
+      .to.be.revertedWithCustomError(ledger, "AccessControlInvalidDefaultAdmin")
+      .withArgs(next.address);
+    expect(await ledger.defaultAdmin()).to.equal(admin.address);
+    await expect(ledger.connect(next).pause())
+      .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+      .withArgs(next.address, await ledger.DEFAULT_ADMIN_ROLE());
+    await expect(ledger.pause()).to.emit(ledger, "Paused").withArgs(admin.address);
+  });
+
+  it("a new proposal replaces the pending one and restarts the delay", async () => {
+    const { ledger, next, spare } = await transferFixture();
+    const other = spare[1];
+    await time.increase(ADMIN_DELAY / 2);
+    const tx = await ledger.beginDefaultAdminTransfer(other.address);
+    const ts = (await ethers.provider.getBlock((await tx.wait())!.blockNumber))!.timestamp;
+    await expect(tx)
+      .to.emit(ledger, "DefaultAdminTransferScheduled")
+      .withArgs(other.address, BigInt(ts) + BigInt(ADMIN_DELAY));
+    await time.increase(ADMIN_DELAY / 2 + 10);
+    await expect(ledger.connect(next).acceptDefaultAdminTransfer())
+      .to.be.revertedWithCustomError(ledger, "AccessControlInvalidDefaultAdmin")
+      .withArgs(next.address);
+    await expect(ledger.connect(other).acceptDefaultAdminTransfer())
+      .to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminDelay")
+      .withArgs(BigInt(ts) + BigInt(ADMIN_DELAY));
+  });
+
+  it("the admin role cannot be granted, revoked or renounced around the two-step transfer", async () => {
+    const { ledger, admin, spare } = await loadFixture(deployLedger);
+    const role = await ledger.DEFAULT_ADMIN_ROLE();
+    await expect(ledger.grantRole(role, spare[0].address)).to.be.revertedWithCustomError(
+      ledger,
+      "AccessControlEnforcedDefaultAdminRules",
+    );
+    await expect(ledger.revokeRole(role, admin.address)).to.be.revertedWithCustomError(
+      ledger,
+      "AccessControlEnforcedDefaultAdminRules",
+    );
+    // Renouncing needs a scheduled transfer to the zero address that has matured.
+    await expect(ledger.renounceRole(role, admin.address))
+      .to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminDelay")
+      .withArgs(0);
+    expect(await ledger.defaultAdmin()).to.equal(admin.address);
+  });
+});

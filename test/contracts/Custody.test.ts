@@ -1,0 +1,330 @@
+/**
+ * Custody: handover (custodian only, scope after it), assignments (add, remove, views, refusals) and
+ * corrections (EPCIS error declarations that keep the corrected entry).
+ */
+import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import type { ContractTransactionResponse } from "ethers";
+import {
+  deployLedger,
+  itemKey,
+  cartonKey,
+  consignmentKey,
+  registration,
+  traceInput,
+  aggregation,
+  recordHash,
+  type LedgerFixture,
+  type MemberName,
+} from "../helpers/ledger";
+import { readHistory, replayedAndStoredHead } from "../helpers/history";
+import { STEPS, decodeInfo, roleMask, type StepName } from "../../src/codes";
+import type { TraceLedger } from "../../typechain-types";
+
+// ---------------------------------------------------------------------------------------------------------
+// Local helpers
+// ---------------------------------------------------------------------------------------------------------
+
+const [I1, I2, I3] = [1, 2, 3].map((n) => itemKey(n));
+const C1 = cartonKey(1);
+const SHIP = consignmentKey(1);
+const UNKNOWN = itemKey(999);
+const REMOVED = 1n << 32n;
+
+/** Exporter registers I1..I3, C1 and SHIP, packs I2 into C1 and C1 into SHIP (I1 and I3 stay loose). */
+async function custodyFixture(): Promise<LedgerFixture> {
+  const f = await deployLedger();
+  const ex = f.ledger.connect(f.accounts.exporter);
+  await ex.registerBatch([I1, I2, I3, C1, SHIP].map((u) => registration(u)));
+  await ex.pack(aggregation(C1), [I2]);
+  await ex.pack(aggregation(SHIP), [C1]);
+  return f;
+}
+
+function rec(f: LedgerFixture, unit: string, step: StepName, by: MemberName) {
+  return f.ledger.connect(f.accounts[by]).record(traceInput(unit, step));
+}
+
+async function stateOf(ledger: TraceLedger, unit: string) {
+  const s = await ledger.unitState(unit);
+  return { seq: Number(s.seq), custodian: Number(s.custodian), registrant: Number(s.registrant) };
+}
+
+async function tracedLogs(ledger: TraceLedger, tx: ContractTransactionResponse) {
+  const receipt = (await tx.wait())!;
+  return receipt.logs
+    .map((l) => ledger.interface.parseLog(l))
+    .filter((p) => p?.name === "Traced")
+    .map((p) => ({
+      unit: p!.args.unit as string,
+      account: p!.args.account as string,
+      data: p!.args.data as string,
+      ...decodeInfo(p!.args.info),
+    }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+describe("Custody", () => {
+  describe("handover", () => {
+    it("moves custody: unitState.custodian and aux are the new organization", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      const tx = await ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("note"));
+      const [log] = await tracedLogs(ledger, tx);
+      expect(log).to.include({ unit: I1, account: accounts.exporter.address, data: recordHash("note") });
+      expect(log).to.include({ step: STEPS.CUSTODY_TRANSFERRED, seq: 2, org: orgIds.exporter });
+      expect(log.aux).to.equal(BigInt(orgIds.warehouse));
+      expect(await stateOf(ledger, I1)).to.deep.equal({
+        seq: 2,
+        custodian: orgIds.warehouse,
+        registrant: orgIds.exporter,
+      });
+      const { replayed, stored } = await replayedAndStoredHead(ledger, I1);
+      expect(replayed).to.equal(stored);
+    });
+
+    it("a handover of a consignment hands over everything packed in it", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await ledger.connect(accounts.exporter).handover(SHIP, orgIds.carrier, recordHash("waybill"));
+      for (const u of [SHIP, C1, I2]) expect((await stateOf(ledger, u)).custodian, u).to.equal(orgIds.carrier);
+      expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.exporter);
+    });
+
+    it("only the current custodian: TraceLedgerNotCustodian", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await expect(ledger.connect(accounts.warehouse).handover(I1, orgIds.warehouse, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerNotCustodian")
+        .withArgs(I1, orgIds.warehouse);
+      await ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("1"));
+      // the registrant is no longer the custodian
+      await expect(ledger.connect(accounts.exporter).handover(I1, orgIds.carrier, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerNotCustodian")
+        .withArgs(I1, orgIds.exporter);
+      await ledger.connect(accounts.warehouse).handover(I1, orgIds.carrier, recordHash("2"));
+      expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.carrier);
+    });
+
+    it("not on a packed unit, even by the outermost custodian: TraceLedgerUnitPacked", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      for (const u of [I2, C1]) {
+        await expect(ledger.connect(accounts.exporter).handover(u, orgIds.warehouse, recordHash("x")))
+          .to.be.revertedWithCustomError(ledger, "TraceLedgerUnitPacked")
+          .withArgs(u);
+      }
+    });
+
+    it("not while held: TraceLedgerUnitHeld(unit, CUSTODY_TRANSFERRED)", async () => {
+      const f = await loadFixture(custodyFixture);
+      const { ledger, accounts, orgIds } = f;
+      await rec(f, I1, "HOLD", "market");
+      await expect(ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerUnitHeld")
+        .withArgs(I1, STEPS.CUSTODY_TRANSFERRED);
+    });
+
+    it("only to an existing, active organization", async () => {
+      const { ledger, admin, accounts, orgIds } = await loadFixture(custodyFixture);
+      const ex = ledger.connect(accounts.exporter);
+      const count = Number(await ledger.organizationCount());
+      for (const bad of [0, count + 1]) {
+        await expect(ex.handover(I1, bad, recordHash("x")))
+          .to.be.revertedWithCustomError(ledger, "ConsortiumUnknownOrganization")
+          .withArgs(bad);
+      }
+      await ledger.connect(admin).suspendOrganization(orgIds.warehouse);
+      await expect(ex.handover(I1, orgIds.warehouse, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "ConsortiumOrganizationSuspended")
+        .withArgs(orgIds.warehouse);
+      expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.exporter);
+    });
+
+    it("refuses an unknown unit and a role without CUSTODY_TRANSFERRED", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await expect(ledger.connect(accounts.exporter).handover(UNKNOWN, orgIds.warehouse, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerUnknownUnit")
+        .withArgs(UNKNOWN);
+      await expect(ledger.connect(accounts.broker).handover(I1, orgIds.warehouse, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "ConsortiumStepNotAllowed")
+        .withArgs(accounts.broker.address, orgIds.broker, STEPS.CUSTODY_TRANSFERRED, roleMask("CUSTOMS_BROKER"));
+    });
+
+    it("the old custodian drops out of scope; the registrant and the new custodian stay in", async () => {
+      const f = await loadFixture(custodyFixture);
+      const { ledger, accounts, orgIds } = f;
+      await ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("1"));
+      await expect(rec(f, I1, "STORING", "warehouse")).to.emit(ledger, "Traced");
+      await ledger.connect(accounts.warehouse).handover(I1, orgIds.carrier, recordHash("2"));
+      await expect(rec(f, I1, "STORING", "warehouse"))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
+        .withArgs(I1, orgIds.warehouse);
+      await expect(ledger.connect(accounts.warehouse).correct(I1, 1, recordHash("c")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
+        .withArgs(I1, orgIds.warehouse);
+      await expect(rec(f, I1, "STORING", "exporter")).to.emit(ledger, "Traced");
+      await expect(rec(f, I1, "LOADING", "carrier")).to.emit(ledger, "Traced");
+    });
+  });
+
+  describe("assign", () => {
+    it("adds and removes an organization: isAssigned, scope, aux = orgId (+2^32 when removed)", async () => {
+      const f = await loadFixture(custodyFixture);
+      const { ledger, accounts, orgIds } = f;
+      const ex = ledger.connect(accounts.exporter);
+      expect(await ledger.isAssigned(I1, orgIds.carrier)).to.equal(false);
+      await expect(rec(f, I1, "LOADING", "carrier"))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
+        .withArgs(I1, orgIds.carrier);
+
+      const [added] = await tracedLogs(ledger, await ex.assign(I1, orgIds.carrier, true, recordHash("contract")));
+      expect(added).to.include({ unit: I1, data: recordHash("contract"), step: STEPS.ASSIGNED, org: orgIds.exporter });
+      expect(added.aux).to.equal(BigInt(orgIds.carrier));
+      expect(await ledger.isAssigned(I1, orgIds.carrier)).to.equal(true);
+      await expect(rec(f, I1, "LOADING", "carrier")).to.emit(ledger, "Traced");
+
+      const [removed] = await tracedLogs(ledger, await ex.assign(I1, orgIds.carrier, false, recordHash("end")));
+      expect(removed).to.include({ step: STEPS.ASSIGNED, seq: added.seq + 2 });
+      expect(removed.aux).to.equal(BigInt(orgIds.carrier) + REMOVED);
+      expect(await ledger.isAssigned(I1, orgIds.carrier)).to.equal(false);
+      await expect(rec(f, I1, "LOADING", "carrier"))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
+        .withArgs(I1, orgIds.carrier);
+      const { replayed, stored } = await replayedAndStoredHead(ledger, I1);
+      expect(replayed).to.equal(stored);
+    });
+
+    it("an organization assigned to a parent may write on everything inside it, not outside", async () => {
+      const f = await loadFixture(custodyFixture);
+      await f.ledger.connect(f.accounts.exporter).assign(SHIP, f.orgIds.lab, true, recordHash("lab"));
+      await expect(rec(f, I2, "INSPECTING", "lab")).to.emit(f.ledger, "Traced");
+      await expect(rec(f, C1, "SAMPLING", "lab")).to.emit(f.ledger, "Traced");
+      await expect(rec(f, I1, "INSPECTING", "lab"))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerOutOfScope")
+        .withArgs(I1, f.orgIds.lab);
+    });
+
+    it("TraceLedgerAssignmentUnchanged for assigning twice or removing what is not assigned", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      const ex = ledger.connect(accounts.exporter);
+      await expect(ex.assign(I1, orgIds.broker, false, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerAssignmentUnchanged")
+        .withArgs(I1, orgIds.broker);
+      await ex.assign(I1, orgIds.broker, true, recordHash("x"));
+      await expect(ex.assign(I1, orgIds.broker, true, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerAssignmentUnchanged")
+        .withArgs(I1, orgIds.broker);
+      expect((await stateOf(ledger, I1)).seq).to.equal(2);
+    });
+
+    it("refuses unknown organizations, and suspended ones when assigning but not when removing", async () => {
+      const { ledger, admin, accounts, orgIds } = await loadFixture(custodyFixture);
+      const ex = ledger.connect(accounts.exporter);
+      const count = Number(await ledger.organizationCount());
+      for (const bad of [0, count + 1]) {
+        for (const assigned of [true, false]) {
+          await expect(ex.assign(I1, bad, assigned, recordHash("x")))
+            .to.be.revertedWithCustomError(ledger, "ConsortiumUnknownOrganization")
+            .withArgs(bad);
+        }
+      }
+      await ex.assign(I1, orgIds.carrier, true, recordHash("x"));
+      await ledger.connect(admin).suspendOrganization(orgIds.carrier);
+      await ledger.connect(admin).suspendOrganization(orgIds.broker);
+      await expect(ex.assign(I1, orgIds.broker, true, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "ConsortiumOrganizationSuspended")
+        .withArgs(orgIds.broker);
+      await expect(ex.assign(I1, orgIds.carrier, false, recordHash("x"))).to.emit(ledger, "Traced");
+      expect(await ledger.isAssigned(I1, orgIds.carrier)).to.equal(false);
+    });
+
+    it("only by the effective custodian (the outermost parent's custodian for packed units)", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await ledger.connect(accounts.exporter).assign(I1, orgIds.carrier, true, recordHash("x"));
+      // an assigned organization is not the custodian
+      await expect(ledger.connect(accounts.carrier).assign(I1, orgIds.warehouse, true, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerNotCustodian")
+        .withArgs(I1, orgIds.carrier);
+      await ledger.connect(accounts.exporter).handover(SHIP, orgIds.warehouse, recordHash("h"));
+      for (const u of [I2, C1, SHIP]) {
+        // the registrant of the packed units is no longer their custodian
+        await expect(ledger.connect(accounts.exporter).assign(u, orgIds.lab, true, recordHash("x")))
+          .to.be.revertedWithCustomError(ledger, "TraceLedgerNotCustodian")
+          .withArgs(u, orgIds.exporter);
+        await expect(ledger.connect(accounts.warehouse).assign(u, orgIds.lab, true, recordHash("x"))).to.emit(
+          ledger,
+          "Traced",
+        );
+        expect(await ledger.isAssigned(u, orgIds.lab)).to.equal(true);
+      }
+    });
+
+    it("refuses an unknown unit", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await expect(ledger.connect(accounts.exporter).assign(UNKNOWN, orgIds.lab, true, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerUnknownUnit")
+        .withArgs(UNKNOWN);
+    });
+  });
+
+  describe("correct", () => {
+    async function withHistory() {
+      const f = await loadFixture(custodyFixture);
+      await f.ledger.connect(f.accounts.exporter).assign(I3, f.orgIds.broker, true, recordHash("broker"));
+      await rec(f, I3, "INSPECTING", "exporter");
+      await rec(f, I3, "STORING", "exporter");
+      return f; // I3 has 4 entries
+    }
+
+    for (const [seq, by] of [
+      [1, "exporter"],
+      [3, "broker"],
+      [4, "customs"],
+    ] as [number, MemberName][]) {
+      it(`corrects entry ${seq} of 4 (by ${by}): aux = seq, the corrected entry stays`, async () => {
+        const { ledger, accounts, orgIds } = await withHistory();
+        const before = await readHistory(ledger, I3);
+        expect(before.length).to.equal(4);
+        const tx = await ledger.connect(accounts[by]).correct(I3, seq, recordHash("error declaration"));
+        const [log] = await tracedLogs(ledger, tx);
+        expect(log).to.include({ unit: I3, data: recordHash("error declaration"), step: STEPS.CORRECTION });
+        expect(log).to.include({ seq: 5, org: orgIds[by] });
+        expect(log.aux).to.equal(BigInt(seq));
+        const { replayed, stored, entries } = await replayedAndStoredHead(ledger, I3);
+        expect(replayed).to.equal(stored);
+        expect(entries.slice(0, 4)).to.deep.equal(before);
+        expect((await stateOf(ledger, I3)).seq).to.equal(5);
+      });
+    }
+
+    it("TraceLedgerInvalidCorrection for seq 0 and seq beyond the history", async () => {
+      const { ledger, accounts } = await withHistory();
+      for (const seq of [0, 5, 2 ** 32 - 1]) {
+        await expect(ledger.connect(accounts.exporter).correct(I3, seq, recordHash("x")))
+          .to.be.revertedWithCustomError(ledger, "TraceLedgerInvalidCorrection")
+          .withArgs(I3, seq);
+      }
+      // a correction is itself an entry that can be corrected
+      await ledger.connect(accounts.exporter).correct(I3, 4, recordHash("c1"));
+      await expect(ledger.connect(accounts.exporter).correct(I3, 5, recordHash("c2"))).to.emit(ledger, "Traced");
+    });
+
+    it("refused out of scope and on an unknown unit", async () => {
+      const { ledger, accounts, orgIds } = await withHistory();
+      for (const who of ["rival", "lab", "carrier"] as MemberName[]) {
+        await expect(ledger.connect(accounts[who]).correct(I3, 1, recordHash("x")))
+          .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
+          .withArgs(I3, orgIds[who]);
+      }
+      await expect(ledger.connect(accounts.exporter).correct(UNKNOWN, 1, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerUnknownUnit")
+        .withArgs(UNKNOWN);
+    });
+
+    it("the outermost parent's custodian may correct a packed unit it did not register", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await ledger.connect(accounts.exporter).handover(SHIP, orgIds.warehouse, recordHash("h"));
+      const [log] = await tracedLogs(ledger, await ledger.connect(accounts.warehouse).correct(I2, 2, recordHash("c")));
+      expect(log).to.include({ unit: I2, step: STEPS.CORRECTION, org: orgIds.warehouse });
+      expect(log.aux).to.equal(2n);
+    });
+  });
+});

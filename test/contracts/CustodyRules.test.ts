@@ -1,0 +1,138 @@
+/**
+ * Custody consistency and "nothing after destruction" across aggregation: packing needs one custody,
+ * a held item cannot be unpacked, and assignments or corrections under a destroyed parent are refused.
+ * Also the batch permission cache: a batch checks each new step, whatever came before it.
+ */
+import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  deployLedger,
+  itemKey,
+  cartonKey,
+  consignmentKey,
+  registration,
+  traceInput,
+  aggregation,
+  recordHash,
+  type LedgerFixture,
+} from "../helpers/ledger";
+import { STEPS, roleMask } from "../../src/codes";
+
+const [I1, I2, I3] = [1, 2, 3].map((n) => itemKey(n));
+const C1 = cartonKey(1);
+const SHIP = consignmentKey(1);
+
+/** Exporter registers I1..I3, C1 and SHIP, packs I1, I2 into C1 and C1 into SHIP. */
+async function fixture(): Promise<LedgerFixture> {
+  const f = await deployLedger();
+  const ex = f.ledger.connect(f.accounts.exporter);
+  await ex.registerBatch([I1, I2, I3, C1, SHIP].map((u) => registration(u)));
+  await ex.pack(aggregation(C1), [I1, I2]);
+  await ex.pack(aggregation(SHIP), [C1]);
+  return f;
+}
+
+const encoded = (f: LedgerFixture, name: string, args: unknown[]) => f.ledger.interface.encodeErrorResult(name, args);
+
+describe("Custody rules across aggregation", () => {
+  it("a registrant cannot pull custody back by packing goods another organization holds", async () => {
+    const f = await loadFixture(fixture);
+    const ex = f.ledger.connect(f.accounts.exporter);
+    await ex.handover(I3, f.orgIds.warehouse, recordHash("to warehouse"));
+    // I3 is still in the exporter's scope (registrant), but in the warehouse's custody.
+    await expect(ex.pack(aggregation(SHIP), [I3]))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+      .withArgs(0, encoded(f, "TraceLedgerCustodyMismatch", [I3, f.orgIds.warehouse, f.orgIds.exporter]));
+    expect((await f.ledger.unitState(I3)).custodian).to.equal(f.orgIds.warehouse);
+  });
+
+  it("packing into a nested parent compares with the outermost parent's custodian", async () => {
+    const f = await loadFixture(fixture);
+    const ex = f.ledger.connect(f.accounts.exporter);
+    await ex.handover(SHIP, f.orgIds.carrier, recordHash("to carrier"));
+    // C1 is inside SHIP, whose custodian is now the carrier; the exporter's loose I3 does not match.
+    await expect(ex.pack(aggregation(C1), [I3]))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+      .withArgs(0, encoded(f, "TraceLedgerCustodyMismatch", [I3, f.orgIds.exporter, f.orgIds.carrier]));
+  });
+
+  it("a held item cannot be taken out of a parent that is not held", async () => {
+    const f = await loadFixture(fixture);
+    await f.ledger.connect(f.accounts.customs).record(traceInput(I2, "HOLD"));
+    const ex = f.ledger.connect(f.accounts.exporter);
+    const before = await f.ledger.unitState(I1);
+    await expect(ex.unpack(aggregation(C1), [I1, I2]))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+      .withArgs(1, encoded(f, "TraceLedgerUnitHeld", [I2, STEPS.UNPACKING]));
+    expect((await f.ledger.unitState(I1)).head).to.equal(before.head);
+    await f.ledger.connect(f.accounts.customs).record(traceInput(I2, "HOLD_LIFTED"));
+    await expect(ex.unpack(aggregation(C1), [I1, I2])).to.emit(f.ledger, "Traced");
+  });
+
+  it("a unit destroyed while packed cannot be unpacked (nothing after destruction)", async () => {
+    const f = await loadFixture(fixture);
+    const ex = f.ledger.connect(f.accounts.exporter);
+    await ex.record(traceInput(I2, "DESTROYING"));
+    await expect(ex.unpack(aggregation(C1), [I1, I2]))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+      .withArgs(1, encoded(f, "TraceLedgerUnitDestroyed", [I2]));
+    await expect(ex.unpack(aggregation(C1), [I1])).to.emit(f.ledger, "Traced");
+  });
+
+  it("assign and correct are refused on a unit whose parent is destroyed", async () => {
+    const f = await loadFixture(fixture);
+    const ex = f.ledger.connect(f.accounts.exporter);
+    await ex.record(traceInput(SHIP, "DESTROYING"));
+    await expect(ex.assign(I2, f.orgIds.lab, true, recordHash("lab")))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitDestroyed")
+      .withArgs(I2);
+    await expect(ex.correct(I2, 1, recordHash("fix")))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitDestroyed")
+      .withArgs(I2);
+    // A unit outside the destroyed consignment is unaffected.
+    await expect(ex.assign(I3, f.orgIds.lab, true, recordHash("lab"))).to.emit(f.ledger, "Traced");
+  });
+
+  describe("batch permission cache", () => {
+    it("checks a new step after an allowed one (refused at its index)", async () => {
+      const f = await loadFixture(fixture);
+      const ex = f.ledger.connect(f.accounts.exporter);
+      await expect(ex.recordBatch([traceInput(I3, "INSPECTING"), traceInput(I3, "CUSTOMS_RELEASED")]))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+        .withArgs(
+          1,
+          encoded(f, "ConsortiumStepNotAllowed", [
+            f.accounts.exporter.address,
+            f.orgIds.exporter,
+            STEPS.CUSTOMS_RELEASED,
+            roleMask("EXPORTER"),
+          ]),
+        );
+    });
+
+    it("validates step 0 and dedicated steps after a valid step", async () => {
+      const f = await loadFixture(fixture);
+      const ex = f.ledger.connect(f.accounts.exporter);
+      for (const bad of [0, STEPS.PACKING, 200]) {
+        await expect(ex.recordBatch([traceInput(I3, "STORING"), { ...traceInput(I3, "STORING"), step: bad }]))
+          .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+          .withArgs(1, encoded(f, "TraceLedgerStepNotRecordable", [bad]));
+      }
+      await expect(ex.record({ ...traceInput(I3, "STORING"), step: 0 }))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerStepNotRecordable")
+        .withArgs(0);
+    });
+
+    it("applies a repeated step to every item and checks each item's scope", async () => {
+      const f = await loadFixture(fixture);
+      const rival = f.ledger.connect(f.accounts.rival);
+      const R = itemKey(99);
+      await rival.register(registration(R));
+      await expect(rival.recordBatch([traceInput(R, "STORING"), traceInput(I3, "STORING")]))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+        .withArgs(1, encoded(f, "TraceLedgerOutOfScope", [I3, f.orgIds.rival]));
+      await rival.recordBatch([traceInput(R, "STORING"), traceInput(R, "STORING", { label: "again" })]);
+      expect((await f.ledger.unitState(R)).seq).to.equal(3);
+    });
+  });
+});

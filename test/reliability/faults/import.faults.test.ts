@@ -1,0 +1,138 @@
+/**
+ * Faults: a bulk `trace import` of 1,000 events (500 units registered, then one event each) through an RPC
+ * fault proxy injecting faults into 20 % of the requests (dropped requests, delays, duplicates, JSON-RPC and
+ * HTTP errors, responses lost after the node executed the request). The command is rerun until it exits 0,
+ * as a resumable job would be; then the chain, read directly (not through the proxy), holds every event
+ * exactly once.
+ */
+import { expect } from "chai";
+import { isCoverageRun } from "../../helpers/coverage";
+import { mapLimit } from "../../../src/write/mapLimit";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Address, Hex } from "viem";
+import { createTraceReader, type TraceReader } from "../../../src/read/reader";
+import { parseGs1 } from "../../../src/gs1";
+import { GTIN } from "../../helpers/ledger";
+import { startLocalNode, deployOnNode, runTrace, type LocalNode, type NodeDeployment } from "../../helpers/localNode";
+import { lostAndDuplicated, startFaultProxy, type FaultProxy } from "../../helpers/faultProxy";
+import { reportFigures } from "../../helpers/figures";
+
+const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
+const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
+const isoAt = (s: number) =>
+  new Date(Date.UTC(2026, 0, 1) + s * 1000 + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00");
+
+describe("faults: bulk import through an RPC fault proxy (20 % faults)", function () {
+  this.timeout(420_000);
+  const UNITS = 500;
+  const SEED = Number(process.env.FAULT_SEED ?? 20260601);
+
+  let node: LocalNode | undefined;
+  let proxy: FaultProxy | undefined;
+  let dep: NodeDeployment;
+  let reader: TraceReader;
+  let work: string;
+
+  before(async function () {
+    if (isCoverageRun()) this.skip();
+    node = await startLocalNode();
+    dep = await deployOnNode(node.rpcUrl);
+    proxy = await startFaultProxy(node.rpcUrl, { rate: 0.2, seed: SEED });
+    reader = createTraceReader({
+      rpcUrl: node.rpcUrl,
+      ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
+    });
+    work = mkdtempSync(join(tmpdir(), "cbec-trace-faults-"));
+  });
+
+  after(async () => {
+    await proxy?.close();
+    await node?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+    if (dep?.dir) rmSync(dep.dir, { recursive: true, force: true });
+  });
+
+  it("records 1,000 events exactly once despite dropped, delayed, duplicated, failed and lost requests", async () => {
+    const lines = [HEADER];
+    for (let n = 1; n <= UNITS; n++) lines.push(`register,${item("FLT", n)},,${isoAt(n)},,,,`);
+    for (let n = 1; n <= UNITS; n++) {
+      lines.push(`record,${item("FLT", n)},storing,${isoAt(100_000 + n)},sellable_not_accessible,6901234000009,,`);
+    }
+    const file = join(work, "rows.csv");
+    writeFileSync(file, lines.join("\n") + "\n");
+
+    const started = Date.now();
+    const MAX_ATTEMPTS = 40;
+    let attempts = 0;
+    let last = "";
+    const runs: string[] = [];
+    const reasons: string[] = [];
+    const firstLine = (stderr: string) => {
+      try {
+        return (JSON.parse(stderr) as { error: { message: string } }).error.message.slice(0, 120);
+      } catch {
+        return stderr.split("\n")[0].slice(0, 120);
+      }
+    };
+    for (;;) {
+      attempts++;
+      const t0 = Date.now();
+      const run = await runTrace(
+        [
+          "--manifest",
+          dep.manifestPath,
+          "--rpc",
+          proxy!.url,
+          "--records-dir",
+          join(work, "records"),
+          "--json",
+          "import",
+          file,
+          "--chunk",
+          "100",
+        ],
+        { privateKey: dep.members.exporter.privateKey, timeoutMs: 120_000 },
+      );
+      runs.push(
+        `#${attempts} exit ${run.code}${run.signal ? ` ${run.signal}` : ""} ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      if (run.code === 0) break;
+      last = `exit ${run.code} signal ${run.signal}: ${run.stderr.slice(-600)}`;
+      reasons.push(firstLine(run.stderr));
+      if (attempts >= MAX_ATTEMPTS)
+        throw new Error(`import did not complete in ${MAX_ATTEMPTS} attempts; last: ${last}`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+
+    const keys = Array.from({ length: UNITS }, (_, i) => parseGs1(item("FLT", i + 1)).key as Hex);
+    const histories = await mapLimit(keys, 16, (k) => reader.history(k));
+    for (const h of histories) {
+      expect(h.intact, `history of ${h.state.unit} is not intact`).to.equal(true);
+      expect(h.entries.map((e) => e.seq)).to.deep.equal(h.entries.map((_, i) => i + 1));
+      expect(h.entries.length).to.equal(h.state.seq);
+    }
+    const { lost, duplicated } = lostAndDuplicated(histories, ["COMMISSIONING", "STORING"]);
+    const events = histories.reduce((a, h) => a + h.entries.length, 0);
+    reportFigures("faults-cli", "faults (CLI trace import, 20 % of requests)", {
+      "events imported": 2 * UNITS,
+      "faults injected": proxy!.injected(),
+      requests: proxy!.requests,
+      kinds: `(${proxy!.summary()})`,
+      "events on chain": events,
+      "events lost": lost,
+      "events duplicated": duplicated,
+      "import runs": attempts,
+      seconds: seconds.toFixed(1),
+      seed: SEED,
+    });
+    if (attempts > 1) console.log(`      runs: ${runs.join("; ")}`);
+    if (reasons.length) console.log(`      failed runs ended with: ${[...new Set(reasons)].join(" | ")}`);
+    expect(proxy!.injected()).to.be.greaterThan(0);
+    expect(lost).to.equal(0);
+    expect(duplicated).to.equal(0);
+    expect(events).to.equal(2 * UNITS);
+    histories.forEach((h) => expect(h.entries.map((e) => e.stepName)).to.deep.equal(["COMMISSIONING", "STORING"]));
+  });
+});

@@ -1,0 +1,553 @@
+/**
+ * A TypeScript reference model of `TraceLedger` for model-based property tests.
+ *
+ * It mirrors the contract's rules AND the order of its checks, so that for any operation the first failing
+ * check gives the same custom error. Every operation returns either `{ error, inner?, index? }` (the expected
+ * custom error name; for `TraceLedgerBatchItemRejected` also the inner error name and the item index) or
+ * `{ entries }`: the history entries (unit, step, seq, org) the contract must emit, in log order. The model's
+ * own state is only changed when the operation is accepted (it works on a clone and commits on success).
+ *
+ * The permission matrix is not duplicated here: the caller seeds it from `allowedRoles(step)` of the deployed
+ * contract.
+ */
+import { STEPS, STAGES, FLAGS, ROLES } from "../../../src/codes";
+
+export const HELD = FLAGS.HELD as number;
+export const RECALLED = FLAGS.RECALLED as number;
+export const FLAGGED = FLAGS.FLAGGED as number;
+export const PACKED = FLAGS.PACKED as number;
+export const STAGE_MASK = 7;
+export const MAX_STEP = STEPS.MAX as number;
+export const MAX_DISPOSITION = 27;
+const REGULATOR_MASK = (1 << ROLES.CUSTOMS) | (1 << ROLES.MARKET_REGULATOR);
+const ALL_ROLES = (1 << ROLES.COUNT) - 1;
+
+const bits = (...steps: number[]) => steps.reduce((m, s) => m | (1n << BigInt(s)), 0n);
+const S = STEPS;
+const DEDICATED = bits(S.COMMISSIONING, S.PACKING, S.UNPACKING, S.CUSTODY_TRANSFERRED, S.ASSIGNED, S.CORRECTION);
+const HELD_BLOCKED = bits(
+  S.LOADING,
+  S.SHIPPING,
+  S.DEPARTING,
+  S.TRANSPORTING,
+  S.ARRIVING,
+  S.RETAIL_SELLING,
+  S.STAGING_OUTBOUND,
+  S.ENTERING_EXITING,
+  S.DELIVERED,
+  S.PACKING,
+  S.UNPACKING,
+  S.CUSTODY_TRANSFERRED,
+  S.CUSTOMS_RELEASED,
+  S.CUSTOMS_EXITED,
+);
+const RECALL_BLOCKED = bits(
+  S.LOADING,
+  S.SHIPPING,
+  S.DEPARTING,
+  S.RETAIL_SELLING,
+  S.STAGING_OUTBOUND,
+  S.DELIVERED,
+  S.CUSTOMS_DECLARED,
+  S.CUSTOMS_RELEASED,
+  S.ORDER_PLACED,
+);
+const STATUS_STEPS = bits(
+  S.CUSTOMS_DECLARED,
+  S.CUSTOMS_REJECTED,
+  S.CUSTOMS_INSPECTED,
+  S.CUSTOMS_HELD,
+  S.CUSTOMS_RELEASED,
+  S.DEPARTING,
+  S.CUSTOMS_EXITED,
+  S.DELIVERED,
+  S.RETURNED,
+  S.CUSTOMS_RETURNED,
+  S.DESTROYING,
+  S.DECOMMISSIONING,
+  S.HOLD,
+  S.HOLD_LIFTED,
+  S.FLAGGED,
+  S.FLAG_LIFTED,
+  S.RECALL,
+  S.RECALL_LIFTED,
+);
+const has = (set: bigint, step: number) => ((set >> BigInt(step)) & 1n) === 1n;
+const ST = STAGES as Record<string, number>;
+
+export type AccountStatus = 0 | 1 | 2; // Active, Suspended, Retired (as the contract's enum)
+
+export interface Org {
+  roles: number;
+  suspended: boolean;
+}
+export interface Acct {
+  orgId: number;
+  status: AccountStatus;
+}
+export interface Unit {
+  seq: number;
+  /** own status byte: stage | flags (held, recalled, flagged, packed) */
+  status: number;
+  registrant: number;
+  /** custodian org when not packed */
+  custodian: number;
+  /** parent key when packed */
+  parent: string | null;
+}
+export interface State {
+  orgs: Org[]; // index = org id (0 unused)
+  accounts: Map<string, Acct>;
+  allowed: number[]; // index = step (0..63), roles mask
+  paused: boolean;
+  units: Map<string, Unit>;
+  assigned: Set<string>; // `${unit}:${org}`
+}
+
+export interface Entry {
+  unit: string;
+  step: number;
+  seq: number;
+  org: number;
+  /** effective stage of the unit just before this entry */
+  stageBefore: number;
+  /** whether the acting organization had the unit in scope just before this entry (per the model) */
+  inScope: boolean;
+  /**
+   * Set on an UNPACKING entry of a child that was itself destroyed while packed: `unpack` does not check a
+   * child's own stage (only held), so the contract writes this entry after the child's destruction.
+   */
+  destroyedChild?: boolean;
+}
+export type Outcome = { ok: true; entries: Entry[] } | { ok: false; error: string; inner?: string; index?: number };
+
+export interface TraceIn {
+  unit: string;
+  step: number;
+  disposition: number;
+}
+
+class Refusal extends Error {
+  constructor(
+    public readonly errorName: string,
+    public readonly index?: number,
+  ) {
+    super(errorName);
+  }
+}
+/** `_fail(index, reason)`: wrapped in TraceLedgerBatchItemRejected when index is set, raw otherwise. */
+const fail = (name: string, index?: number): never => {
+  throw new Refusal(name, index);
+};
+
+export function cloneState(s: State): State {
+  const units = new Map<string, Unit>();
+  for (const [k, u] of s.units) units.set(k, { ...u });
+  const accounts = new Map<string, Acct>();
+  for (const [k, a] of s.accounts) accounts.set(k, { ...a });
+  return {
+    orgs: s.orgs.map((o) => ({ ...o })),
+    accounts,
+    allowed: [...s.allowed],
+    paused: s.paused,
+    units,
+    assigned: new Set(s.assigned),
+  };
+}
+
+export class LedgerModel {
+  constructor(public state: State) {}
+
+  // ---------------------------------------------------------------- reads
+
+  accountRoles(s: State, addr: string): number {
+    const a = s.accounts.get(addr.toLowerCase());
+    if (!a) return 0;
+    const org = s.orgs[a.orgId];
+    return a.status === 0 && !org.suspended ? org.roles : 0;
+  }
+
+  effectiveStatus(s: State, key: string): number {
+    let u = s.units.get(key)!;
+    let stage = u.status & STAGE_MASK;
+    let flags = u.status & ~STAGE_MASK;
+    while (u.status & PACKED) {
+      u = s.units.get(u.parent!)!;
+      const ps = u.status & STAGE_MASK;
+      if (ps > stage) stage = ps;
+      flags |= u.status & (HELD | RECALLED | FLAGGED);
+    }
+    return stage | flags;
+  }
+
+  custodianOf(s: State, key: string): number {
+    let u = s.units.get(key)!;
+    while (u.status & PACKED) u = s.units.get(u.parent!)!;
+    return u.custodian;
+  }
+
+  inScope(s: State, key: string, orgId: number, roles: number): boolean {
+    let u = s.units.get(key)!;
+    if ((roles & REGULATOR_MASK) !== 0 || u.registrant === orgId) return true;
+    let unit = key;
+    while (u.status & PACKED) {
+      if (s.assigned.has(`${unit}:${orgId}`)) return true;
+      unit = u.parent!;
+      u = s.units.get(unit)!;
+    }
+    return u.custodian === orgId || s.assigned.has(`${unit}:${orgId}`);
+  }
+
+  // ---------------------------------------------------------------- helpers mirroring Consortium
+
+  private activeAccount(s: State, addr: string): { orgId: number; roles: number } {
+    const a = s.accounts.get(addr.toLowerCase());
+    const roles = this.accountRoles(s, addr);
+    if (roles === 0) {
+      if (!a) fail("ConsortiumUnknownAccount");
+      if (a!.status === 1) fail("ConsortiumAccountSuspended");
+      if (a!.status === 2) fail("ConsortiumAccountRetired");
+      fail("ConsortiumOrganizationSuspended");
+    }
+    return { orgId: a!.orgId, roles };
+  }
+
+  /** `_stepAllowed`: the pause bit lives in the matrix words, so it is checked here (raw revert). */
+  private stepAllowed(s: State, roles: number, step: number): boolean {
+    if (s.paused) fail("ConsortiumPaused");
+    return (s.allowed[step] & roles) !== 0;
+  }
+
+  private requireStep(s: State, roles: number, step: number) {
+    if (!this.stepAllowed(s, roles, step)) fail("ConsortiumStepNotAllowed");
+  }
+
+  private requireOrganization(s: State, orgId: number): Org {
+    if (orgId === 0 || orgId >= s.orgs.length) fail("ConsortiumUnknownOrganization");
+    return s.orgs[orgId];
+  }
+
+  private requireActiveOrganization(s: State, orgId: number) {
+    if (this.requireOrganization(s, orgId).suspended) fail("ConsortiumOrganizationSuspended");
+  }
+
+  private loadInScope(s: State, key: string, a: { orgId: number; roles: number }, index?: number): Unit {
+    const u = s.units.get(key);
+    if (!u) fail("TraceLedgerUnknownUnit", index);
+    if (!this.inScope(s, key, a.orgId, a.roles)) fail("TraceLedgerOutOfScope", index);
+    return u!;
+  }
+
+  private advance(s: State, key: string, orgId: number, step: number, out: Entry[], inScope: boolean) {
+    const u = s.units.get(key)!;
+    const stageBefore = this.effectiveStatus(s, key) & STAGE_MASK;
+    u.seq += 1;
+    out.push({ unit: key, step, seq: u.seq, org: orgId, stageBefore, inScope });
+  }
+
+  // ---------------------------------------------------------------- StageRules.transition
+
+  static transition(step: number, own: number, eff: number): { next: number; code: string | null } {
+    const stage = eff & STAGE_MASK;
+    if (stage === ST.DESTROYED) return { next: own, code: "TraceLedgerUnitDestroyed" };
+    if (eff & HELD && has(HELD_BLOCKED, step)) return { next: own, code: "TraceLedgerUnitHeld" };
+    if (eff & RECALLED && has(RECALL_BLOCKED, step)) return { next: own, code: "TraceLedgerUnitRecalled" };
+    if (!has(STATUS_STEPS, step)) return { next: own, code: null };
+    if (step >= S.HOLD) {
+      const flag =
+        step === S.HOLD || step === S.HOLD_LIFTED
+          ? HELD
+          : step === S.FLAGGED || step === S.FLAG_LIFTED
+            ? FLAGGED
+            : RECALLED;
+      const lifting = step === S.HOLD_LIFTED || step === S.FLAG_LIFTED || step === S.RECALL_LIFTED;
+      if (!lifting) return { next: own | flag, code: null };
+      if ((own & flag) === 0) return { next: own, code: "TraceLedgerNothingToLift" };
+      return { next: own & ~flag, code: null };
+    }
+    let flags = own & ~STAGE_MASK;
+    let target = own & STAGE_MASK;
+    const bad = { next: own, code: "TraceLedgerStageViolation" };
+    switch (step) {
+      case S.CUSTOMS_DECLARED:
+        if (stage > ST.DECLARED) return bad;
+        target = ST.DECLARED;
+        break;
+      case S.CUSTOMS_REJECTED:
+        if (stage !== ST.DECLARED) return bad;
+        target = ST.ACTIVE;
+        break;
+      case S.CUSTOMS_INSPECTED:
+      case S.CUSTOMS_HELD:
+        if (stage < ST.DECLARED || stage > ST.EXITED) return bad;
+        if (step === S.CUSTOMS_HELD) flags |= HELD;
+        break;
+      case S.CUSTOMS_RELEASED:
+        if (stage !== ST.DECLARED) return bad;
+        target = ST.RELEASED;
+        break;
+      case S.DEPARTING:
+        if (stage < ST.RELEASED || stage > ST.EXITED) return bad;
+        target = stage > ST.DEPARTED ? stage : ST.DEPARTED;
+        break;
+      case S.CUSTOMS_EXITED:
+        if (stage !== ST.DEPARTED) return bad;
+        target = ST.EXITED;
+        break;
+      case S.DELIVERED:
+        if (stage !== ST.DEPARTED && stage !== ST.EXITED) return bad;
+        target = ST.DELIVERED;
+        break;
+      case S.RETURNED:
+        if (stage < ST.DEPARTED || stage > ST.DELIVERED) return bad;
+        target = ST.RETURNED;
+        break;
+      case S.CUSTOMS_RETURNED:
+        if (stage < ST.DECLARED || stage > ST.DELIVERED) return bad;
+        target = ST.RETURNED;
+        break;
+      default:
+        target = ST.DESTROYED;
+    }
+    return { next: flags | target, code: null };
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /** Runs `fn` on a clone of the state; commits it only when no refusal is thrown. */
+  private run(fn: (s: State, out: Entry[]) => void): Outcome {
+    const s = cloneState(this.state);
+    const out: Entry[] = [];
+    try {
+      fn(s, out);
+    } catch (e) {
+      if (e instanceof Refusal) {
+        if (e.index !== undefined)
+          return { ok: false, error: "TraceLedgerBatchItemRejected", inner: e.errorName, index: e.index };
+        return { ok: false, error: e.errorName };
+      }
+      throw e;
+    }
+    this.state = s;
+    return { ok: true, entries: out };
+  }
+
+  register(actor: string, unit: string): Outcome {
+    return this.run((s, out) => {
+      const a = this.activeAccount(s, actor);
+      this.requireStep(s, a.roles, S.COMMISSIONING);
+      if (/^0x0+$/.test(unit)) fail("TraceLedgerZeroUnitKey");
+      if (s.units.has(unit)) fail("TraceLedgerUnitAlreadyRegistered");
+      s.units.set(unit, { seq: 0, status: 0, registrant: a.orgId, custodian: a.orgId, parent: null });
+      this.advance(s, unit, a.orgId, S.COMMISSIONING, out, true);
+    });
+  }
+
+  private recordOne(
+    s: State,
+    a: { orgId: number; roles: number },
+    e: TraceIn,
+    out: Entry[],
+    index: number | undefined,
+    checked: number,
+  ): number {
+    const { step, disposition, unit } = e;
+    if (step !== checked) {
+      if (step === 0 || step > MAX_STEP || has(DEDICATED, step)) fail("TraceLedgerStepNotRecordable", index);
+      if (!this.stepAllowed(s, a.roles, step)) fail("ConsortiumStepNotAllowed", index);
+    }
+    if (disposition > MAX_DISPOSITION) fail("TraceLedgerInvalidDisposition", index);
+    const u = this.loadInScope(s, unit, a, index);
+    const own = u.status;
+    const eff = own & PACKED ? this.effectiveStatus(s, unit) : own;
+    const { next, code } = LedgerModel.transition(step, own, eff);
+    if (code) fail(code, index);
+    this.advance(s, unit, a.orgId, step, out, true);
+    u.status = next;
+    return step;
+  }
+
+  record(actor: string, e: TraceIn): Outcome {
+    return this.run((s, out) => {
+      const a = this.activeAccount(s, actor);
+      this.recordOne(s, a, e, out, undefined, -1);
+    });
+  }
+
+  recordBatch(actor: string, events: TraceIn[]): Outcome {
+    return this.run((s, out) => {
+      if (events.length === 0) fail("TraceLedgerEmptyBatch");
+      const a = this.activeAccount(s, actor);
+      let checked = -1;
+      events.forEach((e, i) => {
+        checked = this.recordOne(s, a, e, out, i, checked);
+      });
+    });
+  }
+
+  private loadMovable(s: State, key: string, a: { orgId: number; roles: number }, step: number): Unit {
+    const u = this.loadInScope(s, key, a);
+    const eff = u.status & PACKED ? this.effectiveStatus(s, key) : u.status;
+    if ((eff & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
+    if (eff & HELD) fail("TraceLedgerUnitHeld");
+    return u;
+  }
+
+  pack(actor: string, parent: string, children: string[]): Outcome {
+    return this.run((s, out) => {
+      if (children.length === 0) fail("TraceLedgerEmptyBatch");
+      const a = this.activeAccount(s, actor);
+      this.requireStep(s, a.roles, S.PACKING);
+      this.loadMovable(s, parent, a, S.PACKING);
+      const custodian = this.custodianOf(s, parent);
+      const ancestors: string[] = [];
+      for (let u = s.units.get(parent)!; u.status & PACKED; u = s.units.get(u.parent!)!) ancestors.push(u.parent!);
+      children.forEach((child, i) => {
+        if (child === parent) fail("TraceLedgerPackingCycle", i);
+        const w = this.loadInScope(s, child, a, i);
+        if (w.status & PACKED) fail("TraceLedgerUnitPacked", i);
+        if ((w.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed", i);
+        if (w.status & HELD) fail("TraceLedgerUnitHeld", i);
+        if (ancestors.includes(child)) fail("TraceLedgerPackingCycle", i);
+        if (w.custodian !== custodian) fail("TraceLedgerCustodyMismatch", i);
+        this.advance(s, child, a.orgId, S.PACKING, out, true);
+        w.status |= PACKED;
+        w.parent = parent;
+      });
+      this.advance(s, parent, a.orgId, S.PACKING, out, true);
+    });
+  }
+
+  unpack(actor: string, parent: string, children: string[]): Outcome {
+    return this.run((s, out) => {
+      if (children.length === 0) fail("TraceLedgerEmptyBatch");
+      const a = this.activeAccount(s, actor);
+      this.requireStep(s, a.roles, S.UNPACKING);
+      const p = this.loadMovable(s, parent, a, S.UNPACKING);
+      const parentEff = p.status & PACKED ? this.effectiveStatus(s, parent) : p.status;
+      const custodian = this.custodianOf(s, parent);
+      children.forEach((child, i) => {
+        const w = s.units.get(child);
+        if (!w || !(w.status & PACKED) || w.parent !== parent) fail("TraceLedgerNotInParent", i);
+        if ((w!.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed", i);
+        if (w!.status & HELD) fail("TraceLedgerUnitHeld", i);
+        // The contract checks scope on the parent only; record what the model says about the child.
+        const childInScope = this.inScope(s, child, a.orgId, a.roles);
+        this.advance(s, child, a.orgId, S.UNPACKING, out, childInScope);
+        const st = w!.status;
+        let stage = st & STAGE_MASK;
+        const ps = parentEff & STAGE_MASK;
+        if (ps > stage) stage = ps;
+        const flags = (st & ~STAGE_MASK & ~PACKED) | (parentEff & (RECALLED | FLAGGED));
+        w!.status = stage | flags;
+        w!.parent = null;
+        w!.custodian = custodian;
+      });
+      this.advance(s, parent, a.orgId, S.UNPACKING, out, true);
+    });
+  }
+
+  handover(actor: string, unit: string, toOrg: number): Outcome {
+    return this.run((s, out) => {
+      const a = this.activeAccount(s, actor);
+      this.requireStep(s, a.roles, S.CUSTODY_TRANSFERRED);
+      const u = s.units.get(unit);
+      if (!u) fail("TraceLedgerUnknownUnit");
+      if ((u!.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
+      if (u!.status & PACKED) fail("TraceLedgerUnitPacked");
+      if (u!.status & HELD) fail("TraceLedgerUnitHeld");
+      if (u!.custodian !== a.orgId) fail("TraceLedgerNotCustodian");
+      this.requireActiveOrganization(s, toOrg);
+      this.advance(s, unit, a.orgId, S.CUSTODY_TRANSFERRED, out, this.inScope(s, unit, a.orgId, a.roles));
+      u!.custodian = toOrg;
+    });
+  }
+
+  assign(actor: string, unit: string, orgId: number, assigned: boolean): Outcome {
+    return this.run((s, out) => {
+      const a = this.activeAccount(s, actor);
+      this.requireStep(s, a.roles, S.ASSIGNED);
+      if (!s.units.has(unit)) fail("TraceLedgerUnknownUnit");
+      if ((this.effectiveStatus(s, unit) & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
+      if (this.custodianOf(s, unit) !== a.orgId) fail("TraceLedgerNotCustodian");
+      if (assigned) this.requireActiveOrganization(s, orgId);
+      else this.requireOrganization(s, orgId);
+      const k = `${unit}:${orgId}`;
+      if (s.assigned.has(k) === assigned) fail("TraceLedgerAssignmentUnchanged");
+      if (assigned) s.assigned.add(k);
+      else s.assigned.delete(k);
+      this.advance(s, unit, a.orgId, S.ASSIGNED, out, this.inScope(s, unit, a.orgId, a.roles));
+    });
+  }
+
+  correct(actor: string, unit: string, seq: number): Outcome {
+    return this.run((s, out) => {
+      const a = this.activeAccount(s, actor);
+      this.requireStep(s, a.roles, S.CORRECTION);
+      const u = this.loadInScope(s, unit, a);
+      if ((this.effectiveStatus(s, unit) & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
+      if (seq === 0 || seq > u.seq) fail("TraceLedgerInvalidCorrection");
+      this.advance(s, unit, a.orgId, S.CORRECTION, out, true);
+    });
+  }
+
+  // ---------------------------------------------------------------- admin
+
+  private admin(actor: string, isAdmin: boolean, fn: (s: State) => void): Outcome {
+    return this.run((s) => {
+      if (!isAdmin) fail("AccessControlUnauthorizedAccount");
+      fn(s);
+    });
+  }
+
+  pause(actor: string, isAdmin: boolean): Outcome {
+    return this.admin(actor, isAdmin, (s) => {
+      if (s.paused) fail("ConsortiumPaused");
+      s.paused = true;
+    });
+  }
+  unpause(actor: string, isAdmin: boolean): Outcome {
+    return this.admin(actor, isAdmin, (s) => {
+      if (!s.paused) fail("ConsortiumNotPaused");
+      s.paused = false;
+    });
+  }
+  suspendOrganization(actor: string, isAdmin: boolean, orgId: number): Outcome {
+    return this.admin(actor, isAdmin, (s) => {
+      const o = this.requireOrganization(s, orgId);
+      if (o.suspended) fail("ConsortiumOrganizationSuspended");
+      o.suspended = true;
+    });
+  }
+  reactivateOrganization(actor: string, isAdmin: boolean, orgId: number): Outcome {
+    return this.admin(actor, isAdmin, (s) => {
+      const o = this.requireOrganization(s, orgId);
+      if (!o.suspended) fail("ConsortiumOrganizationNotSuspended");
+      o.suspended = false;
+    });
+  }
+  suspendAccount(actor: string, isAdmin: boolean, account: string): Outcome {
+    return this.admin(actor, isAdmin, (s) => {
+      const a = s.accounts.get(account.toLowerCase());
+      if (!a) fail("ConsortiumUnknownAccount");
+      if (a!.status === 2) fail("ConsortiumAccountRetired");
+      if (a!.status === 1) fail("ConsortiumAccountSuspended");
+      a!.status = 1;
+    });
+  }
+  reactivateAccount(actor: string, isAdmin: boolean, account: string): Outcome {
+    return this.admin(actor, isAdmin, (s) => {
+      const a = s.accounts.get(account.toLowerCase());
+      if (!a) fail("ConsortiumUnknownAccount");
+      if (a!.status !== 1) fail("ConsortiumAccountNotSuspended");
+      a!.status = 0;
+    });
+  }
+  setPermission(actor: string, isAdmin: boolean, step: number, roles: number): Outcome {
+    return this.admin(actor, isAdmin, (s) => {
+      if (step === 0 || step > MAX_STEP) fail("ConsortiumInvalidStep");
+      if ((roles & ~ALL_ROLES) !== 0) fail("ConsortiumInvalidRoles");
+      s.allowed[step] = roles;
+    });
+  }
+}
