@@ -13,7 +13,14 @@ import type { Address, Hex } from "viem";
 import { createTraceReader, type TraceReader } from "../../../src/read/reader";
 import { parseGs1 } from "../../../src/gs1";
 import { GTIN } from "../../helpers/ledger";
-import { deployOnNode, freePort, runTrace, spawnTrace, type NodeDeployment, type TraceRun } from "../../helpers/localNode";
+import {
+  deployOnNode,
+  freePort,
+  runTrace,
+  spawnTrace,
+  type NodeDeployment,
+  type TraceRun,
+} from "../../helpers/localNode";
 import { lostAndDuplicated } from "../../helpers/faultProxy";
 import { reportFigures } from "../../helpers/figures";
 import { startAnvil, type Anvil } from "../../helpers/anvil";
