@@ -19,7 +19,7 @@ import type { Address, Hex } from "viem";
 import { startLocalNode, deployOnNode, nodeProvider, PROJECT_ROOT, type LocalNode } from "../test/helpers/localNode";
 import { itemKey, registration, traceInput } from "../test/helpers/ledger";
 import { TraceWriter, type WriteResult } from "../src/write/writer";
-import type { RegistrationInput, TraceEventInput } from "../src/write/types";
+import type { RegistrationInput, TraceInput } from "../src/write/types";
 import { createTraceReader } from "../src/read/reader";
 import { evmTarget } from "./lib/evmTarget";
 
@@ -31,7 +31,7 @@ const count = (name: string, fallback: number) => {
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const asReg = (r: ReturnType<typeof registration>) => r as unknown as RegistrationInput;
-const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceEventInput;
+const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
 
 interface Phase {
   items: number;

@@ -13,10 +13,10 @@ import { createPublicClient, http, type Address, type PublicClient } from "viem"
 import { startLocalNode, deployOnNode, nodeProvider, PROJECT_ROOT, type LocalNode } from "../test/helpers/localNode";
 import { GTIN, registration, traceInput } from "../test/helpers/ledger";
 import { TraceWriter } from "../src/write/writer";
-import type { RegistrationInput, TraceEventInput } from "../src/write/types";
+import type { RegistrationInput, TraceInput } from "../src/write/types";
 import { itemPath, unitKeyOfPath } from "../src/gs1/key";
 import { verifyUnit } from "../src/verify/verify";
-import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "./lib/demoJourney";
+import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 
 const MEMBERS = DEMO_MEMBERS;
 const SIZES = [10, 100, 1000];
@@ -51,7 +51,7 @@ async function main(node: LocalNode) {
     // n − 1 events in batches of 50, so the history spans many transactions and blocks.
     const events = Array.from(
       { length: n - 1 },
-      (_, i) => traceInput(unit, "STORING", { label: `${n}:${i}` }) as unknown as TraceEventInput,
+      (_, i) => traceInput(unit, "STORING", { label: `${n}:${i}` }) as unknown as TraceInput,
     );
     for (let i = 0; i < events.length; i += 50) await writers.exporter.record(events.slice(i, i + 50));
     const full = await time(() => verifyUnit(code, { client, ledger }));

@@ -19,7 +19,7 @@ import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import { deployTraceLedger } from "./lib/deploy";
 import { buildPage } from "./build-page";
-import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "./lib/demoJourney";
+import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 import { createTraceServer } from "../src/server/server";
 import { TraceWriter } from "../src/write/writer";
 import { readUnitState } from "../src/read/history";

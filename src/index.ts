@@ -28,6 +28,7 @@ export {
   type SignedTraceBatch,
 } from "./write/sign";
 export { unregistered, unrecorded } from "./write/resume";
-export type { TraceEventInput, RegistrationInput, AggregationInput } from "./write/types";
+export type { TraceInput, RegistrationInput, AggregationInput } from "./write/types";
+export * from "./records";
 export { parseManifest, ManifestError, type DeploymentManifest } from "./config/manifest";
 export { traceLedgerAbi } from "./generated/abi";

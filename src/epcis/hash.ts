@@ -112,9 +112,12 @@ export function eventIdOf(hash: Hex): string {
   return `ni:///sha-256;${hash.slice(2).toLowerCase()}?ver=${RECORD_HASH_VERSION}`;
 }
 
-/** A copy of the event with `eventID` set from its record hash (any existing eventID is replaced). */
-export function withEventId<T extends object>(event: T): T & { eventID: string } {
-  return { ...event, eventID: eventIdOf(recordHash(event)) };
+/**
+ * A copy of the event with `eventID` set from its record hash (any existing eventID is replaced); pass `hash`
+ * when it is already known.
+ */
+export function withEventId<T extends object>(event: T, hash: Hex = recordHash(event)): T & { eventID: string } {
+  return { ...event, eventID: eventIdOf(hash) };
 }
 
 /**

@@ -14,24 +14,12 @@ import { EpcisError, EpcisLocationError, EpcisOnchainError, quote } from "./erro
 import { recordHash } from "./hash";
 import { parseDateTime } from "./time";
 import type { EpcisEvent } from "./types";
+import type { TraceInput } from "../write/types";
 import { checkGln, checkLocationCode, locationOfUri, parseLocation, type Location } from "./location";
 import { dispositionCodeOfUri, stepCodeOfUri } from "./vocabulary";
 
 /** The `TraceInput` fields an event determines (everything but the unit key). */
-export interface TraceFields {
-  step: number;
-  disposition: number;
-  /** Unix seconds (uint40). */
-  eventTime: number;
-  /** uint64: GLN or flagged short code, 0 for none. */
-  location: bigint;
-  recordHash: Hex;
-}
-
-/** The contract's `TraceInput` struct. */
-export interface TraceInput extends TraceFields {
-  unit: Hex;
-}
+export type TraceFields = Omit<TraceInput, "unit">;
 
 /** Flag bit marking a short code in a location word. */
 export const LOCATION_CODE_FLAG = 1n << 63n;
@@ -106,9 +94,9 @@ export function decodeLocation(value: bigint | number): Location | null {
 /**
  * The `TraceInput` fields of an event: step and disposition codes from its vocabulary URIs, `eventTime` in
  * Unix seconds (milliseconds truncated), the location of `readPoint` (else `bizLocation`, else 0) and the
- * record hash of the event as given.
+ * record hash of the event as given (pass `hash` when the caller has already computed it).
  */
-export function traceFields(event: EpcisEvent): TraceFields {
+export function traceFields(event: EpcisEvent, hash?: Hex): TraceFields {
   if (event === null || typeof event !== "object") {
     throw new EpcisOnchainError(`Event ${quote(event)} is not an EPCIS event object.`);
   }
@@ -133,7 +121,7 @@ export function traceFields(event: EpcisEvent): TraceFields {
     where === undefined
       ? 0n
       : wrap(event.readPoint ? "readPoint.id" : "bizLocation.id", () => encodeLocation(locationOfUri(where)));
-  return { step, disposition, eventTime, location, recordHash: recordHash(event) };
+  return { step, disposition, eventTime, location, recordHash: hash ?? recordHash(event) };
 }
 
 /** The full `TraceInput` for `ledger.record(...)`: the event's fields plus the unit key (bytes32). */

@@ -6,7 +6,7 @@
  */
 import type { Hex } from "viem";
 import type { TraceReader } from "../read/reader";
-import type { RegistrationInput, TraceEventInput } from "./types";
+import type { RegistrationInput, TraceInput } from "./types";
 import { mapLimit } from "./mapLimit";
 
 /** The registrations whose units are not registered yet (duplicates in the input kept once). */
@@ -17,7 +17,7 @@ export async function unregistered(reader: TraceReader, items: RegistrationInput
 }
 
 /** The events not yet in their unit's history (same step and record hash), in input order, deduplicated. */
-export async function unrecorded(reader: TraceReader, events: TraceEventInput[]): Promise<TraceEventInput[]> {
+export async function unrecorded(reader: TraceReader, events: TraceInput[]): Promise<TraceInput[]> {
   const units = [...new Set(events.map((e) => e.unit.toLowerCase()))];
   const recorded = new Map<string, Set<string>>();
   await mapLimit(units, 8, async (unit) => {
@@ -29,7 +29,7 @@ export async function unrecorded(reader: TraceReader, events: TraceEventInput[])
     }
     recorded.set(unit, seen);
   });
-  const out: TraceEventInput[] = [];
+  const out: TraceInput[] = [];
   for (const e of events) {
     const seen = recorded.get(e.unit.toLowerCase())!;
     const id = `${e.step}:${e.recordHash.toLowerCase()}`;

@@ -5,14 +5,15 @@
  */
 import { TypedDataEncoder, type Signer } from "ethers";
 import { TRACE_BATCH_TYPES, type TraceDomain } from "../eip712";
-import type { TraceEventInput } from "./types";
+import type { TraceInput } from "./types";
+import type { Hex } from "viem";
 
 /** A signed batch, as `recordBySig` takes it. */
 export interface SignedTraceBatch {
   signer: string;
   nonce: bigint;
   deadline: number;
-  events: TraceEventInput[];
+  events: TraceInput[];
   signature: string;
 }
 
@@ -25,7 +26,7 @@ const types = {
 export async function signTraceBatch(
   signer: Signer,
   domain: TraceDomain,
-  events: TraceEventInput[],
+  events: TraceInput[],
   opts: { nonce: bigint; deadline: number },
 ): Promise<SignedTraceBatch> {
   const address = await signer.getAddress();
@@ -58,12 +59,12 @@ export function signedBatchFromJson(text: string): SignedTraceBatch {
     deadline: Number(o.deadline),
     signature: String(o.signature),
     events: (o.events as Array<Record<string, unknown>>).map((e) => ({
-      unit: String(e.unit),
+      unit: String(e.unit) as Hex,
       step: Number(e.step),
       disposition: Number(e.disposition),
       eventTime: Number(e.eventTime),
       location: BigInt(e.location as string),
-      recordHash: String(e.recordHash),
+      recordHash: String(e.recordHash) as Hex,
     })),
   };
 }

@@ -13,7 +13,7 @@ import { TransactionSender, type SendOptions, type SentTransaction } from "./sen
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
 import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
-import type { AggregationInput, RegistrationInput, TraceEventInput } from "./types";
+import type { AggregationInput, RegistrationInput, TraceInput } from "./types";
 
 export interface TraceWriterOptions extends SendOptions {
   /** The ledger address. */
@@ -69,7 +69,7 @@ export class TraceWriter {
   }
 
   /** Records events in order (any number; split into transactions as needed). */
-  record(events: TraceEventInput[]): Promise<WriteResult> {
+  record(events: TraceInput[]): Promise<WriteResult> {
     return this.batched(events, GAS_PER_ITEM_GUESS.record, (chunk) =>
       chunk.length === 1
         ? this.ledger.record.populateTransaction(chunk[0])
@@ -154,7 +154,7 @@ export class TraceWriter {
   }
 
   /** Signs events as this writer's key (the signed batch can be relayed by anyone). */
-  async sign(events: TraceEventInput[], opts: { deadline: number; nonce?: bigint }): Promise<SignedTraceBatch> {
+  async sign(events: TraceInput[], opts: { deadline: number; nonce?: bigint }): Promise<SignedTraceBatch> {
     const nonce = opts.nonce ?? (await retryTransient(() => this.ledger.nonces(this.address)));
     return signTraceBatch(this.options.signer, await this.domain(), events, { nonce, deadline: opts.deadline });
   }

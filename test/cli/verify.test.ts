@@ -12,7 +12,7 @@ import {
   type LocalNode,
   type NodeDeployment,
 } from "../helpers/localNode";
-import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../scripts/lib/demoJourney";
+import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
 import { TraceWriter } from "../../src/write/writer";
 
 const MEMBERS = DEMO_MEMBERS;

@@ -19,7 +19,7 @@ import {
   type LocalNode,
   type NodeDeployment,
 } from "../helpers/localNode";
-import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../scripts/lib/demoJourney";
+import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
 import { buildPage } from "../../scripts/build-page";
 import { createTraceServer } from "../../src/server/server";
 import { TraceWriter } from "../../src/write/writer";

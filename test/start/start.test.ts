@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createPublicClient, http, type Address } from "viem";
 import { freePort, PROJECT_ROOT } from "../helpers/localNode";
-import { DEMO_CODES } from "../../scripts/lib/demoJourney";
+import { DEMO_CODES } from "../../src/demo/journey";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
 

@@ -16,11 +16,11 @@ import {
   type LedgerFixture,
 } from "../helpers/ledger";
 import { hardhatClient, walletFor, writerFor } from "../helpers/sdk";
-import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../scripts/lib/demoJourney";
+import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
 import type { TraceWriter } from "../../src/write/writer";
-import type { TraceEventInput } from "../../src/write/types";
+import type { TraceInput } from "../../src/write/types";
 import type { EpcisEvent } from "../../src/epcis";
 
 const MEMBERS = DEMO_MEMBERS;
@@ -210,7 +210,7 @@ describe("verification verdicts", () => {
     const lab = await writerFor(f.ledger, f.accounts.lab.address);
     const carton = parseGs1(DEMO_CODES.carton).key;
     const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
-    const event = traceInput(carton, "INSPECTING", { label: "relayed" }) as unknown as TraceEventInput;
+    const event = traceInput(carton, "INSPECTING", { label: "relayed" }) as unknown as TraceInput;
     const signed = await lab.sign([event], { deadline });
     await (await writerFor(f.ledger, f.accounts.platform.address)).relay([signed]);
     const r = await verify(f, DEMO_CODES.authentic);

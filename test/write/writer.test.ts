@@ -14,11 +14,11 @@ import {
 } from "../../src/errors/contract";
 import { unregistered, unrecorded } from "../../src/write/resume";
 import { signedBatchFromJson, signedBatchToJson } from "../../src/write/sign";
-import type { TraceEventInput } from "../../src/write/types";
+import type { TraceInput } from "../../src/write/types";
 import { STEPS } from "../../src/codes";
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceEventInput;
+const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
 const asReg = (r: ReturnType<typeof registration>) => r as unknown as import("../../src/write/types").RegistrationInput;
 
 describe("SDK writer", () => {

@@ -7,15 +7,15 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Command } from "commander";
-import type { Hex } from "viem";
 import { unregistered, unrecorded } from "../../write/resume";
-import type { RegistrationInput, TraceEventInput } from "../../write/types";
+import type { RegistrationInput, TraceInput } from "../../write/types";
 import type { CliContext } from "../context";
 import { unitRef, stepArg } from "../inputs";
 import { CliInputError } from "../output";
 import { parseImportFile } from "../import/rows";
 import { Progress } from "../import/progress";
-import { buildObjectEvent } from "./write";
+import { RecordStore, recordObjectEvent, recordRegistration } from "../../records";
+import { unitEventOf } from "./write";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -39,28 +39,23 @@ export function addImportCommand(program: Command, run: Run): void {
         }
         const rows = parseImportFile(basename(file), text);
         // Build (and store) every record first: a bad row stops the import before anything is sent.
+        const store = new RecordStore(ctx.recordsDir);
         const regs: RegistrationInput[] = [];
-        const events: TraceEventInput[] = [];
+        const events: TraceInput[] = [];
         for (const row of rows) {
           try {
             const unit = unitRef(row.code);
-            const step = row.action === "register" ? "COMMISSIONING" : stepArg(row.step!);
-            const { input } = buildObjectEvent(ctx, unit, step, {
+            const flags = {
               time: row.time,
               location: row.location,
-              disposition: row.disposition ?? (row.action === "register" ? "active" : undefined),
+              disposition: row.disposition,
               bizTx: row.bizTx,
               reason: row.reason,
-            });
+            };
             if (row.action === "register") {
-              regs.push({
-                unit: input.unit,
-                eventTime: input.eventTime,
-                location: input.location,
-                recordHash: input.recordHash,
-              });
+              regs.push(recordRegistration(store, unit, unitEventOf("COMMISSIONING", flags)).input);
             } else {
-              events.push(input);
+              events.push(recordObjectEvent(store, unit, unitEventOf(stepArg(row.step!), flags)).input);
             }
           } catch (error) {
             const e = error as { shortMessage?: string; message?: string; hints?: string[] };
@@ -74,7 +69,7 @@ export function addImportCommand(program: Command, run: Run): void {
         const reader = await ctx.reader();
         await writer.settle();
         const todoRegs = await unregistered(reader, regs);
-        const todoEvents = await unrecorded(reader, events as Array<TraceEventInput & { unit: Hex }>);
+        const todoEvents = await unrecorded(reader, events);
         const skipped = rows.length - todoRegs.length - todoEvents.length;
         ctx.out.info(
           `${rows.length} rows: ${skipped} already on chain, ${todoRegs.length} to register, ${todoEvents.length} to record`,

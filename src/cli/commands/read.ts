@@ -7,7 +7,7 @@ import { epcisDocument, decodeLocation, type EpcisEvent } from "../../epcis";
 import { dispositionName } from "../../codes";
 import type { JourneyEntry } from "../../read/types";
 import type { CliContext } from "../context";
-import { RecordStore } from "../recordStore";
+import { RecordStore } from "../../records";
 import { unitRef } from "../inputs";
 import { CliInputError } from "../output";
 

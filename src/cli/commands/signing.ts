@@ -5,7 +5,7 @@ import { signedBatchFromJson, signedBatchToJson } from "../../write/sign";
 import type { CliContext } from "../context";
 import { unitRef, stepArg, deadlineArg } from "../inputs";
 import { CliInputError } from "../output";
-import { buildObjectEvent } from "./write";
+import { recordUnitEvent } from "./write";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -25,7 +25,7 @@ export function addSigningCommands(program: Command, run: Run): void {
     .action(
       run(async (ctx: CliContext, codes: string[], flags: Record<string, string> & { bizTx?: string[] }) => {
         const step = stepArg(flags.step);
-        const events = codes.map((code) => buildObjectEvent(ctx, unitRef(code), step, flags).input);
+        const events = codes.map((code) => recordUnitEvent(ctx, unitRef(code), step, flags));
         if (flags.nonce !== undefined && !/^[0-9]+$/.test(flags.nonce)) {
           throw new CliInputError(`--nonce "${flags.nonce}" must be a whole number.`);
         }

@@ -9,7 +9,7 @@ import type { VerificationReport } from "../../verify/types";
 import type { EpcisEvent } from "../../epcis";
 import { dispositionName } from "../../codes";
 import type { CliContext } from "../context";
-import { RecordStore } from "../recordStore";
+import { RecordStore } from "../../records";
 import { locationText } from "./read";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;

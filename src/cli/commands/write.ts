@@ -4,13 +4,18 @@
  * chain already holds are skipped, so repeating a command is harmless.
  */
 import type { Command } from "commander";
-import type { Hex } from "viem";
-import { objectEvent, aggregationEvent, traceFields, type EpcisEvent, type BizTransactionTypeName } from "../../epcis";
+import type { BizTransactionTypeName } from "../../epcis";
+import {
+  RecordStore,
+  recordAggregation,
+  recordObjectEvent,
+  recordRegistration,
+  type UnitEventInput,
+} from "../../records";
 import { unregistered, unrecorded } from "../../write/resume";
 import type { WriteResult } from "../../write/writer";
 import type { StepName } from "../../codes";
 import type { CliContext } from "../context";
-import { RecordStore } from "../recordStore";
 import { unitRef, stepArg, dispositionArg, timeArg, orgArg, bizTxArg, type UnitRef } from "../inputs";
 import { CliInputError } from "../output";
 
@@ -34,7 +39,7 @@ function printWrite(ctx: CliContext, what: string, result: WriteResult, skipped 
   });
 }
 
-interface EventFlags {
+export interface EventFlags {
   time?: string;
   location?: string;
   disposition?: string;
@@ -42,20 +47,13 @@ interface EventFlags {
   reason?: string;
 }
 
-/** Builds, stores and returns the on-chain input of one ObjectEvent on a unit. */
-export function buildObjectEvent(
-  ctx: CliContext,
-  unit: UnitRef,
-  step: StepName,
-  flags: EventFlags,
-  extra: Record<string, string> = {},
-) {
+/** The ObjectEvent a command's flags describe (extensions are `cbectrace:` fields of the record). */
+export function unitEventOf(step: StepName, flags: EventFlags, extra: Record<string, string> = {}): UnitEventInput {
   const extensions: Record<`${string}:${string}`, string> = {};
   if (flags.reason) extensions["cbectrace:reason"] = flags.reason;
   for (const [k, v] of Object.entries(extra)) extensions[`cbectrace:${k}`] = v;
-  const event: EpcisEvent = objectEvent({
+  return {
     step,
-    epcList: [unit.uri],
     eventTime: timeArg(flags.time),
     ...(flags.location ? { location: flags.location } : {}),
     ...(flags.disposition ? { disposition: dispositionArg(flags.disposition) } : {}),
@@ -67,9 +65,18 @@ export function buildObjectEvent(
         }
       : {}),
     ...(Object.keys(extensions).length ? { extensions } : {}),
-  });
-  const recordHash = new RecordStore(ctx.recordsDir).save(event);
-  return { event, input: { unit: unit.key, ...traceFields(event), recordHash } };
+  };
+}
+
+/** Records (stores) the ObjectEvent the flags describe on a unit and returns its ledger input. */
+export function recordUnitEvent(
+  ctx: CliContext,
+  unit: UnitRef,
+  step: StepName,
+  flags: EventFlags,
+  extra?: Record<string, string>,
+) {
+  return recordObjectEvent(new RecordStore(ctx.recordsDir), unit, unitEventOf(step, flags, extra)).input;
 }
 
 const eventOptions = (c: Command) =>
@@ -99,10 +106,8 @@ export function addWriteCommands(program: Command, run: Run): void {
     run(async (ctx: CliContext, codes: string[], flags: EventFlags) => {
       const units = codes.map(unitRef); // bad codes are refused before anything else
       await ctx.writer(); // then the key and the chain, before any record is stored
-      const regs = units.map((unit) => {
-        const { input } = buildObjectEvent(ctx, unit, "COMMISSIONING", { disposition: "active", ...flags });
-        return { unit: input.unit, eventTime: input.eventTime, location: input.location, recordHash: input.recordHash };
-      });
+      const store = new RecordStore(ctx.recordsDir);
+      const regs = units.map((unit) => recordRegistration(store, unit, unitEventOf("COMMISSIONING", flags)).input);
       const reader = await ctx.reader();
       const todo = await unregistered(reader, regs);
       const result = await (await ctx.writer()).register(todo);
@@ -146,19 +151,13 @@ export function addWriteCommands(program: Command, run: Run): void {
         run(async (ctx: CliContext, parentCode: string, childCodes: string[], flags: EventFlags) => {
           const parent = unitRef(parentCode);
           const children = childCodes.map(unitRef);
-          const event = aggregationEvent({
+          const { input, children: keys } = recordAggregation(new RecordStore(ctx.recordsDir), parent, children, {
             action,
-            parentID: parent.uri,
-            childEPCs: children.map((c) => c.uri),
             eventTime: timeArg(flags.time),
             ...(flags.location ? { location: flags.location } : {}),
           });
-          const recordHash = new RecordStore(ctx.recordsDir).save(event);
-          const f = traceFields(event);
           const writer = await ctx.writer();
-          const agg = { parent: parent.key, eventTime: f.eventTime, location: f.location, recordHash };
-          const keys = children.map((c) => c.key);
-          const result = action === "ADD" ? await writer.pack(agg, keys) : await writer.unpack(agg, keys);
+          const result = action === "ADD" ? await writer.pack(input, keys) : await writer.unpack(input, keys);
           printWrite(ctx, name, result);
         }),
       );
@@ -174,7 +173,7 @@ export function addWriteCommands(program: Command, run: Run): void {
       run(async (ctx: CliContext, code: string, flags: { to: string; reason?: string }) => {
         const unit = unitRef(code);
         const to = orgArg(flags.to);
-        const { input } = buildObjectEvent(
+        const input = recordUnitEvent(
           ctx,
           unit,
           "CUSTODY_TRANSFERRED",
@@ -197,7 +196,7 @@ export function addWriteCommands(program: Command, run: Run): void {
       run(async (ctx: CliContext, code: string, flags: { org: string; remove?: boolean; reason?: string }) => {
         const unit = unitRef(code);
         const org = orgArg(flags.org);
-        const { input } = buildObjectEvent(
+        const input = recordUnitEvent(
           ctx,
           unit,
           "ASSIGNED",
@@ -220,13 +219,7 @@ export function addWriteCommands(program: Command, run: Run): void {
         const unit = unitRef(code);
         if (!/^[1-9][0-9]*$/.test(flags.seq))
           throw new CliInputError(`--seq "${flags.seq}" must be a whole number from 1.`);
-        const { input } = buildObjectEvent(
-          ctx,
-          unit,
-          "CORRECTION",
-          { reason: flags.reason },
-          { correctedSeq: flags.seq },
-        );
+        const input = recordUnitEvent(ctx, unit, "CORRECTION", { reason: flags.reason }, { correctedSeq: flags.seq });
         const result = await (await ctx.writer()).correct(unit.key, Number(flags.seq), input.recordHash);
         printWrite(ctx, "correct", result);
       }),
@@ -236,9 +229,9 @@ export function addWriteCommands(program: Command, run: Run): void {
 async function recordEvents(ctx: CliContext, codes: string[], step: StepName, flags: EventFlags): Promise<void> {
   const units = codes.map(unitRef); // bad codes are refused before anything else
   await ctx.writer(); // then the key and the chain, before any record is stored
-  const inputs = units.map((unit) => buildObjectEvent(ctx, unit, step, flags).input);
+  const inputs = units.map((unit) => recordUnitEvent(ctx, unit, step, flags));
   const reader = await ctx.reader();
-  const todo = await unrecorded(reader, inputs as Array<(typeof inputs)[number] & { unit: Hex }>);
+  const todo = await unrecorded(reader, inputs);
   const result = await (await ctx.writer()).record(todo);
   printWrite(ctx, step.toLowerCase(), result, inputs.length - todo.length);
 }

@@ -18,7 +18,8 @@ import { rpcCall, startAnvil, type Anvil } from "../../helpers/anvil";
 import { reportFigures } from "../../helpers/figures";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const key = (n: number) => itemKey(n, "ANVILREORG");
+const key = (n: number) => itemKey(n, "ANVILREORG") as Hex;
+const hashOf = (label: string) => recordHash(label) as Hex;
 const code = (n: number) => `(01)${GTIN}(10)ANVILREORG(21)S${n}`;
 
 describe("faults: chain reorganizations by anvil's own command (anvil_reorg)", function () {
@@ -56,7 +57,7 @@ describe("faults: chain reorganizations by anvil's own command (anvil_reorg)", f
     disposition: 0,
     eventTime: 1_767_225_600,
     location: 6901234000004n,
-    recordHash: recordHash(label),
+    recordHash: hashOf(label),
   });
 
   before(async function () {
@@ -69,7 +70,7 @@ describe("faults: chain reorganizations by anvil's own command (anvil_reorg)", f
     });
     const writer = await writerAs(1);
     await writer.register(
-      [1, 2].map((n) => ({ unit: key(n), eventTime: 1_767_225_600, location: 0n, recordHash: recordHash(`reg${n}`) })),
+      [1, 2].map((n) => ({ unit: key(n), eventTime: 1_767_225_600, location: 0n, recordHash: hashOf(`reg${n}`) })),
     );
   });
 

@@ -14,10 +14,10 @@ import { hardhatClient, readerFor, rejection, walletFor, writerFor } from "../..
 import { reportFigures } from "../../helpers/figures";
 import { verifyUnit } from "../../../src/verify/verify";
 import { NetworkError, TransactionError } from "../../../src/errors/base";
-import type { RegistrationInput, TraceEventInput } from "../../../src/write/types";
+import type { RegistrationInput, TraceInput } from "../../../src/write/types";
 import type { VerificationReport } from "../../../src/verify/types";
 
-const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceEventInput;
+const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
 const asReg = (r: ReturnType<typeof registration>) => r as unknown as RegistrationInput;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const code = (n: number) => `(01)${GTIN}(10)REORG(21)S${n}`;

@@ -12,14 +12,14 @@ import type { Address, Hex } from "viem";
 import { createTraceReader, type TraceReader } from "../../../src/read/reader";
 import { TraceWriter } from "../../../src/write/writer";
 import { unrecorded, unregistered } from "../../../src/write/resume";
-import type { RegistrationInput, TraceEventInput } from "../../../src/write/types";
+import type { RegistrationInput, TraceInput } from "../../../src/write/types";
 import { STEPS, DISPOSITIONS } from "../../../src/codes";
 import { itemKey } from "../../helpers/ledger";
 import { startLocalNode, deployOnNode, type LocalNode, type NodeDeployment } from "../../helpers/localNode";
 import { lostAndDuplicated, startFaultProxy, type FaultProxy } from "../../helpers/faultProxy";
 import { reportFigures } from "../../helpers/figures";
 
-const hashOf = (label: string) => keccak256(toUtf8Bytes(`sdk-faults:${label}`));
+const hashOf = (label: string) => keccak256(toUtf8Bytes(`sdk-faults:${label}`)) as Hex;
 
 describe("faults: SDK writer and reader through an RPC fault proxy (20 % faults)", function () {
   this.timeout(420_000);
@@ -65,14 +65,14 @@ describe("faults: SDK writer and reader through an RPC fault proxy (20 % faults)
       ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
       retryCount: 8,
     });
-    const keys = Array.from({ length: UNITS }, (_, i) => itemKey(i + 1, "SDKFLT"));
+    const keys = Array.from({ length: UNITS }, (_, i) => itemKey(i + 1, "SDKFLT") as Hex);
     const registrations: RegistrationInput[] = keys.map((unit, i) => ({
       unit,
       eventTime: 1_767_225_600 + i,
       location: 6901234000004n,
       recordHash: hashOf(`register:${i}`),
     }));
-    const events: TraceEventInput[] = keys.map((unit, i) => ({
+    const events: TraceInput[] = keys.map((unit, i) => ({
       unit,
       step: STEPS.STORING,
       disposition: DISPOSITIONS.SELLABLE_NOT_ACCESSIBLE,

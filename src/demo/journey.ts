@@ -7,18 +7,11 @@
  * that was never registered. Every EPCIS record is saved in the record store; the chain holds its hash.
  */
 import type { Hex } from "viem";
-import {
-  objectEvent,
-  aggregationEvent,
-  traceFields,
-  type EpcisEvent,
-  type ObjectEventInput,
-  type BizTransactionTypeName,
-} from "../../src/epcis";
-import { parseGs1, toDigitalLink } from "../../src/gs1";
-import type { StepName, DispositionName } from "../../src/codes";
-import type { TraceWriter } from "../../src/write/writer";
-import { RecordStore } from "../../src/cli/recordStore";
+import type { BizTransactionTypeName } from "../epcis";
+import { parseGs1, toDigitalLink } from "../gs1";
+import type { StepName, DispositionName } from "../codes";
+import type { TraceWriter } from "../write/writer";
+import { RecordStore, recordAggregation, recordObjectEvent, recordRegistration, type UnitRef } from "../records";
 
 /** The demo's GS1 codes (valid check digits), as Digital Link URIs on id.gs1.org. */
 export const DEMO_CODES = {
@@ -81,55 +74,39 @@ export async function seedDemo(
   recordsDir: string,
 ): Promise<Record<keyof typeof DEMO_CODES, Hex>> {
   const store = new RecordStore(recordsDir);
-  const unit = (code: string) => parseGs1(code);
+  const unit = (code: string): UnitRef => {
+    const identity = parseGs1(code);
+    return { key: identity.key as Hex, uri: toDigitalLink(identity, { attributes: false }) };
+  };
   const keys = Object.fromEntries(Object.entries(DEMO_CODES).map(([k, v]) => [k, unit(v).key])) as Record<
     keyof typeof DEMO_CODES,
     Hex
   >;
-  const epc = (code: string) => toDigitalLink(unit(code), { attributes: false });
-  const save = (event: EpcisEvent) => ({ recordHash: store.save(event), fields: traceFields(event) });
-  const object = (code: string, input: Omit<ObjectEventInput, "epcList">) =>
-    save(objectEvent({ ...input, epcList: [epc(code)] }));
 
   const register = async (by: DemoMember, codes: string[], time: string, location: string) => {
-    const regs = codes.map((code) => {
-      const { recordHash, fields } = object(code, {
-        step: "COMMISSIONING",
-        disposition: "ACTIVE",
-        eventTime: time,
-        location,
-      });
-      return { unit: unit(code).key, eventTime: fields.eventTime, location: fields.location, recordHash };
-    });
+    const regs = codes.map((code) => recordRegistration(store, unit(code), { eventTime: time, location }).input);
     await writers[by].register(regs);
   };
   const record = async (code: string, s: Step) => {
-    const { recordHash, fields } = object(code, {
+    const { input } = recordObjectEvent(store, unit(code), {
       step: s.step,
       eventTime: s.time,
       ...(s.disposition ? { disposition: s.disposition } : {}),
       ...(s.location ? { location: s.location } : {}),
       ...(s.bizTx ? { bizTransactions: s.bizTx } : {}),
     });
-    await writers[s.by].record([{ unit: unit(code).key, ...fields, recordHash }]);
+    await writers[s.by].record([input]);
   };
   const pack = async (by: DemoMember, parent: string, children: string[], time: string, location: string) => {
-    const { recordHash, fields } = save(
-      aggregationEvent({
-        action: "ADD",
-        parentID: epc(parent),
-        childEPCs: children.map(epc),
-        eventTime: time,
-        location,
-      }),
-    );
-    await writers[by].pack(
-      { parent: unit(parent).key, eventTime: fields.eventTime, location: fields.location, recordHash },
-      children.map((c) => unit(c).key),
-    );
+    const packed = recordAggregation(store, unit(parent), children.map(unit), {
+      action: "ADD",
+      eventTime: time,
+      location,
+    });
+    await writers[by].pack(packed.input, packed.children);
   };
-  const note = (code: string, by: DemoMember, step: StepName, time: string, extensions: Record<string, string>) =>
-    object(code, {
+  const note = (code: string, step: StepName, time: string, extensions: Record<string, string>) =>
+    recordObjectEvent(store, unit(code), {
       step,
       eventTime: time,
       extensions: Object.fromEntries(Object.entries(extensions).map(([k, v]) => [`cbectrace:${k}`, v])),
@@ -145,7 +122,7 @@ export async function seedDemo(
     unit(carton).key,
     DEMO_ORG_IDS.lab,
     true,
-    note(carton, "factory", "ASSIGNED", "2026-11-03T08:00:00+08:00", { organization: "6" }),
+    note(carton, "ASSIGNED", "2026-11-03T08:00:00+08:00", { organization: "6" }),
   );
   await record(carton, { by: "lab", step: "SAMPLING", time: "2026-11-03T10:00:00+08:00", location: GLN.lab });
   await record(carton, {
@@ -158,7 +135,7 @@ export async function seedDemo(
   await writers.factory.handover(
     unit(carton).key,
     DEMO_ORG_IDS.exporter,
-    note(carton, "factory", "CUSTODY_TRANSFERRED", "2026-11-05T09:00:00+08:00", { toOrganization: "1" }),
+    note(carton, "CUSTODY_TRANSFERRED", "2026-11-05T09:00:00+08:00", { toOrganization: "1" }),
   );
 
   // Exporter: order, consignment (master waybill), bonded warehouse, broker.
@@ -185,7 +162,7 @@ export async function seedDemo(
       unit(consignment).key,
       org,
       true,
-      note(consignment, "exporter", "ASSIGNED", "2026-11-05T13:00:00+08:00", { organization: String(org), member }),
+      note(consignment, "ASSIGNED", "2026-11-05T13:00:00+08:00", { organization: String(org), member }),
     );
   }
   await record(consignment, {
@@ -227,7 +204,7 @@ export async function seedDemo(
   await writers.exporter.handover(
     unit(consignment).key,
     DEMO_ORG_IDS.carrier,
-    note(consignment, "exporter", "CUSTODY_TRANSFERRED", "2026-11-08T08:00:00+08:00", { toOrganization: "4" }),
+    note(consignment, "CUSTODY_TRANSFERRED", "2026-11-08T08:00:00+08:00", { toOrganization: "4" }),
   );
 
   // Carrier and customs: departure, exit, arrival abroad, delivery.
