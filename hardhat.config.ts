@@ -36,12 +36,11 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 // then the SDK package in dist/ (which the CLI and `require("cbec-trace/…")` run) from it and the contract
 // types, so nothing after a compile (`npm test`, `npm start`, `npm ci`) runs a stale build. Other EVM
 // targets do not regenerate the contract types, and the SDK does not depend on the target.
-task(TASK_COMPILE, async (args: { quiet?: boolean }, hre, runSuper) => {
+// A build is announced even by `--quiet` compiles: it takes a while, and is skipped when dist/ is current.
+task(TASK_COMPILE, async (args, hre, runSuper) => {
   const result = await runSuper(args);
   writeCodes(__dirname, hre.config.paths.artifacts);
-  if (target.isDefault) {
-    buildSdk(__dirname, { log: args.quiet ? undefined : (line) => console.log(line) });
-  }
+  if (target.isDefault) buildSdk(__dirname, { log: (line) => console.log(line) });
   return result;
 });
 
