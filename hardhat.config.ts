@@ -5,6 +5,7 @@ import type { HardhatUserConfig } from "hardhat/config";
 import { config as loadEnv } from "dotenv";
 import { evmTarget } from "./scripts/lib/evmTarget";
 import { writeCodes } from "./scripts/lib/genCodes";
+import { buildSdk } from "./scripts/build-sdk";
 import { consortiumNetwork } from "./scripts/lib/networkEnv";
 import { configureFastCheckSeed } from "./test/helpers/fastCheckSeed";
 
@@ -31,10 +32,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return { version: SOLC_VERSION, longVersion, compilerPath, isSolcJs: true };
 });
 
-// Roles, steps and the log layout are defined in Solidity; every compile regenerates their TypeScript mirror.
+// Roles, steps and the log layout are defined in Solidity; every compile regenerates their TypeScript mirror,
+// then the SDK package in dist/ (which the CLI and `require("cbec-trace/…")` run) from it and the contract
+// types, so nothing after a compile (`npm test`, `npm start`, `npm ci`) runs a stale build. Other EVM
+// targets do not regenerate the contract types, and the SDK does not depend on the target.
+// A build is announced even by `--quiet` compiles: it takes a while, and is skipped when dist/ is current.
 task(TASK_COMPILE, async (args, hre, runSuper) => {
   const result = await runSuper(args);
   writeCodes(__dirname, hre.config.paths.artifacts);
+  if (target.isDefault) buildSdk(__dirname, { log: (line) => console.log(line) });
   return result;
 });
 

@@ -11,9 +11,7 @@
  * so that Ctrl-C reaches the process that owns the node.
  */
 import hre from "hardhat";
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { createServer as createNetServer } from "node:net";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
@@ -28,6 +26,7 @@ import { readConsortium, parseConsortiumFile } from "../src/admin";
 import { planConsortium } from "../src/admin/plan";
 import { applyConsortium } from "../src/admin/apply";
 import { ConsortiumAdmin } from "../src/admin/admin";
+import { portIsFree, startAnvil, type AnvilNode } from "../src/node";
 
 const ROOT = resolve(__dirname, "..");
 const DATA_DIR = resolve(process.env.TRACE_DATA_DIR ?? join(ROOT, ".cbec-trace"));
@@ -39,70 +38,19 @@ const MEMBERS = DEMO_MEMBERS;
 
 const say = (line: string) => console.log(line);
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const probe = createNetServer()
-      .once("error", () => done(false))
-      .once("listening", () => probe.close(() => done(true)))
-      .listen(port, HOST);
-  });
-}
-
-async function waitForRpc(url: string, node: ChildProcess, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (node.exitCode !== null)
-      throw new Error(`the local node exited (code ${node.exitCode}); see ${join(DATA_DIR, "anvil.log")}`);
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the local node did not answer on ${url} within ${timeoutMs / 1000} s`);
-}
-
-function startNode(): ChildProcess {
+/** The local chain: anvil on RPC_PORT, its state in DATA_DIR (also saved every 2 s, so a hard kill loses little). */
+function startNode(): Promise<AnvilNode> {
   mkdirSync(DATA_DIR, { recursive: true });
-  const log = openSync(join(DATA_DIR, "anvil.log"), "a");
-  const bin = anvilBinary();
-  return spawn(
-    bin,
-    [
-      "--host",
-      HOST,
-      "--port",
-      String(RPC_PORT),
-      "--chain-id",
-      "31337",
-      "--mnemonic",
-      MNEMONIC,
-      "--state",
-      join(DATA_DIR, "anvil-state.json"),
-      "--state-interval",
-      "2", // also saved every 2 s, so even a hard kill loses almost nothing
-    ],
-    { stdio: ["ignore", log, log] },
-  );
-}
-
-/**
- * The anvil executable of this platform from its npm package; started directly (not through the npm
- * wrapper script) so that our SIGINT reaches it and it saves the chain state.
- */
-function anvilBinary(): string {
-  const arch = process.arch === "x64" ? "amd64" : process.arch;
-  try {
-    return require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
-  } catch {
-    return join(ROOT, "node_modules", ".bin", "anvil");
-  }
+  return startAnvil({
+    host: HOST,
+    port: RPC_PORT,
+    chainId: 31337,
+    mnemonic: MNEMONIC,
+    stateFile: join(DATA_DIR, "anvil-state.json"),
+    stateInterval: 2,
+    logFile: join(DATA_DIR, "anvil.log"),
+    exitSignal: "SIGINT", // anvil saves its state on SIGINT
+  });
 }
 
 function wallet(index: number, provider: JsonRpcProvider): Wallet {
@@ -114,13 +62,13 @@ async function main() {
     [RPC_PORT, "local node", "TRACE_START_RPC_PORT"],
     [PAGE_PORT, "verification page", "TRACE_PAGE_PORT"],
   ] as const) {
-    if (!(await portFree(port))) {
+    if (!(await portIsFree(port, HOST))) {
       throw new Error(`Port ${port} on ${HOST} (for the ${what}) is in use: stop what runs there, or set ${variable}.`);
     }
   }
   const rpcUrl = `http://${HOST}:${RPC_PORT}`;
   say(`Starting the local chain on ${rpcUrl} (state in ${DATA_DIR}; process ${process.pid}) …`);
-  const node = startNode();
+  let node: AnvilNode | undefined;
   let server: ReturnType<typeof createTraceServer> | undefined;
   let stopping = false;
   const stop = async (code: number) => {
@@ -128,21 +76,15 @@ async function main() {
     stopping = true;
     say("\nStopping: saving the chain state …");
     server?.close();
-    if (node.exitCode === null) {
-      node.kill("SIGINT"); // anvil writes its state on SIGINT
-      await new Promise((r) => node.once("exit", r));
-    }
+    await node?.stop("SIGINT"); // anvil writes its state on SIGINT
     say("Stopped. `npm start` again continues with the same data.");
     process.exit(code);
   };
-  process.on("exit", () => {
-    if (node.exitCode === null) node.kill("SIGINT");
-  });
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
   try {
-    await waitForRpc(rpcUrl, node);
+    node = await startNode();
     // The `localhost` network's provider is created on first use: point it at the node started here.
     (hre.network.config as { url?: string }).url = rpcUrl;
     const { manifest, manifestWritten, transactionsSent } = await deployTraceLedger(hre, {

@@ -4,15 +4,14 @@
  * network configured per docs/consortium.md). Skipped when the anvil binary is not installed.
  */
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ContractFactory, JsonRpcProvider, Wallet } from "ethers";
 import { main } from "../../src/cli/index";
 import { creditCodeCheckChar } from "../../src/admin";
 import { EXIT } from "../../src/cli/exitCodes";
+import { findAnvil, freePort, startAnvil, type AnvilNode } from "../../src/node";
 
 // The well-known development keys of anvil/Hardhat (accounts #0 and #1).
 const ADMIN_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -27,46 +26,8 @@ const code = (n: number) => {
 const M1 = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 const M2 = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
 
-function anvilBinary(): string | undefined {
-  const arch = process.arch === "x64" ? "amd64" : process.arch;
-  try {
-    return require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
-  } catch {
-    return undefined;
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForRpc(url: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`anvil did not answer at ${url}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("trace consortium (CLI against a local node)", function () {
-  let node: ChildProcess | undefined;
+  let node: AnvilNode | undefined;
   let url = "";
   let ledger = "";
   let provider: JsonRpcProvider;
@@ -74,30 +35,14 @@ describe("trace consortium (CLI against a local node)", function () {
   const savedKey = process.env.TRACE_PRIVATE_KEY;
 
   before(async function () {
-    const bin = anvilBinary();
-    if (!bin) this.skip();
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    node = spawn(
-      bin!,
-      [
-        "--host",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--chain-id",
-        String(CHAIN_ID),
-        "--hardfork",
-        "cancun",
-        "--base-fee",
-        "0",
-        "--gas-price",
-        "0",
-        "--silent",
-      ],
-      { stdio: "ignore" },
-    );
-    await waitForRpc(url);
+    if (!findAnvil()) this.skip();
+    node = await startAnvil({
+      port: await freePort(),
+      chainId: CHAIN_ID,
+      silent: true,
+      args: ["--hardfork", "cancun", "--base-fee", "0", "--gas-price", "0"],
+    });
+    url = node.url;
     provider = new JsonRpcProvider(url, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1 });
     const artifact = require("../../artifacts/contracts/TraceLedger.sol/TraceLedger.json");
     const admin = new Wallet(ADMIN_KEY, provider);
@@ -107,8 +52,8 @@ describe("trace consortium (CLI against a local node)", function () {
     ledger = await contract.getAddress();
   });
 
-  after(() => {
-    if (node?.pid) node.kill();
+  after(async () => {
+    await node?.stop("SIGTERM");
     if (savedKey === undefined) delete process.env.TRACE_PRIVATE_KEY;
     else process.env.TRACE_PRIVATE_KEY = savedKey;
   });

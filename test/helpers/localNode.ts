@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ContractFactory, HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
@@ -18,6 +17,7 @@ import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
 import { roleMask } from "../../src/codes";
 import { parseManifest, type DeploymentManifest } from "../../src/config/manifest";
 import { evmTarget } from "../../scripts/lib/evmTarget";
+import { freePort, NodeExitedError, rpcCall, waitForRpc } from "../../src/node";
 import { ADMIN_DELAY, MEMBERS, MEMBER_NAMES, creditCode, type MemberName } from "./ledger";
 
 /** The project root (where hardhat.config.ts and node_modules live). */
@@ -30,6 +30,9 @@ export const HARDHAT_MNEMONIC = "test test test test test test test test test te
 export function hardhatKey(i: number): string {
   return HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, "", `m/44'/60'/0'/0/${i}`).privateKey;
 }
+
+/** A TCP port nobody listens on right now. */
+export { freePort };
 
 /** A running node. */
 export interface LocalNode {
@@ -52,24 +55,6 @@ export interface StartLocalNodeOptions {
   keepLog?: boolean;
   /** Extra environment for the node (e.g. EVM_TARGET). Default: this process's environment. */
   env?: NodeJS.ProcessEnv;
-}
-
-/** A TCP port nobody listens on right now (bind port 0, read it, release it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      if (!address || typeof address === "string") {
-        server.close();
-        reject(new Error("could not read the port of a listening socket"));
-        return;
-      }
-      server.close(() => resolvePort(address.port));
-    });
-  });
 }
 
 /** Group ids of nodes started by this process and not stopped yet. */
@@ -115,18 +100,6 @@ for (const s of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(s, () => stop(s));
 child.on("error", (e) => { console.error("watchdog: " + e.message); process.exit(127); });
 child.on("exit", (code, signal) => process.exit(code === null ? 1 : code));
 `;
-
-async function rpc(url: string, method: string, params: unknown[] = [], timeoutMs = 2_000): Promise<unknown> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message?: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message ?? JSON.stringify(body.error)}`);
-  return body.result;
-}
 
 function tail(file: string, lines: number): string {
   if (!existsSync(file)) return "";
@@ -193,33 +166,24 @@ async function startOn(port: number, options: StartLocalNodeOptions): Promise<Lo
     },
   };
 
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (exited) {
-      const log = tail(logFile, 30);
-      await node.stop();
-      const inUse = /EADDRINUSE|address already in use/i.test(log);
-      throw Object.assign(
-        new Error(
-          `hardhat node on port ${port} exited (code ${exited.code}, signal ${exited.signal}) before answering:\n${log}`,
-        ),
-        { portInUse: inUse },
-      );
+  try {
+    await waitForRpc(node.rpcUrl, {
+      timeoutMs,
+      exited: () => exited && `code ${exited.code}, signal ${exited.signal}`,
+      output: () => tail(logFile, 30),
+    });
+    return node;
+  } catch (error) {
+    const log = tail(logFile, 30);
+    await node.stop();
+    if (error instanceof NodeExitedError) {
+      throw Object.assign(new Error(`hardhat node on port ${port} exited (${error.exit}) before answering:\n${log}`), {
+        portInUse: /EADDRINUSE|address already in use/i.test(log),
+      });
     }
-    try {
-      await rpc(node.rpcUrl, "eth_chainId", [], 1_000);
-      return node;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() >= deadline) {
-      const log = tail(logFile, 30);
-      await node.stop();
-      throw new Error(
-        `hardhat node on port ${port} did not answer eth_chainId within ${timeoutMs / 1000} s.\nIts last output:\n${log}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    throw new Error(
+      `hardhat node on port ${port} did not answer eth_chainId within ${timeoutMs / 1000} s.\nIts last output:\n${log}`,
+    );
   }
 }
 
@@ -278,7 +242,7 @@ export function traceLedgerArtifactPath(env: NodeJS.ProcessEnv = process.env): s
 
 /** An ethers provider for a node URL, polling fast (the node automines). */
 export async function nodeProvider(rpcUrl: string): Promise<JsonRpcProvider> {
-  const chainId = Number(await rpc(rpcUrl, "eth_chainId", [], 10_000));
+  const chainId = Number(await rpcCall(rpcUrl, "eth_chainId", [], 10_000));
   return new JsonRpcProvider(rpcUrl, Network.from(chainId), {
     staticNetwork: true,
     pollingInterval: 100,

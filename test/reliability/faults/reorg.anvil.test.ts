@@ -14,7 +14,7 @@ import { verifyUnit } from "../../../src/verify/verify";
 import { STEPS } from "../../../src/codes";
 import { GTIN, itemKey, recordHash } from "../../helpers/ledger";
 import { deployOnNode, freePort, nodeProvider, type NodeDeployment } from "../../helpers/localNode";
-import { rpcCall, startAnvil, type Anvil } from "../../helpers/anvil";
+import { rpcCall, startAnvil, type AnvilNode } from "../../../src/node";
 import { reportFigures } from "../../helpers/figures";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,7 +24,7 @@ const code = (n: number) => `(01)${GTIN}(10)ANVILREORG(21)S${n}`;
 
 describe("faults: chain reorganizations by anvil's own command (anvil_reorg)", function () {
   this.timeout(120_000);
-  let anvil: Anvil | undefined;
+  let anvil: AnvilNode | undefined;
   let dep: NodeDeployment;
   let reader: TraceReader;
   const figures = {
@@ -62,7 +62,7 @@ describe("faults: chain reorganizations by anvil's own command (anvil_reorg)", f
 
   before(async function () {
     if (isCoverageRun()) this.skip();
-    anvil = await startAnvil(await freePort());
+    anvil = await startAnvil({ port: await freePort(), silent: true });
     dep = await deployOnNode(anvil.url);
     reader = createTraceReader({
       rpcUrl: anvil.url,

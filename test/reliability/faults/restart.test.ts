@@ -23,7 +23,7 @@ import {
 } from "../../helpers/localNode";
 import { lostAndDuplicated } from "../../helpers/faultProxy";
 import { reportFigures } from "../../helpers/figures";
-import { startAnvil, type Anvil } from "../../helpers/anvil";
+import { startAnvil, type AnvilNode } from "../../../src/node";
 
 const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
 const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
@@ -34,7 +34,7 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
   this.timeout(300_000);
   const UNITS = 300;
 
-  let anvil: Anvil | undefined;
+  let anvil: AnvilNode | undefined;
   let dep: NodeDeployment;
   let work: string;
 
@@ -52,7 +52,8 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
   it("resumes after the node is stopped and restarted from its state: nothing lost, nothing doubled", async () => {
     const port = await freePort();
     const stateFile = join(work, "state.json");
-    anvil = await startAnvil(port, { stateFile });
+    const node = { port, stateFile, preserveHistoricalStates: true, silent: true };
+    anvil = await startAnvil(node);
     dep = await deployOnNode(anvil.url);
     const readerFor = (): TraceReader =>
       createTraceReader({
@@ -98,7 +99,7 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
     await anvil.stop("SIGINT");
     const stoppedAt = Date.now();
     await new Promise((r) => setTimeout(r, 1_500));
-    anvil = await startAnvil(port, { stateFile });
+    anvil = await startAnvil(node);
     const downMs = Date.now() - stoppedAt;
 
     // The first run either rides over the outage (its sends are retried) or fails; rerun until it exits 0.

@@ -1,0 +1,15 @@
+/**
+ * `cbec-trace/write`: the write client (ethers + the generated contract types) — registrations, events,
+ * aggregation and custody, signed batches, and resuming an interrupted import.
+ */
+export { TraceWriter, type TraceWriterOptions, type WriteResult } from "./writer";
+export { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
+export {
+  signTraceBatch,
+  traceBatchDigest,
+  signedBatchToJson,
+  signedBatchFromJson,
+  type SignedTraceBatch,
+} from "./sign";
+export { unregistered, unrecorded } from "./resume";
+export type { TraceEventInput, RegistrationInput, AggregationInput } from "./types";
