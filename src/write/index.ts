@@ -12,4 +12,4 @@ export {
   type SignedTraceBatch,
 } from "./sign";
 export { unregistered, unrecorded } from "./resume";
-export type { TraceEventInput, RegistrationInput, AggregationInput } from "./types";
+export type { TraceInput, RegistrationInput, AggregationInput } from "./types";

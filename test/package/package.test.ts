@@ -54,6 +54,7 @@ describe("the cbec-trace package", function () {
       "./read",
       "./verify",
       "./write",
+      "./records",
       "./admin",
       "./package.json",
     ]);
@@ -73,6 +74,7 @@ describe("the cbec-trace package", function () {
         read: require("cbec-trace/read"),
         verify: require("cbec-trace/verify"),
         write: require("cbec-trace/write"),
+        records: require("cbec-trace/records"),
         admin: require("cbec-trace/admin"),
       };
       return {
@@ -88,6 +90,7 @@ describe("the cbec-trace package", function () {
           verifyUnit: typeof m.verify.verifyUnit,
           TraceWriter: typeof m.write.TraceWriter,
           signTraceBatch: typeof m.write.signTraceBatch,
+          recordObjectEvent: typeof m.records.recordObjectEvent,
           parseConsortiumFile: typeof m.admin.parseConsortiumFile,
         },
         version: require("cbec-trace/package.json").version,
@@ -106,6 +109,7 @@ describe("the cbec-trace package", function () {
       verifyUnit: "function",
       TraceWriter: "function",
       signTraceBatch: "function",
+      recordObjectEvent: "function",
       parseConsortiumFile: "function",
     });
     expect(out.version).to.match(/^\d+\.\d+\.\d+/);
