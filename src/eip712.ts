@@ -29,18 +29,3 @@ export interface TraceDomain {
   chainId: bigint;
   verifyingContract: string;
 }
-
-/** Builds the domain from the fields of `eip712Domain()`: the contract is the source of name and version. */
-export function traceDomain(fields: {
-  name: string;
-  version: string;
-  chainId: bigint;
-  verifyingContract: string;
-}): TraceDomain {
-  return {
-    name: fields.name,
-    version: fields.version,
-    chainId: fields.chainId,
-    verifyingContract: fields.verifyingContract,
-  };
-}

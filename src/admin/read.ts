@@ -2,14 +2,14 @@
  * Reads the consortium from the chain: every organization with its identity (from its `OrganizationAdded`
  * log) and its current roles, status and accounts (from the views), the role × step permission matrix,
  * the pause switch and the admin (with a pending two-step transfer). All views are read at one block, so
- * the picture is consistent; log queries span at most `maxBlockRange` blocks from the deployment block.
+ * the picture is consistent; identities come from single-block log queries (`readOrganizations`).
  */
-import type { Address, Hex, PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
 import { STEPS, STEP_NAMES, rolesOf, type RoleName, type StepName } from "../codes";
-import { DEFAULT_MAX_BLOCK_RANGE, InconsistentLogsError } from "../read/history";
+import { InconsistentLogsError } from "../read/history";
+import { readOrganizations, type ChainOrganization } from "../read/organizations";
 import type { LedgerLocation } from "../read/types";
-import { decodeCountry, decodeCreditCode, glnFromUint } from "./consortiumFile";
 
 /** Account status names, in the contract's enum order. */
 export const ACCOUNT_STATUSES = ["active", "suspended", "retired"] as const;
@@ -68,16 +68,17 @@ export interface ConsortiumState {
 export interface ReadConsortiumOptions {
   client: PublicClient;
   ledger: LedgerLocation;
-  /** Widest block range of one `eth_getLogs` call (default 1,000). */
+  /**
+   * Widest block range of one `eth_getLogs` call.
+   * @deprecated Ignored: identities are read with single-block queries, so no query spans a range.
+   */
   maxBlockRange?: bigint;
   /** Read at this block (default: the latest). */
   blockNumber?: bigint;
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
-/** Organization ids per log query (one topic list). */
-const IDS_PER_QUERY = 200;
-/** Organizations read in parallel. */
+/** Organizations whose accounts are read in parallel. */
 const ORGS_PER_ROUND = 25;
 
 /** Reads the whole consortium. */
@@ -86,44 +87,31 @@ export async function readConsortium(options: ReadConsortiumOptions): Promise<Co
   const address = ledger.address;
   const blockNumber = options.blockNumber ?? (await client.getBlockNumber());
   const chainId = ledger.chainId ?? (await client.getChainId());
-  const read = <T>(functionName: string, args: readonly unknown[] = []): Promise<T> =>
-    client.readContract({
-      address,
-      abi: traceLedgerAbi,
-      functionName: functionName as never,
-      args: args as never,
-      blockNumber,
-    }) as Promise<T>;
+  const at = { address, abi: traceLedgerAbi, blockNumber } as const;
 
   const [count, paused, admin, pending, delay] = await Promise.all([
-    read<number>("organizationCount"),
-    read<boolean>("paused"),
-    read<Address>("defaultAdmin"),
-    read<readonly [Address, number]>("pendingDefaultAdmin"),
-    read<number>("defaultAdminDelay"),
+    client.readContract({ ...at, functionName: "organizationCount" }),
+    client.readContract({ ...at, functionName: "paused" }),
+    client.readContract({ ...at, functionName: "defaultAdmin" }),
+    client.readContract({ ...at, functionName: "pendingDefaultAdmin" }),
+    client.readContract({ ...at, functionName: "defaultAdminDelay" }),
   ]);
   const { permissions, permissionMasks } = await readPermissions({ client, ledger, blockNumber });
 
   const ids = Array.from({ length: Number(count) }, (_, i) => i + 1);
-  const identities = await readIdentities(client, address, ids, {
-    from: ledger.deploymentBlock ?? 0n,
-    to: blockNumber,
-    range: options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE,
-  });
+  const chainOrgs = await readOrganizations(client, { ledger, orgIds: ids, blockNumber });
+  const identities = identitiesOf(ids, chainOrgs);
   const readOrganization = async (orgId: number): Promise<ConsortiumOrganization> => {
-    const [[roleMask, suspended], accounts] = await Promise.all([
-      read<readonly [number, boolean, bigint]>("organization", [orgId]),
-      read<readonly Address[]>("organizationAccounts", [orgId]),
-    ]);
+    const { roles: roleMask, suspended } = chainOrgs.get(orgId)!;
+    const accounts = await client.readContract({ ...at, functionName: "organizationAccounts", args: [orgId] });
     const infos = await Promise.all(
-      accounts.map((a) => read<readonly [number, number, number, bigint]>("accountInfo", [a])),
+      accounts.map((a) => client.readContract({ ...at, functionName: "accountInfo", args: [a] })),
     );
-    const identity = identities.get(orgId)!;
     return {
       orgId,
-      ...identity,
-      roles: rolesOf(Number(roleMask)),
-      roleMask: Number(roleMask),
+      ...identities.get(orgId)!,
+      roles: rolesOf(roleMask),
+      roleMask,
       suspended,
       accounts: accounts.map((a, i) => ({
         address: a,
@@ -183,63 +171,20 @@ export async function readPermissions(
 
 type Identity = Pick<ConsortiumOrganization, "name" | "creditCode" | "gln" | "country" | "addedInBlock">;
 
-/**
- * Collects the `OrganizationAdded` logs of the given organizations, filtering by the indexed orgId, from
- * `from` upwards in ranges of at most `range` blocks; stops as soon as every one is found.
- */
-async function readIdentities(
-  client: PublicClient,
-  address: Address,
-  ids: number[],
-  window: { from: bigint; to: bigint; range: bigint },
-): Promise<Map<number, Identity>> {
+/** Every organization's identity; one the chain names but whose log the endpoint lacks is an error. */
+function identitiesOf(ids: number[], orgs: Map<number, ChainOrganization>): Map<number, Identity> {
   const found = new Map<number, Identity>();
-  if (ids.length === 0) return found;
-  const range = window.range > 0n ? window.range : 1n;
-  for (let from = window.from; from <= window.to && found.size < ids.length; from += range) {
-    const to = from + range - 1n < window.to ? from + range - 1n : window.to;
-    const missing = ids.filter((id) => !found.has(id));
-    for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
-      const logs = await client.getContractEvents({
-        address,
-        abi: traceLedgerAbi,
-        eventName: "OrganizationAdded",
-        args: { orgId: missing.slice(i, i + IDS_PER_QUERY) },
-        fromBlock: from,
-        toBlock: to,
-        strict: true,
-      });
-      for (const log of logs) {
-        const a = log.args as {
-          orgId: number;
-          name: string;
-          creditCode: Hex;
-          gln: bigint;
-          country: Hex;
-        };
-        if (found.has(a.orgId)) continue;
-        found.set(a.orgId, {
-          name: a.name,
-          creditCode: decodeCreditCode(a.creditCode),
-          ...(glnFromUint(a.gln) ? { gln: glnFromUint(a.gln) } : {}),
-          country: decodeCountry(a.country),
-          addedInBlock: log.blockNumber,
-        });
-      }
-    }
+  for (const id of ids) {
+    const org = orgs.get(id);
+    if (org?.identity) found.set(id, { ...org.identity, addedInBlock: org.addedInBlock });
   }
   const lost = ids.filter((id) => !found.has(id));
   if (lost.length) {
     throw new InconsistentLogsError(
       `No OrganizationAdded log for organization${lost.length > 1 ? "s" : ""} ${lost.slice(0, 5).join(", ")}${
         lost.length > 5 ? ", …" : ""
-      } between blocks ${window.from} and ${window.to}.`,
-      {
-        hints: [
-          "Check the deployment block in the manifest (logs are searched from it upwards).",
-          "The RPC endpoint may be pruned or not synced; try another endpoint.",
-        ],
-      },
+      } in the block${lost.length > 1 ? "s" : ""} the ledger records ${lost.length > 1 ? "them" : "it"} added in.`,
+      { hints: ["The RPC endpoint may be pruned or not synced; try another endpoint."] },
     );
   }
   return found;

@@ -37,6 +37,8 @@ export interface CliContext {
   domain: string;
   manifest(): DeploymentManifest | undefined;
   reader(): Promise<TraceReader>;
+  /** The read client before any network access, without the deployment check (`trace verify` judges it). */
+  uncheckedReader(): TraceReader;
   writer(): Promise<TraceWriter>;
   /** Finality depth (--confirmations / TRACE_CONFIRMATIONS, default 1): writes wait for it, verify reads at it. */
   confirmations(): number;
@@ -107,6 +109,14 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
         return r;
       })();
       return reader;
+    },
+    uncheckedReader() {
+      const s = settings();
+      return createTraceReader({
+        rpcUrl: s.rpc,
+        ledger: { address: s.ledger, chainId: s.chainId, deploymentBlock: BigInt(s.deploymentBlock) },
+        maxBlockRange: s.maxBlockRange,
+      });
     },
     writer() {
       writer ??= (async () => {

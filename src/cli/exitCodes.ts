@@ -1,6 +1,6 @@
 /** Exit codes of the `trace` CLI (documented in the README). */
 export const EXIT = {
-  /** Done. */
+  /** Done (for `trace verify`: the verdict is authentic). */
   OK: 0,
   /** Something unexpected (a bug): the message says what. */
   UNEXPECTED: 1,
@@ -10,4 +10,11 @@ export const EXIT = {
   REFUSED: 3,
   /** Network, chain or deployment problem (node unreachable, wrong chain id, no ledger at the address). */
   NETWORK: 4,
+  /**
+   * `trace verify` ran and the verdict is "warning" (recalled, held, no customs release…). Verdicts have
+   * codes of their own, apart from the error codes above, so a script can tell a crash from a verdict.
+   */
+  VERDICT_WARNING: 10,
+  /** `trace verify` ran and the verdict is "fail" (unregistered, wrong chain or contract, tampered history…). */
+  VERDICT_FAIL: 11,
 } as const;

@@ -17,7 +17,7 @@ export const DEFAULT_MAX_BLOCK_RANGE = 1_000n;
 
 /** The log source returned something that cannot be the unit's history (e.g. a broken `prevBlock` link). */
 export class InconsistentLogsError extends TraceError {
-  override name = "InconsistentLogs" as const;
+  override name = "InconsistentLogsError" as const;
 }
 
 /** Reads a unit's state (at `blockNumber`, default the latest block). */

@@ -22,7 +22,7 @@ function isContainerSide(e: TraceEntry): boolean {
   return (e.step === STEPS.PACKING || e.step === STEPS.UNPACKING) && e.aux > 0n;
 }
 
-/** Collects a unit's journey, reading each involved history once. */
+/** Collects a unit's journey, reading each involved history once (`state`, when given, is the unit's own). */
 export async function readJourney(
   client: PublicClient,
   ledger: LedgerLocation,
@@ -36,6 +36,8 @@ export async function readJourney(
       h = await readHistory(client, ledger, key, {
         maxBlockRange: options.maxBlockRange,
         blockNumber: options.blockNumber,
+        // The caller's state is the unit's own (parents' states are read with their histories).
+        state: key === unit ? options.state : undefined,
       });
       histories.set(key, h);
     }

@@ -3,8 +3,7 @@
  * keys and needs nothing but a JSON-RPC URL and the ledger's address.
  */
 import { createPublicClient, http, type Hex, type PublicClient } from "viem";
-import { traceLedgerAbi } from "../generated/abi";
-import { NetworkError, WrongChainError, WrongContractError } from "../errors/base";
+import { checkDeployment, type CheckDeploymentReturnType } from "./checkDeployment";
 import { readHistory, readUnitState, type ReadHistoryOptions } from "./history";
 import { readJourney } from "./journey";
 import type { Journey, LedgerLocation, UnitHistory, UnitState } from "./types";
@@ -28,8 +27,10 @@ export interface TraceReaderOptions {
 export interface TraceReader {
   client: PublicClient;
   ledger: LedgerLocation;
-  /** Checks the endpoint serves the configured chain and the address is a cbec-trace ledger; returns its version. */
-  checkDeployment(): Promise<{ chainId: number; version: string }>;
+  /** Widest block range of one log query (undefined: the default, 1,000). */
+  maxBlockRange?: bigint;
+  /** {@link checkDeployment} of this reader's ledger. */
+  checkDeployment(): Promise<CheckDeploymentReturnType>;
   unitState(unit: Hex): Promise<UnitState>;
   history(unit: Hex, options?: ReadHistoryOptions): Promise<UnitHistory>;
   journey(unit: Hex, options?: ReadHistoryOptions): Promise<Journey>;
@@ -47,39 +48,8 @@ export function createTraceReader(options: TraceReaderOptions): TraceReader {
   return {
     client,
     ledger,
-    async checkDeployment() {
-      let chainId: number;
-      try {
-        chainId = await client.getChainId();
-      } catch (cause) {
-        throw new NetworkError(`Cannot reach the JSON-RPC endpoint${options.rpcUrl ? ` ${options.rpcUrl}` : ""}.`, {
-          hints: ["Check the URL and that the node is running."],
-          cause,
-        });
-      }
-      if (ledger.chainId !== undefined && ledger.chainId !== chainId) {
-        throw new WrongChainError(BigInt(ledger.chainId), BigInt(chainId), options.rpcUrl);
-      }
-      const code = await client.getCode({ address: ledger.address });
-      if (!code || code === "0x") {
-        throw new WrongContractError(`No contract at ${ledger.address} on chain ${chainId}.`, {
-          hints: ["Check the ledger address in the deployment manifest or --ledger."],
-        });
-      }
-      try {
-        const version = await client.readContract({
-          address: ledger.address,
-          abi: traceLedgerAbi,
-          functionName: "version",
-        });
-        return { chainId, version };
-      } catch (cause) {
-        throw new WrongContractError(`The contract at ${ledger.address} is not a cbec-trace ledger.`, {
-          hints: ["Check the ledger address in the deployment manifest or --ledger."],
-          cause,
-        });
-      }
-    },
+    maxBlockRange,
+    checkDeployment: () => checkDeployment(client, { ...ledger, rpcUrl: options.rpcUrl }),
     unitState: (unit) => readUnitState(client, ledger, unit),
     history: (unit, o) => readHistory(client, ledger, unit, { maxBlockRange, ...o }),
     journey: (unit, o) => readJourney(client, ledger, unit, { maxBlockRange, ...o }),

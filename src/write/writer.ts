@@ -8,7 +8,7 @@ import type { AbstractSigner, Provider, TransactionRequest } from "ethers";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
 import { explainContractError } from "../errors/contract";
 import { TransactionError } from "../errors/base";
-import { traceDomain, type TraceDomain } from "../eip712";
+import type { TraceDomain } from "../eip712";
 import { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
 import { retryTransient, sleep } from "./retry";
@@ -145,12 +145,12 @@ export class TraceWriter {
   /** The ledger's EIP-712 domain (for signing offline). */
   async domain(): Promise<TraceDomain> {
     const d = await retryTransient(() => this.ledger.eip712Domain());
-    return traceDomain({
+    return {
       name: d.name,
       version: d.version,
       chainId: d.chainId,
       verifyingContract: d.verifyingContract,
-    });
+    };
   }
 
   /** Signs events as this writer's key (the signed batch can be relayed by anyone). */

@@ -4,10 +4,10 @@
  * two-step admin transfer.
  */
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, network } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet } from "ethers";
-import type { Address } from "viem";
+import { createPublicClient, custom, type Address, type PublicClient } from "viem";
 import { ADMIN_DELAY, deployLedger } from "../helpers/ledger";
 import { hardhatClient, rejection, writerFor } from "../helpers/sdk";
 import type { TraceLedger } from "../../typechain-types";
@@ -25,6 +25,7 @@ import {
 } from "../../src/admin";
 import { AdminOnlyError, InvalidRequestError } from "../../src/errors/contract";
 import { ROLE_NAMES, roleMask, STEP_NAMES, STEPS } from "../../src/codes";
+import { InconsistentLogsError } from "../../src/read/history";
 
 const code = (n: number) => {
   const body = `91440300MA5TXT${String(n).padStart(3, "0")}`;
@@ -304,13 +305,43 @@ describe("consortium administration (SDK)", () => {
     expect(ROLE_NAMES).to.have.length(9);
   });
 
-  it("fails clearly when the organizations' logs are below the configured deployment block", async () => {
+  it("reads identities in the blocks the ledger records, whatever the deployment block; one-block log queries", async () => {
     const { ledger } = await loadFixture(deployLedger);
     const head = BigInt(await ethers.provider.getBlockNumber());
-    await read(ledger, head + 0n).then(
+    // The deployment block is no longer a floor to scan from: a wrong one changes nothing.
+    expect(await read(ledger, head + 0n)).to.deep.equal(await read(ledger));
+    const ranges: [string, string][] = [];
+    const counting = createPublicClient({
+      transport: custom({
+        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+          if (method === "eth_getLogs") {
+            const filter = (params as [{ fromBlock: string; toBlock: string }])[0];
+            ranges.push([filter.fromBlock, filter.toBlock]);
+          }
+          return network.provider.request({ method, params });
+        },
+      }),
+    }) as PublicClient;
+    const address = (await ledger.getAddress()) as Address;
+    await readConsortium({ client: counting, ledger: { address, deploymentBlock: head } });
+    expect(ranges.length).to.be.greaterThan(0);
+    for (const [from, to] of ranges) expect(from).to.equal(to);
+  });
+
+  it("fails clearly when the endpoint lacks the organizations' logs (a pruned node)", async () => {
+    const { ledger } = await loadFixture(deployLedger);
+    const pruned = createPublicClient({
+      transport: custom({
+        request: async ({ method, params }: { method: string; params?: unknown[] }) =>
+          method === "eth_getLogs" ? [] : network.provider.request({ method, params }),
+      }),
+    }) as PublicClient;
+    const address = (await ledger.getAddress()) as Address;
+    await readConsortium({ client: pruned, ledger: { address } }).then(
       () => expect.fail("no error"),
       (e: Error) => {
-        expect(e.name).to.equal("InconsistentLogs");
+        expect(e).to.be.instanceOf(InconsistentLogsError);
+        expect(e.name).to.equal("InconsistentLogsError");
         expect(e.message).to.match(/No OrganizationAdded log for organizations 1, 2, 3, 4, 5, …/);
       },
     );

@@ -1,4 +1,4 @@
-/** `trace verify` end to end against a node with the demo journey: verdicts, journey output, exit codes 0/1/2. */
+/** `trace verify` end to end against a node with the demo journey: verdicts, journey output, exit codes 0/10/11. */
 import { expect } from "chai";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import {
 } from "../helpers/localNode";
 import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
 import { TraceWriter } from "../../src/write/writer";
+import { EXIT } from "../../src/cli/exitCodes";
 
 const MEMBERS = DEMO_MEMBERS;
 
@@ -59,7 +60,7 @@ describe("trace verify", function () {
     const deep = await verify(DEMO_CODES.authentic, "--confirmations", "2");
     expect(deep.stdout).to.match(/as of block \d+ \(0x[0-9a-f]{8}…, 2 confirmations\)/);
     const beforeAll = await verify(DEMO_CODES.authentic, "--confirmations", "1000000");
-    expect(beforeAll.code).to.equal(2);
+    expect(beforeAll.code).to.equal(EXIT.VERDICT_FAIL);
     expect(beforeAll.stdout).to.match(/^FAIL/);
     expect(beforeAll.stdout).to.include("the ledger did not exist yet as of block 0, 1000000 confirmations");
     const zero = await verify(DEMO_CODES.authentic, "--confirmations", "0");
@@ -67,24 +68,24 @@ describe("trace verify", function () {
     expect(zero.stderr).to.include('The confirmations "0" must be at least 1.');
   });
 
-  it("recalled: exit 1 with the reason in English and Chinese", async () => {
+  it("recalled: exit 10 with the reason in English and Chinese", async () => {
     const run = await verify(DEMO_CODES.recalled);
-    expect(run.code).to.equal(1);
+    expect(run.code).to.equal(EXIT.VERDICT_WARNING);
     expect(run.stdout).to.match(/^WARNING/);
     expect(run.stdout).to.include("The product is recalled.");
     expect(run.stdout).to.include("该产品已被召回");
   });
 
-  it("counterfeit and invalid codes: exit 2", async () => {
+  it("counterfeit: exit 11 (fail verdict); invalid codes: exit 2 (invalid input)", async () => {
     const fake = await verify(DEMO_CODES.counterfeit);
-    expect(fake.code).to.equal(2);
+    expect(fake.code).to.equal(EXIT.VERDICT_FAIL);
     expect(fake.stdout).to.include("never registered");
     const invalid = await verify("(01)06901234567893(21)X");
     expect(invalid.code).to.equal(2);
     expect(invalid.stdout).to.match(/not a valid GS1 code/);
   });
 
-  it("another contract address: exit 2 (wrong chain or contract), not a crash", async () => {
+  it("another contract address: exit 11 (wrong chain or contract), not a crash", async () => {
     const run = await runTrace([
       "--rpc",
       node.rpcUrl,
@@ -93,7 +94,46 @@ describe("trace verify", function () {
       "verify",
       DEMO_CODES.authentic,
     ]);
-    expect(run.code, run.stderr).to.equal(2);
+    expect(run.code, run.stderr).to.equal(EXIT.VERDICT_FAIL);
     expect(run.stdout).to.include("not the expected cbec-trace ledger");
+  });
+  it("a pinned chain id is kept on a wrong chain: fail verdict naming the actual chain, the options intact", async () => {
+    const run = await verify(DEMO_CODES.authentic, "--chain-id", "1", "--confirmations", "2", "--json");
+    expect(run.code, run.stderr).to.equal(EXIT.VERDICT_FAIL);
+    const report = JSON.parse(run.stdout);
+    expect(report.verdict).to.equal("fail");
+    expect(report.reasons.map((r: { code: string }) => r.code)).to.deep.equal(["WRONG_CHAIN"]);
+    expect(report.ledger.chainId).to.equal(1);
+    expect(report.ledger.address.toLowerCase()).to.equal(d.ledger.toLowerCase());
+    expect(report.reasons[0].detail).to.equal(
+      `The RPC endpoint ${node.rpcUrl} serves chain ${d.chainId}, but chain 1 is configured.`,
+    );
+    const env = await runTrace(
+      ["--manifest", d.manifestPath, "--rpc", node.rpcUrl, "verify", DEMO_CODES.authentic, "--json"],
+      { env: { TRACE_CHAIN_ID: "1" } },
+    );
+    expect(env.code, env.stderr).to.equal(EXIT.VERDICT_FAIL);
+    expect(JSON.parse(env.stdout).ledger.chainId).to.equal(1);
+  });
+
+  it("a bad check digit is invalid input (exit 2) before any setting or node: no manifest, nothing listening", async () => {
+    const run = await runTrace([
+      "--manifest",
+      "/nonexistent/manifest.json",
+      "--rpc",
+      "http://127.0.0.1:9",
+      "verify",
+      "(01)06901234567894(21)X",
+    ]);
+    expect(run.code, run.stderr).to.equal(EXIT.INVALID_INPUT);
+    expect(run.stdout).to.include("check digit");
+    expect(run.stdout).to.match(/^FAIL/);
+    expect(run.stderr).to.not.include("manifest");
+    const bare = await runTrace(["verify", "(01)06901234567894(21)X", "--json"]);
+    expect(bare.code, bare.stderr).to.equal(EXIT.INVALID_INPUT);
+    const json = JSON.parse(bare.stdout);
+    expect(json.verdict).to.equal("fail");
+    expect(json.reasons[0].code).to.equal("INVALID_CODE");
+    expect(json.reasons[0].detail).to.include("check digit");
   });
 });

@@ -5,7 +5,17 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { createPublicClient, custom, type Address, type Hex, type PublicClient } from "viem";
+import {
+  createPublicClient,
+  custom,
+  getAbiItem,
+  toFunctionSelector,
+  type AbiFunction,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
+import { traceLedgerAbi } from "../../src/generated/abi";
 import {
   deployLedger,
   registration,
@@ -176,6 +186,42 @@ describe("verification verdicts", () => {
       ledger: { address: (await second.getAddress()) as Address },
     });
     expect(codes(elsewhere)).to.deep.equal(["NOT_REGISTERED"]);
+  });
+
+  it("a wrong chain keeps the chain id the caller pinned and names the one the endpoint serves", async () => {
+    const f = await loadFixture(demoFixture);
+    const { chainId } = await ethers.provider.getNetwork();
+    const r = await verifyUnit(DEMO_CODES.authentic, {
+      client: hardhatClient(),
+      ledger: { address: f.address, chainId: 1 },
+    });
+    expect([r.verdict, codes(r)]).to.deep.equal(["fail", ["WRONG_CHAIN"]]);
+    expect(r.ledger).to.deep.equal({ address: f.address, chainId: 1 });
+    expect(r.reasons[0].detail).to.equal(`The RPC endpoint serves chain ${chainId}, but chain 1 is configured.`);
+  });
+
+  it("checks the deployment once and reads each unit's state once (item, carton, consignment)", async () => {
+    const f = await loadFixture(demoFixture);
+    const calls: { method: string; data?: Hex }[] = [];
+    const counting = createPublicClient({
+      transport: custom({
+        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+          calls.push({ method, data: (params?.[0] as { data?: Hex } | undefined)?.data });
+          return network.provider.request({ method, params });
+        },
+      }),
+    }) as PublicClient;
+    const r = await verify(f, DEMO_CODES.authentic, counting);
+    expect(r.verdict).to.equal("authentic");
+    const selector = (name: "unitState" | "version") =>
+      toFunctionSelector(getAbiItem({ abi: traceLedgerAbi, name }) as AbiFunction);
+    const ethCalls = (name: "unitState" | "version") =>
+      calls.filter((c) => c.method === "eth_call" && c.data?.startsWith(selector(name)));
+    expect(calls.filter((c) => c.method === "eth_chainId")).to.have.length(1);
+    expect(ethCalls("version")).to.have.length(1);
+    const units = ethCalls("unitState").map((c) => c.data!.slice(10));
+    expect(units).to.have.length(3);
+    expect(new Set(units).size).to.equal(3);
   });
 
   it("warning: an event by an organization that is no longer allowed (suspended lab)", async () => {

@@ -1,20 +1,34 @@
 /**
  * `trace verify <code>`: the buyer's check from the command line — the same verdict engine as the page.
- * Exit code 0 authentic, 1 warning, 2 fail (4 when the chain cannot be reached at all).
+ * Exit code 0 authentic, 10 warning, 11 fail (`EXIT.VERDICT_*`); the error codes stay for errors: 2 for an
+ * input that is not a GS1 code (decided before any setting is read or the network is touched), 4 when the
+ * chain cannot be reached at all.
  */
 import type { Command } from "commander";
 import type { Hex } from "viem";
+import { parseGs1 } from "../../gs1";
 import { verifyUnit } from "../../verify/verify";
+import { judge } from "../../verify/judge";
 import type { VerificationReport } from "../../verify/types";
+import type { Verdict } from "../../verify/reasons";
 import type { EpcisEvent } from "../../epcis";
 import { dispositionName } from "../../codes";
 import type { CliContext } from "../context";
+import { EXIT } from "../exitCodes";
+import { CliInputError } from "../output";
 import { RecordStore } from "../../records";
 import { locationText } from "./read";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
-const EXIT_OF = { authentic: 0, warning: 1, fail: 2 } as const;
+const EXIT_OF: Record<Verdict, number> = {
+  authentic: EXIT.OK,
+  warning: EXIT.VERDICT_WARNING,
+  fail: EXIT.VERDICT_FAIL,
+};
+
+/** What is printed for an input that is not a GS1 code: no ledger was consulted. */
+type InputReport = Pick<VerificationReport, "verdict" | "reasons" | "input">;
 
 export function addVerifyCommand(program: Command, run: Run): void {
   program
@@ -28,11 +42,25 @@ export function addVerifyCommand(program: Command, run: Run): void {
     .option("--no-signatures", "skip reading each transaction to check who signed it (faster)")
     .action(
       run(async (ctx: CliContext, code: string, flags: { recordsUrl?: string; signatures: boolean }) => {
-        const reader = await ctx.reader().catch((error) => {
-          const name = (error as Error).name;
-          if (name === "WrongChainError" || name === "WrongContractError") return undefined;
-          throw error;
-        });
+        // Input first, then settings, then the network: a mistyped code is told as such even with no node.
+        try {
+          parseGs1(code);
+        } catch (error) {
+          const report: InputReport = {
+            verdict: "fail",
+            reasons: judge({ kind: "invalidCode", error: (error as Error).message }),
+            input: code,
+          };
+          ctx.out.result(report, () => render(report));
+          process.exitCode = EXIT.INVALID_INPUT;
+          return;
+        }
+        const confirmations = ctx.confirmations();
+        if (flags.recordsUrl !== undefined && !/^https?:\/\//.test(flags.recordsUrl)) {
+          throw new CliInputError(`The records URL "${flags.recordsUrl}" must start with http:// or https://.`);
+        }
+        // Unchecked: the engine checks the deployment once and turns a wrong chain into a verdict.
+        const reader = ctx.uncheckedReader();
         const store = new RecordStore(ctx.recordsDir);
         const fetchRecord = flags.recordsUrl
           ? async (hash: Hex) => {
@@ -40,35 +68,22 @@ export function addVerifyCommand(program: Command, run: Run): void {
               return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
             }
           : async (hash: Hex) => store.get(hash);
-        let report: VerificationReport;
-        if (!reader) {
-          // Wrong chain or contract: let the engine produce its "fail" verdict with the reason.
-          const { createPublicClient, http } = await import("viem");
-          const manifest = ctx.manifest();
-          const client = createPublicClient({
-            transport: http(ctx.options.rpc ?? process.env.TRACE_RPC_URL ?? "http://127.0.0.1:8545"),
-          });
-          report = await verifyUnit(code, {
-            client: client as never,
-            ledger: { address: (ctx.options.ledger ?? manifest?.ledger.address) as Hex, chainId: manifest?.chainId },
-          });
-        } else {
-          report = await verifyUnit(code, {
-            client: reader.client,
-            ledger: reader.ledger,
-            fetchRecord,
-            checkSignatures: flags.signatures,
-            confirmations: ctx.confirmations(),
-            maxBlockRange: ctx.options.maxBlockRange ? BigInt(ctx.options.maxBlockRange) : undefined,
-          });
-        }
+        const report = await verifyUnit(code, {
+          client: reader.client,
+          ledger: reader.ledger,
+          fetchRecord,
+          checkSignatures: flags.signatures,
+          confirmations,
+          maxBlockRange: reader.maxBlockRange,
+        });
         ctx.out.result(report, () => render(report));
         process.exitCode = EXIT_OF[report.verdict];
       }),
     );
 }
 
-function render(r: VerificationReport): string {
+function render(r: InputReport & Partial<VerificationReport>): string {
+  const entries = r.entries ?? [];
   const banner = { authentic: "AUTHENTIC 正品", warning: "WARNING 注意", fail: "FAIL 验证失败" }[r.verdict];
   const lines = [`${banner}  ${r.unit?.uri ?? r.input}`];
   for (const reason of r.reasons)
@@ -81,8 +96,8 @@ function render(r: VerificationReport): string {
     const depth = r.asOf.confirmations > 1 ? `, ${r.asOf.confirmations} confirmations` : "";
     lines.push(`  as of block ${r.asOf.blockNumber} (${r.asOf.blockHash.slice(0, 10)}…${depth})`);
   }
-  if (r.entries.length) lines.push(`  journey (${r.entries.length} events, hash chains intact):`);
-  for (const e of r.entries) {
+  if (entries.length) lines.push(`  journey (${entries.length} events, hash chains intact):`);
+  for (const e of entries) {
     const who = e.organization?.name ?? `org ${e.org}`;
     const proof = [
       e.signatureValid === undefined ? "" : e.signatureValid ? "signed" : "BAD SIGNATURE",

@@ -1,0 +1,59 @@
+/**
+ * The rules of the verdict (design.md §6): evidence in, reasons out, in the order a reader needs them. Pure:
+ * no I/O, so every rule is tested without a chain.
+ */
+import { STEPS } from "../codes";
+import type { Evidence } from "./evidence";
+import { REASONS, type ReasonCode } from "./reasons";
+import type { ReasonFound } from "./types";
+
+/** A reason with its severity and texts. */
+export function reason(code: ReasonCode, detail?: string): ReasonFound {
+  return { code, ...REASONS[code], ...(detail ? { detail } : {}) };
+}
+
+/**
+ * The reasons the evidence gives (none: authentic). A failing reason that makes the rest meaningless (an
+ * invalid code, another chain, an unregistered unit, a history not matching its head) is the only one.
+ */
+export function judge(evidence: Evidence): ReasonFound[] {
+  if (evidence.kind === "invalidCode") return [reason("INVALID_CODE", evidence.error)];
+  if (evidence.kind === "wrongDeployment") return [reason("WRONG_CHAIN", evidence.error)];
+
+  const { view, state } = evidence;
+  const deep = view.confirmations > 1;
+  const depth = `as of block ${view.blockNumber}, ${view.confirmations} confirmations`;
+  if (!state) return [reason("NOT_REGISTERED", `the ledger did not exist yet ${depth}`)];
+  if (!state.registered) return [reason("NOT_REGISTERED", deep ? depth : undefined)];
+  if (evidence.inconsistentLogs !== undefined) return [reason("HISTORY_MISMATCH", evidence.inconsistentLogs)];
+  if (evidence.brokenHistories.length) {
+    return evidence.brokenHistories.map((unit) => reason("HISTORY_MISMATCH", `unit ${unit}`));
+  }
+
+  const reasons: ReasonFound[] = [];
+  const registrant = evidence.registrant;
+  if (!registrant || registrant.suspended || !registrant.name) {
+    reasons.push(reason("REGISTRANT_UNIDENTIFIED", `organization ${state.registrant}`));
+  }
+  for (const e of evidence.entries) {
+    if (e.signatureValid === false) reasons.push(reason("SIGNATURE_INVALID", `entry ${e.seq} in ${e.transactionHash}`));
+    if (e.recordMatches === false) reasons.push(reason("RECORD_MISMATCH", `entry ${e.seq} (${e.stepName})`));
+    const org = e.organization;
+    const allowedNow = evidence.matrix.get(e.step);
+    if (!org || org.suspended || (allowedNow !== undefined && (allowedNow & org.roles) === 0)) {
+      reasons.push(reason("SIGNER_NOT_ALLOWED", `entry ${e.seq} (${e.stepName}) by organization ${e.org}`));
+    }
+  }
+
+  // A flag on a parent holds for everything packed in it.
+  const effective = (flag: "recalled" | "held" | "flagged") =>
+    state[flag] || evidence.parents.some((p) => p.state?.[flag]);
+  if (effective("recalled")) reasons.push(reason("RECALLED"));
+  if (effective("held")) reasons.push(reason("HELD"));
+  if (effective("flagged")) reasons.push(reason("FLAGGED"));
+  const released = evidence.entries.some((e) => e.step === STEPS.CUSTOMS_RELEASED);
+  const delivered = evidence.entries.some((e) => e.step === STEPS.DELIVERED);
+  if (!released) reasons.push(reason(delivered ? "DELIVERED_WITHOUT_RELEASE" : "NO_CUSTOMS_RELEASE"));
+  if (evidence.entries.some((e) => e.corrected)) reasons.push(reason("CORRECTED"));
+  return reasons;
+}
