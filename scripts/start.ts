@@ -17,7 +17,7 @@ import { createServer as createNetServer } from "node:net";
 import { join, resolve } from "node:path";
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
-import { deployTraceLedger } from "./lib/deploy";
+import { deployTraceLedger } from "../deploy/lib/deployLedger";
 import { buildPage } from "./build-page";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "./lib/demoJourney";
 import { createTraceServer } from "../src/server/server";
