@@ -78,3 +78,21 @@ export class EpcisHashError extends EpcisError {
 export class EpcisOnchainError extends EpcisError {
   override name = "EpcisOnchainError" as const;
 }
+
+/** An EPCIS error class that names the offending field or JSON path. */
+type FieldErrorClass = new (at: string, message: string, options?: ErrorOptions) => EpcisError;
+
+/**
+ * Runs `fn`; an EPCIS error it throws (a vocabulary, location or hash error) is re-thrown as `ErrorClass` on
+ * `at`, with `at` prefixed to its message unless the message already starts with it. Errors that already are
+ * an `ErrorClass` pass through, as does anything that is not an EPCIS error.
+ */
+export function rethrowAt<T>(ErrorClass: FieldErrorClass, at: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ErrorClass || !(e instanceof EpcisError)) throw e;
+    const message = e.message.startsWith(at) ? e.message : `${at}: ${e.message}`;
+    throw new ErrorClass(at, message, { cause: e });
+  }
+}
