@@ -44,7 +44,7 @@ export function writeManifestFile(file: string, manifest: DeploymentManifest): v
 }
 
 /** Writes a file atomically: a temp file in the same directory, then a rename over the target. */
-export function writeFileAtomic(file: string, content: string): void {
+function writeFileAtomic(file: string, content: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = join(dirname(file), `.${Math.random().toString(36).slice(2)}.${process.pid}.tmp`);
   try {
