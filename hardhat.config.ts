@@ -6,7 +6,7 @@ import { config as loadEnv } from "dotenv";
 import { evmTarget } from "./scripts/lib/evmTarget";
 import { writeCodes } from "./scripts/lib/genCodes";
 import { buildSdk } from "./scripts/build-sdk";
-import { consortiumNetwork } from "./scripts/lib/networkEnv";
+import { consortiumNetwork } from "./src/config/network";
 import { configureFastCheckSeed } from "./test/helpers/fastCheckSeed";
 
 /** The exact compiler the project is built and audited with; `solc` in package.json is pinned to it. */

@@ -5,6 +5,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { NetworkEnvError, readSetting } from "../src/config/env";
 
 /** Paths on the command line are relative to where `npm run` was typed (npm runs scripts from the root). */
 const fromCaller = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
@@ -37,7 +38,7 @@ interface Printable {
 function describe(error: unknown, network: string): string {
   const e = (error ?? {}) as Printable;
   const text = e.message ?? String(error);
-  // TraceError (DeployError, ParametersError) messages already end with their hints.
+  // TraceError (DeployError, ParametersError, NetworkEnvError) messages already end with their hints.
   if (e.shortMessage !== undefined) return text;
   const hints: string[] = [];
   if (e.number === 100 || /HH100/.test(text)) {
@@ -46,8 +47,6 @@ function describe(error: unknown, network: string): string {
         ? "The consortium network exists only when TRACE_RPC_URL and TRACE_CHAIN_ID are set in .env (see .env.example)."
         : "Networks are localhost and, once TRACE_RPC_URL is set in .env, consortium.",
     );
-  } else if (e.name === "NetworkEnvError") {
-    hints.push("Fix that setting in .env (see .env.example).");
   }
   hints.push("See docs/deploy.md.");
   return [text, "", ...hints.map((h) => `- ${h}`)].join("\n");
@@ -98,14 +97,13 @@ export async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const confirmationsText = values.confirmations ?? process.env.TRACE_CONFIRMATIONS?.trim();
   let confirmations: number | undefined;
-  if (confirmationsText !== undefined && confirmationsText !== "") {
-    confirmations = Number(confirmationsText);
-    if (!/^[0-9]+$/.test(confirmationsText) || confirmations < 1) {
-      console.error(`--confirmations / TRACE_CONFIRMATIONS must be a whole number ≥ 1 (got "${confirmationsText}").`);
-      return 2;
-    }
+  try {
+    confirmations = readSetting("confirmations", process.env, { value: values.confirmations, flag: "--confirmations" });
+  } catch (error) {
+    if (!(error instanceof NetworkEnvError)) throw error;
+    console.error(describe(error, network));
+    return 2;
   }
 
   try {
@@ -113,7 +111,8 @@ export async function main(argv: string[]): Promise<number> {
     process.env.HARDHAT_NETWORK = network;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const hre = require("hardhat") as typeof import("hardhat");
-    const { deployTraceLedger, displayPath } = await import("./lib/deploy");
+    const { deployTraceLedger } = await import("../deploy/lib/deployLedger");
+    const { displayPath } = await import("../deploy/lib/hre");
     const outcome = await deployTraceLedger(hre, {
       network,
       ...(values.parameters !== undefined ? { parametersFile: fromCaller(values.parameters) } : {}),

@@ -15,7 +15,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
-import { deployTraceLedger } from "./lib/deploy";
+import { deployTraceLedger } from "../deploy/lib/deployLedger";
 import { buildPage } from "./build-page";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 import { createTraceServer } from "../src/server/server";

@@ -4,7 +4,9 @@
  * and the two-step, delayed admin transfer. Refusals come back as named errors whose message says what
  * to do (the contract's admin errors are explained here, the rest by `explainContractError`).
  */
-import { decodeEventLog, decodeFunctionResult, encodeFunctionData, getAddress, type Address, type Hex } from "viem";
+import type { ContractTransaction } from "ethers";
+import { decodeEventLog, getAddress, type Address, type Hex } from "viem";
+import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
 import { traceLedgerAbi } from "../generated/abi";
 import { STEPS, roleMask, rolesOf, type RoleName, type StepName } from "../codes";
 import { ContractRefusalError, AdminOnlyError, InvalidRequestError, explainContractError } from "../errors/contract";
@@ -138,12 +140,15 @@ export function explainAdminError(error: unknown): unknown {
 /** The consortium admin's (or, for `acceptAdminTransfer`, the pending admin's) operations. */
 export class ConsortiumAdmin {
   readonly ledger: Address;
+  /** The ledger through its typechain binding: calls are built and read with the generated ABI. */
+  readonly contract: TraceLedger;
 
   constructor(
     readonly sender: TransactionSender,
     ledger: string,
   ) {
     this.ledger = getAddress(ledger);
+    this.contract = TraceLedger__factory.connect(this.ledger, sender.provider);
   }
 
   /** An admin over a writer's signer and ledger (the writer's key acts). */
@@ -158,13 +163,15 @@ export class ConsortiumAdmin {
 
   /** Adds an organization; returns its id. Its accounts are added with `addAccount`. */
   async addOrganization(org: NewOrganization): Promise<{ orgId: number; transaction: SentTransaction }> {
-    const transaction = await this.send("addOrganization", [
-      org.name,
-      encodeCreditCode(org.creditCode),
-      glnToUint(org.gln),
-      encodeCountry(org.country),
-      roleMask(...org.roles),
-    ]);
+    const transaction = await this.send(
+      this.contract.addOrganization.populateTransaction(
+        org.name,
+        encodeCreditCode(org.creditCode),
+        glnToUint(org.gln),
+        encodeCountry(org.country),
+        roleMask(...org.roles),
+      ),
+    );
     const ledger = this.ledger.toLowerCase();
     for (const log of transaction.receipt.logs) {
       if (log.address.toLowerCase() !== ledger) continue;
@@ -185,49 +192,51 @@ export class ConsortiumAdmin {
 
   /** Replaces an organization's roles. */
   setOrganizationRoles(orgId: number, roles: RoleName[]): Promise<SentTransaction> {
-    return this.send("setOrganizationRoles", [orgId, roleMask(...roles)]);
+    return this.send(this.contract.setOrganizationRoles.populateTransaction(orgId, roleMask(...roles)));
   }
 
   suspendOrganization(orgId: number): Promise<SentTransaction> {
-    return this.send("suspendOrganization", [orgId]);
+    return this.send(this.contract.suspendOrganization.populateTransaction(orgId));
   }
 
   reactivateOrganization(orgId: number): Promise<SentTransaction> {
-    return this.send("reactivateOrganization", [orgId]);
+    return this.send(this.contract.reactivateOrganization.populateTransaction(orgId));
   }
 
   addAccount(orgId: number, account: Address): Promise<SentTransaction> {
-    return this.send("addAccount", [orgId, account]);
+    return this.send(this.contract.addAccount.populateTransaction(orgId, account));
   }
 
   /** Retires `from` for good and adds `to` to the same organization. */
   rotateAccount(from: Address, to: Address): Promise<SentTransaction> {
-    return this.send("rotateAccount", [from, to]);
+    return this.send(this.contract.rotateAccount.populateTransaction(from, to));
   }
 
   suspendAccount(account: Address): Promise<SentTransaction> {
-    return this.send("suspendAccount", [account]);
+    return this.send(this.contract.suspendAccount.populateTransaction(account));
   }
 
   reactivateAccount(account: Address): Promise<SentTransaction> {
-    return this.send("reactivateAccount", [account]);
+    return this.send(this.contract.reactivateAccount.populateTransaction(account));
   }
 
   /** Sets the allowed roles of the given steps (others keep theirs); an empty list forbids a step. */
   setPermissions(permissions: PermissionsEntry): Promise<SentTransaction> {
     const steps = Object.keys(permissions) as StepName[];
-    return this.send("setPermissions", [
-      steps.map((s) => STEPS[s]),
-      steps.map((s) => roleMask(...sortRoles(permissions[s]!))),
-    ]);
+    return this.send(
+      this.contract.setPermissions.populateTransaction(
+        steps.map((s) => STEPS[s]),
+        steps.map((s) => roleMask(...sortRoles(permissions[s]!))),
+      ),
+    );
   }
 
   pause(): Promise<SentTransaction> {
-    return this.send("pause", []);
+    return this.send(this.contract.pause.populateTransaction());
   }
 
   unpause(): Promise<SentTransaction> {
-    return this.send("unpause", []);
+    return this.send(this.contract.unpause.populateTransaction());
   }
 
   /**
@@ -235,35 +244,35 @@ export class ConsortiumAdmin {
    * with `acceptAdminTransfer` once the chain's time is past `pending.acceptableAfter`.
    */
   async beginAdminTransfer(newAdmin: Address): Promise<{ transaction: SentTransaction; pending: PendingAdmin }> {
-    const transaction = await this.send("beginDefaultAdminTransfer", [newAdmin]);
+    const transaction = await this.send(this.contract.beginDefaultAdminTransfer.populateTransaction(newAdmin));
     const pending = await this.pendingAdmin(transaction.blockNumber);
     return { transaction, pending: pending ?? { address: getAddress(newAdmin), acceptableAfter: 0 } };
   }
 
   /** Completes the transfer; must be sent by the pending admin after the delay. */
   acceptAdminTransfer(): Promise<SentTransaction> {
-    return this.send("acceptDefaultAdminTransfer", []);
+    return this.send(this.contract.acceptDefaultAdminTransfer.populateTransaction());
   }
 
   /** Cancels a pending transfer (current admin). */
   cancelAdminTransfer(): Promise<SentTransaction> {
-    return this.send("cancelDefaultAdminTransfer", []);
+    return this.send(this.contract.cancelDefaultAdminTransfer.populateTransaction());
   }
 
   /** The current admin. */
   async admin(): Promise<Address> {
-    return getAddress(await this.view<Address>("defaultAdmin"));
+    return getAddress(await this.view(() => this.contract.defaultAdmin()));
   }
 
   /** The pending admin transfer, if any. */
   async pendingAdmin(blockTag?: number): Promise<PendingAdmin | undefined> {
-    const [address, schedule] = await this.view<readonly [Address, number]>("pendingDefaultAdmin", [], blockTag);
+    const [address, schedule] = await this.view(() => this.contract.pendingDefaultAdmin(blockTag ? { blockTag } : {}));
     return address === ZERO ? undefined : { address: getAddress(address), acceptableAfter: Number(schedule) };
   }
 
   /** An address's account record. */
   async accountInfo(address: Address): Promise<AccountInfo> {
-    const [orgId, roles, status] = await this.view<readonly [number, number, number, bigint]>("accountInfo", [address]);
+    const [orgId, roles, status] = await this.view(() => this.contract.accountInfo(address));
     return {
       address: getAddress(address),
       orgId: Number(orgId),
@@ -274,27 +283,22 @@ export class ConsortiumAdmin {
 
   /** The number of organizations. */
   async organizationCount(): Promise<number> {
-    return Number(await this.view<number>("organizationCount"));
+    return Number(await this.view(() => this.contract.organizationCount()));
   }
 
-  private async view<T>(functionName: string, args: readonly unknown[] = [], blockTag?: number): Promise<T> {
-    const data = encodeFunctionData({ abi: traceLedgerAbi, functionName: functionName as never, args: args as never });
+  /** A read of the ledger, with its refusal explained. */
+  private async view<T>(read: () => Promise<T>): Promise<T> {
     try {
-      const result = await this.sender.provider.call({ to: this.ledger, data, ...(blockTag ? { blockTag } : {}) });
-      return decodeFunctionResult({
-        abi: traceLedgerAbi,
-        functionName: functionName as never,
-        data: result as Hex,
-      }) as T;
+      return await read();
     } catch (error) {
       throw explainAdminError(error);
     }
   }
 
-  private async send(functionName: string, args: readonly unknown[]): Promise<SentTransaction> {
-    const data = encodeFunctionData({ abi: traceLedgerAbi, functionName: functionName as never, args: args as never });
+  /** Sends one built call, with its refusal explained. */
+  private async send(build: Promise<ContractTransaction>): Promise<SentTransaction> {
     try {
-      return await this.sender.send({ to: this.ledger, data });
+      return await this.sender.send(await build);
     } catch (error) {
       throw explainAdminError(error);
     }

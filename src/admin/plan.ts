@@ -290,10 +290,3 @@ export function formatPlan(plan: ConsortiumPlan): string {
   }
   return lines.join("\n");
 }
-
-/** Counts the changes of each kind. */
-export function summarizePlan(plan: ConsortiumPlan): Partial<Record<ConsortiumChangeKind, number>> {
-  const out: Partial<Record<ConsortiumChangeKind, number>> = {};
-  for (const c of plan.changes) out[c.kind] = (out[c.kind] ?? 0) + 1;
-  return out;
-}

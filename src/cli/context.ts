@@ -6,11 +6,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
-import { isAddress, type Address } from "viem";
 import { createTraceReader, type TraceReader } from "../read/reader";
 import { TraceWriter } from "../write/writer";
 import { manifestPath, readManifestFile } from "../config/files";
 import type { DeploymentManifest } from "../config/manifest";
+import { traceEnv, type TraceEnv } from "../config/env";
+import { decryptKeystoreJson } from "../config/keystore";
 import { CliInputError, type Output } from "./output";
 
 export interface GlobalOptions {
@@ -35,6 +36,8 @@ export interface CliContext {
   recordsDir: string;
   /** Domain for Digital Link URIs the CLI prints and labels. */
   domain: string;
+  /** The `TRACE_*` settings, with the global flags winning. */
+  env: TraceEnv;
   manifest(): DeploymentManifest | undefined;
   reader(): Promise<TraceReader>;
   /** The read client before any network access, without the deployment check (`trace verify` judges it). */
@@ -44,21 +47,29 @@ export interface CliContext {
   confirmations(): number;
 }
 
-const env = (name: string) => {
-  const v = process.env[name]?.trim();
-  return v ? v : undefined;
-};
-
 export function createContext(options: GlobalOptions, out: Output): CliContext {
   let manifest: DeploymentManifest | undefined | null = null;
   let reader: Promise<TraceReader> | undefined;
   let writer: Promise<TraceWriter> | undefined;
+  // Flags win over the environment; both are validated by the one reader of the settings.
+  const env = traceEnv(process.env, {
+    rpcUrl: { value: options.rpc, flag: "--rpc" },
+    chainId: { value: options.chainId, flag: "--chain-id" },
+    ledger: { value: options.ledger, flag: "--ledger" },
+    manifest: { value: options.manifest, flag: "--manifest" },
+    network: { value: options.network, flag: "--network" },
+    gasPrice: { value: options.gasPrice, flag: "--gas-price" },
+    confirmations: { value: options.confirmations, flag: "--confirmations" },
+    recordsDir: { value: options.recordsDir, flag: "--records-dir" },
+    domain: { value: options.domain, flag: "--domain" },
+    maxBlockRange: { value: options.maxBlockRange, flag: "--max-block-range" },
+  });
 
   const loadManifest = (): DeploymentManifest | undefined => {
     if (manifest !== null) return manifest;
-    const explicit = options.manifest ?? env("TRACE_MANIFEST");
+    const explicit = env.manifest;
     if (explicit) return (manifest = readManifestFile(explicit));
-    const network = options.network ?? env("TRACE_NETWORK");
+    const network = env.network;
     if (network) return (manifest = readManifestFile(manifestPath(network)));
     const local = manifestPath("localhost");
     return (manifest = existsSync(local) ? readManifestFile(local) : undefined);
@@ -66,35 +77,28 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
 
   const settings = () => {
     const m = loadManifest();
-    const rpc = options.rpc ?? env("TRACE_RPC_URL") ?? env("TRACE_LOCAL_RPC_URL") ?? "http://127.0.0.1:8545";
-    if (!/^https?:\/\//.test(rpc)) throw new CliInputError(`RPC URL "${rpc}" must start with http:// or https://.`);
-    const ledger = options.ledger ?? env("TRACE_LEDGER") ?? m?.ledger.address;
+    const rpc = env.rpcUrl ?? env.localRpcUrl ?? "http://127.0.0.1:8545";
+    const ledger = env.ledger ?? m?.ledger.address;
     if (!ledger) {
       throw new CliInputError("No ledger address: pass --ledger, set TRACE_LEDGER, or deploy to write a manifest.", {
         hints: ["`npm start` deploys locally and writes deployments/localhost.json."],
       });
     }
-    if (!isAddress(ledger)) throw new CliInputError(`Ledger address "${ledger}" is not an address.`);
-    const chainText = options.chainId ?? env("TRACE_CHAIN_ID");
-    const chainId = chainText !== undefined ? Number(chainText) : m?.chainId;
-    if (chainId !== undefined && (!Number.isSafeInteger(chainId) || chainId <= 0)) {
-      throw new CliInputError(`Chain id "${chainText}" must be a positive integer.`);
-    }
-    const range = options.maxBlockRange ?? env("TRACE_MAX_BLOCK_RANGE");
     return {
       rpc,
-      ledger: ledger as Address,
-      chainId,
+      ledger,
+      chainId: env.chainId ?? m?.chainId,
       deploymentBlock: m && m.ledger.address.toLowerCase() === ledger.toLowerCase() ? m.ledger.deploymentBlock : 0,
-      maxBlockRange: range ? BigInt(range) : undefined,
+      maxBlockRange: env.maxBlockRange,
     };
   };
 
   const ctx: CliContext = {
     out,
     options,
-    recordsDir: resolve(options.recordsDir ?? env("TRACE_RECORDS_DIR") ?? "records"),
-    domain: options.domain ?? env("TRACE_DL_DOMAIN") ?? "https://id.gs1.org",
+    env,
+    recordsDir: resolve(env.recordsDir ?? "records"),
+    domain: env.domain ?? "https://id.gs1.org",
     manifest: loadManifest,
     reader() {
       reader ??= (async () => {
@@ -121,41 +125,31 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
     writer() {
       writer ??= (async () => {
         // The key is checked first: a bad key is an input problem, reported before any network access.
-        const key = readKey(options.keyFile);
+        const key = readKey(options.keyFile, env);
         const r = await ctx.reader();
         const s = settings();
         const provider = new JsonRpcProvider(s.rpc, Network.from(r.ledger.chainId!), {
           staticNetwork: true,
           batchMaxCount: 1,
         });
-        const gasPrice = options.gasPrice ?? env("TRACE_GAS_PRICE");
         return TraceWriter.create({
           ledger: s.ledger,
           signer: new Wallet(key, provider),
-          gasPrice: gasPrice !== undefined ? parseWholeNumber(gasPrice, "gas price") : undefined,
+          gasPrice: env.gasPrice,
           confirmations: ctx.confirmations(),
         });
       })();
       return writer;
     },
     confirmations() {
-      const text = options.confirmations ?? env("TRACE_CONFIRMATIONS");
-      if (text === undefined) return 1;
-      const n = Number(parseWholeNumber(text, "confirmations"));
-      if (n < 1) throw new CliInputError(`The confirmations "${text}" must be at least 1.`);
-      return n;
+      return env.confirmations ?? 1;
     },
   };
   return ctx;
 }
 
-function parseWholeNumber(text: string, what: string): bigint {
-  if (!/^[0-9]+$/.test(text)) throw new CliInputError(`The ${what} "${text}" must be a whole number.`);
-  return BigInt(text);
-}
-
 /** Reads the signing key from --key-file or TRACE_PRIVATE_KEY; the error never shows the key. */
-function readKey(keyFile: string | undefined): string {
+function readKey(keyFile: string | undefined, env: TraceEnv): string {
   let key: string | undefined;
   let source: string;
   if (keyFile) {
@@ -164,7 +158,7 @@ function readKey(keyFile: string | undefined): string {
     key = readFileSync(keyFile, "utf8").trim();
   } else {
     source = "TRACE_PRIVATE_KEY";
-    key = env("TRACE_PRIVATE_KEY");
+    key = env.privateKey;
     if (!key) {
       throw new CliInputError("No signing key: set TRACE_PRIVATE_KEY in .env or pass --key-file <file>.", {
         hints: ["Write commands sign transactions; read commands (state, history, verify) need no key."],
@@ -173,12 +167,12 @@ function readKey(keyFile: string | undefined): string {
   }
   if (key.startsWith("{")) {
     // An encrypted JSON keystore (geth / ethers): decrypted with TRACE_KEYSTORE_PASSWORD.
-    const password = process.env.TRACE_KEYSTORE_PASSWORD;
+    const password = env.keystorePassword;
     if (password === undefined) {
       throw new CliInputError(`${source} is an encrypted keystore: set TRACE_KEYSTORE_PASSWORD to its password.`);
     }
     try {
-      return Wallet.fromEncryptedJsonSync(key, password).privateKey;
+      return decryptKeystoreJson(key, password);
     } catch {
       throw new CliInputError(`${source} could not be decrypted: wrong TRACE_KEYSTORE_PASSWORD or not a keystore.`);
     }

@@ -1,6 +1,13 @@
 /** Printing for the CLI: human text or `--json`, and errors as short message + hints with an exit code. */
 import { TraceError, NetworkError, WrongChainError, WrongContractError, TransactionError } from "../errors/base";
 import { ContractRefusalError } from "../errors/contract";
+import { CommanderError } from "commander";
+import { Gs1Error } from "../gs1/errors";
+import { EpcisError } from "../epcis/errors";
+import { LabelError } from "../qrLabels/options";
+import { ManifestError } from "../config/manifest";
+import { NetworkEnvError } from "../config/env";
+import { InconsistentLogsError } from "../read/history";
 import { EXIT } from "./exitCodes";
 
 /** A usage or input problem detected by the CLI itself. */
@@ -40,15 +47,23 @@ export function exitCodeOf(error: unknown): number {
     error instanceof NetworkError ||
     error instanceof WrongChainError ||
     error instanceof WrongContractError ||
-    error instanceof TransactionError
+    error instanceof TransactionError ||
+    // The node's logs contradict the contract's state: a node problem, not the user's input.
+    error instanceof InconsistentLogsError
   ) {
     return EXIT.NETWORK;
   }
-  const name = (error as { name?: string })?.name ?? "";
-  if (error instanceof CliInputError || /^(Gs1|Epcis|Manifest|Label|CommanderError|NetworkEnv)/.test(name)) {
+  if (
+    error instanceof CliInputError ||
+    error instanceof Gs1Error ||
+    error instanceof EpcisError ||
+    error instanceof ManifestError ||
+    error instanceof LabelError ||
+    error instanceof NetworkEnvError ||
+    error instanceof CommanderError
+  ) {
     return EXIT.INVALID_INPUT;
   }
-  if (name === "InconsistentLogs") return EXIT.NETWORK;
   return EXIT.UNEXPECTED;
 }
 

@@ -18,9 +18,6 @@ export const ROLE_NAMES = (Object.keys(ROLES) as Array<keyof typeof ROLES>).filt
 /** Names of the defined steps, in code order. */
 export const STEP_NAMES = (Object.keys(STEPS) as Array<keyof typeof STEPS>).filter((k): k is StepName => k !== "MAX");
 
-/** Roles that write on any unit regardless of scope. */
-export const REGULATOR_ROLES: readonly RoleName[] = ["CUSTOMS", "MARKET_REGULATOR"];
-
 /** The role mask (bit i = role i) of a list of role names. */
 export function roleMask(...roles: RoleName[]): number {
   return roles.reduce((mask, r) => mask | (1 << ROLES[r]), 0);

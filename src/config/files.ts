@@ -1,6 +1,6 @@
-/** Node-only loading of the deployment manifest from `deployments/<network>.json`. */
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+/** Node-only reading and writing of the deployment manifest `deployments/<network>.json`. */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { parseManifest, ManifestError, type DeploymentManifest } from "./manifest";
 
 /** The manifest path of a network under a project root. */
@@ -26,4 +26,32 @@ export function readManifestFile(file: string): DeploymentManifest {
     throw new ManifestError(`${path} is not valid JSON.`, { cause });
   }
   return parseManifest(parsed, path);
+}
+
+/** The manifest at `file`, or undefined when there is none or it is malformed (about to be replaced). */
+export function readManifestIfValid(file: string): DeploymentManifest | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return parseManifest(JSON.parse(readFileSync(file, "utf8")), file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a manifest atomically, so a reader never sees half a file. */
+export function writeManifestFile(file: string, manifest: DeploymentManifest): void {
+  writeFileAtomic(file, JSON.stringify(manifest, null, 2) + "\n");
+}
+
+/** Writes a file atomically: a temp file in the same directory, then a rename over the target. */
+function writeFileAtomic(file: string, content: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = join(dirname(file), `.${Math.random().toString(36).slice(2)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }

@@ -2,11 +2,11 @@
  * EPCIS 2.0 documents: export built events as one `EPCISDocument`, and validate events (or documents) that
  * come in from JSON files before they are hashed and recorded.
  */
-import { EpcisError, EpcisHashError, EpcisParseError, quote } from "./errors";
+import { EpcisHashError, EpcisParseError, quote, rethrowAt } from "./errors";
 import { eventTimeOf } from "./eventFields";
 import { canonicalJson } from "./hash";
 import { parseDateTime, parseOffset } from "./time";
-import { isAbsoluteUri } from "./uri";
+import { checkDistinctUris, checkUri, isAbsoluteUri, type UriRefusal } from "./uri";
 import type { Action, EpcisEvent, EpcisEventType, JsonValue } from "./types";
 import {
   bizTransactionTypeName,
@@ -70,8 +70,12 @@ export function epcisDocument(events: readonly EpcisEvent[], options: EpcisDocum
     type: "EPCISDocument",
     schemaVersion: "2.0",
     creationDate: eventTimeOf(options.creationDate, "creationDate"),
-    ...(options.sender !== undefined ? { sender: party(options.sender, "sender") } : {}),
-    ...(options.receiver !== undefined ? { receiver: party(options.receiver, "receiver") } : {}),
+    ...(options.sender !== undefined
+      ? { sender: rethrowAt(EpcisParseError, "sender", () => partyUri(options.sender!)) }
+      : {}),
+    ...(options.receiver !== undefined
+      ? { receiver: rethrowAt(EpcisParseError, "receiver", () => partyUri(options.receiver!)) }
+      : {}),
     epcisBody: { eventList: parsed.map((p) => p.event) },
   };
 }
@@ -182,9 +186,9 @@ function parseEvent(value: unknown, path: string): EpcisEvent {
       "The event has no bizStep: the ledger records a step code for every entry, so give one.",
     );
   }
-  vocab(`${path}.bizStep`, () => stepCodeOfUri(event.bizStep as string));
+  rethrowAt(EpcisParseError, `${path}.bizStep`, () => stepCodeOfUri(event.bizStep as string));
   if (event.disposition !== undefined) {
-    vocab(`${path}.disposition`, () => dispositionCodeOfUri(event.disposition as string));
+    rethrowAt(EpcisParseError, `${path}.disposition`, () => dispositionCodeOfUri(event.disposition as string));
   }
   for (const key of ["readPoint", "bizLocation"]) {
     if (event[key] === undefined) continue;
@@ -197,7 +201,7 @@ function parseEvent(value: unknown, path: string): EpcisEvent {
       const o = requireObject(bt, p, 'an object { "type", "bizTransaction" }');
       requireUri(o.bizTransaction, `${p}.bizTransaction`);
       if (o.type !== undefined && !isAbsoluteUri(o.type))
-        vocab(`${p}.type`, () => bizTransactionTypeName(o.type as string));
+        rethrowAt(EpcisParseError, `${p}.type`, () => bizTransactionTypeName(o.type as string));
     });
   } else if (t === "TransactionEvent") {
     throw new EpcisParseError(
@@ -285,19 +289,19 @@ function requireArray(value: unknown, path: string, nonEmpty: boolean): unknown[
   return value;
 }
 
+/** URI refusals of the parser. */
+const PARSE_URI_REFUSAL: UriRefusal = {
+  error: (path, message) => new EpcisParseError(path, message),
+  notAUri: "is missing or not an absolute URI",
+  twice: "is listed twice",
+};
+
 function requireUri(value: unknown, path: string): void {
-  if (!isAbsoluteUri(value)) {
-    throw new EpcisParseError(path, `${path} ${quote(value)} is missing or not an absolute URI.`);
-  }
+  checkUri(value, path, PARSE_URI_REFUSAL);
 }
 
 function uriList(value: unknown, path: string, nonEmpty: boolean): void {
-  const seen = new Set<unknown>();
-  requireArray(value, path, nonEmpty).forEach((uri, i) => {
-    requireUri(uri, `${path}[${i}]`);
-    if (seen.has(uri)) throw new EpcisParseError(`${path}[${i}]`, `${path}[${i}] ${quote(uri)} is listed twice.`);
-    seen.add(uri);
-  });
+  checkDistinctUris(requireArray(value, path, nonEmpty), path, PARSE_URI_REFUSAL);
 }
 
 function requireTime(value: unknown, path: string): void {
@@ -317,29 +321,11 @@ function isSourceDestType(value: unknown): boolean {
   return (SOURCE_DEST_TYPES as readonly string[]).includes(name) || isAbsoluteUri(value);
 }
 
-function vocab<T>(path: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof EpcisError) throw new EpcisParseError(path, `${path}: ${e.message}`, { cause: e });
-    throw e;
-  }
-}
-
 function checkHashable(value: unknown, path: string): void {
   try {
     canonicalJson(value, path);
   } catch (e) {
     if (e instanceof EpcisHashError) throw new EpcisParseError(e.path, e.message, { cause: e });
-    throw e;
-  }
-}
-
-function party(value: string, field: string): string {
-  try {
-    return partyUri(value);
-  } catch (e) {
-    if (e instanceof EpcisError) throw new EpcisParseError(field, `${field}: ${e.message}`, { cause: e });
     throw e;
   }
 }

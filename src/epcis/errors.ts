@@ -2,10 +2,15 @@
  * Errors of the EPCIS module. Each class has a literal `name`, and every message quotes the bad input, says
  * what is wrong and what to do instead. `field` (or `path` for parsed JSON) names the offending property.
  */
+import { TraceError } from "../errors/base";
 
 /** Base class of every EPCIS error: catch this to handle them all. */
-export abstract class EpcisError extends Error {
-  abstract override readonly name: string;
+export abstract class EpcisError extends TraceError {
+  override name: string = "EpcisError";
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, { bare: true, ...(options?.cause !== undefined ? { cause: options.cause } : {}) });
+  }
 }
 
 /** Quotes a value for an error message: strings in double quotes, anything else as JSON (or its type). */
@@ -25,17 +30,17 @@ export function quote(value: unknown): string {
 
 /** Thrown for an unknown step, disposition, business transaction type or source/destination type. */
 export class EpcisVocabularyError extends EpcisError {
-  override readonly name = "EpcisVocabularyError" as const;
+  override name = "EpcisVocabularyError" as const;
 }
 
 /** Thrown for a malformed location: a GLN with a wrong length or check digit, or a bad short code. */
 export class EpcisLocationError extends EpcisError {
-  override readonly name = "EpcisLocationError" as const;
+  override name = "EpcisLocationError" as const;
 }
 
 /** Thrown by the event builders for invalid input; `field` names the input property. */
 export class EpcisEventError extends EpcisError {
-  override readonly name = "EpcisEventError" as const;
+  override name = "EpcisEventError" as const;
   constructor(
     readonly field: string,
     message: string,
@@ -47,7 +52,7 @@ export class EpcisEventError extends EpcisError {
 
 /** Thrown by `parseEpcisEvent` / `parseEpcisDocument` for an invalid incoming object; `path` locates it. */
 export class EpcisParseError extends EpcisError {
-  override readonly name = "EpcisParseError" as const;
+  override name = "EpcisParseError" as const;
   constructor(
     readonly path: string,
     message: string,
@@ -59,7 +64,7 @@ export class EpcisParseError extends EpcisError {
 
 /** Thrown when a value cannot be canonicalized (RFC 8785) for hashing; `path` locates it. */
 export class EpcisHashError extends EpcisError {
-  override readonly name = "EpcisHashError" as const;
+  override name = "EpcisHashError" as const;
   constructor(
     readonly path: string,
     message: string,
@@ -71,5 +76,23 @@ export class EpcisHashError extends EpcisError {
 
 /** Thrown when an event cannot be mapped to the contract's `TraceInput` fields. */
 export class EpcisOnchainError extends EpcisError {
-  override readonly name = "EpcisOnchainError" as const;
+  override name = "EpcisOnchainError" as const;
+}
+
+/** An EPCIS error class that names the offending field or JSON path. */
+type FieldErrorClass = new (at: string, message: string, options?: ErrorOptions) => EpcisError;
+
+/**
+ * Runs `fn`; an EPCIS error it throws (a vocabulary, location or hash error) is re-thrown as `ErrorClass` on
+ * `at`, with `at` prefixed to its message unless the message already starts with it. Errors that already are
+ * an `ErrorClass` pass through, as does anything that is not an EPCIS error.
+ */
+export function rethrowAt<T>(ErrorClass: FieldErrorClass, at: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ErrorClass || !(e instanceof EpcisError)) throw e;
+    const message = e.message.startsWith(at) ? e.message : `${at}: ${e.message}`;
+    throw new ErrorClass(at, message, { cause: e });
+  }
 }

@@ -3,13 +3,13 @@
  * sources/destinations, lot master data and extension fields, each validated with an `EpcisEventError`
  * naming the input field.
  */
-import { EpcisError, EpcisEventError, quote } from "./errors";
-import type { BizTransactionInput, EventInputBase, Extensions, IlmdInput, SourceDestInput } from "./events";
+import { EpcisEventError, quote, rethrowAt } from "./errors";
+import type { BizTransactionInput, EventInputBase, Extensions, IlmdInput, SourceDestInput } from "./eventInputs";
 import { canonicalJson } from "./hash";
 import { locationUri } from "./location";
 import { isCalendarDate, isoMillis, inRange, parseDateTime, parseOffset } from "./time";
 import type { BizTransaction, DestinationEntry, EpcisEventBase, JsonValue, SourceEntry } from "./types";
-import { isAbsoluteUri } from "./uri";
+import { checkDistinctUris, checkUri, isAbsoluteUri, type UriRefusal } from "./uri";
 import {
   bizTransactionTypeUri,
   bizTransactionUri,
@@ -71,11 +71,12 @@ type WhyWhere = Pick<
 export function whyWhereFields(input: EventInputBase, step: number): WhyWhere {
   const fields: WhyWhere = { bizStep: stepUri(step) };
   if (input.disposition !== undefined) {
-    fields.disposition = rethrow("disposition", () => dispositionUri(input.disposition!));
+    fields.disposition = rethrowAt(EpcisEventError, "disposition", () => dispositionUri(input.disposition!));
   }
-  if (input.location !== undefined) fields.readPoint = { id: rethrow("location", () => locationUri(input.location!)) };
+  if (input.location !== undefined)
+    fields.readPoint = { id: rethrowAt(EpcisEventError, "location", () => locationUri(input.location!)) };
   if (input.bizLocation !== undefined) {
-    fields.bizLocation = { id: rethrow("bizLocation", () => locationUri(input.bizLocation!)) };
+    fields.bizLocation = { id: rethrowAt(EpcisEventError, "bizLocation", () => locationUri(input.bizLocation!)) };
   }
   if (input.bizTransactions !== undefined) fields.bizTransactionList = bizTransactions(input.bizTransactions);
   if (input.sources !== undefined) {
@@ -98,7 +99,7 @@ function bizTransactions(list: BizTransactionInput[]): BizTransaction[] {
     if (bt === null || typeof bt !== "object") {
       throw new EpcisEventError(field, `${field} ${quote(bt)} is not an object { type, number } or { type, uri }.`);
     }
-    const type = rethrow(`${field}.type`, () => bizTransactionTypeUri(bt.type));
+    const type = rethrowAt(EpcisEventError, `${field}.type`, () => bizTransactionTypeUri(bt.type));
     if ("uri" in bt && bt.uri !== undefined) {
       if ("number" in bt) {
         throw new EpcisEventError(field, `${field} has both uri and number: give one of them.`);
@@ -108,7 +109,9 @@ function bizTransactions(list: BizTransactionInput[]): BizTransaction[] {
     if ("number" in bt && bt.number !== undefined) {
       return {
         type,
-        bizTransaction: rethrow(`${field}.number`, () => bizTransactionUri(bt.type, bt.number, bt.issuer)),
+        bizTransaction: rethrowAt(EpcisEventError, `${field}.number`, () =>
+          bizTransactionUri(bt.type, bt.number, bt.issuer),
+        ),
       };
     }
     throw new EpcisEventError(field, `${field} has neither number nor uri: give the document number or its URI.`);
@@ -135,8 +138,8 @@ function sourceDest(list: SourceDestInput[], field: string): Array<[string, stri
     if (entry === null || typeof entry !== "object") {
       throw new EpcisEventError(f, `${f} ${quote(entry)} is not an object { type, id }.`);
     }
-    const type = rethrow(`${f}.type`, () => sourceDestTypeUri(entry.type));
-    const id = rethrow(`${f}.id`, () => {
+    const type = rethrowAt(EpcisEventError, `${f}.type`, () => sourceDestTypeUri(entry.type));
+    const id = rethrowAt(EpcisEventError, `${f}.id`, () => {
       if (entry.type === "location") return isAbsoluteUri(entry.id) ? entry.id : locationUri(entry.id);
       return partyUri(entry.id);
     });
@@ -211,21 +214,22 @@ export function withExtensions<T extends EpcisEventBase>(event: T, extensions: E
       );
     }
     if (value === undefined) continue;
-    rethrow(`extensions.${key}`, () => canonicalJson(value, `extensions.${key}`));
+    rethrowAt(EpcisEventError, `extensions.${key}`, () => canonicalJson(value, `extensions.${key}`));
     (event as Record<string, unknown>)[key] = value;
   }
   return event;
 }
 
+/** URI refusals of the event builders. */
+const EVENT_URI_REFUSAL: UriRefusal = {
+  error: (field, message) => new EpcisEventError(field, message),
+  notAUri: `is not an absolute URI: use a GS1 Digital Link URI such as "${DL_EXAMPLE}" or an EPC URN`,
+  twice: "is listed twice: list each object once",
+};
+
 /** The value, if it is an absolute URI. */
 export function requireUri(value: unknown, field: string): string {
-  if (!isAbsoluteUri(value)) {
-    throw new EpcisEventError(
-      field,
-      `${field} ${quote(value)} is not an absolute URI: use a GS1 Digital Link URI such as "${DL_EXAMPLE}" or an EPC URN.`,
-    );
-  }
-  return value;
+  return checkUri(value, field, EVENT_URI_REFUSAL);
 }
 
 /** Asserts a non-empty array. */
@@ -238,30 +242,5 @@ function nonEmptyArray(list: unknown, field: string, example: string): void {
 /** A non-empty list of distinct absolute URIs (EPCs). */
 export function uriList(list: unknown, field: string): string[] {
   nonEmptyArray(list, field, `["${DL_EXAMPLE}"]`);
-  const seen = new Set<string>();
-  return (list as unknown[]).map((uri, i) => {
-    const value = requireUri(uri, `${field}[${i}]`);
-    if (seen.has(value)) {
-      throw new EpcisEventError(
-        `${field}[${i}]`,
-        `${field}[${i}] ${quote(value)} is listed twice: list each object once.`,
-      );
-    }
-    seen.add(value);
-    return value;
-  });
-}
-
-/** Runs `fn`, re-throwing EPCIS vocabulary/location/hash errors as an `EpcisEventError` on `field`. */
-export function rethrow<T>(field: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof EpcisEventError) throw e;
-    if (e instanceof EpcisError) {
-      const message = e.message.startsWith(field) ? e.message : `${field}: ${e.message}`;
-      throw new EpcisEventError(field, message, { cause: e });
-    }
-    throw e;
-  }
+  return checkDistinctUris(list as unknown[], field, EVENT_URI_REFUSAL);
 }

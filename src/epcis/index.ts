@@ -14,6 +14,7 @@ export {
 export * from "./types";
 export * from "./vocabulary";
 export * from "./location";
+export * from "./eventInputs";
 export * from "./events";
 export * from "./hash";
 export * from "./document";

@@ -11,6 +11,11 @@ export interface TraceErrorOptions {
   details?: string;
   /** The error this one explains. */
   cause?: unknown;
+  /**
+   * `message` is the short message alone, without hints or the version line. For input refusals of the
+   * browser-safe parsers (GS1, EPCIS, QR labels), whose messages are shown to people and pinned by tests.
+   */
+  bare?: boolean;
 }
 
 export class TraceError extends Error {
@@ -23,9 +28,11 @@ export class TraceError extends Error {
   constructor(shortMessage: string, options: TraceErrorOptions = {}) {
     const hints = options.hints ?? [];
     const lines = [shortMessage];
-    if (hints.length) lines.push("", ...hints.map((h) => `- ${h}`));
-    if (options.details) lines.push("", `Details: ${options.details}`);
-    lines.push(`Version: cbec-trace@${SDK_VERSION}`);
+    if (!options.bare) {
+      if (hints.length) lines.push("", ...hints.map((h) => `- ${h}`));
+      if (options.details) lines.push("", `Details: ${options.details}`);
+      lines.push(`Version: cbec-trace@${SDK_VERSION}`);
+    }
     super(lines.join("\n"), options.cause === undefined ? undefined : { cause: options.cause });
     this.shortMessage = shortMessage;
     this.hints = hints;

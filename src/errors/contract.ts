@@ -24,45 +24,45 @@ export class ContractRefusalError extends TraceError {
 }
 
 export class UnitNotRegisteredError extends ContractRefusalError {
-  override name = "UnitNotRegistered" as const;
+  override name = "UnitNotRegisteredError" as const;
 }
 export class UnitAlreadyRegisteredError extends ContractRefusalError {
-  override name = "UnitAlreadyRegistered" as const;
+  override name = "UnitAlreadyRegisteredError" as const;
 }
 export class NotAllowedError extends ContractRefusalError {
-  override name = "NotAllowed" as const;
+  override name = "NotAllowedError" as const;
 }
 export class OutOfScopeError extends ContractRefusalError {
-  override name = "OutOfScope" as const;
+  override name = "OutOfScopeError" as const;
 }
 export class StageViolationError extends ContractRefusalError {
-  override name = "StageViolation" as const;
+  override name = "StageViolationError" as const;
 }
 export class UnitBlockedError extends ContractRefusalError {
-  override name = "UnitBlocked" as const;
+  override name = "UnitBlockedError" as const;
 }
 export class AccountNotActiveError extends ContractRefusalError {
-  override name = "AccountNotActive" as const;
+  override name = "AccountNotActiveError" as const;
 }
 export class LedgerPausedError extends ContractRefusalError {
-  override name = "LedgerPaused" as const;
+  override name = "LedgerPausedError" as const;
 }
 export class SignatureRejectedError extends ContractRefusalError {
-  override name = "SignatureRejected" as const;
+  override name = "SignatureRejectedError" as const;
 }
 export class AggregationError extends ContractRefusalError {
   override name = "AggregationError" as const;
 }
 export class InvalidRequestError extends ContractRefusalError {
-  override name = "InvalidRequest" as const;
+  override name = "InvalidRequestError" as const;
 }
 export class AdminOnlyError extends ContractRefusalError {
-  override name = "AdminOnly" as const;
+  override name = "AdminOnlyError" as const;
 }
 
 /** One item of a batch was refused; the whole batch was reverted. */
 export class BatchItemRejectedError extends ContractRefusalError {
-  override name = "BatchItemRejected" as const;
+  override name = "BatchItemRejectedError" as const;
   constructor(
     readonly index: number,
     readonly reason: ContractRefusalError,

@@ -11,6 +11,7 @@
  *
  * Browser-safe: no Node-only APIs.
  */
+import { TraceError } from "../errors/base";
 
 /** Codes of {@link Gs1CheckDigitError}. */
 export type Gs1CheckDigitCode = "CHECK_DIGIT";
@@ -46,27 +47,19 @@ export interface Gs1ErrorDetails {
  * Base class of all GS1 errors: thrown when a GS1 identifier, Digital Link URI or element string is malformed.
  * `code` says which rule failed; `ai` and `input` say where.
  */
-export class Gs1Error extends Error {
+export class Gs1Error extends TraceError {
   override name: string = "Gs1Error";
   readonly code: Gs1ErrorCode;
   readonly ai?: string;
   readonly input?: string;
 
   constructor(code: Gs1ErrorCode, message: string, details: Gs1ErrorDetails = {}) {
-    super(message);
+    super(message, { bare: true });
     this.code = code;
     if (details.ai !== undefined) this.ai = details.ai;
     if (details.input !== undefined) this.input = details.input;
   }
 }
-
-/**
- * The historical name of {@link Gs1Error} (`src/gs1/key.ts` threw it before the hierarchy existed).
- * `err instanceof Gs1KeyError` holds for every GS1 error.
- */
-export const Gs1KeyError = Gs1Error;
-/** @see Gs1Error */
-export type Gs1KeyError = Gs1Error;
 
 /** Thrown when a GTIN, SSCC, GLN or GSIN ends with the wrong mod-10 check digit. */
 export class Gs1CheckDigitError extends Gs1Error {

@@ -18,7 +18,6 @@ import { checkAiValue, GTIN_LENGTHS } from "./validate";
 import { encodeDlValue } from "./encode";
 
 export { gs1CheckDigit, hasValidCheckDigit } from "./checkDigit";
-export { Gs1KeyError } from "./errors";
 
 /** The keccak256 key of a canonical Digital Link path. The one place unit keys are derived. */
 export function unitKeyOfPath(canonicalPath: string): Hex {

@@ -3,6 +3,7 @@
  *
  * Browser-safe: no Node-only APIs.
  */
+import { TraceError } from "../errors/base";
 
 /** QR error correction level: L ≈ 7 %, M ≈ 15 %, Q ≈ 25 %, H ≈ 30 % of the symbol may be damaged. */
 export type LabelErrorCorrection = "L" | "M" | "Q" | "H";
@@ -36,12 +37,12 @@ export interface PngLabelOptions extends LabelOptions {
 export type LabelErrorCode = "INVALID_OPTION" | "NOT_A_URI";
 
 /** Thrown when a label option is invalid or the payload is not a printable Digital Link URI. */
-export class LabelError extends Error {
+export class LabelError extends TraceError {
   override name = "LabelError" as const;
   readonly code: LabelErrorCode;
 
   constructor(code: LabelErrorCode, message: string) {
-    super(message);
+    super(message, { bare: true });
     this.code = code;
   }
 }

@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { Wallet } from "ethers";
-import { consortiumNetwork, decryptKeystore, NetworkEnvError } from "../../scripts/lib/networkEnv";
+import { NetworkEnvError } from "../../src/config/env";
+import { decryptKeystore } from "../../src/config/keystore";
+import { consortiumNetwork } from "../../src/config/network";
 import { main } from "../../src/cli/index";
 
 describe("keystores", function () {

@@ -10,14 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseManifest } from "../../src/config/manifest";
 import { roleMask, STEP_NAMES, STEPS } from "../../src/codes";
-import {
-  DeployError,
-  ParametersError,
-  deployTraceLedger,
-  parseTraceLedgerParameters,
-  type DeployHre,
-  type DeployOptions,
-} from "../../scripts/lib/deploy";
+import { deployTraceLedger, type DeployOptions } from "../../deploy/lib/deployLedger";
+import { DeployError, ParametersError } from "../../deploy/lib/errors";
+import type { DeployHre } from "../../deploy/lib/hre";
+import { parseTraceLedgerParameters } from "../../deploy/lib/parameters";
 import { DEFAULT_ADMIN_TRANSFER_DELAY, MODULE_ID } from "../../deploy/modules/TraceLedger";
 import type { TraceLedger } from "../../typechain-types";
 

@@ -59,7 +59,7 @@ describe("SDK writer", () => {
     await writer.register([asReg(registration(itemKey(1)))]);
     const notAllowed = await writer.record([asEvent(traceInput(itemKey(1), "CUSTOMS_RELEASED"))]).catch((e) => e);
     expect(notAllowed).to.be.instanceOf(NotAllowedError);
-    expect(notAllowed.name).to.equal("NotAllowed");
+    expect(notAllowed.name).to.equal("NotAllowedError");
     expect(notAllowed.shortMessage).to.equal(
       `Account ${accounts.exporter.address} (organization 1, roles: EXPORTER) may not record CUSTOMS_RELEASED.`,
     );

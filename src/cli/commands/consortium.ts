@@ -49,17 +49,8 @@ function checked<T>(fn: () => T): T {
 
 const address = (text: string, what: string) => checked(() => parseAccountAddress(text, what));
 
-function maxBlockRange(ctx: CliContext): bigint | undefined {
-  const text = ctx.options.maxBlockRange ?? process.env.TRACE_MAX_BLOCK_RANGE?.trim();
-  if (!text) return undefined;
-  if (!/^[0-9]+$/.test(text) || BigInt(text) === 0n) {
-    throw new CliInputError(`The max block range "${text}" must be a whole number from 1.`);
-  }
-  return BigInt(text);
-}
-
 async function readState(ctx: CliContext): Promise<ConsortiumState> {
-  const range = maxBlockRange(ctx);
+  const range = ctx.env.maxBlockRange;
   const reader = await ctx.reader();
   return readConsortium({ client: reader.client, ledger: reader.ledger, maxBlockRange: range });
 }

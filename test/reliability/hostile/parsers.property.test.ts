@@ -13,7 +13,8 @@ import { EpcisParseError, objectEvent, parseEpcisEvent } from "../../../src/epci
 import { parseImportFile } from "../../../src/cli/import/rows";
 import { CliInputError } from "../../../src/cli/output";
 import { ManifestError, parseManifest } from "../../../src/config/manifest";
-import { NetworkEnvError, consortiumNetwork } from "../../../scripts/lib/networkEnv";
+import { NetworkEnvError } from "../../../src/config/env";
+import { consortiumNetwork } from "../../../src/config/network";
 import { reportFigures } from "../../helpers/figures";
 
 const SEED = Number(process.env.HOSTILE_SEED ?? 6_2026);
