@@ -41,6 +41,33 @@ const entryFixture = unitsFixture({
   ),
 });
 
+/**
+ * Expects the entries of a one-child pack or unpack by `member`: the child's (data = parent), then the
+ * parent's (data = the record hash of `label`), both with `step` and the member's organization.
+ */
+async function expectChildAndParentEntries(
+  f: LedgerFixture,
+  member: MatrixMember,
+  tx: ContractTransactionResponse,
+  child: string,
+  parent: string,
+  label: string,
+  step: "PACKING" | "UNPACKING",
+) {
+  const account = f.accounts[member].address;
+  await expect(tx)
+    .to.emit(f.ledger, "Traced")
+    .withArgs(child, account, parent, anyValue)
+    .and.to.emit(f.ledger, "Traced")
+    .withArgs(parent, account, recordHash(label), anyValue);
+  const logs = await tracedLogs(f.ledger, tx);
+  expect(logs.map((e) => [e.unit, e.step, e.org])).to.deep.equal([
+    [child, STEPS[step], f.orgIds[member]],
+    [parent, STEPS[step], f.orgIds[member]],
+  ]);
+  return logs;
+}
+
 /** The exporter hands HELD_IN_CUSTODY to `member`, making it the custodian. */
 async function makeCustodian(f: LedgerFixture, member: MatrixMember) {
   if (member !== "exporter") {
@@ -77,17 +104,7 @@ const ENTRY_POINTS: EntryPoint[] = [
     step: "PACKING",
     send: (l) => l.pack(aggregation(PACK_PARENT, "pack"), [PACK_CHILD]),
     check: async (f, m, tx) => {
-      const account = f.accounts[m].address;
-      await expect(tx)
-        .to.emit(f.ledger, "Traced")
-        .withArgs(PACK_CHILD, account, PACK_PARENT, anyValue)
-        .and.to.emit(f.ledger, "Traced")
-        .withArgs(PACK_PARENT, account, recordHash("pack"), anyValue);
-      const logs = await tracedLogs(f.ledger, tx);
-      expect(logs.map((e) => [e.unit, e.step, e.org])).to.deep.equal([
-        [PACK_CHILD, STEPS.PACKING, f.orgIds[m]],
-        [PACK_PARENT, STEPS.PACKING, f.orgIds[m]],
-      ]);
+      const logs = await expectChildAndParentEntries(f, m, tx, PACK_CHILD, PACK_PARENT, "pack", "PACKING");
       expect(logs[1].aux).to.equal(1n);
       expect((await f.ledger.unitState(PACK_CHILD)).parent).to.equal(PACK_PARENT);
     },
@@ -97,17 +114,7 @@ const ENTRY_POINTS: EntryPoint[] = [
     step: "UNPACKING",
     send: (l) => l.unpack(aggregation(FULL_PARENT, "unpack"), [PACKED_CHILD]),
     check: async (f, m, tx) => {
-      const account = f.accounts[m].address;
-      await expect(tx)
-        .to.emit(f.ledger, "Traced")
-        .withArgs(PACKED_CHILD, account, FULL_PARENT, anyValue)
-        .and.to.emit(f.ledger, "Traced")
-        .withArgs(FULL_PARENT, account, recordHash("unpack"), anyValue);
-      const logs = await tracedLogs(f.ledger, tx);
-      expect(logs.map((e) => [e.unit, e.step, e.org])).to.deep.equal([
-        [PACKED_CHILD, STEPS.UNPACKING, f.orgIds[m]],
-        [FULL_PARENT, STEPS.UNPACKING, f.orgIds[m]],
-      ]);
+      await expectChildAndParentEntries(f, m, tx, PACKED_CHILD, FULL_PARENT, "unpack", "UNPACKING");
       const s = await f.ledger.unitState(PACKED_CHILD);
       expect([s.parent, s.custodian]).to.deep.equal([
         "0x" + "00".repeat(32),

@@ -83,20 +83,6 @@ export const RECORDABLE_MATRIX = Object.fromEntries(RECORDABLE_STEPS.map((s) => 
 /** Every role bit set. */
 export const ALL_ROLES = (1 << ROLES.COUNT) - 1;
 
-/** The member organizations of the matrix (one role each); `rival` is a second exporter, left out. */
-export const MATRIX_MEMBERS = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-] as const satisfies readonly MemberName[];
-export type MatrixMember = (typeof MATRIX_MEMBERS)[number];
-
 /** Members that need an assignment to be in scope (the exporter registers, regulators need no scope). */
 export const ASSIGNEES = [
   "factory",
@@ -106,3 +92,7 @@ export const ASSIGNEES = [
   "lab",
   "platform",
 ] as const satisfies readonly MemberName[];
+
+/** The member organizations of the matrix (one role each); `rival` is a second exporter, left out. */
+export const MATRIX_MEMBERS = ["exporter", ...ASSIGNEES, "customs", "market"] as const satisfies readonly MemberName[];
+export type MatrixMember = (typeof MATRIX_MEMBERS)[number];
