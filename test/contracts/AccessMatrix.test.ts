@@ -18,80 +18,23 @@ import {
   type MemberName,
 } from "../helpers/ledger";
 import {
+  ASSIGNEES,
+  DEDICATED_STEPS,
+  MATRIX_MEMBERS,
+  RECORDABLE_MATRIX,
+  RECORDABLE_STEPS,
+  type RecordableStep,
+} from "../helpers/matrix";
+import {
   decodeInfo,
   DISPOSITIONS,
   FLAGS,
   roleMask,
   STAGES,
-  STEP_NAMES,
   STEPS,
   type RoleName,
   type StepName,
 } from "../../src/codes";
-
-/** The default matrix (spec, as in contracts/libraries/DefaultPermissions.sol) for the steps `record` takes. */
-const GOODS: RoleName[] = ["EXPORTER", "MANUFACTURER", "WAREHOUSE", "CARRIER"];
-const REG: RoleName[] = ["CUSTOMS", "MARKET_REGULATOR"];
-const EXP_PLT: RoleName[] = ["EXPORTER", "PLATFORM"];
-const CUS: RoleName[] = ["CUSTOMS"];
-const DEDICATED = ["COMMISSIONING", "PACKING", "UNPACKING", "CUSTODY_TRANSFERRED", "ASSIGNED", "CORRECTION"] as const;
-type RecordableStep = Exclude<StepName, (typeof DEDICATED)[number]>;
-const SPEC: Record<RecordableStep, RoleName[]> = {
-  INSPECTING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE", "INSPECTION_LAB", ...REG],
-  SAMPLING: ["INSPECTION_LAB", ...REG],
-  STORING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE"],
-  RECEIVING: GOODS,
-  ACCEPTING: ["EXPORTER", "WAREHOUSE", "CARRIER"],
-  LOADING: ["WAREHOUSE", "CARRIER"],
-  SHIPPING: GOODS,
-  DEPARTING: ["CARRIER"],
-  TRANSPORTING: ["CARRIER"],
-  ARRIVING: ["WAREHOUSE", "CARRIER"],
-  UNLOADING: ["WAREHOUSE", "CARRIER"],
-  RETAIL_SELLING: EXP_PLT,
-  DESTROYING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE", ...REG],
-  DECOMMISSIONING: ["EXPORTER", "MANUFACTURER"],
-  REPAIRING: ["EXPORTER", "MANUFACTURER"],
-  STOCKING: ["EXPORTER", "WAREHOUSE"],
-  STAGING_OUTBOUND: ["EXPORTER", "MANUFACTURER", "WAREHOUSE"],
-  ENTERING_EXITING: ["WAREHOUSE", "CARRIER", "CUSTOMS"],
-  HOLDING: GOODS,
-  DELIVERED: ["CARRIER"],
-  RETURNED: ["EXPORTER", "WAREHOUSE", "CARRIER"],
-  CUSTOMS_DECLARED: ["EXPORTER", "CUSTOMS_BROKER"],
-  CUSTOMS_INSPECTED: CUS,
-  CUSTOMS_HELD: CUS,
-  CUSTOMS_RELEASED: CUS,
-  CUSTOMS_EXITED: CUS,
-  CUSTOMS_RETURNED: CUS,
-  CUSTOMS_REJECTED: CUS,
-  ORDER_PLACED: EXP_PLT,
-  PAYMENT_RECEIVED: EXP_PLT,
-  TAX_REFUNDED: EXP_PLT,
-  FX_SETTLED: EXP_PLT,
-  HOLD: REG,
-  HOLD_LIFTED: REG,
-  FLAGGED: REG,
-  FLAG_LIFTED: REG,
-  RECALL: ["EXPORTER", ...REG],
-  RECALL_LIFTED: REG,
-};
-const RECORDABLE = STEP_NAMES.filter((s): s is RecordableStep => !(DEDICATED as readonly string[]).includes(s));
-
-/** The member organizations of the matrix (one role each); `rival` is a second exporter, left out. */
-const MATRIX_MEMBERS = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-] as const;
-/** Members that need an assignment to be in scope (the exporter registers, regulators need no scope). */
-const ASSIGNEES = ["factory", "warehouse", "carrier", "broker", "lab", "platform"] as const;
 
 /** Steps (by whom) that put the unit where the step under test passes the state machine. */
 type Prep = Array<[MemberName, StepName]>;
@@ -154,16 +97,16 @@ function stepFixture(step: RecordableStep) {
 }
 
 describe("AccessMatrix: record", () => {
-  it(`covers ${RECORDABLE.length} recordable steps × ${MATRIX_MEMBERS.length} members`, () => {
-    expect(RECORDABLE.length).to.equal(STEPS.MAX - DEDICATED.length);
-    expect(Object.keys(SPEC).sort()).to.deep.equal([...RECORDABLE].sort());
+  it(`covers ${RECORDABLE_STEPS.length} recordable steps × ${MATRIX_MEMBERS.length} members`, () => {
+    expect(RECORDABLE_STEPS.length).to.equal(STEPS.MAX - DEDICATED_STEPS.length);
+    expect(Object.keys(RECORDABLE_MATRIX).sort()).to.deep.equal([...RECORDABLE_STEPS].sort());
   });
 
-  for (const step of RECORDABLE) {
+  for (const step of RECORDABLE_STEPS) {
     describe(`${STEPS[step]} ${step}`, () => {
       for (const member of MATRIX_MEMBERS) {
         const role = MEMBERS[member][0] as RoleName;
-        const allowed = SPEC[step].includes(role);
+        const allowed = RECORDABLE_MATRIX[step].includes(role);
         it(`${member} (${role}) is ${allowed ? "allowed" : "refused"}`, async () => {
           const { ledger, accounts, orgIds } = await loadFixture(stepFixture(step));
           const account = accounts[member];
@@ -201,7 +144,7 @@ describe("AccessMatrix: steps and dispositions record refuses", () => {
     ["63", 63],
     ["64", 64],
     ["255", 255],
-    ...DEDICATED.map((s): [string, number] => [`${s} (${STEPS[s]}, own entry point)`, STEPS[s]]),
+    ...DEDICATED_STEPS.map((s): [string, number] => [`${s} (${STEPS[s]}, own entry point)`, STEPS[s]]),
   ];
   for (const [label, step] of notRecordable) {
     it(`step ${label} → TraceLedgerStepNotRecordable`, async () => {

@@ -13,31 +13,17 @@ import type { TraceLedger } from "../../typechain-types";
 import {
   aggregation,
   cartonKey,
-  deployLedger,
   itemKey,
   MEMBERS,
   recordHash,
   registration,
   type LedgerFixture,
+  type MemberName,
 } from "../helpers/ledger";
-import { decodeInfo, roleMask, STEPS, type RoleName, type StepName } from "../../src/codes";
-
-const GOODS: RoleName[] = ["EXPORTER", "MANUFACTURER", "WAREHOUSE", "CARRIER"];
-const ALL: RoleName[] = [...GOODS, "CUSTOMS_BROKER", "INSPECTION_LAB", "PLATFORM", "CUSTOMS", "MARKET_REGULATOR"];
-
-const MATRIX_MEMBERS = [
-  "exporter",
-  "factory",
-  "warehouse",
-  "carrier",
-  "broker",
-  "lab",
-  "platform",
-  "customs",
-  "market",
-] as const;
-type Member = (typeof MATRIX_MEMBERS)[number];
-const ASSIGNEES = ["factory", "warehouse", "carrier", "broker", "lab", "platform"] as const;
+import { unitsFixture } from "../helpers/fixtures";
+import { ASSIGNEES, DEFAULT_MATRIX, MATRIX_MEMBERS, type MatrixMember } from "../helpers/matrix";
+import { tracedLogs } from "../helpers/reads";
+import { roleMask, STEPS, type RoleName, type StepName } from "../../src/codes";
 
 const PACK_PARENT = cartonKey(1);
 const PACK_CHILD = itemKey(1);
@@ -47,35 +33,43 @@ const CORRECTED = itemKey(3);
 const HELD_IN_CUSTODY = itemKey(4);
 
 /** Units registered by the exporter with every non-regulator member assigned; one child already packed. */
-async function entryFixture() {
-  const f = await loadFixture(deployLedger);
-  const ex = f.ledger.connect(f.accounts.exporter);
-  for (const u of [PACK_PARENT, PACK_CHILD, FULL_PARENT, PACKED_CHILD, CORRECTED, HELD_IN_CUSTODY]) {
-    await ex.register(registration(u));
-  }
-  await ex.pack(aggregation(FULL_PARENT, "setup"), [PACKED_CHILD]);
-  for (const u of [PACK_PARENT, PACK_CHILD, FULL_PARENT, CORRECTED]) {
-    for (const m of ASSIGNEES) await ex.assign(u, f.orgIds[m], true, recordHash(`assign:${m}`));
-  }
-  return f;
-}
+const entryFixture = unitsFixture({
+  each: [PACK_PARENT, PACK_CHILD, FULL_PARENT, PACKED_CHILD, CORRECTED, HELD_IN_CUSTODY],
+  packs: [[FULL_PARENT, [PACKED_CHILD], "setup"]],
+  assigns: [PACK_PARENT, PACK_CHILD, FULL_PARENT, CORRECTED].flatMap((u) =>
+    ASSIGNEES.map((m): [string, MemberName, string] => [u, m, `assign:${m}`]),
+  ),
+});
 
-/** The `Traced` logs of a transaction, decoded. */
-async function traced(ledger: TraceLedger, tx: ContractTransactionResponse) {
-  const receipt = (await tx.wait())!;
-  return receipt.logs
-    .map((l) => ledger.interface.parseLog(l))
-    .filter((p) => p?.name === "Traced")
-    .map((p) => ({
-      unit: p!.args.unit as string,
-      account: p!.args.account as string,
-      data: p!.args.data as string,
-      ...decodeInfo(p!.args.info),
-    }));
+/**
+ * Expects the entries of a one-child pack or unpack by `member`: the child's (data = parent), then the
+ * parent's (data = the record hash of `label`), both with `step` and the member's organization.
+ */
+async function expectChildAndParentEntries(
+  f: LedgerFixture,
+  member: MatrixMember,
+  tx: ContractTransactionResponse,
+  child: string,
+  parent: string,
+  label: string,
+  step: "PACKING" | "UNPACKING",
+) {
+  const account = f.accounts[member].address;
+  await expect(tx)
+    .to.emit(f.ledger, "Traced")
+    .withArgs(child, account, parent, anyValue)
+    .and.to.emit(f.ledger, "Traced")
+    .withArgs(parent, account, recordHash(label), anyValue);
+  const logs = await tracedLogs(f.ledger, tx);
+  expect(logs.map((e) => [e.unit, e.step, e.org])).to.deep.equal([
+    [child, STEPS[step], f.orgIds[member]],
+    [parent, STEPS[step], f.orgIds[member]],
+  ]);
+  return logs;
 }
 
 /** The exporter hands HELD_IN_CUSTODY to `member`, making it the custodian. */
-async function makeCustodian(f: LedgerFixture, member: Member) {
+async function makeCustodian(f: LedgerFixture, member: MatrixMember) {
   if (member !== "exporter") {
     await f.ledger.connect(f.accounts.exporter).handover(HELD_IN_CUSTODY, f.orgIds[member], recordHash("to member"));
   }
@@ -84,24 +78,22 @@ async function makeCustodian(f: LedgerFixture, member: Member) {
 type EntryPoint = {
   name: string;
   step: StepName;
-  roles: RoleName[];
-  prepare?: (f: LedgerFixture, member: Member) => Promise<unknown>;
-  send: (ledger: TraceLedger, f: LedgerFixture, member: Member) => Promise<ContractTransactionResponse>;
+  prepare?: (f: LedgerFixture, member: MatrixMember) => Promise<unknown>;
+  send: (ledger: TraceLedger, f: LedgerFixture, member: MatrixMember) => Promise<ContractTransactionResponse>;
   /** Checks a successful call's logs and state. */
-  check: (f: LedgerFixture, member: Member, tx: ContractTransactionResponse) => Promise<void>;
+  check: (f: LedgerFixture, member: MatrixMember, tx: ContractTransactionResponse) => Promise<void>;
 };
 
 const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "register",
     step: "COMMISSIONING",
-    roles: ["EXPORTER", "MANUFACTURER"],
     send: (l, f, m) => l.register(registration(itemKey(100, m))),
     check: async (f, m, tx) => {
       const unit = itemKey(100, m);
       const account = f.accounts[m].address;
       await expect(tx).to.emit(f.ledger, "Traced").withArgs(unit, account, recordHash(unit), anyValue);
-      const [e] = await traced(f.ledger, tx);
+      const [e] = await tracedLogs(f.ledger, tx);
       expect([e.step, e.seq, e.org, e.prevBlock]).to.deep.equal([STEPS.COMMISSIONING, 1, f.orgIds[m], 0]);
       const s = await f.ledger.unitState(unit);
       expect([s.seq, s.registrant, s.custodian]).to.deep.equal([1n, BigInt(f.orgIds[m]), BigInt(f.orgIds[m])]);
@@ -110,20 +102,9 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "pack",
     step: "PACKING",
-    roles: GOODS,
     send: (l) => l.pack(aggregation(PACK_PARENT, "pack"), [PACK_CHILD]),
     check: async (f, m, tx) => {
-      const account = f.accounts[m].address;
-      await expect(tx)
-        .to.emit(f.ledger, "Traced")
-        .withArgs(PACK_CHILD, account, PACK_PARENT, anyValue)
-        .and.to.emit(f.ledger, "Traced")
-        .withArgs(PACK_PARENT, account, recordHash("pack"), anyValue);
-      const logs = await traced(f.ledger, tx);
-      expect(logs.map((e) => [e.unit, e.step, e.org])).to.deep.equal([
-        [PACK_CHILD, STEPS.PACKING, f.orgIds[m]],
-        [PACK_PARENT, STEPS.PACKING, f.orgIds[m]],
-      ]);
+      const logs = await expectChildAndParentEntries(f, m, tx, PACK_CHILD, PACK_PARENT, "pack", "PACKING");
       expect(logs[1].aux).to.equal(1n);
       expect((await f.ledger.unitState(PACK_CHILD)).parent).to.equal(PACK_PARENT);
     },
@@ -131,20 +112,9 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "unpack",
     step: "UNPACKING",
-    roles: [...GOODS, "CUSTOMS"],
     send: (l) => l.unpack(aggregation(FULL_PARENT, "unpack"), [PACKED_CHILD]),
     check: async (f, m, tx) => {
-      const account = f.accounts[m].address;
-      await expect(tx)
-        .to.emit(f.ledger, "Traced")
-        .withArgs(PACKED_CHILD, account, FULL_PARENT, anyValue)
-        .and.to.emit(f.ledger, "Traced")
-        .withArgs(FULL_PARENT, account, recordHash("unpack"), anyValue);
-      const logs = await traced(f.ledger, tx);
-      expect(logs.map((e) => [e.unit, e.step, e.org])).to.deep.equal([
-        [PACKED_CHILD, STEPS.UNPACKING, f.orgIds[m]],
-        [FULL_PARENT, STEPS.UNPACKING, f.orgIds[m]],
-      ]);
+      await expectChildAndParentEntries(f, m, tx, PACKED_CHILD, FULL_PARENT, "unpack", "UNPACKING");
       const s = await f.ledger.unitState(PACKED_CHILD);
       expect([s.parent, s.custodian]).to.deep.equal([
         "0x" + "00".repeat(32),
@@ -155,14 +125,13 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "handover",
     step: "CUSTODY_TRANSFERRED",
-    roles: GOODS,
     prepare: makeCustodian,
     send: (l, f) => l.handover(HELD_IN_CUSTODY, f.orgIds.rival, recordHash("handover")),
     check: async (f, m, tx) => {
       await expect(tx)
         .to.emit(f.ledger, "Traced")
         .withArgs(HELD_IN_CUSTODY, f.accounts[m].address, recordHash("handover"), anyValue);
-      const [e] = await traced(f.ledger, tx);
+      const [e] = await tracedLogs(f.ledger, tx);
       expect([e.step, e.org, e.aux]).to.deep.equal([STEPS.CUSTODY_TRANSFERRED, f.orgIds[m], BigInt(f.orgIds.rival)]);
       expect((await f.ledger.unitState(HELD_IN_CUSTODY)).custodian).to.equal(f.orgIds.rival);
     },
@@ -170,14 +139,13 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "assign",
     step: "ASSIGNED",
-    roles: GOODS,
     prepare: makeCustodian,
     send: (l, f) => l.assign(HELD_IN_CUSTODY, f.orgIds.rival, true, recordHash("assign")),
     check: async (f, m, tx) => {
       await expect(tx)
         .to.emit(f.ledger, "Traced")
         .withArgs(HELD_IN_CUSTODY, f.accounts[m].address, recordHash("assign"), anyValue);
-      const [e] = await traced(f.ledger, tx);
+      const [e] = await tracedLogs(f.ledger, tx);
       expect([e.step, e.org, e.aux]).to.deep.equal([STEPS.ASSIGNED, f.orgIds[m], BigInt(f.orgIds.rival)]);
       expect(await f.ledger.isAssigned(HELD_IN_CUSTODY, f.orgIds.rival)).to.equal(true);
     },
@@ -185,14 +153,13 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "correct",
     step: "CORRECTION",
-    roles: ALL,
     send: (l) => l.correct(CORRECTED, 1, recordHash("correct")),
     check: async (f, m, tx) => {
       const before = 1 + ASSIGNEES.length; // registration + assignments
       await expect(tx)
         .to.emit(f.ledger, "Traced")
         .withArgs(CORRECTED, f.accounts[m].address, recordHash("correct"), anyValue);
-      const [e] = await traced(f.ledger, tx);
+      const [e] = await tracedLogs(f.ledger, tx);
       expect([e.step, e.seq, e.org, e.aux]).to.deep.equal([STEPS.CORRECTION, before + 1, f.orgIds[m], 1n]);
       expect((await f.ledger.unitState(CORRECTED)).seq).to.equal(before + 1);
     },
@@ -202,14 +169,15 @@ const ENTRY_POINTS: EntryPoint[] = [
 describe("AccessMatrix: dedicated entry points", () => {
   for (const ep of ENTRY_POINTS) {
     describe(`${ep.name} (${ep.step})`, () => {
+      const roles = DEFAULT_MATRIX[ep.step];
       it("the default matrix matches this table", async () => {
         const { ledger } = await loadFixture(entryFixture);
-        expect(await ledger.allowedRoles(STEPS[ep.step])).to.equal(roleMask(...ep.roles));
+        expect(await ledger.allowedRoles(STEPS[ep.step])).to.equal(roleMask(...roles));
       });
 
       for (const member of MATRIX_MEMBERS) {
         const role = MEMBERS[member][0] as RoleName;
-        const allowed = ep.roles.includes(role);
+        const allowed = roles.includes(role);
         it(`${member} (${role}) is ${allowed ? "allowed" : "refused"}`, async () => {
           const f = await loadFixture(entryFixture);
           if (ep.prepare) await ep.prepare(f, member);

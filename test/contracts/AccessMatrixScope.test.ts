@@ -21,12 +21,12 @@ import {
   type LedgerFixture,
   type MemberName,
 } from "../helpers/ledger";
+import { ALL_ROLES } from "../helpers/matrix";
 import { decodeInfo, ROLES, STEPS } from "../../src/codes";
 
 const ITEM = itemKey(1);
 const CARTON = cartonKey(1);
 const CONSIGNMENT = consignmentKey(1);
-const ALL_ROLES = (1 << ROLES.COUNT) - 1;
 
 /** deployLedger, INSPECTING open to every role, and three units registered by the exporter. */
 async function scopeFixture() {

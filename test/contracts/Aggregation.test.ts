@@ -6,21 +6,19 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
 import {
-  deployLedger,
   itemKey,
   cartonKey,
   consignmentKey,
-  registration,
   traceInput,
   aggregation,
   recordHash,
   type LedgerFixture,
 } from "../helpers/ledger";
 import { replayedAndStoredHead } from "../helpers/history";
-import { STEPS, FLAGS, decodeInfo, roleMask } from "../../src/codes";
-import type { TraceLedger } from "../../typechain-types";
+import { unitsFixture } from "../helpers/fixtures";
+import { encodedError, tracedLogs, unitStateOf } from "../helpers/reads";
+import { STEPS, FLAGS, roleMask } from "../../src/codes";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers
@@ -36,40 +34,7 @@ const UNKNOWN_ITEM = itemKey(999);
 const UNKNOWN_BOX = cartonKey(999);
 
 /** Exporter registers six items, two cartons and a consignment; the rival exporter an item and a carton. */
-async function packFixture(): Promise<LedgerFixture> {
-  const f = await deployLedger();
-  await f.ledger.connect(f.accounts.exporter).registerBatch([...ITEMS, C1, C2, SHIP].map((u) => registration(u)));
-  await f.ledger.connect(f.accounts.rival).registerBatch([registration(RIVAL_ITEM), registration(RIVAL_BOX)]);
-  return f;
-}
-
-async function stateOf(ledger: TraceLedger, unit: string) {
-  const s = await ledger.unitState(unit);
-  return {
-    seq: Number(s.seq),
-    stage: Number(s.stage),
-    flags: Number(s.flags),
-    custodian: Number(s.custodian),
-    registrant: Number(s.registrant),
-    parent: s.parent,
-  };
-}
-
-/** The `Traced` logs of a transaction, decoded, in log order. */
-async function tracedLogs(ledger: TraceLedger, tx: ContractTransactionResponse) {
-  const receipt = (await tx.wait())!;
-  return receipt.logs
-    .map((l) => ledger.interface.parseLog(l))
-    .filter((p) => p?.name === "Traced")
-    .map((p) => ({
-      unit: p!.args.unit as string,
-      account: p!.args.account as string,
-      data: p!.args.data as string,
-      ...decodeInfo(p!.args.info),
-    }));
-}
-
-const wrapped = (ledger: TraceLedger, name: string, args: unknown[]) => ledger.interface.encodeErrorResult(name, args);
+const packFixture = unitsFixture({ batch: [...ITEMS, C1, C2, SHIP], rivalBatch: [RIVAL_ITEM, RIVAL_BOX] });
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -79,16 +44,16 @@ describe("Aggregation: pack", () => {
       const { ledger, accounts, orgIds } = await loadFixture(packFixture);
       await ledger.connect(accounts.exporter).pack(aggregation(C1), [I1, I2, I3]);
       for (const child of [I1, I2, I3]) {
-        const s = await stateOf(ledger, child);
+        const s = await unitStateOf(ledger, child);
         expect(s.flags & FLAGS.PACKED, child).to.equal(FLAGS.PACKED);
         expect(s.parent).to.equal(C1);
         expect(s.custodian).to.equal(orgIds.exporter);
         expect(s.registrant).to.equal(orgIds.exporter);
       }
-      const parent = await stateOf(ledger, C1);
+      const parent = await unitStateOf(ledger, C1);
       expect(parent.flags & FLAGS.PACKED).to.equal(0);
       expect(parent.parent).to.equal(ethers.ZeroHash);
-      expect((await stateOf(ledger, I4)).flags).to.equal(0);
+      expect((await unitStateOf(ledger, I4)).flags).to.equal(0);
     });
 
     it("emits one PACKING entry per child (data = parent) and one on the parent (aux = child count)", async () => {
@@ -119,15 +84,15 @@ describe("Aggregation: pack", () => {
       await ex.pack(aggregation(C1), [I1, I2]);
       await ex.pack(aggregation(SHIP), [C1, C2]);
       await ex.pack(aggregation(C2), [I3]); // into a carton that is already inside the consignment
-      expect((await stateOf(ledger, I1)).parent).to.equal(C1);
-      expect((await stateOf(ledger, I3)).parent).to.equal(C2);
-      expect((await stateOf(ledger, C1)).parent).to.equal(SHIP);
+      expect((await unitStateOf(ledger, I1)).parent).to.equal(C1);
+      expect((await unitStateOf(ledger, I3)).parent).to.equal(C2);
+      expect((await unitStateOf(ledger, C1)).parent).to.equal(SHIP);
       await ex.handover(SHIP, orgIds.carrier, recordHash("waybill"));
       for (const unit of [SHIP, C1, C2, I1, I2, I3]) {
-        expect((await stateOf(ledger, unit)).custodian, unit).to.equal(orgIds.carrier);
+        expect((await unitStateOf(ledger, unit)).custodian, unit).to.equal(orgIds.carrier);
       }
-      expect((await stateOf(ledger, I4)).custodian).to.equal(orgIds.exporter);
-      expect((await stateOf(ledger, I1)).registrant).to.equal(orgIds.exporter);
+      expect((await unitStateOf(ledger, I4)).custodian).to.equal(orgIds.exporter);
+      expect((await unitStateOf(ledger, I1)).registrant).to.equal(orgIds.exporter);
     });
 
     it("refuses children whose custodian is not the parent's (TraceLedgerCustodyMismatch)", async () => {
@@ -137,12 +102,12 @@ describe("Aggregation: pack", () => {
       // The exporter is still C1's registrant, so C1 is in its scope, but the goods are not in one custody.
       await expect(ex.pack(aggregation(C1), [I1]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(0, wrapped(ledger, "TraceLedgerCustodyMismatch", [I1, orgIds.exporter, orgIds.warehouse]));
-      expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.exporter);
+        .withArgs(0, encodedError(ledger, "TraceLedgerCustodyMismatch", [I1, orgIds.exporter, orgIds.warehouse]));
+      expect((await unitStateOf(ledger, I1)).custodian).to.equal(orgIds.exporter);
       // Once the item is handed over too, the custodian packs it and custody is unchanged.
       await ex.handover(I1, orgIds.warehouse, recordHash("item to warehouse"));
       await ledger.connect(accounts.warehouse).pack(aggregation(C1), [I1]);
-      expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.warehouse);
+      expect((await unitStateOf(ledger, I1)).custodian).to.equal(orgIds.warehouse);
     });
 
     it("needs a role allowed to pack", async () => {
@@ -158,7 +123,7 @@ describe("Aggregation: pack", () => {
       const { ledger, accounts } = await loadFixture(packFixture);
       await expect(ledger.connect(accounts.exporter).pack(aggregation(C1), [I1, C1]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(1, wrapped(ledger, "TraceLedgerPackingCycle", [C1, C1]));
+        .withArgs(1, encodedError(ledger, "TraceLedgerPackingCycle", [C1, C1]));
     });
 
     it("TraceLedgerPackingCycle: a parent into its own child and into its own grandchild", async () => {
@@ -168,11 +133,11 @@ describe("Aggregation: pack", () => {
       await ex.pack(aggregation(SHIP), [C1]);
       await expect(ex.pack(aggregation(C1), [SHIP]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(0, wrapped(ledger, "TraceLedgerPackingCycle", [C1, SHIP]));
+        .withArgs(0, encodedError(ledger, "TraceLedgerPackingCycle", [C1, SHIP]));
       await expect(ex.pack(aggregation(I1), [I2, SHIP]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(1, wrapped(ledger, "TraceLedgerPackingCycle", [I1, SHIP]));
-      expect((await stateOf(ledger, I2)).flags).to.equal(0);
+        .withArgs(1, encodedError(ledger, "TraceLedgerPackingCycle", [I1, SHIP]));
+      expect((await unitStateOf(ledger, I2)).flags).to.equal(0);
     });
 
     it("TraceLedgerUnitPacked: a child already in a parent, and the same child twice in one call", async () => {
@@ -181,14 +146,14 @@ describe("Aggregation: pack", () => {
       await ex.pack(aggregation(C1), [I1]);
       await expect(ex.pack(aggregation(C2), [I1]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(0, wrapped(ledger, "TraceLedgerUnitPacked", [I1]));
+        .withArgs(0, encodedError(ledger, "TraceLedgerUnitPacked", [I1]));
       await expect(ex.pack(aggregation(C1), [I1]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(0, wrapped(ledger, "TraceLedgerUnitPacked", [I1]));
+        .withArgs(0, encodedError(ledger, "TraceLedgerUnitPacked", [I1]));
       await expect(ex.pack(aggregation(C2), [I2, I3, I2]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(2, wrapped(ledger, "TraceLedgerUnitPacked", [I2]));
-      expect((await stateOf(ledger, I2)).flags).to.equal(0);
+        .withArgs(2, encodedError(ledger, "TraceLedgerUnitPacked", [I2]));
+      expect((await unitStateOf(ledger, I2)).flags).to.equal(0);
     });
 
     it("TraceLedgerUnknownUnit: unknown parent (as is) and unknown child (wrapped)", async () => {
@@ -199,7 +164,7 @@ describe("Aggregation: pack", () => {
         .withArgs(UNKNOWN_BOX);
       await expect(ex.pack(aggregation(C1), [I1, UNKNOWN_ITEM]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(1, wrapped(ledger, "TraceLedgerUnknownUnit", [UNKNOWN_ITEM]));
+        .withArgs(1, encodedError(ledger, "TraceLedgerUnknownUnit", [UNKNOWN_ITEM]));
     });
 
     it("TraceLedgerOutOfScope: another organization's parent (as is) or child (wrapped)", async () => {
@@ -210,7 +175,7 @@ describe("Aggregation: pack", () => {
         .withArgs(RIVAL_BOX, orgIds.exporter);
       await expect(ex.pack(aggregation(C1), [RIVAL_ITEM]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(0, wrapped(ledger, "TraceLedgerOutOfScope", [RIVAL_ITEM, orgIds.exporter]));
+        .withArgs(0, encodedError(ledger, "TraceLedgerOutOfScope", [RIVAL_ITEM, orgIds.exporter]));
     });
 
     it("TraceLedgerUnitDestroyed: a destroyed parent (as is) or child (wrapped)", async () => {
@@ -223,7 +188,7 @@ describe("Aggregation: pack", () => {
         .withArgs(C2);
       await expect(ex.pack(aggregation(C1), [I1, I2]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(1, wrapped(ledger, "TraceLedgerUnitDestroyed", [I2]));
+        .withArgs(1, encodedError(ledger, "TraceLedgerUnitDestroyed", [I2]));
     });
 
     it("TraceLedgerUnitHeld: a held parent, a parent inside a held consignment, a held child", async () => {
@@ -244,7 +209,7 @@ describe("Aggregation: pack", () => {
       await customs.record(traceInput(I3, "HOLD"));
       await expect(ex.pack(aggregation(I4), [I2, I3]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(1, wrapped(ledger, "TraceLedgerUnitHeld", [I3, STEPS.PACKING]));
+        .withArgs(1, encodedError(ledger, "TraceLedgerUnitHeld", [I3, STEPS.PACKING]));
     });
 
     it("TraceLedgerEmptyBatch and TraceLedgerBatchTooLarge(MAX_BATCH + 1, MAX_BATCH)", async () => {
@@ -266,11 +231,21 @@ describe("Aggregation: pack", () => {
         "another organization's child",
         RIVAL_ITEM,
         [0, 3],
-        (f) => wrapped(f.ledger, "TraceLedgerOutOfScope", [RIVAL_ITEM, f.orgIds.exporter]),
+        (f) => encodedError(f.ledger, "TraceLedgerOutOfScope", [RIVAL_ITEM, f.orgIds.exporter]),
       ],
-      ["an unknown child", UNKNOWN_ITEM, [0, 2], (f) => wrapped(f.ledger, "TraceLedgerUnknownUnit", [UNKNOWN_ITEM])],
-      ["the parent itself", C1, [0, 3], (f) => wrapped(f.ledger, "TraceLedgerPackingCycle", [C1, C1])],
-      ["a child packed earlier in the same call", I1, [1, 3], (f) => wrapped(f.ledger, "TraceLedgerUnitPacked", [I1])],
+      [
+        "an unknown child",
+        UNKNOWN_ITEM,
+        [0, 2],
+        (f) => encodedError(f.ledger, "TraceLedgerUnknownUnit", [UNKNOWN_ITEM]),
+      ],
+      ["the parent itself", C1, [0, 3], (f) => encodedError(f.ledger, "TraceLedgerPackingCycle", [C1, C1])],
+      [
+        "a child packed earlier in the same call",
+        I1,
+        [1, 3],
+        (f) => encodedError(f.ledger, "TraceLedgerUnitPacked", [I1]),
+      ],
     ];
     for (const [what, child, ks, inner] of bad) {
       for (const k of ks) {
@@ -279,11 +254,11 @@ describe("Aggregation: pack", () => {
           const good = [I1, I2, I3];
           const children = [...good];
           children.splice(k, 0, child);
-          const before = await Promise.all([...good, C1].map((u) => stateOf(f.ledger, u)));
+          const before = await Promise.all([...good, C1].map((u) => unitStateOf(f.ledger, u)));
           await expect(f.ledger.connect(f.accounts.exporter).pack(aggregation(C1), children))
             .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
             .withArgs(k, inner(f));
-          const after = await Promise.all([...good, C1].map((u) => stateOf(f.ledger, u)));
+          const after = await Promise.all([...good, C1].map((u) => unitStateOf(f.ledger, u)));
           expect(after).to.deep.equal(before);
           for (const s of after.slice(0, 3)) expect(s.flags & FLAGS.PACKED).to.equal(0);
         });

@@ -5,21 +5,19 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
 import {
-  deployLedger,
   itemKey,
   cartonKey,
   consignmentKey,
-  registration,
-  traceInput,
   aggregation,
   recordHash,
   type LedgerFixture,
   type MemberName,
 } from "../helpers/ledger";
-import { STEPS, STAGES, FLAGS, decodeInfo, type StepName } from "../../src/codes";
-import type { TraceLedger } from "../../typechain-types";
+import { rec } from "../helpers/actors";
+import { unitsFixture } from "../helpers/fixtures";
+import { encodedError, tracedLogs, unitStateOf } from "../helpers/reads";
+import { STEPS, STAGES, FLAGS, type StepName } from "../../src/codes";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers
@@ -33,21 +31,18 @@ const SHIP = consignmentKey(1);
  * Exporter registers I1..I4, C1..C3 and SHIP; packs I1, I2 into C1, I3 into C2, and C1 into SHIP
  * (I4 and C3 stay loose); assigns the carrier and the customs broker to SHIP.
  */
-async function nestedFixture(): Promise<LedgerFixture> {
-  const f = await deployLedger();
-  const ex = f.ledger.connect(f.accounts.exporter);
-  await ex.registerBatch([I1, I2, I3, I4, C1, C2, C3, SHIP].map((u) => registration(u)));
-  await ex.pack(aggregation(C1), [I1, I2]);
-  await ex.pack(aggregation(C2), [I3]);
-  await ex.pack(aggregation(SHIP), [C1]);
-  await ex.assign(SHIP, f.orgIds.carrier, true, recordHash("carrier"));
-  await ex.assign(SHIP, f.orgIds.broker, true, recordHash("broker"));
-  return f;
-}
-
-function rec(f: LedgerFixture, unit: string, step: StepName, by: MemberName) {
-  return f.ledger.connect(f.accounts[by]).record(traceInput(unit, step));
-}
+const nestedFixture = unitsFixture({
+  batch: [I1, I2, I3, I4, C1, C2, C3, SHIP],
+  packs: [
+    [C1, [I1, I2]],
+    [C2, [I3]],
+    [SHIP, [C1]],
+  ],
+  assigns: [
+    [SHIP, "carrier", "carrier"],
+    [SHIP, "broker", "broker"],
+  ],
+});
 
 /** Declares, releases and (optionally) departs SHIP. */
 async function shipOut(f: LedgerFixture, depart = true) {
@@ -55,27 +50,6 @@ async function shipOut(f: LedgerFixture, depart = true) {
   await rec(f, SHIP, "CUSTOMS_RELEASED", "customs");
   if (depart) await rec(f, SHIP, "DEPARTING", "carrier");
 }
-
-async function stateOf(ledger: TraceLedger, unit: string) {
-  const s = await ledger.unitState(unit);
-  return {
-    seq: Number(s.seq),
-    stage: Number(s.stage),
-    flags: Number(s.flags),
-    custodian: Number(s.custodian),
-    parent: s.parent,
-  };
-}
-
-async function tracedLogs(ledger: TraceLedger, tx: ContractTransactionResponse) {
-  const receipt = (await tx.wait())!;
-  return receipt.logs
-    .map((l) => ledger.interface.parseLog(l))
-    .filter((p) => p?.name === "Traced")
-    .map((p) => ({ unit: p!.args.unit as string, data: p!.args.data as string, ...decodeInfo(p!.args.info) }));
-}
-
-const wrapped = (ledger: TraceLedger, name: string, args: unknown[]) => ledger.interface.encodeErrorResult(name, args);
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -85,10 +59,10 @@ describe("Aggregation: inheritance and unpack", () => {
       it(`${unit === I1 ? "an item in a carton" : "a carton"} in a departed consignment can be DELIVERED directly`, async () => {
         const f = await loadFixture(nestedFixture);
         await shipOut(f);
-        expect((await stateOf(f.ledger, unit)).stage).to.equal(STAGES.ACTIVE);
+        expect((await unitStateOf(f.ledger, unit)).stage).to.equal(STAGES.ACTIVE);
         await expect(rec(f, unit, "DELIVERED", "carrier")).to.emit(f.ledger, "Traced");
-        expect((await stateOf(f.ledger, unit)).stage).to.equal(STAGES.DELIVERED);
-        expect((await stateOf(f.ledger, SHIP)).stage).to.equal(STAGES.DEPARTED);
+        expect((await unitStateOf(f.ledger, unit)).stage).to.equal(STAGES.DELIVERED);
+        expect((await unitStateOf(f.ledger, SHIP)).stage).to.equal(STAGES.DEPARTED);
       });
     }
 
@@ -115,7 +89,7 @@ describe("Aggregation: inheritance and unpack", () => {
           const f = await loadFixture(nestedFixture);
           await shipOut(f, step === "DELIVERED");
           await rec(f, holdOn, "HOLD", "customs");
-          expect((await stateOf(f.ledger, I1)).flags).to.equal(FLAGS.PACKED); // own flags only
+          expect((await unitStateOf(f.ledger, I1)).flags).to.equal(FLAGS.PACKED); // own flags only
           await expect(rec(f, I1, step, by))
             .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitHeld")
             .withArgs(I1, STEPS[step]);
@@ -189,13 +163,13 @@ describe("Aggregation: inheritance and unpack", () => {
       for (const [parent, children, index, child] of cases) {
         await expect(ex.unpack(aggregation(parent), children))
           .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
-          .withArgs(index, wrapped(f.ledger, "TraceLedgerNotInParent", [child, parent]));
+          .withArgs(index, encodedError(f.ledger, "TraceLedgerNotInParent", [child, parent]));
       }
       await ex.unpack(aggregation(C1), [I2]);
       await expect(ex.unpack(aggregation(C1), [I2]))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
-        .withArgs(0, wrapped(f.ledger, "TraceLedgerNotInParent", [I2, C1]));
-      expect((await stateOf(f.ledger, I1)).parent).to.equal(C1);
+        .withArgs(0, encodedError(f.ledger, "TraceLedgerNotInParent", [I2, C1]));
+      expect((await unitStateOf(f.ledger, I1)).parent).to.equal(C1);
     });
 
     it("emits one UNPACKING entry per child (data = parent) and one on the parent (aux = child count)", async () => {
@@ -216,7 +190,7 @@ describe("Aggregation: inheritance and unpack", () => {
       await rec(f, SHIP, "FLAGGED", "market");
       await rec(f, SHIP, "RECALL", "market");
       await f.ledger.connect(f.accounts.carrier).unpack(aggregation(C1), [I1]);
-      const s = await stateOf(f.ledger, I1);
+      const s = await unitStateOf(f.ledger, I1);
       expect(s.flags & FLAGS.PACKED).to.equal(0);
       expect(s.parent).to.equal(ethers.ZeroHash);
       expect(s.custodian).to.equal(f.orgIds.carrier);
@@ -228,7 +202,7 @@ describe("Aggregation: inheritance and unpack", () => {
         .withArgs(I1, STEPS.DELIVERED);
       await rec(f, I1, "RECALL_LIFTED", "market");
       await rec(f, I1, "FLAG_LIFTED", "market");
-      expect((await stateOf(f.ledger, I1)).flags).to.equal(0);
+      expect((await unitStateOf(f.ledger, I1)).flags).to.equal(0);
     });
 
     it("a child whose own stage is further than the parent's keeps its own", async () => {
@@ -236,16 +210,16 @@ describe("Aggregation: inheritance and unpack", () => {
       await shipOut(f);
       await rec(f, I1, "DELIVERED", "carrier");
       await f.ledger.connect(f.accounts.exporter).unpack(aggregation(C1), [I1, I2]);
-      expect((await stateOf(f.ledger, I1)).stage).to.equal(STAGES.DELIVERED);
-      expect((await stateOf(f.ledger, I2)).stage).to.equal(STAGES.DEPARTED);
+      expect((await unitStateOf(f.ledger, I1)).stage).to.equal(STAGES.DELIVERED);
+      expect((await unitStateOf(f.ledger, I2)).stage).to.equal(STAGES.DEPARTED);
     });
 
     it("a carton taken out of the consignment keeps its items; customs may unpack without custody", async () => {
       const f = await loadFixture(nestedFixture);
       await f.ledger.connect(f.accounts.exporter).handover(SHIP, f.orgIds.warehouse, recordHash("to warehouse"));
       await f.ledger.connect(f.accounts.customs).unpack(aggregation(SHIP), [C1]);
-      expect(await stateOf(f.ledger, C1)).to.include({ custodian: f.orgIds.warehouse, parent: ethers.ZeroHash });
-      expect(await stateOf(f.ledger, I1)).to.include({ custodian: f.orgIds.warehouse, parent: C1 });
+      expect(await unitStateOf(f.ledger, C1)).to.include({ custodian: f.orgIds.warehouse, parent: ethers.ZeroHash });
+      expect(await unitStateOf(f.ledger, I1)).to.include({ custodian: f.orgIds.warehouse, parent: C1 });
       await rec(f, SHIP, "HOLD", "customs"); // no longer around C1
       await expect(rec(f, I1, "SHIPPING", "exporter")).to.emit(f.ledger, "Traced");
     });
@@ -263,7 +237,7 @@ describe("Aggregation: inheritance and unpack", () => {
           .withArgs(C1, STEPS.UNPACKING);
         await rec(f, holdOn, "HOLD_LIFTED", "customs");
         await ex.unpack(aggregation(C1), [I1]);
-        expect((await stateOf(f.ledger, I1)).parent).to.equal(ethers.ZeroHash);
+        expect((await unitStateOf(f.ledger, I1)).parent).to.equal(ethers.ZeroHash);
       });
     }
 

@@ -9,8 +9,6 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { TraceLedger } from "../../typechain-types";
 import {
   aggregation,
-  cartonKey,
-  deployLedger,
   itemKey,
   recordHash,
   registration,
@@ -18,21 +16,9 @@ import {
   traceInput,
   type LedgerFixture,
 } from "../helpers/ledger";
+import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
 
-const ITEM = itemKey(1);
-const LOOSE = itemKey(2);
-const PACKED = itemKey(3);
-const CARTON = cartonKey(1);
-const FULL = cartonKey(2);
-
-/** Units registered by the exporter (one packed), so that each write below would succeed for it. */
-async function blockedFixture() {
-  const f = await loadFixture(deployLedger);
-  const ex = f.ledger.connect(f.accounts.exporter);
-  for (const u of [ITEM, LOOSE, PACKED, CARTON, FULL]) await ex.register(registration(u));
-  await ex.pack(aggregation(FULL), [PACKED]);
-  return f;
-}
+const { ITEM, LOOSE, PACKED, CARTON, FULL } = WRITE_UNITS;
 
 /** A write as `who`; recordBySig is signed by `who` and relayed by an address without an account. */
 type Write = [string, (f: LedgerFixture, who: HardhatEthersSigner) => Promise<unknown>];
@@ -108,7 +94,7 @@ describe("Consortium: writes by accounts that may not act", () => {
     describe(s.name, () => {
       for (const [name, write] of WRITES) {
         it(`${name} → ${s.error}`, async () => {
-          const f = await blockedFixture();
+          const f = await loadFixture(everyWriteFixture);
           const who = await s.block(f);
           const before = await f.ledger.unitState(ITEM);
           if (name === "recordBySig") {

@@ -6,10 +6,10 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { creditCode, deployLedger, type LedgerFixture } from "../helpers/ledger";
+import { ALL_ROLES } from "../helpers/matrix";
 import { LIMITS, ROLES, roleMask, STEPS } from "../../src/codes";
 
 const CN = ethers.hexlify(ethers.toUtf8Bytes("CN"));
-const ALL_ROLES = (1 << ROLES.COUNT) - 1;
 /** An organization id one past the last one of the fixture (10 organizations). */
 const NEXT_ORG = 11;
 

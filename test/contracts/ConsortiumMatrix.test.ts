@@ -7,62 +7,9 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { deployLedger, itemKey, recordHash, registration, traceInput } from "../helpers/ledger";
-import { ROLE_NAMES, ROLES, roleMask, rolesOf, STEP_NAMES, STEPS, type RoleName, type StepName } from "../../src/codes";
+import { ALL_ROLES, DEFAULT_MATRIX } from "../helpers/matrix";
+import { ROLE_NAMES, ROLES, roleMask, rolesOf, STEP_NAMES, STEPS } from "../../src/codes";
 
-const GOODS: RoleName[] = ["EXPORTER", "MANUFACTURER", "WAREHOUSE", "CARRIER"];
-const REG: RoleName[] = ["CUSTOMS", "MARKET_REGULATOR"];
-const EXP_PLT: RoleName[] = ["EXPORTER", "PLATFORM"];
-const CUS: RoleName[] = ["CUSTOMS"];
-
-/** The default matrix (spec): which roles may record each step. */
-const DEFAULT_MATRIX: Record<StepName, RoleName[]> = {
-  COMMISSIONING: ["EXPORTER", "MANUFACTURER"],
-  INSPECTING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE", "INSPECTION_LAB", ...REG],
-  SAMPLING: ["INSPECTION_LAB", ...REG],
-  STORING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE"],
-  RECEIVING: GOODS,
-  ACCEPTING: ["EXPORTER", "WAREHOUSE", "CARRIER"],
-  PACKING: GOODS,
-  UNPACKING: [...GOODS, "CUSTOMS"],
-  LOADING: ["WAREHOUSE", "CARRIER"],
-  SHIPPING: GOODS,
-  DEPARTING: ["CARRIER"],
-  TRANSPORTING: ["CARRIER"],
-  ARRIVING: ["WAREHOUSE", "CARRIER"],
-  UNLOADING: ["WAREHOUSE", "CARRIER"],
-  RETAIL_SELLING: EXP_PLT,
-  DESTROYING: ["EXPORTER", "MANUFACTURER", "WAREHOUSE", ...REG],
-  DECOMMISSIONING: ["EXPORTER", "MANUFACTURER"],
-  REPAIRING: ["EXPORTER", "MANUFACTURER"],
-  STOCKING: ["EXPORTER", "WAREHOUSE"],
-  STAGING_OUTBOUND: ["EXPORTER", "MANUFACTURER", "WAREHOUSE"],
-  ENTERING_EXITING: ["WAREHOUSE", "CARRIER", "CUSTOMS"],
-  HOLDING: GOODS,
-  DELIVERED: ["CARRIER"],
-  RETURNED: ["EXPORTER", "WAREHOUSE", "CARRIER"],
-  CUSTODY_TRANSFERRED: GOODS,
-  ASSIGNED: GOODS,
-  CORRECTION: [...GOODS, "CUSTOMS_BROKER", "INSPECTION_LAB", "PLATFORM", ...REG],
-  CUSTOMS_DECLARED: ["EXPORTER", "CUSTOMS_BROKER"],
-  CUSTOMS_INSPECTED: CUS,
-  CUSTOMS_HELD: CUS,
-  CUSTOMS_RELEASED: CUS,
-  CUSTOMS_EXITED: CUS,
-  CUSTOMS_RETURNED: CUS,
-  CUSTOMS_REJECTED: CUS,
-  ORDER_PLACED: EXP_PLT,
-  PAYMENT_RECEIVED: EXP_PLT,
-  TAX_REFUNDED: EXP_PLT,
-  FX_SETTLED: EXP_PLT,
-  HOLD: REG,
-  HOLD_LIFTED: REG,
-  FLAGGED: REG,
-  FLAG_LIFTED: REG,
-  RECALL: ["EXPORTER", ...REG],
-  RECALL_LIFTED: REG,
-};
-
-const ALL_ROLES = (1 << ROLES.COUNT) - 1;
 const ITEM = itemKey(1);
 
 describe("Consortium: permission matrix", () => {

@@ -10,7 +10,6 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { TraceLedger } from "../../typechain-types";
 import {
   aggregation,
-  cartonKey,
   creditCode,
   deployLedger,
   itemKey,
@@ -20,22 +19,10 @@ import {
   traceInput,
   type LedgerFixture,
 } from "../helpers/ledger";
+import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
 import { roleMask, STEPS } from "../../src/codes";
 
-const ITEM = itemKey(1);
-const LOOSE = itemKey(2); // to be packed into CARTON
-const PACKED = itemKey(3); // already packed into FULL
-const CARTON = cartonKey(1);
-const FULL = cartonKey(2);
-
-/** deployLedger plus units registered by the exporter, one of them packed. */
-async function pauseFixture() {
-  const f = await loadFixture(deployLedger);
-  const ex = f.ledger.connect(f.accounts.exporter);
-  for (const u of [ITEM, LOOSE, PACKED, CARTON, FULL]) await ex.register(registration(u));
-  await ex.pack(aggregation(FULL), [PACKED]);
-  return f;
-}
+const { ITEM, LOOSE, PACKED, CARTON, FULL } = WRITE_UNITS;
 
 type Write = {
   name: string;
@@ -120,7 +107,7 @@ const WRITES: Write[] = [
 describe("Consortium: pause", () => {
   for (const w of WRITES) {
     it(`${w.name} is refused with ConsortiumPaused while paused and works after unpause`, async () => {
-      const f = await pauseFixture();
+      const f = await loadFixture(everyWriteFixture);
       await f.ledger.pause();
       const ledger = f.ledger.connect(w.sender(f));
       await expect(w.send(ledger, f)).to.be.revertedWithCustomError(f.ledger, "ConsortiumPaused");
@@ -132,7 +119,7 @@ describe("Consortium: pause", () => {
   }
 
   it("a refused write leaves the unit unchanged", async () => {
-    const f = await pauseFixture();
+    const f = await loadFixture(everyWriteFixture);
     const before = await f.ledger.unitState(ITEM);
     await f.ledger.pause();
     await expect(
@@ -143,7 +130,7 @@ describe("Consortium: pause", () => {
   });
 
   it("admin functions and views keep working while paused", async () => {
-    const f = await pauseFixture();
+    const f = await loadFixture(everyWriteFixture);
     await f.ledger.pause();
     await expect(f.ledger.addOrganization("Late Co", creditCode(60), 0n, "0x4a50", roleMask("CARRIER")))
       .to.emit(f.ledger, "OrganizationAdded")
@@ -175,7 +162,7 @@ describe("Consortium: pause", () => {
   });
 
   it("setPermissions while paused keeps every permission word paused, and the new masks apply after unpause", async () => {
-    const f = await pauseFixture();
+    const f = await loadFixture(everyWriteFixture);
     await f.ledger.pause();
     // One step in each of the three matrix words, including the last lane of a word (14) and the first (15).
     const steps = [STEPS.UNLOADING, STEPS.RETAIL_SELLING, STEPS.CUSTOMS_DECLARED, STEPS.RECALL_LIFTED];

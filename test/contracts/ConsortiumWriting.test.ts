@@ -19,16 +19,13 @@ import {
   traceInput,
   type LedgerFixture,
 } from "../helpers/ledger";
+import { unitsFixture } from "../helpers/fixtures";
 import { decodeInfo, roleMask, STEPS, type StepName } from "../../src/codes";
 
 const ITEM = itemKey(1);
 
 /** deployLedger plus one item registered by the exporter. */
-async function writingFixture() {
-  const f = await loadFixture(deployLedger);
-  await f.ledger.connect(f.accounts.exporter).register(registration(ITEM));
-  return f;
-}
+const writingFixture = unitsFixture({ each: [ITEM] });
 
 /** The decoded info of the only `Traced` log of a transaction on `unit`. */
 async function tracedInfo(ledger: TraceLedger, tx: ContractTransactionResponse, unit: string) {
@@ -57,15 +54,20 @@ async function expectRecords(
   expect((await f.ledger.unitState(unit)).seq).to.equal(seq);
 }
 
+/** Expects `signer`'s INSPECTING on ITEM to be refused with `error(...args)`. */
+async function expectRefused(f: LedgerFixture, signer: LedgerFixture["admin"], error: string, ...args: unknown[]) {
+  await expect(f.ledger.connect(signer).record(traceInput(ITEM, "INSPECTING")))
+    .to.be.revertedWithCustomError(f.ledger, error)
+    .withArgs(...args);
+}
+
 describe("Consortium: effects on writing", () => {
   describe("suspended and retired accounts", () => {
     it("a suspended account cannot record or register, and can again after reactivation", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const ex = f.accounts.exporter;
       await f.ledger.suspendAccount(ex.address);
-      await expect(f.ledger.connect(ex).record(traceInput(ITEM, "INSPECTING")))
-        .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountSuspended")
-        .withArgs(ex.address);
+      await expectRefused(f, ex, "ConsortiumAccountSuspended", ex.address);
       await expect(f.ledger.connect(ex).register(registration(itemKey(2))))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountSuspended")
         .withArgs(ex.address);
@@ -74,48 +76,40 @@ describe("Consortium: effects on writing", () => {
     });
 
     it("a suspended organization's account cannot record, and can again after reactivation", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const ex = f.accounts.exporter;
       await f.ledger.suspendOrganization(f.orgIds.exporter);
-      await expect(f.ledger.connect(ex).record(traceInput(ITEM, "INSPECTING")))
-        .to.be.revertedWithCustomError(f.ledger, "ConsortiumOrganizationSuspended")
-        .withArgs(f.orgIds.exporter);
+      await expectRefused(f, ex, "ConsortiumOrganizationSuspended", f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);
       await expectRecords(f, ex, "INSPECTING", ITEM, 2, f.orgIds.exporter);
     });
 
     it("a suspended account stays suspended when its organization is reactivated", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const ex = f.accounts.exporter;
       await f.ledger.suspendAccount(ex.address);
       await f.ledger.suspendOrganization(f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);
-      await expect(f.ledger.connect(ex).record(traceInput(ITEM, "INSPECTING")))
-        .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountSuspended")
-        .withArgs(ex.address);
+      await expectRefused(f, ex, "ConsortiumAccountSuspended", ex.address);
     });
 
     it("an account reactivated while its organization is suspended still cannot record", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const ex = f.accounts.exporter;
       await f.ledger.suspendAccount(ex.address);
       await f.ledger.suspendOrganization(f.orgIds.exporter);
       await f.ledger.reactivateAccount(ex.address);
       expect((await f.ledger.accountInfo(ex.address)).roles).to.equal(0);
-      await expect(f.ledger.connect(ex).record(traceInput(ITEM, "INSPECTING")))
-        .to.be.revertedWithCustomError(f.ledger, "ConsortiumOrganizationSuspended")
-        .withArgs(f.orgIds.exporter);
+      await expectRefused(f, ex, "ConsortiumOrganizationSuspended", f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);
       await expectRecords(f, ex, "INSPECTING", ITEM, 2, f.orgIds.exporter);
     });
 
     it("a rotated-out account is retired for good; the rotated-in account records for the same organization", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const [ex, fresh] = [f.accounts.exporter, f.spare[0]];
       await f.ledger.rotateAccount(ex.address, fresh.address);
-      await expect(f.ledger.connect(ex).record(traceInput(ITEM, "INSPECTING")))
-        .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountRetired")
-        .withArgs(ex.address);
+      await expectRefused(f, ex, "ConsortiumAccountRetired", ex.address);
       // The new key acts for the same organization: still the unit's registrant and custodian.
       await expectRecords(f, fresh, "INSPECTING", ITEM, 2, f.orgIds.exporter);
       await expect(f.ledger.connect(fresh).handover(ITEM, f.orgIds.warehouse, recordHash("h")))
@@ -132,20 +126,18 @@ describe("Consortium: effects on writing", () => {
     });
 
     it("an account added to a suspended organization gets no rights until the organization is reactivated", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const fresh = f.spare[0];
       await f.ledger.suspendOrganization(f.orgIds.exporter);
       await f.ledger.addAccount(f.orgIds.exporter, fresh.address);
       expect((await f.ledger.accountInfo(fresh.address)).roles).to.equal(0);
-      await expect(f.ledger.connect(fresh).record(traceInput(ITEM, "INSPECTING")))
-        .to.be.revertedWithCustomError(f.ledger, "ConsortiumOrganizationSuspended")
-        .withArgs(f.orgIds.exporter);
+      await expectRefused(f, fresh, "ConsortiumOrganizationSuspended", f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);
       await expectRecords(f, fresh, "INSPECTING", ITEM, 2, f.orgIds.exporter);
     });
 
     it("a suspended organization cannot receive custody or be assigned; it can still be unassigned", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.assign(ITEM, f.orgIds.broker, true, recordHash("a"));
       await f.ledger.suspendOrganization(f.orgIds.warehouse);
@@ -233,7 +225,7 @@ describe("Consortium: effects on writing", () => {
     });
 
     it("the nonce starts at 0 and counts relayed batches of the signer only", async () => {
-      const f = await writingFixture();
+      const f = await loadFixture(writingFixture);
       const ex = f.accounts.exporter;
       expect((await f.ledger.accountInfo(ex.address)).nonce).to.equal(0);
       expect(await f.ledger.nonces(ex.address)).to.equal(0);

@@ -4,21 +4,12 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
-import {
-  deployLedger,
-  itemKey,
-  cartonKey,
-  consignmentKey,
-  registration,
-  traceInput,
-  aggregation,
-  recordHash,
-  type LedgerFixture,
-  type MemberName,
-} from "../helpers/ledger";
+import { itemKey, cartonKey, consignmentKey, recordHash, type MemberName } from "../helpers/ledger";
 import { readHistory, replayedAndStoredHead } from "../helpers/history";
-import { STEPS, decodeInfo, roleMask, type StepName } from "../../src/codes";
+import { rec } from "../helpers/actors";
+import { unitsFixture } from "../helpers/fixtures";
+import { tracedLogs, unitStateOf } from "../helpers/reads";
+import { STEPS, roleMask } from "../../src/codes";
 import type { TraceLedger } from "../../typechain-types";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -32,35 +23,17 @@ const UNKNOWN = itemKey(999);
 const REMOVED = 1n << 32n;
 
 /** Exporter registers I1..I3, C1 and SHIP, packs I2 into C1 and C1 into SHIP (I1 and I3 stay loose). */
-async function custodyFixture(): Promise<LedgerFixture> {
-  const f = await deployLedger();
-  const ex = f.ledger.connect(f.accounts.exporter);
-  await ex.registerBatch([I1, I2, I3, C1, SHIP].map((u) => registration(u)));
-  await ex.pack(aggregation(C1), [I2]);
-  await ex.pack(aggregation(SHIP), [C1]);
-  return f;
-}
-
-function rec(f: LedgerFixture, unit: string, step: StepName, by: MemberName) {
-  return f.ledger.connect(f.accounts[by]).record(traceInput(unit, step));
-}
+const custodyFixture = unitsFixture({
+  batch: [I1, I2, I3, C1, SHIP],
+  packs: [
+    [C1, [I2]],
+    [SHIP, [C1]],
+  ],
+});
 
 async function stateOf(ledger: TraceLedger, unit: string) {
-  const s = await ledger.unitState(unit);
-  return { seq: Number(s.seq), custodian: Number(s.custodian), registrant: Number(s.registrant) };
-}
-
-async function tracedLogs(ledger: TraceLedger, tx: ContractTransactionResponse) {
-  const receipt = (await tx.wait())!;
-  return receipt.logs
-    .map((l) => ledger.interface.parseLog(l))
-    .filter((p) => p?.name === "Traced")
-    .map((p) => ({
-      unit: p!.args.unit as string,
-      account: p!.args.account as string,
-      data: p!.args.data as string,
-      ...decodeInfo(p!.args.info),
-    }));
+  const { seq, custodian, registrant } = await unitStateOf(ledger, unit);
+  return { seq, custodian, registrant };
 }
 
 // ---------------------------------------------------------------------------------------------------------

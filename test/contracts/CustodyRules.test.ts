@@ -6,7 +6,6 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import {
-  deployLedger,
   itemKey,
   cartonKey,
   consignmentKey,
@@ -16,6 +15,8 @@ import {
   recordHash,
   type LedgerFixture,
 } from "../helpers/ledger";
+import { unitsFixture } from "../helpers/fixtures";
+import { encodedError } from "../helpers/reads";
 import { STEPS, roleMask } from "../../src/codes";
 
 const [I1, I2, I3] = [1, 2, 3].map((n) => itemKey(n));
@@ -23,16 +24,15 @@ const C1 = cartonKey(1);
 const SHIP = consignmentKey(1);
 
 /** Exporter registers I1..I3, C1 and SHIP, packs I1, I2 into C1 and C1 into SHIP. */
-async function fixture(): Promise<LedgerFixture> {
-  const f = await deployLedger();
-  const ex = f.ledger.connect(f.accounts.exporter);
-  await ex.registerBatch([I1, I2, I3, C1, SHIP].map((u) => registration(u)));
-  await ex.pack(aggregation(C1), [I1, I2]);
-  await ex.pack(aggregation(SHIP), [C1]);
-  return f;
-}
+const fixture = unitsFixture({
+  batch: [I1, I2, I3, C1, SHIP],
+  packs: [
+    [C1, [I1, I2]],
+    [SHIP, [C1]],
+  ],
+});
 
-const encoded = (f: LedgerFixture, name: string, args: unknown[]) => f.ledger.interface.encodeErrorResult(name, args);
+const encoded = (f: LedgerFixture, name: string, args: unknown[]) => encodedError(f.ledger, name, args);
 
 describe("Custody rules across aggregation", () => {
   it("a registrant cannot pull custody back by packing goods another organization holds", async () => {

@@ -5,34 +5,20 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { TraceLedger } from "../../typechain-types";
 import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
 import { ROLES, STEPS } from "../../src/codes";
-import { TRACE_BATCH_TYPES } from "../../src/eip712";
 import { deployLedger, itemKey, recordHash, registration, signBatch, traceInput } from "../helpers/ledger";
+import { encodedError } from "../helpers/reads";
+import { TYPES, EXP_UNITS, FACTORY_UNIT, signedFixture, soon } from "../helpers/signed";
 
 // ---------------------------------------------------------------------------------------------------------
-// Shared helpers (local to this file; the accepting paths are in SignedEvents.test.ts).
+// Local helpers (the accepting paths are in SignedEvents.test.ts; the fixture is in ../helpers/signed.ts).
 // ---------------------------------------------------------------------------------------------------------
-
-const TYPES = { TraceBatch: [...TRACE_BATCH_TYPES.TraceBatch], TraceEvent: [...TRACE_BATCH_TYPES.TraceEvent] };
-const EXP_UNITS = [itemKey(1), itemKey(2), itemKey(3)];
-const FACTORY_UNIT = itemKey(101);
-
-async function signedFixture() {
-  const f = await deployLedger();
-  await (await f.ledger.connect(f.accounts.exporter).registerBatch(EXP_UNITS.map((u) => registration(u)))).wait();
-  await (await f.ledger.connect(f.accounts.factory).register(registration(FACTORY_UNIT))).wait();
-  return f;
-}
-
-async function soon(): Promise<number> {
-  return (await time.latest()) + 3600;
-}
 
 /** The index of event `i` of signed batch `b` in `TraceLedgerBatchItemRejected`. */
 const at = (b: number, i = 0) => (BigInt(b) << 16n) | BigInt(i);
 
 /** `TraceLedgerBatchItemRejected(index, <inner error>)` as the chai matcher's arguments. */
 function rejected(ledger: TraceLedger, index: bigint, error: string, args: unknown[] = []): [bigint, string] {
-  return [index, ledger.interface.encodeErrorResult(error, args)];
+  return [index, encodedError(ledger, error, args)];
 }
 
 /** Signs a batch by hand for any domain (another chain id or another verifying contract). */

@@ -1,50 +1,22 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import type { TraceLedger } from "../../typechain-types";
 import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
 import { decodeInfo, encodeInfo, STEPS, type StepName } from "../../src/codes";
-import { TRACE_BATCH_TYPES } from "../../src/eip712";
-import { deployLedger, itemKey, recordHash, registration, signBatch, traceInput } from "../helpers/ledger";
+import { recordHash, signBatch, traceInput } from "../helpers/ledger";
+import { tracedLogs } from "../helpers/reads";
+import { TYPES, EXP_UNITS, FACTORY_UNIT, signedFixture, soon } from "../helpers/signed";
 import { readHistory, replayedAndStoredHead } from "../helpers/history";
 
 // ---------------------------------------------------------------------------------------------------------
-// Shared helpers (kept local: test/helpers is owned by another engineer).
+// Local helpers (the fixture, its units and the typed-data types are in ../helpers/signed.ts).
 // ---------------------------------------------------------------------------------------------------------
-
-/** Mutable copy of the SDK's typed-data types, as ethers wants them. */
-const TYPES = { TraceBatch: [...TRACE_BATCH_TYPES.TraceBatch], TraceEvent: [...TRACE_BATCH_TYPES.TraceEvent] };
-
-/** The `Traced` logs of a transaction, parsed, in log order. */
-async function tracedLogs(ledger: TraceLedger, tx: ContractTransactionResponse) {
-  const receipt = (await tx.wait())!;
-  return receipt.logs
-    .map((l) => ledger.interface.parseLog(l))
-    .filter((p) => p !== null && p.name === "Traced")
-    .map((p) => ({ unit: p!.args.unit as string, account: p!.args.account as string, info: p!.args.info as bigint }));
-}
-
-/** A deadline one hour after the latest block. */
-async function soon(): Promise<number> {
-  return (await time.latest()) + 3600;
-}
 
 /** Block number of the unit's latest entry. */
 async function lastBlockOf(ledger: TraceLedger, unit: string): Promise<number> {
   return Number((await ledger.unitState(unit)).lastBlock);
-}
-
-/** Units registered by the fixture: three exporter items and one factory item. */
-const EXP_UNITS = [itemKey(1), itemKey(2), itemKey(3)];
-const FACTORY_UNIT = itemKey(101);
-
-async function signedFixture() {
-  const f = await deployLedger();
-  await (await f.ledger.connect(f.accounts.exporter).registerBatch(EXP_UNITS.map((u) => registration(u)))).wait();
-  await (await f.ledger.connect(f.accounts.factory).register(registration(FACTORY_UNIT))).wait();
-  return f;
 }
 
 /** Expected info word of a plain recorded event (aux 0) built from a trace input. */

@@ -6,78 +6,20 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import {
-  deployLedger,
-  itemKey,
-  cartonKey,
-  registration,
-  traceInput,
-  aggregation,
-  recordHash,
-  type LedgerFixture,
-  type MemberName,
-} from "../helpers/ledger";
+import { traceInput, aggregation, recordHash, type LedgerFixture, type MemberName } from "../helpers/ledger";
+import { rec, advance as advanceTo, type ReachableStage } from "../helpers/actors";
+import { STAGE_UNITS, stageFixture } from "../helpers/fixtures";
 import { STEPS, STAGES, decodeInfo, type StepName, type StageName } from "../../src/codes";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers (shared by the tables below)
 // ---------------------------------------------------------------------------------------------------------
 
-/** The unit every test drives, and a second unit used as parent / child for pack and unpack. */
-const U = itemKey(1);
-const BOX = cartonKey(1);
+const { U, BOX } = STAGE_UNITS;
 
-/** Who records a step in these tests (default permissions); anything not listed is recorded by the exporter. */
-const ACTOR: Partial<Record<StepName, MemberName>> = {
-  CUSTOMS_DECLARED: "broker",
-  CUSTOMS_INSPECTED: "customs",
-  CUSTOMS_HELD: "customs",
-  CUSTOMS_RELEASED: "customs",
-  CUSTOMS_EXITED: "customs",
-  CUSTOMS_RETURNED: "customs",
-  CUSTOMS_REJECTED: "customs",
-  DEPARTING: "carrier",
-  TRANSPORTING: "carrier",
-  DELIVERED: "carrier",
-  LOADING: "carrier",
-  ARRIVING: "carrier",
-  RETURNED: "carrier",
-  HOLD: "customs",
-  HOLD_LIFTED: "customs",
-  FLAGGED: "market",
-  FLAG_LIFTED: "market",
-  RECALL: "market",
-  RECALL_LIFTED: "market",
-};
-
-/** The steps that bring a fresh unit to a stage along the 9610 path. */
-const PATH_TO: Record<Exclude<StageName, "DESTROYED">, StepName[]> = {
-  ACTIVE: [],
-  DECLARED: ["CUSTOMS_DECLARED"],
-  RELEASED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED"],
-  DEPARTED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED", "DEPARTING"],
-  EXITED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED", "DEPARTING", "CUSTOMS_EXITED"],
-  DELIVERED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED", "DEPARTING", "CUSTOMS_EXITED", "DELIVERED"],
-  RETURNED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED", "DEPARTING", "DELIVERED", "RETURNED"],
-};
-
-/** Exporter registers U and BOX, and assigns the carrier and the customs broker to U. */
-async function stageFixture(): Promise<LedgerFixture> {
-  const f = await deployLedger();
-  const ex = f.ledger.connect(f.accounts.exporter);
-  await ex.register(registration(U));
-  await ex.register(registration(BOX));
-  await ex.assign(U, f.orgIds.carrier, true, recordHash("assign carrier"));
-  await ex.assign(U, f.orgIds.broker, true, recordHash("assign broker"));
-  return f;
-}
-
-function rec(f: LedgerFixture, unit: string, step: StepName, by?: MemberName) {
-  return f.ledger.connect(f.accounts[by ?? ACTOR[step] ?? "exporter"]).record(traceInput(unit, step));
-}
-
-async function advance(f: LedgerFixture, unit: string, stage: Exclude<StageName, "DESTROYED">) {
-  for (const step of PATH_TO[stage]) await rec(f, unit, step);
+/** Brings `unit` to `stage` along the 9610 path and checks that it got there. */
+async function advance(f: LedgerFixture, unit: string, stage: ReachableStage) {
+  await advanceTo(f, unit, stage);
   expect(await stageOf(f, unit)).to.equal(STAGES[stage]);
 }
 

@@ -5,81 +5,19 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import {
-  deployLedger,
-  itemKey,
-  cartonKey,
-  registration,
-  traceInput,
-  aggregation,
-  recordHash,
-  type LedgerFixture,
-  type MemberName,
-} from "../helpers/ledger";
+import { aggregation, recordHash, type LedgerFixture, type MemberName } from "../helpers/ledger";
 import { readHistory, replayedAndStoredHead } from "../helpers/history";
+import { rec, advance } from "../helpers/actors";
+import { STAGE_UNITS, stageFixture } from "../helpers/fixtures";
+import { unitStateOf } from "../helpers/reads";
 import { STEPS, STAGES, FLAGS, roleMask, type StepName, type StageName } from "../../src/codes";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers
 // ---------------------------------------------------------------------------------------------------------
 
-const U = itemKey(1);
-const BOX = cartonKey(1);
-
-/** Who records a step in these tests (default permissions); anything not listed is recorded by the exporter. */
-const ACTOR: Partial<Record<StepName, MemberName>> = {
-  CUSTOMS_DECLARED: "broker",
-  CUSTOMS_INSPECTED: "customs",
-  CUSTOMS_HELD: "customs",
-  CUSTOMS_RELEASED: "customs",
-  CUSTOMS_EXITED: "customs",
-  CUSTOMS_RETURNED: "customs",
-  DEPARTING: "carrier",
-  TRANSPORTING: "carrier",
-  DELIVERED: "carrier",
-  LOADING: "carrier",
-  ARRIVING: "carrier",
-  UNLOADING: "carrier",
-  ENTERING_EXITING: "carrier",
-  RETURNED: "carrier",
-  HOLD: "customs",
-  HOLD_LIFTED: "customs",
-  FLAGGED: "market",
-  FLAG_LIFTED: "market",
-  RECALL: "market",
-  RECALL_LIFTED: "market",
-};
-
-const PATH_TO: Partial<Record<StageName, StepName[]>> = {
-  ACTIVE: [],
-  DECLARED: ["CUSTOMS_DECLARED"],
-  RELEASED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED"],
-  DEPARTED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED", "DEPARTING"],
-};
-
-/** Exporter registers U and BOX and assigns the carrier and the customs broker to U. */
-async function flagFixture(): Promise<LedgerFixture> {
-  const f = await deployLedger();
-  const ex = f.ledger.connect(f.accounts.exporter);
-  await ex.register(registration(U));
-  await ex.register(registration(BOX));
-  await ex.assign(U, f.orgIds.carrier, true, recordHash("assign carrier"));
-  await ex.assign(U, f.orgIds.broker, true, recordHash("assign broker"));
-  return f;
-}
-
-function rec(f: LedgerFixture, unit: string, step: StepName, by?: MemberName) {
-  return f.ledger.connect(f.accounts[by ?? ACTOR[step] ?? "exporter"]).record(traceInput(unit, step));
-}
-
-async function advance(f: LedgerFixture, unit: string, stage: StageName) {
-  for (const step of PATH_TO[stage]!) await rec(f, unit, step);
-}
-
-async function stateOf(f: LedgerFixture, unit: string) {
-  const s = await f.ledger.unitState(unit);
-  return { seq: Number(s.seq), stage: Number(s.stage), flags: Number(s.flags) };
-}
+const { U, BOX } = STAGE_UNITS;
+const stateOf = (f: LedgerFixture, unit: string) => unitStateOf(f.ledger, unit);
 
 /** The stage a status step leads to from `from`, for the steps used in the tables below. */
 function stageAfter(step: StepName, from: StageName): number {
@@ -137,7 +75,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     for (const [source, by, minStage] of HOLD_SOURCES) {
       for (const [step, legalIn] of HELD_BLOCKED) {
         it(`${step} refused while held by ${source} (${by}), allowed after HOLD_LIFTED`, async () => {
-          const f = await loadFixture(flagFixture);
+          const f = await loadFixture(stageFixture);
           const stage = laterStage(legalIn, minStage);
           await advance(f, U, stage);
           await rec(f, U, source, by);
@@ -159,7 +97,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
       }
 
       it(`pack into a unit held by ${source} (${by}) is refused with PACKING, allowed after HOLD_LIFTED`, async () => {
-        const f = await loadFixture(flagFixture);
+        const f = await loadFixture(stageFixture);
         await advance(f, U, minStage);
         await rec(f, U, source, by);
         const ex = f.ledger.connect(f.accounts.exporter);
@@ -172,7 +110,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
       });
 
       it(`packing a unit held by ${source} (${by}) as a child is refused (wrapped), allowed after HOLD_LIFTED`, async () => {
-        const f = await loadFixture(flagFixture);
+        const f = await loadFixture(stageFixture);
         await advance(f, U, minStage);
         await rec(f, U, source, by);
         const ex = f.ledger.connect(f.accounts.exporter);
@@ -186,7 +124,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
       });
 
       it(`unpack from a unit held by ${source} (${by}) is refused with UNPACKING, allowed after HOLD_LIFTED`, async () => {
-        const f = await loadFixture(flagFixture);
+        const f = await loadFixture(stageFixture);
         const ex = f.ledger.connect(f.accounts.exporter);
         await ex.pack(aggregation(U), [BOX]);
         await advance(f, U, minStage);
@@ -200,7 +138,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
       });
 
       it(`handover of a unit held by ${source} (${by}) is refused, allowed after HOLD_LIFTED`, async () => {
-        const f = await loadFixture(flagFixture);
+        const f = await loadFixture(stageFixture);
         await advance(f, U, minStage);
         await rec(f, U, source, by);
         const ex = f.ledger.connect(f.accounts.exporter);
@@ -225,7 +163,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     ];
     for (const [step, stage] of notBlocked) {
       it(`${step} (not in HELD_BLOCKED) is still recorded while held`, async () => {
-        const f = await loadFixture(flagFixture);
+        const f = await loadFixture(stageFixture);
         await advance(f, U, stage);
         await rec(f, U, "HOLD");
         await expect(rec(f, U, step)).to.emit(f.ledger, "Traced");
@@ -238,7 +176,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     for (const recaller of ["market", "exporter"] as MemberName[]) {
       for (const [step, stage] of RECALL_BLOCKED) {
         it(`${step} refused while recalled by ${recaller}, allowed after RECALL_LIFTED`, async () => {
-          const f = await loadFixture(flagFixture);
+          const f = await loadFixture(stageFixture);
           await advance(f, U, stage);
           await rec(f, U, "RECALL", recaller);
           const recalled = await stateOf(f, U);
@@ -257,7 +195,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     }
 
     it("the exporter may start a recall but may not lift it", async () => {
-      const f = await loadFixture(flagFixture);
+      const f = await loadFixture(stageFixture);
       await rec(f, U, "RECALL", "exporter");
       await expect(rec(f, U, "RECALL_LIFTED", "exporter"))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumStepNotAllowed")
@@ -277,7 +215,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     ];
     for (const [step, stage] of notBlocked) {
       it(`${step} (not in RECALL_BLOCKED) is still recorded while recalled`, async () => {
-        const f = await loadFixture(flagFixture);
+        const f = await loadFixture(stageFixture);
         await advance(f, U, stage);
         await rec(f, U, "RECALL");
         await expect(rec(f, U, step)).to.emit(f.ledger, "Traced");
@@ -285,7 +223,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     }
 
     it("a held and recalled unit reports the hold first", async () => {
-      const f = await loadFixture(flagFixture);
+      const f = await loadFixture(stageFixture);
       await rec(f, U, "RECALL");
       await rec(f, U, "HOLD");
       await expect(rec(f, U, "SHIPPING"))
@@ -312,7 +250,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     ];
     for (const [lift, before] of cases) {
       it(`${lift} after [${before.join(", ")}] is refused`, async () => {
-        const f = await loadFixture(flagFixture);
+        const f = await loadFixture(stageFixture);
         for (const step of before) await rec(f, U, step);
         const s = await stateOf(f, U);
         await expect(rec(f, U, lift))
@@ -325,7 +263,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
 
   describe("flags in unitState and regulator actions as additive history", () => {
     it("HOLD, CUSTOMS_HELD, FLAGGED and RECALL set their flags and leave the stage alone", async () => {
-      const f = await loadFixture(flagFixture);
+      const f = await loadFixture(stageFixture);
       await advance(f, U, "DECLARED");
       await rec(f, U, "CUSTOMS_HELD");
       expect(await stateOf(f, U)).to.include({ stage: STAGES.DECLARED, flags: FLAGS.HELD });
@@ -342,7 +280,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
     });
 
     it("each regulator action and each lifting adds exactly one entry; older entries stay; the head replays", async () => {
-      const f = await loadFixture(flagFixture);
+      const f = await loadFixture(stageFixture);
       await rec(f, U, "INSPECTING");
       const sequence: [StepName, MemberName, number][] = [
         ["HOLD", "customs", FLAGS.HELD],

@@ -14,6 +14,7 @@ import {
   type EpcisEvent,
   type ObjectEvent,
 } from "../../src/epcis";
+import { expectThrown } from "../helpers/thrown";
 
 const GLN = "6901234000009";
 const ITEM = "https://id.gs1.org/01/09521234543213/10/ABC123/21/12345";
@@ -62,16 +63,9 @@ const foreign = {
 };
 
 function refuses(fn: () => unknown, path: string, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, "expected an EpcisParseError").to.be.instanceOf(EpcisParseError);
-  expect((caught as EpcisParseError).name).to.equal("EpcisParseError");
-  expect((caught as EpcisParseError).path).to.equal(path);
-  expect((caught as Error).message).to.match(pattern);
+  const err = expectThrown(fn, EpcisParseError, "expected an EpcisParseError");
+  expect(err.path).to.equal(path);
+  expect(err.message).to.match(pattern);
 }
 
 describe("epcis documents", () => {

@@ -10,6 +10,7 @@ import {
   type ObjectEventInput,
   type TransactionEventInput,
 } from "../../src/epcis";
+import { expectThrown } from "../helpers/thrown";
 
 const GLN = "6901234000009";
 const ITEM = "https://id.gs1.org/01/09521234543213/10/ABC123/21/12345";
@@ -35,15 +36,7 @@ const declare: TransactionEventInput = {
 
 /** Asserts `fn` throws an EpcisEventError on `field` whose message matches `pattern`. */
 function refuses(fn: () => unknown, field: string, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, "expected an EpcisEventError").to.be.instanceOf(EpcisEventError);
-  const err = caught as EpcisEventError;
-  expect(err.name).to.equal("EpcisEventError");
+  const err = expectThrown(fn, EpcisEventError, "expected an EpcisEventError");
   expect(err.field).to.equal(field);
   expect(err.message).to.match(pattern);
 }

@@ -13,6 +13,7 @@ import {
   withEventId,
   type JsonValue,
 } from "../../src/epcis";
+import { expectThrown } from "../helpers/thrown";
 
 const ITEM = "https://id.gs1.org/01/09521234543213/10/ABC123/21/12345";
 
@@ -83,16 +84,9 @@ function mutate(value: unknown, path: Array<string | number>): unknown {
 }
 
 function hashError(fn: () => unknown, path: string, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, "expected an EpcisHashError").to.be.instanceOf(EpcisHashError);
-  expect((caught as EpcisHashError).name).to.equal("EpcisHashError");
-  expect((caught as EpcisHashError).path).to.equal(path);
-  expect((caught as Error).message).to.match(pattern);
+  const err = expectThrown(fn, EpcisHashError, "expected an EpcisHashError");
+  expect(err.path).to.equal(path);
+  expect(err.message).to.match(pattern);
 }
 
 describe("epcis record hash", () => {

@@ -20,12 +20,7 @@ import {
 } from "../../src/epcis";
 import { deployLedger } from "../helpers/ledger";
 import { readHistory } from "../helpers/history";
-
-/** GS1 mod-10 check digit, written out here as an independent oracle. */
-function checkDigit(body: string): number {
-  const sum = [...body].reverse().reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10;
-}
+import { checkDigit, expectThrown } from "../helpers/thrown";
 
 const GLN = "6901234000009";
 const ITEM = "https://id.gs1.org/01/09521234543213/10/ABC123/21/12345";
@@ -41,15 +36,7 @@ const released = objectEvent({
 });
 
 function throws(fn: () => unknown, type: new (...args: never[]) => Error, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, `expected ${type.name}`).to.be.instanceOf(type);
-  expect((caught as Error).name).to.equal(type.name);
-  expect((caught as Error).message).to.match(pattern);
+  expect(expectThrown(fn, type).message).to.match(pattern);
 }
 
 const CODE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".split("");

@@ -25,27 +25,14 @@ import {
   stepUri,
   type BizTransactionTypeName,
 } from "../../src/epcis";
-
-/** GS1 mod-10 check digit, written out here as an independent oracle. */
-function checkDigit(body: string): number {
-  const sum = [...body].reverse().reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10;
-}
+import { checkDigit, expectThrown } from "../helpers/thrown";
 
 /** A valid GLN (GS1 China prefix 690) and the same GLN with a wrong check digit. */
 const GLN = "6901234000009";
 const BAD_GLN = "6901234000008";
 
 function throws(fn: () => unknown, type: new (...args: never[]) => Error, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, "expected an error").to.be.instanceOf(type);
-  expect((caught as Error).name).to.equal(type.name);
-  expect((caught as Error).message).to.match(pattern);
+  expect(expectThrown(fn, type, "expected an error").message).to.match(pattern);
 }
 
 /** Reads `Steps.sol`: each constant with the first word of its NatSpec ("CBV" or "Extension:"). */
