@@ -88,7 +88,9 @@ export function buildSdk(root: string, options: BuildSdkOptions = {}): boolean {
     });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    throw new Error(`The SDK build (tsc -p tsconfig.build.json) failed:\n${stdout ?? ""}${stderr ?? ""}`);
+    // Hardhat shows only the first line of a task's error: the compiler's report goes to stderr itself.
+    process.stderr.write(`${stdout ?? ""}${stderr ?? ""}`);
+    throw new Error(`The SDK build (tsc -p tsconfig.build.json) failed: the type errors are printed above.`);
   }
   mkdirSync(join(root, "dist"), { recursive: true });
   writeFileSync(join(root, STAMP), JSON.stringify({ startedAt, inputs } satisfies Stamp) + "\n");

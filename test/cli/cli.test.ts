@@ -8,10 +8,10 @@ import { isCoverageRun } from "../helpers/coverage";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Hex, Address } from "viem";
+import type { Hex } from "viem";
 import type { JsonRpcProvider } from "ethers";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
-import { createTraceReader, type TraceReader } from "../../src/read/reader";
+import type { TraceReader } from "../../src/read/reader";
 import { parseGs1, gs1CheckDigit } from "../../src/gs1";
 import { recordHash, type EpcisEvent } from "../../src/epcis";
 import { STAGES } from "../../src/codes";
@@ -27,6 +27,7 @@ import {
   type NodeDeployment,
   type TraceRun,
   type TraceRunOptions,
+  nodeReader,
 } from "../helpers/localNode";
 
 /** An item of this test as a GS1 element string. */
@@ -83,10 +84,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
     dep = await deployOnNode(node.rpcUrl);
     provider = await nodeProvider(node.rpcUrl);
     ledger = TraceLedger__factory.connect(dep.ledger, provider);
-    reader = createTraceReader({
-      rpcUrl: node.rpcUrl,
-      ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
-    });
+    reader = nodeReader(node.rpcUrl, dep);
     work = mkdtempSync(join(tmpdir(), "cbec-trace-cli-"));
     recordsDir = join(work, "records");
     secrets = [dep.admin, dep.stranger, ...MEMBER_NAMES.map((m) => dep.members[m])].map((a) =>

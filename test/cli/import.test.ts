@@ -9,10 +9,10 @@ import { mapLimit } from "../../src/write/mapLimit";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Address, Hex } from "viem";
+import type { Hex } from "viem";
 import type { JsonRpcProvider } from "ethers";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
-import { createTraceReader, type TraceReader } from "../../src/read/reader";
+import type { TraceReader } from "../../src/read/reader";
 import type { UnitHistory } from "../../src/read/types";
 import { parseGs1 } from "../../src/gs1";
 import { EXIT } from "../../src/cli/exitCodes";
@@ -26,17 +26,11 @@ import {
   type LocalNode,
   type NodeDeployment,
   type TraceRun,
+  nodeReader,
 } from "../helpers/localNode";
+import { IMPORT_HEADER, importItem, isoAt, unixAt, writeRegisterAndStoreFile } from "../helpers/importRows";
 
-const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
-const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
 const keyOf = (code: string) => parseGs1(code).key as Hex;
-/** Distinct ISO times: `s` seconds after 2026-01-01T00:00:00Z, written with a +08:00 offset. */
-const isoAt = (s: number) => {
-  const t = new Date(Date.UTC(2026, 0, 1) + s * 1000 + 8 * 3600_000);
-  return t.toISOString().replace(/\.\d{3}Z$/, "+08:00");
-};
-const unixAt = (s: number) => Date.UTC(2026, 0, 1) / 1000 + s;
 
 interface ImportSummary {
   rows: number;
@@ -66,10 +60,7 @@ describe("trace import end to end (resumable, against a hardhat node)", function
     dep = await deployOnNode(node.rpcUrl);
     provider = await nodeProvider(node.rpcUrl);
     ledger = TraceLedger__factory.connect(dep.ledger, provider);
-    reader = createTraceReader({
-      rpcUrl: node.rpcUrl,
-      ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
-    });
+    reader = nodeReader(node.rpcUrl, dep);
     work = mkdtempSync(join(tmpdir(), "cbec-trace-import-"));
     recordsDir = join(work, "records");
   });
@@ -119,14 +110,8 @@ describe("trace import end to end (resumable, against a hardhat node)", function
 
   it("imports 2,000 CSV rows, killed with SIGKILL part-way, and a rerun records every row exactly once", async () => {
     const UNITS = 1000;
-    const lines = [HEADER];
-    for (let n = 1; n <= UNITS; n++) lines.push(`register,${item("IMP", n)},,${isoAt(n)},,,,`);
-    for (let n = 1; n <= UNITS; n++) {
-      lines.push(`record,${item("IMP", n)},storing,${isoAt(100_000 + n)},sellable_not_accessible,6901234000009,,`);
-    }
-    const file = join(work, "rows.csv");
-    writeFileSync(file, lines.join("\n") + "\n");
-    const keys = Array.from({ length: UNITS }, (_, i) => keyOf(item("IMP", i + 1)));
+    const file = writeRegisterAndStoreFile(work, "IMP", UNITS);
+    const keys = Array.from({ length: UNITS }, (_, i) => keyOf(importItem("IMP", i + 1)));
 
     // First run: small chunks (one transaction each), killed once at least 30 % of the units are registered.
     const first = spawnTrace(importArgs(file, "--chunk", "50"), asExporter());
@@ -175,10 +160,10 @@ describe("trace import end to end (resumable, against a hardhat node)", function
 
   it("imports a JSON file of rows, with business documents and reasons", async () => {
     const rows = [
-      ...[1, 2, 3].map((n) => ({ action: "register", code: item("JSN", n), time: isoAt(n) })),
+      ...[1, 2, 3].map((n) => ({ action: "register", code: importItem("JSN", n), time: isoAt(n) })),
       ...[1, 2, 3].map((n) => ({
         action: "record",
-        code: item("JSN", n),
+        code: importItem("JSN", n),
         step: "inspecting",
         time: isoAt(1000 + n),
         disposition: "conformant",
@@ -186,16 +171,16 @@ describe("trace import end to end (resumable, against a hardhat node)", function
         biz_tx: `inventory:53162026000001234${n};order:SO-${n}`,
         reason: "sample check",
       })),
-      { action: "record", code: item("JSN", 1), step: "storing", time: isoAt(2000) },
+      { action: "record", code: importItem("JSN", 1), step: "storing", time: isoAt(2000) },
     ];
     const file = join(work, "rows.json");
     writeFileSync(file, JSON.stringify(rows, null, 2));
     const summary = ok<ImportSummary>(await runTrace(importArgs(file), asExporter()));
     expect(summary).to.include({ rows: 7, registered: 3, recorded: 4, skipped: 0 });
-    const h1 = await reader.history(keyOf(item("JSN", 1)));
+    const h1 = await reader.history(keyOf(importItem("JSN", 1)));
     expectExactlyOnce(h1);
     expect(h1.entries.map((e) => e.stepName)).to.deep.equal(["COMMISSIONING", "INSPECTING", "STORING"]);
-    const h3 = await reader.history(keyOf(item("JSN", 3)));
+    const h3 = await reader.history(keyOf(importItem("JSN", 3)));
     expectExactlyOnce(h3);
     expect(h3.entries.map((e) => e.stepName)).to.deep.equal(["COMMISSIONING", "INSPECTING"]);
 
@@ -206,9 +191,9 @@ describe("trace import end to end (resumable, against a hardhat node)", function
   it("stops at an invalid row (bad check digit in row 7) with exit 2 and sends nothing", async () => {
     const badGtin = GTIN.slice(0, 13) + String((Number(GTIN[13]) + 1) % 10);
     // Line 1 is the header, so "row 7" is the sixth data line.
-    const lines = [HEADER];
+    const lines = [IMPORT_HEADER];
     for (let n = 1; n <= 10; n++) {
-      const code = lines.length + 1 === 7 ? `(01)${badGtin}(10)BAD(21)${n}` : item("BAD", n);
+      const code = lines.length + 1 === 7 ? `(01)${badGtin}(10)BAD(21)${n}` : importItem("BAD", n);
       lines.push(`register,${code},,${isoAt(n)},,,,`);
     }
     const file = join(work, "bad.csv");
@@ -222,15 +207,15 @@ describe("trace import end to end (resumable, against a hardhat node)", function
     expect(error.error.message).to.include(badGtin);
     expect(error.error.message).to.match(/check digit/);
     expect(await chainMark()).to.deep.equal(before);
-    for (const n of [1, 5, 7, 10]) expect((await ledger.unitState(keyOf(item("BAD", n)))).seq).to.equal(0n);
+    for (const n of [1, 5, 7, 10]) expect((await ledger.unitState(keyOf(importItem("BAD", n)))).seq).to.equal(0n);
 
     // The same mistake in a JSON file names the row too (array index + 1).
     const json = join(work, "bad.json");
     writeFileSync(
       json,
       JSON.stringify([
-        { action: "register", code: item("BAD", 1), time: isoAt(1) },
-        { action: "record", code: item("BAD", 1), step: "teleporting", time: isoAt(2) },
+        { action: "register", code: importItem("BAD", 1), time: isoAt(1) },
+        { action: "record", code: importItem("BAD", 1), step: "teleporting", time: isoAt(2) },
       ]),
     );
     const unknownStep = await runTrace(importArgs(json), asExporter());

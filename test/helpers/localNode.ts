@@ -13,7 +13,9 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ContractFactory, HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
+import type { Address } from "viem";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
+import { createTraceReader, type TraceReader, type TraceReaderOptions } from "../../src/read/reader";
 import { roleMask } from "../../src/codes";
 import { parseManifest, type DeploymentManifest } from "../../src/config/manifest";
 import { evmTarget } from "../../scripts/lib/evmTarget";
@@ -337,6 +339,19 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
 }
 
 /** The `trace` executable (bin/trace.js). */
+/** A reader of the deployment through `rpcUrl` (the node itself, or a proxy in front of it). */
+export function nodeReader(
+  rpcUrl: string,
+  dep: NodeDeployment,
+  options: Omit<TraceReaderOptions, "rpcUrl" | "ledger" | "client"> = {},
+): TraceReader {
+  return createTraceReader({
+    ...options,
+    rpcUrl,
+    ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
+  });
+}
+
 export const TRACE_BIN = join(PROJECT_ROOT, "bin", "trace.js");
 
 /** What a finished `trace` run left behind. */

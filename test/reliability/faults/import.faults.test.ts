@@ -8,21 +8,23 @@
 import { expect } from "chai";
 import { isCoverageRun } from "../../helpers/coverage";
 import { mapLimit } from "../../../src/write/mapLimit";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Address, Hex } from "viem";
-import { createTraceReader, type TraceReader } from "../../../src/read/reader";
+import type { Hex } from "viem";
+import type { TraceReader } from "../../../src/read/reader";
 import { parseGs1 } from "../../../src/gs1";
-import { GTIN } from "../../helpers/ledger";
-import { startLocalNode, deployOnNode, runTrace, type LocalNode, type NodeDeployment } from "../../helpers/localNode";
+import {
+  startLocalNode,
+  deployOnNode,
+  runTrace,
+  type LocalNode,
+  type NodeDeployment,
+  nodeReader,
+} from "../../helpers/localNode";
 import { lostAndDuplicated, startFaultProxy, type FaultProxy } from "../../helpers/faultProxy";
+import { importItem, writeRegisterAndStoreFile } from "../../helpers/importRows";
 import { reportFigures } from "../../helpers/figures";
-
-const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
-const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
-const isoAt = (s: number) =>
-  new Date(Date.UTC(2026, 0, 1) + s * 1000 + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00");
 
 describe("faults: bulk import through an RPC fault proxy (20 % faults)", function () {
   this.timeout(420_000);
@@ -40,10 +42,7 @@ describe("faults: bulk import through an RPC fault proxy (20 % faults)", functio
     node = await startLocalNode();
     dep = await deployOnNode(node.rpcUrl);
     proxy = await startFaultProxy(node.rpcUrl, { rate: 0.2, seed: SEED });
-    reader = createTraceReader({
-      rpcUrl: node.rpcUrl,
-      ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
-    });
+    reader = nodeReader(node.rpcUrl, dep);
     work = mkdtempSync(join(tmpdir(), "cbec-trace-faults-"));
   });
 
@@ -55,13 +54,7 @@ describe("faults: bulk import through an RPC fault proxy (20 % faults)", functio
   });
 
   it("records 1,000 events exactly once despite dropped, delayed, duplicated, failed and lost requests", async () => {
-    const lines = [HEADER];
-    for (let n = 1; n <= UNITS; n++) lines.push(`register,${item("FLT", n)},,${isoAt(n)},,,,`);
-    for (let n = 1; n <= UNITS; n++) {
-      lines.push(`record,${item("FLT", n)},storing,${isoAt(100_000 + n)},sellable_not_accessible,6901234000009,,`);
-    }
-    const file = join(work, "rows.csv");
-    writeFileSync(file, lines.join("\n") + "\n");
+    const file = writeRegisterAndStoreFile(work, "FLT", UNITS);
 
     const started = Date.now();
     const MAX_ATTEMPTS = 40;
@@ -106,7 +99,7 @@ describe("faults: bulk import through an RPC fault proxy (20 % faults)", functio
     }
     const seconds = (Date.now() - started) / 1000;
 
-    const keys = Array.from({ length: UNITS }, (_, i) => parseGs1(item("FLT", i + 1)).key as Hex);
+    const keys = Array.from({ length: UNITS }, (_, i) => parseGs1(importItem("FLT", i + 1)).key as Hex);
     const histories = await mapLimit(keys, 16, (k) => reader.history(k));
     for (const h of histories) {
       expect(h.intact, `history of ${h.state.unit} is not intact`).to.equal(true);

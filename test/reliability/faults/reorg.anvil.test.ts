@@ -8,12 +8,12 @@ import { expect } from "chai";
 import { isCoverageRun } from "../../helpers/coverage";
 import { Wallet } from "ethers";
 import type { Address, Hex } from "viem";
-import { createTraceReader, type TraceReader } from "../../../src/read/reader";
+import type { TraceReader } from "../../../src/read/reader";
 import { TraceWriter } from "../../../src/write/writer";
 import { verifyUnit } from "../../../src/verify/verify";
 import { STEPS } from "../../../src/codes";
 import { GTIN, itemKey, recordHash } from "../../helpers/ledger";
-import { deployOnNode, freePort, nodeProvider, type NodeDeployment } from "../../helpers/localNode";
+import { deployOnNode, freePort, nodeProvider, type NodeDeployment, nodeReader } from "../../helpers/localNode";
 import { rpcCall, startAnvil, type AnvilNode } from "../../../src/node";
 import { reportFigures } from "../../helpers/figures";
 
@@ -64,10 +64,7 @@ describe("faults: chain reorganizations by anvil's own command (anvil_reorg)", f
     if (isCoverageRun()) this.skip();
     anvil = await startAnvil({ port: await freePort(), silent: true });
     dep = await deployOnNode(anvil.url);
-    reader = createTraceReader({
-      rpcUrl: anvil.url,
-      ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
-    });
+    reader = nodeReader(anvil.url, dep);
     const writer = await writerAs(1);
     await writer.register(
       [1, 2].map((n) => ({ unit: key(n), eventTime: 1_767_225_600, location: 0n, recordHash: hashOf(`reg${n}`) })),

@@ -6,13 +6,12 @@
  */
 import { expect } from "chai";
 import { isCoverageRun } from "../../helpers/coverage";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Address, Hex } from "viem";
-import { createTraceReader, type TraceReader } from "../../../src/read/reader";
+import type { Hex } from "viem";
+import type { TraceReader } from "../../../src/read/reader";
 import { parseGs1 } from "../../../src/gs1";
-import { GTIN } from "../../helpers/ledger";
 import {
   deployOnNode,
   freePort,
@@ -20,15 +19,12 @@ import {
   spawnTrace,
   type NodeDeployment,
   type TraceRun,
+  nodeReader,
 } from "../../helpers/localNode";
 import { lostAndDuplicated } from "../../helpers/faultProxy";
+import { importItem, writeRegisterAndStoreFile } from "../../helpers/importRows";
 import { reportFigures } from "../../helpers/figures";
 import { startAnvil, type AnvilNode } from "../../../src/node";
-
-const HEADER = "action,code,step,time,disposition,location,biz_tx,reason";
-const item = (lot: string, n: number) => `(01)${GTIN}(10)${lot}(21)${n}`;
-const isoAt = (s: number) =>
-  new Date(Date.UTC(2026, 0, 1) + s * 1000 + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "+08:00");
 
 describe("faults: node restart in the middle of an import (anvil with a state file)", function () {
   this.timeout(300_000);
@@ -55,20 +51,10 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
     const node = { port, stateFile, preserveHistoricalStates: true, silent: true };
     anvil = await startAnvil(node);
     dep = await deployOnNode(anvil.url);
-    const readerFor = (): TraceReader =>
-      createTraceReader({
-        rpcUrl: anvil!.url,
-        ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
-      });
+    const readerFor = (): TraceReader => nodeReader(anvil!.url, dep);
 
-    const lines = [HEADER];
-    for (let n = 1; n <= UNITS; n++) lines.push(`register,${item("RST", n)},,${isoAt(n)},,,,`);
-    for (let n = 1; n <= UNITS; n++) {
-      lines.push(`record,${item("RST", n)},storing,${isoAt(100_000 + n)},sellable_not_accessible,6901234000009,,`);
-    }
-    const file = join(work, "rows.csv");
-    writeFileSync(file, lines.join("\n") + "\n");
-    const keys = Array.from({ length: UNITS }, (_, i) => parseGs1(item("RST", i + 1)).key as Hex);
+    const file = writeRegisterAndStoreFile(work, "RST", UNITS);
+    const keys = Array.from({ length: UNITS }, (_, i) => parseGs1(importItem("RST", i + 1)).key as Hex);
     const args = [
       "--manifest",
       dep.manifestPath,

@@ -9,13 +9,13 @@ import { expect } from "chai";
 import { isCoverageRun } from "../../helpers/coverage";
 import { JsonRpcProvider, Network, Wallet, keccak256, toUtf8Bytes } from "ethers";
 import type { Address, Hex } from "viem";
-import { createTraceReader, type TraceReader } from "../../../src/read/reader";
+import type { TraceReader } from "../../../src/read/reader";
 import { TraceWriter } from "../../../src/write/writer";
 import { unrecorded, unregistered } from "../../../src/write/resume";
 import type { RegistrationInput, TraceInput } from "../../../src/write/types";
 import { STEPS, DISPOSITIONS } from "../../../src/codes";
 import { itemKey } from "../../helpers/ledger";
-import { startLocalNode, deployOnNode, type LocalNode, type NodeDeployment } from "../../helpers/localNode";
+import { startLocalNode, deployOnNode, type LocalNode, type NodeDeployment, nodeReader } from "../../helpers/localNode";
 import { lostAndDuplicated, startFaultProxy, type FaultProxy } from "../../helpers/faultProxy";
 import { reportFigures } from "../../helpers/figures";
 
@@ -36,10 +36,7 @@ describe("faults: SDK writer and reader through an RPC fault proxy (20 % faults)
     node = await startLocalNode();
     dep = await deployOnNode(node.rpcUrl);
     proxy = await startFaultProxy(node.rpcUrl, { rate: 0.2, seed: SEED });
-    direct = createTraceReader({
-      rpcUrl: node.rpcUrl,
-      ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
-    });
+    direct = nodeReader(node.rpcUrl, dep);
   });
 
   after(async () => {
@@ -60,11 +57,7 @@ describe("faults: SDK writer and reader through an RPC fault proxy (20 % faults)
       pollIntervalMs: 100,
       maxAttempts: 8,
     });
-    const reader = createTraceReader({
-      rpcUrl: proxy!.url,
-      ledger: { address: dep.ledger as Address, chainId: dep.chainId, deploymentBlock: BigInt(dep.deploymentBlock) },
-      retryCount: 8,
-    });
+    const reader = nodeReader(proxy!.url, dep, { retryCount: 8 });
     const keys = Array.from({ length: UNITS }, (_, i) => itemKey(i + 1, "SDKFLT") as Hex);
     const registrations: RegistrationInput[] = keys.map((unit, i) => ({
       unit,

@@ -1,0 +1,3 @@
+/** The record path (build, store, derive the ledger input) and the off-chain record store. */
+export * from "./recordEvent";
+export * from "./store";

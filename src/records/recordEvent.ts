@@ -1,0 +1,97 @@
+/**
+ * The record path: build the EPCIS 2.0 event, keep the full record off chain, derive the ledger input from
+ * it. The CLI's write commands, `trace import`, the demo seeding and the EPCIS capture interface all write
+ * through these functions, so every component stores the same record and anchors the same hash, computed
+ * once per event.
+ */
+import type { Hex } from "viem";
+import {
+  aggregationEvent,
+  objectEvent,
+  recordHash,
+  traceFields,
+  withEventId,
+  type AggregationEvent,
+  type AggregationEventInput,
+  type ObjectEvent,
+  type EpcisEvent,
+  type ObjectEventInput,
+  type TraceFields,
+} from "../epcis";
+import type { AggregationInput, RegistrationInput, TraceInput } from "../write/types";
+import type { RecordSink } from "./store";
+
+/** A unit as records name it: its on-chain key and the EPC (Digital Link URI) in its EPCIS records. */
+export interface UnitRef {
+  key: Hex;
+  uri: string;
+}
+
+/** An event kept in the record store, with its hash and the ledger fields it determines. */
+export interface RecordedEvent<E extends EpcisEvent = EpcisEvent> {
+  /** The stored record: the event with its `eventID` (`ni:///sha-256;…`) set from its hash. */
+  record: E & { eventID: string };
+  recordHash: Hex;
+  fields: TraceFields;
+}
+
+/** Keeps an event in the sink and returns its hash and ledger fields. Refuses events the ledger cannot take. */
+export function recordEvent<E extends EpcisEvent>(sink: RecordSink, event: E): RecordedEvent<E> {
+  const hash = recordHash(event);
+  const fields = traceFields(event, hash); // checks step, time and location before anything is stored
+  const record = withEventId(event, hash);
+  sink.put(hash, record);
+  return { record, recordHash: hash, fields };
+}
+
+/** What an ObjectEvent on one unit needs besides the unit. */
+export type UnitEventInput = Omit<ObjectEventInput, "epcList">;
+
+/** Records an ObjectEvent on a unit; `input` is the `TraceInput` for `record` / `sign`. */
+export function recordObjectEvent(
+  sink: RecordSink,
+  unit: UnitRef,
+  event: UnitEventInput,
+): RecordedEvent<ObjectEvent> & { input: TraceInput } {
+  const recorded = recordEvent(sink, objectEvent({ ...event, epcList: [unit.uri] }));
+  return { ...recorded, input: { unit: unit.key, ...recorded.fields } };
+}
+
+/** What a registration (commissioning) needs besides the unit; disposition defaults to ACTIVE. */
+export type RegistrationEventInput = Omit<ObjectEventInput, "epcList" | "step" | "action">;
+
+/** Records the commissioning event of a unit; `input` is the `Registration` for `register`. */
+export function recordRegistration(
+  sink: RecordSink,
+  unit: UnitRef,
+  event: RegistrationEventInput,
+): RecordedEvent<ObjectEvent> & { input: RegistrationInput } {
+  const recorded = recordEvent(
+    sink,
+    objectEvent({ ...event, disposition: event.disposition ?? "ACTIVE", step: "COMMISSIONING", epcList: [unit.uri] }),
+  );
+  const { eventTime, location, recordHash: hash } = recorded.fields;
+  return { ...recorded, input: { unit: unit.key, eventTime, location, recordHash: hash } };
+}
+
+/** What a packing or unpacking needs besides parent and children. */
+export type AggregationRecordInput = Omit<AggregationEventInput, "parentID" | "childEPCs">;
+
+/** Records an AggregationEvent; `input` and `children` are the arguments of `pack` / `unpack`. */
+export function recordAggregation(
+  sink: RecordSink,
+  parent: UnitRef,
+  children: UnitRef[],
+  event: AggregationRecordInput,
+): RecordedEvent<AggregationEvent> & { input: AggregationInput; children: Hex[] } {
+  const recorded = recordEvent(
+    sink,
+    aggregationEvent({ ...event, parentID: parent.uri, childEPCs: children.map((c) => c.uri) }),
+  );
+  const { eventTime, location, recordHash: hash } = recorded.fields;
+  return {
+    ...recorded,
+    input: { parent: parent.key, eventTime, location, recordHash: hash },
+    children: children.map((c) => c.key),
+  };
+}
