@@ -9,8 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Hex } from "viem";
-import type { JsonRpcProvider } from "ethers";
-import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
+import type { TraceLedger } from "../../typechain-types";
 import type { TraceReader } from "../../src/read/reader";
 import { parseGs1, gs1CheckDigit } from "../../src/gs1";
 import { recordHash, type EpcisEvent } from "../../src/epcis";
@@ -18,16 +17,13 @@ import { STAGES } from "../../src/codes";
 import { EXIT } from "../../src/cli/exitCodes";
 import { GTIN, MEMBER_NAMES, type MemberName } from "../helpers/ledger";
 import {
-  startLocalNode,
-  deployOnNode,
-  nodeProvider,
+  startDeployedNode,
   freePort,
   runTrace,
-  type LocalNode,
+  type DeployedNode,
   type NodeDeployment,
   type TraceRun,
   type TraceRunOptions,
-  nodeReader,
 } from "../helpers/localNode";
 
 /** An item of this test as a GS1 element string. */
@@ -67,9 +63,8 @@ interface HistoryOutput {
 describe("trace CLI end to end (bin/trace.js against a hardhat node)", function () {
   this.timeout(180_000);
 
-  let node: LocalNode | undefined;
+  let setup: DeployedNode | undefined;
   let dep: NodeDeployment;
-  let provider: JsonRpcProvider;
   let ledger: TraceLedger;
   let reader: TraceReader;
   let work: string;
@@ -80,23 +75,15 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
   before(async function () {
     // Instrumented coverage bytecode runs on the in-process network only; this suite drives a separate node.
     if (isCoverageRun()) this.skip();
-    node = await startLocalNode();
-    dep = await deployOnNode(node.rpcUrl);
-    provider = await nodeProvider(node.rpcUrl);
-    ledger = TraceLedger__factory.connect(dep.ledger, provider);
-    reader = nodeReader(node.rpcUrl, dep);
-    work = mkdtempSync(join(tmpdir(), "cbec-trace-cli-"));
-    recordsDir = join(work, "records");
+    setup = await startDeployedNode("cbec-trace-cli-");
+    ({ dep, ledger, reader, work, recordsDir } = setup);
     secrets = [dep.admin, dep.stranger, ...MEMBER_NAMES.map((m) => dep.members[m])].map((a) =>
       a.privateKey.slice(2).toLowerCase(),
     );
   });
 
   after(async () => {
-    provider?.destroy();
-    await node?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-    if (dep?.dir) rmSync(dep.dir, { recursive: true, force: true });
+    await setup?.stop();
   });
 
   /** Runs `trace` as a member (or with no key), with the manifest, the RPC URL and the shared record store. */
@@ -104,7 +91,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
     const run = await runTrace(["--manifest", dep.manifestPath, "--records-dir", recordsDir, ...args], {
       ...(as ? { privateKey: dep.members[as].privateKey } : {}),
       ...options,
-      env: { TRACE_RPC_URL: node!.rpcUrl, ...options.env },
+      env: { TRACE_RPC_URL: setup!.node.rpcUrl, ...options.env },
     });
     const output = (run.stdout + run.stderr).toLowerCase();
     for (const secret of secrets) expect(output, "a private key was printed").not.to.include(secret);
@@ -127,8 +114,8 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
   /** Block number and the exporter's nonce: unchanged when nothing was sent. */
   async function chainMark() {
     return {
-      block: await provider.getBlockNumber(),
-      nonces: await Promise.all(MEMBER_NAMES.map((m) => provider.getTransactionCount(dep.members[m].address))),
+      block: await setup!.provider.getBlockNumber(),
+      nonces: await Promise.all(MEMBER_NAMES.map((m) => setup!.provider.getTransactionCount(dep.members[m].address))),
     };
   }
 
@@ -405,7 +392,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       );
       expect(relayed.relayed).to.equal(1);
       expect(relayed.transactions).to.have.length(1);
-      const tx = await provider.getTransaction(relayed.transactions[0]);
+      const tx = await setup!.provider.getTransaction(relayed.transactions[0]);
       expect(tx!.from.toLowerCase()).to.equal(dep.members.platform.address.toLowerCase());
 
       const history = ok<HistoryOutput>(await trace(undefined, ["--json", "history", loose]));

@@ -6,27 +6,22 @@
 import { expect } from "chai";
 import { isCoverageRun } from "../helpers/coverage";
 import { mapLimit } from "../../src/write/mapLimit";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Hex } from "viem";
-import type { JsonRpcProvider } from "ethers";
-import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
+import type { TraceLedger } from "../../typechain-types";
 import type { TraceReader } from "../../src/read/reader";
 import type { UnitHistory } from "../../src/read/types";
 import { parseGs1 } from "../../src/gs1";
 import { EXIT } from "../../src/cli/exitCodes";
 import { GTIN, MEMBER_NAMES } from "../helpers/ledger";
 import {
-  startLocalNode,
-  deployOnNode,
-  nodeProvider,
+  startDeployedNode,
   runTrace,
   spawnTrace,
-  type LocalNode,
+  type DeployedNode,
   type NodeDeployment,
   type TraceRun,
-  nodeReader,
 } from "../helpers/localNode";
 import { IMPORT_HEADER, importItem, isoAt, unixAt, writeRegisterAndStoreFile } from "../helpers/importRows";
 
@@ -46,9 +41,8 @@ interface ImportSummary {
 describe("trace import end to end (resumable, against a hardhat node)", function () {
   this.timeout(240_000);
 
-  let node: LocalNode | undefined;
+  let setup: DeployedNode | undefined;
   let dep: NodeDeployment;
-  let provider: JsonRpcProvider;
   let ledger: TraceLedger;
   let reader: TraceReader;
   let work: string;
@@ -56,20 +50,12 @@ describe("trace import end to end (resumable, against a hardhat node)", function
 
   before(async function () {
     if (isCoverageRun()) this.skip();
-    node = await startLocalNode();
-    dep = await deployOnNode(node.rpcUrl);
-    provider = await nodeProvider(node.rpcUrl);
-    ledger = TraceLedger__factory.connect(dep.ledger, provider);
-    reader = nodeReader(node.rpcUrl, dep);
-    work = mkdtempSync(join(tmpdir(), "cbec-trace-import-"));
-    recordsDir = join(work, "records");
+    setup = await startDeployedNode("cbec-trace-import-");
+    ({ dep, ledger, reader, work, recordsDir } = setup);
   });
 
   after(async () => {
-    provider?.destroy();
-    await node?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-    if (dep?.dir) rmSync(dep.dir, { recursive: true, force: true });
+    await setup?.stop();
   });
 
   const importArgs = (file: string, ...more: string[]) => [
@@ -84,7 +70,7 @@ describe("trace import end to end (resumable, against a hardhat node)", function
   ];
   const asExporter = () => ({
     privateKey: dep.members.exporter.privateKey,
-    env: { TRACE_RPC_URL: node!.rpcUrl },
+    env: { TRACE_RPC_URL: setup!.node.rpcUrl },
   });
 
   function ok<T>(run: TraceRun): T {
@@ -94,8 +80,8 @@ describe("trace import end to end (resumable, against a hardhat node)", function
 
   async function chainMark() {
     return {
-      block: await provider.getBlockNumber(),
-      nonces: await Promise.all(MEMBER_NAMES.map((m) => provider.getTransactionCount(dep.members[m].address))),
+      block: await setup!.provider.getBlockNumber(),
+      nonces: await Promise.all(MEMBER_NAMES.map((m) => setup!.provider.getTransactionCount(dep.members[m].address))),
     };
   }
 

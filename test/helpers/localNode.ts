@@ -352,6 +352,44 @@ export function nodeReader(
   });
 }
 
+/** A node with the ledger deployed, its clients and a scratch folder: the setup of the end-to-end suites. */
+export interface DeployedNode {
+  node: LocalNode;
+  dep: NodeDeployment;
+  provider: JsonRpcProvider;
+  ledger: TraceLedger;
+  reader: TraceReader;
+  /** A fresh temporary folder (removed by `stop`). */
+  work: string;
+  /** `<work>/records`, the CLI's record store in these suites. */
+  recordsDir: string;
+  /** Stops the node and removes the folders. */
+  stop(): Promise<void>;
+}
+
+/** Starts a node, deploys the ledger on it and makes a scratch folder named after `prefix`. */
+export async function startDeployedNode(prefix: string): Promise<DeployedNode> {
+  const node = await startLocalNode();
+  const dep = await deployOnNode(node.rpcUrl);
+  const provider = await nodeProvider(node.rpcUrl);
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    node,
+    dep,
+    provider,
+    ledger: TraceLedger__factory.connect(dep.ledger, provider),
+    reader: nodeReader(node.rpcUrl, dep),
+    work,
+    recordsDir: join(work, "records"),
+    async stop() {
+      provider.destroy();
+      await node.stop();
+      rmSync(work, { recursive: true, force: true });
+      rmSync(dep.dir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const TRACE_BIN = join(PROJECT_ROOT, "bin", "trace.js");
 
 /** What a finished `trace` run left behind. */
