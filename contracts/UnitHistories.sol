@@ -13,7 +13,8 @@ import {TraceInfo} from "./libraries/TraceInfo.sol";
 import {StageRules} from "./libraries/StageRules.sol";
 
 /// @title UnitHistories
-/// @notice Units and their hash-chained histories: unit storage, the hash chain, scope and stage checks shared by every write path of the ledger.
+/// @notice Units and their hash-chained histories: unit storage, the hash chain, and the scope and stage
+/// checks shared by every write path of the ledger.
 abstract contract UnitHistories is ITraceLedger, Consortium {
     using UnitRecord for uint256;
 
