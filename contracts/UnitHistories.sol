@@ -96,6 +96,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         bytes32 unit = r.unit;
         if (unit == 0) _fail(index, abi.encodeWithSelector(TraceLedgerZeroUnitKey.selector));
         if (_units[unit] != 0) _fail(index, abi.encodeWithSelector(TraceLedgerUnitAlreadyRegistered.selector, unit));
+        _requireBlockNumberFits();
         uint256 info = TraceInfo.complete(
             TraceInfo.base(Steps.COMMISSIONING, Dispositions.ACTIVE, r.eventTime, r.location, 0),
             0,
@@ -171,7 +172,13 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         bytes32 data,
         uint256 partialInfo
     ) internal {
-        uint32 seq = word.seq() + 1;
+        _requireBlockNumberFits();
+        uint32 seq = word.seq();
+        if (seq == type(uint32).max) revert TraceLedgerUnitHistoryFull(unit);
+        // Cannot overflow: checked just above.
+        unchecked {
+            ++seq;
+        }
         uint256 info = TraceInfo.complete(partialInfo, word.lastBlock(), seq, orgId);
         _units[unit] = word.advanced(TraceInfo.next(word.head(), unit, account, data, info), seq);
         emit Traced(unit, account, data, info);
@@ -248,6 +255,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     function _containerNoFor(bytes32 parent) internal returns (uint32 no) {
         no = _containerNos[parent];
         if (no == 0) {
+            if (_containerCount == type(uint32).max) revert TraceLedgerContainerNumbersExhausted();
             no = ++_containerCount;
             _containerNos[parent] = no;
             _containerUnits[no] = parent;
@@ -282,6 +290,12 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     /// @return The assignment.
     function _isAssigned(bytes32 unit, uint32 orgId) internal view returns (bool) {
         return _assigned[unit][orgId];
+    }
+
+    /// @dev Unit words and `Traced` infos keep block numbers in 32 bits (with 1-second blocks that lasts 136
+    /// years); past that a write would store a wrapped number and break the findable history, so it is refused.
+    function _requireBlockNumberFits() internal view {
+        if (block.number > type(uint32).max) revert TraceLedgerBlockNumberTooLarge(block.number);
     }
 
     /// @notice The error for a step the account's roles may not record.

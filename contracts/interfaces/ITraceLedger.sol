@@ -146,6 +146,16 @@ interface ITraceLedger is IConsortium {
     /// @param unit The unit.
     /// @param seq The sequence number given.
     error TraceLedgerInvalidCorrection(bytes32 unit, uint32 seq);
+    /// @notice Thrown when a unit's history already holds the most entries its uint32 sequence number counts
+    /// (2^32 − 1); a unit that busy is better split into units of its own.
+    /// @param unit The unit.
+    error TraceLedgerUnitHistoryFull(bytes32 unit);
+    /// @notice Thrown when packing into a new parent after all 2^32 − 1 container numbers are in use.
+    error TraceLedgerContainerNumbersExhausted();
+    /// @notice Thrown when the chain's block number no longer fits the uint32 block fields of the unit state
+    /// and the `Traced` log (the links that make histories findable): the consortium moves to a new ledger.
+    /// @param blockNumber The current block number.
+    error TraceLedgerBlockNumberTooLarge(uint256 blockNumber);
     /// @notice Thrown when a batch is empty.
     error TraceLedgerEmptyBatch();
     /// @notice Thrown when a batch exceeds `MAX_BATCH` items.

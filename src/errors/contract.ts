@@ -59,6 +59,10 @@ export class InvalidRequestError extends ContractRefusalError {
 export class AdminOnlyError extends ContractRefusalError {
   override name = "AdminOnlyError" as const;
 }
+/** A fixed-width counter of the ledger is used up (history length, container numbers, block numbers). */
+export class LedgerLimitError extends ContractRefusalError {
+  override name = "LedgerLimitError" as const;
+}
 
 /** One item of a batch was refused; the whole batch was reverted. */
 export class BatchItemRejectedError extends ContractRefusalError {
@@ -182,6 +186,21 @@ const TABLE: Record<string, Entry> = {
     InvalidRequestError,
     (a) => `Unit ${short(a[0])} has no entry ${a[1]} to correct.`,
     ["Correct an existing entry: see `trace history`."],
+  ],
+  TraceLedgerUnitHistoryFull: [
+    LedgerLimitError,
+    (a) => `Unit ${short(a[0])} already has 4,294,967,295 entries, the most its history can hold.`,
+    ["Record further events on units of their own (e.g. per lot or per carton)."],
+  ],
+  TraceLedgerContainerNumbersExhausted: [
+    LedgerLimitError,
+    () => "All 4,294,967,295 container numbers of this ledger are in use: nothing can be packed into a new parent.",
+    ["Pack into parents that were used before, or ask the consortium admin to move to a new ledger."],
+  ],
+  TraceLedgerBlockNumberTooLarge: [
+    LedgerLimitError,
+    (a) => `Block ${a[0]} is past the last block (2^32 − 1) this ledger can record in.`,
+    ["The consortium moves to a new ledger (docs/contracts.md, migration); its history stays verifiable."],
   ],
   TraceLedgerEmptyBatch: [InvalidRequestError, () => "The batch is empty.", []],
   TraceLedgerBatchTooLarge: [
