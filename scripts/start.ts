@@ -50,6 +50,9 @@ function startNode(): Promise<AnvilNode> {
     stateInterval: 2,
     logFile: join(DATA_DIR, "anvil.log"),
     exitSignal: "SIGINT", // anvil saves its state on SIGINT
+    // A zero-gas dev chain, like the consortium chains it stands for: base fee 0 stays 0 (anvil keeps a zero
+    // base fee constant), so TRACE_GAS_PRICE=0 (legacy, gas price 0) and the node's own fees both work.
+    args: ["--base-fee", "0", "--gas-price", "0", "--disable-min-priority-fee"],
   });
 }
 
