@@ -8,8 +8,10 @@ import { dispositionName } from "../../codes";
 import type { JourneyEntry } from "../../read/types";
 import type { CliContext } from "../context";
 import { RecordStore } from "../../records";
-import { unitRef } from "../inputs";
+import { unitRef, type UnitRef } from "../inputs";
 import { CliInputError } from "../output";
+import { UnitNotRegisteredError } from "../../errors/contract";
+import type { TraceReader } from "../../read/reader";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -34,6 +36,23 @@ function entryRow(e: JourneyEntry) {
     recordHash: e.data,
     inheritedFrom: e.inheritedFrom ?? null,
   };
+}
+
+/**
+ * Refuses a unit the ledger does not know (exit 3, as the ledger would), before its journey is read: an
+ * unknown unit has no history to check or export, and that is the user's answer, not a chain problem.
+ */
+async function requireRegistered(reader: TraceReader, code: string, u: UnitRef): Promise<void> {
+  if ((await reader.unitState(u.key)).registered) return;
+  throw new UnitNotRegisteredError(
+    "TraceLedgerUnknownUnit",
+    [u.key],
+    `${code} is not registered on this ledger (key ${u.key}).`,
+    [
+      "Check the code for a typo, and that --network / --manifest names the ledger it was registered on.",
+      "Register it first with `trace register`.",
+    ],
+  );
 }
 
 export function addReadCommands(program: Command, run: Run): void {
@@ -106,7 +125,9 @@ export function addReadCommands(program: Command, run: Run): void {
     .action(
       run(async (ctx: CliContext, code: string) => {
         const u = unitRef(code);
-        const journey = await (await ctx.reader()).journey(u.key);
+        const reader = await ctx.reader();
+        await requireRegistered(reader, code, u);
+        const journey = await reader.journey(u.key);
         const rows = journey.entries.map(entryRow);
         ctx.out.result({ uri: u.uri, key: u.key, intact: journey.intact, entries: rows }, () => {
           if (rows.length === 0) return `${u.uri} is not registered on this ledger.`;
@@ -131,7 +152,9 @@ export function addReadCommands(program: Command, run: Run): void {
     .action(
       run(async (ctx: CliContext, code: string, flags: { out?: string }) => {
         const u = unitRef(code);
-        const journey = await (await ctx.reader()).journey(u.key);
+        const reader = await ctx.reader();
+        await requireRegistered(reader, code, u);
+        const journey = await reader.journey(u.key);
         const store = new RecordStore(ctx.recordsDir);
         const events: EpcisEvent[] = [];
         const missing: string[] = [];
