@@ -96,4 +96,23 @@ describe("trace: a seller's first hour (against a hardhat node)", function () {
     expect(alone.stderr).to.include(`error: ${single} row 2 (${foreign}) was refused by the ledger:`);
     expect((await setup!.reader.unitState(parseGs1(foreign).key)).seq).to.equal(1);
   });
+
+  it("history and state name the unit by its code as given and organizations by their names", async () => {
+    const code = item(1); // registered by the exporter's import above
+    const [history, state, json] = await Promise.all([
+      trace(undefined, ["history", code]),
+      trace(undefined, ["state", code]),
+      trace(undefined, ["--json", "history", code]),
+    ]);
+    expectExit(history, EXIT.OK);
+    expect(history.stdout).to.match(new RegExp(`^${code.replace(/[()]/g, "\\$&")}: 1 entries`));
+    expect(history.stdout).to.include("COMMISSIONING");
+    expect(history.stdout).to.include("exporter org (org 1)");
+    expectExit(state, EXIT.OK);
+    expect(state.stdout).to.include(code);
+    expect(state.stdout).to.include("registrant exporter org (org 1), custodian exporter org (org 1)");
+    expect((JSON.parse(json.stdout) as { entries: Array<{ orgName: string }> }).entries[0].orgName).to.equal(
+      "exporter org",
+    );
+  });
 });
