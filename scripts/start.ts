@@ -50,11 +50,41 @@ function startNode(): Promise<AnvilNode> {
     stateInterval: 2,
     logFile: join(DATA_DIR, "anvil.log"),
     exitSignal: "SIGINT", // anvil saves its state on SIGINT
+    // A zero-gas dev chain, like the consortium chains it stands for: base fee 0 stays 0 (anvil keeps a zero
+    // base fee constant), so TRACE_GAS_PRICE=0 (legacy, gas price 0) and the node's own fees both work.
+    args: ["--base-fee", "0", "--gas-price", "0", "--disable-min-priority-fee"],
   });
 }
 
-function wallet(index: number, provider: JsonRpcProvider): Wallet {
+function wallet(index: number, provider?: JsonRpcProvider): Wallet {
   return new Wallet(HDNodeWallet.fromPhrase(MNEMONIC, "", `m/44'/60'/0'/0/${index}`).privateKey, provider);
+}
+
+/**
+ * How to use the CLI on this chain: a command that works as printed (the RPC URL and, when it is not in
+ * deployments/, the manifest are flags: the .env a newcomer copied names the default port), and the demo
+ * members' keys, so a newcomer can act as the demo exporter. The keys are the published development keys of
+ * the mnemonic above, funded on this local chain only; printing them gives nothing away.
+ */
+function cliLines(rpcUrl: string, records: string): string[] {
+  const manifestDir = process.env.TRACE_MANIFEST_DIR;
+  const global = [
+    `--rpc ${rpcUrl}`,
+    ...(manifestDir ? [`--manifest ${join(resolve(manifestDir), "localhost.json")}`] : []),
+    `--records-dir ${records}`,
+  ].join(" ");
+  const lines = [`CLI against this chain:  npx trace ${global} verify "${DEMO_CODES.authentic}"`, ""];
+  lines.push(
+    "Demo member accounts. Their keys are the well-known development keys of the test mnemonic: they hold",
+    "value on this local chain only; never use them anywhere else. To act as the demo exporter:",
+    `  export TRACE_PRIVATE_KEY=${wallet(1).privateKey}`,
+  );
+  for (const [i, member] of MEMBERS.entries()) {
+    const w = wallet(i + 1);
+    lines.push(`  org ${String(i + 1).padEnd(2)} ${member.padEnd(9)} ${w.address}  key ${w.privateKey}`);
+  }
+  lines.push(`  admin          ${wallet(0).address}  key ${wallet(0).privateKey}  (TRACE_DEPLOYER_KEY)`, "");
+  return lines;
 }
 
 async function main() {
@@ -143,7 +173,7 @@ async function main() {
     say(`  counterfeit 假冒(未登记)  ${link(DEMO_CODES.counterfeit)}`);
     say(`  the consignment 运单     ${link(DEMO_CODES.consignment)}`);
     say("");
-    say(`CLI against this chain:  npx trace --records-dir ${records} verify "${DEMO_CODES.authentic}"`);
+    for (const line of cliLines(rpcUrl, records)) say(line);
     say("Press Ctrl-C to stop.");
   } catch (error) {
     console.error(`\nnpm start failed: ${(error as Error).message}`);

@@ -290,9 +290,10 @@ function parsePermissionsAt(value: unknown, path: string, p: Problems): Permissi
   return out;
 }
 
-/** Credit codes and accounts seen so far in a file (for duplicates). */
+/** Credit codes, GLNs and accounts seen so far in a file (for duplicates). */
 interface Seen {
   codes: Map<string, string>;
+  glns: Map<string, string>;
   accounts: Map<string, string>;
 }
 
@@ -308,6 +309,12 @@ function parseOrganizationAt(value: unknown, path: string, p: Problems, seen: Se
     else seen.codes.set(creditCode, path);
   }
   const gln = value.gln === undefined || value.gln === null ? undefined : parseGlnAt(value.gln, `${path}.gln`, p);
+  if (gln) {
+    // A GLN locates one party: two organizations with it would make every location ambiguous.
+    const first = seen.glns.get(gln);
+    if (first) p.add(`${path}.gln`, `GLN ${gln} is already used by ${first}`);
+    else seen.glns.set(gln, path);
+  }
   const country = parseCountryAt(value.country, `${path}.country`, p);
   const roles = parseRoles(value.roles, `${path}.roles`, p, false);
   const accounts: Address[] = [];
@@ -344,7 +351,7 @@ function parseOrganizationAt(value: unknown, path: string, p: Problems, seen: Se
 
 /**
  * Validates a parsed `consortium.json`. Refuses unknown fields, roles and steps, malformed credit codes,
- * GLNs, countries and addresses, empty role lists, a credit code listed twice and an account listed twice
+ * GLNs, countries and addresses, empty role lists, a credit code or GLN listed twice and an account listed twice
  * (in one organization or in two). Throws a `ConsortiumFileError` naming every problem's JSON path.
  */
 export function parseConsortiumFile(value: unknown, source = "consortium file"): ConsortiumFile {
@@ -355,7 +362,7 @@ export function parseConsortiumFile(value: unknown, source = "consortium file"):
   if (!Array.isArray(value.organizations)) {
     p.add("organizations", `must be a list of organizations`);
   } else {
-    const seen: Seen = { codes: new Map(), accounts: new Map() };
+    const seen: Seen = { codes: new Map(), glns: new Map(), accounts: new Map() };
     value.organizations.forEach((o, i) => {
       const org = parseOrganizationAt(o, `organizations[${i}]`, p, seen);
       if (org) organizations.push(org);

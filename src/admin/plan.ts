@@ -119,6 +119,16 @@ export function planConsortium(
     const roles = sortRoles(want.roles);
 
     if (!have) {
+      // A GLN locates one party (events name places by GLN): a second organization may not take it.
+      const glnOwner = want.gln ? current.organizations.find((o) => o.gln === want.gln) : undefined;
+      if (glnOwner) {
+        problems.push({
+          path: `${path}.gln`,
+          message:
+            `GLN ${want.gln} is already that of organization ${glnOwner.orgId} "${glnOwner.name}" on chain ` +
+            `(credit code ${glnOwner.creditCode}); "${want.name}" needs a GLN of its own`,
+        });
+      }
       changes.push({
         kind: "addOrganization",
         ...target,

@@ -1,7 +1,8 @@
 /**
  * Resolves the CLI's settings — flags first, then environment (`.env`), then the deployment manifest —
  * and creates the SDK clients. Write commands check the endpoint's chain id and the ledger before anything
- * is signed or sent. The private key is read from a file or TRACE_PRIVATE_KEY and never printed.
+ * is signed or sent. The private key is read from a file or TRACE_PRIVATE_KEY (for the consortium admin's
+ * commands TRACE_DEPLOYER_KEY first, the admin key the deploy scripts use) and never printed.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -43,6 +44,10 @@ export interface CliContext {
   /** The read client before any network access, without the deployment check (`trace verify` judges it). */
   uncheckedReader(): TraceReader;
   writer(): Promise<TraceWriter>;
+  /** The writer of `trace consortium`: signs with --key-file, else TRACE_DEPLOYER_KEY, else TRACE_PRIVATE_KEY. */
+  adminWriter(): Promise<TraceWriter>;
+  /** Where the writer's key came from ("TRACE_DEPLOYER_KEY", "key file k.txt", …), once a writer exists. */
+  keySource(): string | undefined;
   /** Finality depth (--confirmations / TRACE_CONFIRMATIONS, default 1): writes wait for it, verify reads at it. */
   confirmations(): number;
 }
@@ -51,6 +56,7 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
   let manifest: DeploymentManifest | undefined | null = null;
   let reader: Promise<TraceReader> | undefined;
   let writer: Promise<TraceWriter> | undefined;
+  let keySource: string | undefined;
   // Flags win over the environment; both are validated by the one reader of the settings.
   const env = traceEnv(process.env, {
     rpcUrl: { value: options.rpc, flag: "--rpc" },
@@ -93,6 +99,27 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
     };
   };
 
+  const makeWriter = (admin: boolean): Promise<TraceWriter> => {
+    writer ??= (async () => {
+      // The key is checked first: a bad key is an input problem, reported before any network access.
+      const { key, source } = readKey(options.keyFile, env, admin);
+      keySource = source;
+      const r = await ctx.reader();
+      const s = settings();
+      const provider = new JsonRpcProvider(s.rpc, Network.from(r.ledger.chainId!), {
+        staticNetwork: true,
+        batchMaxCount: 1,
+      });
+      return TraceWriter.create({
+        ledger: s.ledger,
+        signer: new Wallet(key, provider),
+        gasPrice: env.gasPrice,
+        confirmations: ctx.confirmations(),
+      });
+    })();
+    return writer;
+  };
+
   const ctx: CliContext = {
     out,
     options,
@@ -123,24 +150,12 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
       });
     },
     writer() {
-      writer ??= (async () => {
-        // The key is checked first: a bad key is an input problem, reported before any network access.
-        const key = readKey(options.keyFile, env);
-        const r = await ctx.reader();
-        const s = settings();
-        const provider = new JsonRpcProvider(s.rpc, Network.from(r.ledger.chainId!), {
-          staticNetwork: true,
-          batchMaxCount: 1,
-        });
-        return TraceWriter.create({
-          ledger: s.ledger,
-          signer: new Wallet(key, provider),
-          gasPrice: env.gasPrice,
-          confirmations: ctx.confirmations(),
-        });
-      })();
-      return writer;
+      return makeWriter(false);
     },
+    adminWriter() {
+      return makeWriter(true);
+    },
+    keySource: () => keySource,
     confirmations() {
       return env.confirmations ?? 1;
     },
@@ -148,23 +163,41 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
   return ctx;
 }
 
-/** Reads the signing key from --key-file or TRACE_PRIVATE_KEY; the error never shows the key. */
-function readKey(keyFile: string | undefined, env: TraceEnv): string {
+/**
+ * Reads the signing key from --key-file or TRACE_PRIVATE_KEY — for the admin's commands from --key-file,
+ * TRACE_DEPLOYER_KEY or TRACE_PRIVATE_KEY — and says which it used; the error never shows the key.
+ */
+function readKey(keyFile: string | undefined, env: TraceEnv, admin: boolean): { key: string; source: string } {
   let key: string | undefined;
   let source: string;
   if (keyFile) {
     source = `key file ${keyFile}`;
     if (!existsSync(keyFile)) throw new CliInputError(`The key file ${keyFile} does not exist.`);
     key = readFileSync(keyFile, "utf8").trim();
+  } else if (admin && env.deployerKey) {
+    return { key: env.deployerKey, source: "TRACE_DEPLOYER_KEY" };
   } else {
     source = "TRACE_PRIVATE_KEY";
     key = env.privateKey;
     if (!key) {
-      throw new CliInputError("No signing key: set TRACE_PRIVATE_KEY in .env or pass --key-file <file>.", {
-        hints: ["Write commands sign transactions; read commands (state, history, verify) need no key."],
-      });
+      throw new CliInputError(
+        admin
+          ? "No admin key: set TRACE_DEPLOYER_KEY (the consortium admin's key) in .env, or TRACE_PRIVATE_KEY, or pass --key-file <file>."
+          : "No signing key: set TRACE_PRIVATE_KEY in .env or pass --key-file <file>.",
+        {
+          hints: admin
+            ? ["`trace consortium` signs with TRACE_DEPLOYER_KEY when it is set, else with TRACE_PRIVATE_KEY."]
+            : ["Write commands sign transactions; read commands (state, history, verify) need no key."],
+        },
+      );
     }
   }
+  const normalized = decodeKey(key, source, env);
+  return { key: normalized, source };
+}
+
+/** A key's text as 0x-hex: a raw key, or an encrypted JSON keystore decrypted with TRACE_KEYSTORE_PASSWORD. */
+function decodeKey(key: string, source: string, env: TraceEnv): string {
   if (key.startsWith("{")) {
     // An encrypted JSON keystore (geth / ethers): decrypted with TRACE_KEYSTORE_PASSWORD.
     const password = env.keystorePassword;

@@ -1,5 +1,12 @@
 /** Printing for the CLI: human text or `--json`, and errors as short message + hints with an exit code. */
-import { TraceError, NetworkError, WrongChainError, WrongContractError, TransactionError } from "../errors/base";
+import {
+  TraceError,
+  NetworkError,
+  WrongChainError,
+  WrongContractError,
+  TransactionError,
+  FeeTooLowError,
+} from "../errors/base";
 import { ContractRefusalError } from "../errors/contract";
 import { CommanderError } from "commander";
 import { Gs1Error } from "../gs1/errors";
@@ -48,6 +55,7 @@ export function exitCodeOf(error: unknown): number {
     error instanceof WrongChainError ||
     error instanceof WrongContractError ||
     error instanceof TransactionError ||
+    error instanceof FeeTooLowError ||
     // The node's logs contradict the contract's state: a node problem, not the user's input.
     error instanceof InconsistentLogsError
   ) {

@@ -74,3 +74,33 @@ export class WrongContractError extends TraceError {
 export class TransactionError extends TraceError {
   override name = "TransactionError" as const;
 }
+
+/**
+ * The node refused a transaction for its fee: the gas price (or max fee) is below the block's base fee or the
+ * node's minimum. Nothing was sent, so the same operation can simply be run again with another fee.
+ */
+export class FeeTooLowError extends TraceError {
+  override name = "FeeTooLowError" as const;
+  constructor(
+    /** The node's own words, e.g. "max fee per gas less than block base fee". */
+    readonly reason: string,
+    /** The fixed gas price that was used, when one was configured. */
+    readonly gasPrice?: bigint,
+    cause?: unknown,
+  ) {
+    super(
+      `The node refused the transaction's fee${gasPrice === undefined ? "" : ` (fixed gas price ${gasPrice} wei)`}: ${reason}.`,
+      {
+        hints: [
+          gasPrice === undefined
+            ? "The node's minimum gas price is above what it suggests: ask its operator, or set TRACE_GAS_PRICE / --gas-price to at least that minimum."
+            : "Leave TRACE_GAS_PRICE (--gas-price) empty to pay the fee the node asks for, or set it to at least the block's base fee.",
+          "TRACE_GAS_PRICE=0 works only on a zero-gas chain (base fee 0: Besu with zeroBaseFee, `npm start`'s node).",
+          "Nothing was written: run the same command again once the fee is fixed.",
+        ],
+        details: reason,
+        cause,
+      },
+    );
+  }
+}

@@ -10,6 +10,7 @@ import { aiDefinition, describeAi, looksLikeAi, primaryKeyList } from "./ai";
 import { Gs1StructureError, Gs1ValueError } from "./errors";
 import { consignmentPath, itemPath, locationPath, ssccPath, unitKeyOfPath } from "./key";
 import { checkAiValue, checkUnknownAttributeValue } from "./validate";
+import { gs1CheckDigit, hasValidCheckDigit } from "./checkDigit";
 
 /**
  * What a unit is:
@@ -165,12 +166,20 @@ export function identityFromParts(parts: Gs1Parts, options: IdentityFromPartsOpt
   return Object.freeze({ kind, ...fields, attributes, canonicalPath, key: unitKeyOfPath(canonicalPath) });
 }
 
-/** Element strings always carry GTIN-14: a shorter GTIN there is a length error with the padded form as hint. */
+/**
+ * Element strings always carry GTIN-14: a shorter GTIN there is a length error whose hint is a valid code —
+ * the zero-padded form when its check digit holds, else the digits given with their check digit appended
+ * (the usual slip: a GTIN-14 typed without its last digit).
+ */
 function checkElementStringGtin(value: string): void {
   if (typeof value === "string" && /^[0-9]+$/.test(value) && [8, 12, 13].includes(value.length)) {
+    const padded = value.padStart(14, "0");
+    const completed = (value + gs1CheckDigit(value)).padStart(14, "0");
     throw new Gs1ValueError(
       "LENGTH",
-      `GTIN "${value}" has ${value.length} digits, but in an element string a GTIN always has 14: write it as "${value.padStart(14, "0")}".`,
+      hasValidCheckDigit(padded)
+        ? `GTIN "${value}" has ${value.length} digits, but in an element string a GTIN always has 14: write it as "${padded}".`
+        : `GTIN "${value}" has ${value.length} digits, but in an element string a GTIN always has 14, ending in its check digit: with the check digit it is "${completed}".`,
       { ai: "01", input: value },
     );
   }

@@ -12,7 +12,7 @@ import {
   type TransactionRequest,
 } from "ethers";
 import { explainContractError } from "../errors/contract";
-import { NetworkError, TransactionError } from "../errors/base";
+import { FeeTooLowError, NetworkError, TransactionError } from "../errors/base";
 import { NonceManager } from "./nonceManager";
 import { isTransient, messageOf, retryTransient, sleep } from "./retry";
 
@@ -43,6 +43,30 @@ export interface SentTransaction {
   blockNumber: number;
   /** How many times the signed transaction was broadcast (more than 1 after a lost response). */
   broadcasts: number;
+}
+
+/**
+ * A node refusing the fee: geth/anvil/Besu ("max fee per gas less than block base fee", "transaction
+ * underpriced", "gas price below configured minimum") and Hardhat ("… is too low for the next block").
+ */
+const FEE_REFUSED =
+  /max fee per gas less than block base fee|fee cap less than block base fee|fee ?cap too low|(?<!replacement )transaction underpriced|gas price (?:is )?(?:too low|below)|below (?:the )?(?:configured )?minimum gas price|too low for the next block|GAS_PRICE_TOO_LOW|GAS_PRICE_BELOW_CURRENT_BASE_FEE/i;
+
+/** The node's reason when `error` is a fee refusal: the shortest message of the chain that says so. */
+function feeRefusalOf(error: unknown): string | undefined {
+  const telling: string[] = [];
+  let e: unknown = error;
+  for (let i = 0; i < 5 && e && typeof e === "object"; i++) {
+    const o = e as { message?: unknown; error?: unknown; cause?: unknown };
+    if (typeof o.message === "string" && FEE_REFUSED.test(o.message)) {
+      // ethers wraps the node's answer as `could not coalesce error (error={ "message": "…" }, payload=…)`.
+      const quoted = /"message":\s*"([^"]*)"/.exec(o.message)?.[1];
+      telling.push(quoted !== undefined && FEE_REFUSED.test(quoted) ? quoted : o.message);
+    }
+    e = o.error ?? o.cause;
+  }
+  if (telling.length === 0) return undefined;
+  return telling.reduce((a, b) => (b.length < a.length ? b : a)).replace(/\.$/, "");
 }
 
 const ALREADY_SENT =
@@ -149,6 +173,12 @@ export class TransactionSender {
             }
           }
           return { broadcasts };
+        }
+        // Before the transient check: a node's refusal quoting the raw transaction can look like a 5xx.
+        const feeRefusal = feeRefusalOf(error);
+        if (feeRefusal !== undefined) {
+          this.nonces.resync();
+          throw new FeeTooLowError(feeRefusal, this.opts.gasPrice, error);
         }
         if (!isTransient(error)) {
           this.nonces.resync();

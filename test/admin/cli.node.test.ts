@@ -205,4 +205,58 @@ describe("trace consortium (CLI against a local node)", function () {
     const cancelled = await cli(ADMIN_KEY, "consortium", "cancel-admin-transfer");
     expect(cancelled.stdout).to.contain(`Admin transfer to ${next} cancelled`);
   });
+
+  it("signs with TRACE_DEPLOYER_KEY (the README's admin key) and says which key it uses or misses", async () => {
+    const saved = process.env.TRACE_DEPLOYER_KEY;
+    try {
+      delete process.env.TRACE_DEPLOYER_KEY;
+      const missing = await cli(undefined, "consortium", "pause");
+      expect(missing.code).to.equal(EXIT.INVALID_INPUT);
+      expect(missing.stderr).to.contain("No admin key: set TRACE_DEPLOYER_KEY");
+      const withGln = {
+        organizations: [
+          ...consortium.organizations,
+          { name: "Glass Co", creditCode: code(20), gln: "6901234000016", country: "CN", roles: ["MANUFACTURER"] },
+        ],
+      };
+      process.env.TRACE_DEPLOYER_KEY = OTHER_KEY;
+      const wrong = await cli(undefined, "consortium", "apply", file("gln.json", withGln), "--yes");
+      expect(wrong.code).to.equal(EXIT.REFUSED);
+      expect(wrong.stderr).to.contain("(the key of TRACE_DEPLOYER_KEY) is not the consortium admin");
+      process.env.TRACE_DEPLOYER_KEY = ADMIN_KEY;
+      const added = await cli(undefined, "consortium", "apply", file("gln.json", withGln), "--yes");
+      expect(added.code, added.stderr).to.equal(EXIT.OK);
+      expect(added.stdout).to.contain('add organization "Glass Co"');
+    } finally {
+      if (saved === undefined) delete process.env.TRACE_DEPLOYER_KEY;
+      else process.env.TRACE_DEPLOYER_KEY = saved;
+    }
+  });
+
+  it("refuses a second organization with a GLN already used, before anything is sent (exit 2)", async () => {
+    const block = await provider.getBlockNumber();
+    const copy = { name: "Copy Co", creditCode: code(21), gln: "6901234000016", country: "CN", roles: ["CARRIER"] };
+    const onChain = await cli(ADMIN_KEY, "consortium", "apply", file("copy.json", { organizations: [copy] }), "--yes");
+    expect(onChain.code).to.equal(EXIT.INVALID_INPUT);
+    expect(onChain.stderr).to.match(
+      /organizations\[0\]\.gln: GLN 6901234000016 is already that of organization \d+ "Glass Co" on chain/,
+    );
+    const twice = {
+      organizations: [
+        { ...copy, gln: "6901234000023" },
+        { ...copy, name: "Twin Co", creditCode: code(22), gln: "6901234000023" },
+      ],
+    };
+    const inFile = await cli(ADMIN_KEY, "consortium", "apply", file("twice.json", twice), "--dry-run");
+    expect(inFile.code).to.equal(EXIT.INVALID_INPUT);
+    expect(inFile.stderr).to.contain("organizations[1].gln: GLN 6901234000023 is already used by organizations[0]");
+    const single = await cli(
+      ADMIN_KEY,
+      ...["consortium", "add-org", "--name", "Copy Co", "--country", "CN"],
+      ...["--roles", "CARRIER", "--credit-code", code(21), "--gln", "6901234000016"],
+    );
+    expect(single.code).to.equal(EXIT.INVALID_INPUT);
+    expect(single.stderr).to.contain("GLN 6901234000016 is already that of organization");
+    expect(await provider.getBlockNumber()).to.equal(block);
+  });
 });

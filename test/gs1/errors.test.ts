@@ -85,6 +85,27 @@ describe("GS1 refusals: lengths", function () {
       'GTIN "9521234543213" has 13 digits, but in an element string a GTIN always has 14: write it as "09521234543213".',
     );
   });
+
+  it("suggests a valid GTIN when the digits given lack their check digit (13 digits of a GTIN-14)", function () {
+    const message = refuses("(01)0952123454321", "LENGTH").message;
+    expect(message).to.equal(
+      'GTIN "0952123454321" has 13 digits, but in an element string a GTIN always has 14, ending in its check digit: with the check digit it is "09521234543213".',
+    );
+    const suggested = /"([0-9]{14})"/.exec(message)![1];
+    expect(parseGs1(`(01)${suggested}`).gtin).to.equal(suggested);
+    // Whatever the digits, the suggestion passes the check digit.
+    for (const short of ["0952123454321", "9521234543213", "952123454321", "12345670", "1234567"]) {
+      const error = (() => {
+        try {
+          parseGs1(`(01)${short}`);
+        } catch (e) {
+          return e as Error;
+        }
+      })();
+      const fix = error && /"([0-9]{14})"/.exec(error.message)?.[1];
+      if (fix) expect(() => parseGs1(`(01)${fix}`), `${short} → ${fix}`).not.to.throw();
+    }
+  });
 });
 
 describe("GS1 refusals: character sets", function () {

@@ -9,7 +9,7 @@ import { mkdtempSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createPublicClient, http, type Address } from "viem";
-import { freePort, PROJECT_ROOT } from "../helpers/localNode";
+import { freePort, PROJECT_ROOT, runTrace } from "../helpers/localNode";
 import { DEMO_CODES } from "../../src/demo/journey";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
@@ -109,6 +109,26 @@ describe("npm start", function () {
         ),
       );
       expect(verdicts.map((v) => v.verdict)).to.deep.equal(["authentic", "warning", "fail"]);
+
+      // The printed CLI line works on custom ports as printed, and the printed exporter key writes with it —
+      // with TRACE_GAS_PRICE=0 too (the node is a zero-gas chain).
+      const line = /CLI against this chain: {2}npx trace (.*) verify "([^"]+)"/.exec(first.output());
+      expect(line, first.output()).not.to.equal(null);
+      expect(line![1]).to.include(`--rpc http://127.0.0.1:${rpcPort}`);
+      expect(first.output()).to.match(/well-known development keys .*\n.*local chain only/);
+      const key = /export TRACE_PRIVATE_KEY=(0x[0-9a-f]{64})/.exec(first.output())![1];
+      expect(first.output()).to.match(/org 1 +exporter +0x70997970C51812dc3A010C7d01b50e0d17dc79C8 +key 0x59c6/);
+      const global = line![1].split(" ");
+      const verified = await runTrace([...global, "verify", line![2]]);
+      expect(verified.code, verified.stderr).to.equal(0);
+      const code = "(01)09521234543213(10)LOT7(21)0001";
+      for (const gasPrice of ["0", ""]) {
+        const written = await runTrace([...global, "register", code], {
+          privateKey: key,
+          env: { TRACE_GAS_PRICE: gasPrice },
+        });
+        expect(written.code, written.stderr).to.equal(0);
+      }
     } catch (error) {
       await stop(first);
       throw error;

@@ -1,7 +1,8 @@
 /**
  * `trace consortium …`: the consortium admin's commands. `show` reads; `apply` makes the chain match a
  * consortium file (printing the diff first); the rest are single admin operations. They act with the key
- * of TRACE_PRIVATE_KEY / --key-file (the admin's; for accept-admin the new admin's). Every input is checked
+ * of --key-file, else TRACE_DEPLOYER_KEY (the admin key of the deploy scripts), else TRACE_PRIVATE_KEY (the
+ * admin's; for accept-admin the new admin's). Every input is checked
  * before anything is sent (exit 2); refusals of the ledger exit 3.
  */
 import { createInterface } from "node:readline/promises";
@@ -56,7 +57,7 @@ async function readState(ctx: CliContext): Promise<ConsortiumState> {
 }
 
 async function adminOf(ctx: CliContext): Promise<ConsortiumAdmin> {
-  return ConsortiumAdmin.fromWriter(await ctx.writer());
+  return ConsortiumAdmin.fromWriter(await ctx.adminWriter());
 }
 
 const txJson = (t: SentTransaction) => ({ hash: t.hash, block: t.blockNumber, gasUsed: t.gasUsed });
@@ -102,7 +103,7 @@ export function addConsortiumCommands(program: Command, run: Run): void {
         const desired = checked(() => readConsortiumFile(file));
         // Before reading the chain, wait for the admin's transactions still in flight (an interrupted
         // apply), so that none of them is planned a second time.
-        const writer = flags.dryRun ? undefined : await ctx.writer();
+        const writer = flags.dryRun ? undefined : await ctx.adminWriter();
         await writer?.settle();
         const state = await readState(ctx);
         const plan = checked(() => planConsortium(desired, state, { source: file }));
@@ -120,8 +121,11 @@ export function addConsortiumCommands(program: Command, run: Run): void {
           throw new AdminOnlyError(
             "AccessControlUnauthorizedAccount",
             [admin.address],
-            `${admin.address} is not the consortium admin (the admin is ${plan.basis.admin}); nothing was sent.`,
-            ["Use the admin's key (TRACE_PRIVATE_KEY or --key-file)."],
+            `${admin.address} (the key of ${ctx.keySource()}) is not the consortium admin (the admin is ` +
+              `${plan.basis.admin}); nothing was sent.`,
+            [
+              "Use the admin's key: TRACE_DEPLOYER_KEY, TRACE_PRIVATE_KEY or --key-file (used in that order: --key-file first).",
+            ],
           );
         }
         if (!flags.yes) {
@@ -176,6 +180,13 @@ export function addConsortiumCommands(program: Command, run: Run): void {
           throw new CliInputError(
             `Credit code ${org.creditCode} is already organization ${existing.orgId} "${existing.name}"; nothing sent.`,
             { hints: [`Change its roles with \`trace consortium set-roles ${existing.orgId} --roles …\`.`] },
+          );
+        }
+        const glnOwner = org.gln ? state.organizations.find((o) => o.gln === org.gln) : undefined;
+        if (glnOwner) {
+          throw new CliInputError(
+            `GLN ${org.gln} is already that of organization ${glnOwner.orgId} "${glnOwner.name}"; nothing sent.`,
+            { hints: ["Each organization needs a GLN of its own (or none): check the GLN with the member."] },
           );
         }
         const { orgId, transaction } = await (await adminOf(ctx)).addOrganization(org);

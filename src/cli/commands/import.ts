@@ -14,6 +14,9 @@ import { unitRef, stepArg } from "../inputs";
 import { CliInputError } from "../output";
 import { parseImportFile } from "../import/rows";
 import { Progress } from "../import/progress";
+import { refusedRow, RowRefusedError } from "../import/refusal";
+import { ContractRefusalError } from "../../errors/contract";
+import type { ImportRow } from "../import/rows";
 import { RecordStore, recordObjectEvent, recordRegistration } from "../../records";
 import { unitEventOf } from "./write";
 
@@ -23,7 +26,10 @@ export function addImportCommand(program: Command, run: Run): void {
   program
     .command("import")
     .description("register units and record events from a CSV or JSON file; rerun to resume after an interruption")
-    .argument("<file>", "rows: action,code,step,time,disposition,location,biz_tx,reason")
+    .argument(
+      "<file>",
+      "rows: action,code,step,time,disposition,location,biz_tx,reason (time: required to record, default now to register)",
+    )
     .option("--chunk <n>", "rows per transaction group (progress granularity)", "200")
     .action(
       run(async (ctx: CliContext, file: string, flags: { chunk: string }) => {
@@ -42,6 +48,8 @@ export function addImportCommand(program: Command, run: Run): void {
         const store = new RecordStore(ctx.recordsDir);
         const regs: RegistrationInput[] = [];
         const events: TraceInput[] = [];
+        // Each input's row, so that a refusal names the row and the code as the file writes them.
+        const rowOf = new Map<RegistrationInput | TraceInput, ImportRow>();
         for (const row of rows) {
           try {
             const unit = unitRef(row.code);
@@ -53,9 +61,13 @@ export function addImportCommand(program: Command, run: Run): void {
               reason: row.reason,
             };
             if (row.action === "register") {
-              regs.push(recordRegistration(store, unit, unitEventOf("COMMISSIONING", flags)).input);
+              const input = recordRegistration(store, unit, unitEventOf("COMMISSIONING", flags)).input;
+              regs.push(input);
+              rowOf.set(input, row);
             } else {
-              events.push(recordObjectEvent(store, unit, unitEventOf(stepArg(row.step!), flags)).input);
+              const input = recordObjectEvent(store, unit, unitEventOf(stepArg(row.step!), flags)).input;
+              events.push(input);
+              rowOf.set(input, row);
             }
           } catch (error) {
             const e = error as { shortMessage?: string; message?: string; hints?: string[] };
@@ -76,15 +88,23 @@ export function addImportCommand(program: Command, run: Run): void {
         );
         const progress = new Progress("import", todoRegs.length + todoEvents.length, !ctx.out.json);
         let transactions = 0;
-        for (let i = 0; i < todoRegs.length; i += chunk) {
-          const part = todoRegs.slice(i, i + chunk);
-          transactions += (await writer.register(part)).transactions.length;
+        const send = async <T extends RegistrationInput | TraceInput>(
+          part: T[],
+          write: (part: T[]) => Promise<{ transactions: unknown[] }>,
+        ) => {
+          try {
+            transactions += (await write(part)).transactions.length;
+          } catch (error) {
+            const row = error instanceof ContractRefusalError ? refusedRow(error, part, rowOf) : undefined;
+            throw row ? new RowRefusedError(file, row, error as ContractRefusalError) : error;
+          }
           progress.add(part.length);
+        };
+        for (let i = 0; i < todoRegs.length; i += chunk) {
+          await send(todoRegs.slice(i, i + chunk), (part) => writer.register(part));
         }
         for (let i = 0; i < todoEvents.length; i += chunk) {
-          const part = todoEvents.slice(i, i + chunk);
-          transactions += (await writer.record(part)).transactions.length;
-          progress.add(part.length);
+          await send(todoEvents.slice(i, i + chunk), (part) => writer.record(part));
         }
         const seconds = (Date.now() - started) / 1000;
         const result = {

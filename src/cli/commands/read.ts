@@ -8,8 +8,11 @@ import { dispositionName } from "../../codes";
 import type { JourneyEntry } from "../../read/types";
 import type { CliContext } from "../context";
 import { RecordStore } from "../../records";
-import { unitRef } from "../inputs";
+import { unitRef, type UnitRef } from "../inputs";
 import { CliInputError } from "../output";
+import { UnitNotRegisteredError } from "../../errors/contract";
+import type { TraceReader } from "../../read/reader";
+import { readOrganizations } from "../../read/organizations";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -35,6 +38,40 @@ function entryRow(e: JourneyEntry) {
     inheritedFrom: e.inheritedFrom ?? null,
   };
 }
+
+/**
+ * Refuses a unit the ledger does not know (exit 3, as the ledger would), before its journey is read: an
+ * unknown unit has no history to check or export, and that is the user's answer, not a chain problem.
+ */
+async function requireRegistered(reader: TraceReader, code: string, u: UnitRef): Promise<void> {
+  if ((await reader.unitState(u.key)).registered) return;
+  throw new UnitNotRegisteredError(
+    "TraceLedgerUnknownUnit",
+    [u.key],
+    `${code} is not registered on this ledger (key ${u.key}).`,
+    [
+      "Check the code for a typo, and that --network / --manifest names the ledger it was registered on.",
+      "Register it first with `trace register`.",
+    ],
+  );
+}
+
+/**
+ * The names of organizations, for output that would otherwise say "org 3". Best effort: output without
+ * names (a node without the old logs) is still right, so a failed read leaves them out.
+ */
+async function orgNames(reader: TraceReader, ids: number[]): Promise<Map<number, string>> {
+  try {
+    const orgs = await readOrganizations(reader.client, { ledger: reader.ledger, orgIds: ids });
+    return new Map([...orgs].flatMap(([id, o]) => (o.identity ? [[id, o.identity.name] as const] : [])));
+  } catch {
+    return new Map();
+  }
+}
+
+/** "Name (org 3)", or "org 3" when the name is unknown. */
+const orgText = (names: Map<number, string>, id: number) =>
+  names.has(id) ? `${names.get(id)} (org ${id})` : `org ${id}`;
 
 export function addReadCommands(program: Command, run: Run): void {
   program
@@ -82,15 +119,17 @@ export function addReadCommands(program: Command, run: Run): void {
     .action(
       run(async (ctx: CliContext, code: string) => {
         const u = unitRef(code);
-        const s = await (await ctx.reader()).unitState(u.key);
+        const reader = await ctx.reader();
+        const s = await reader.unitState(u.key);
+        const names = s.registered ? await orgNames(reader, [s.registrant, s.custodian]) : new Map<number, string>();
         ctx.out.result({ uri: u.uri, ...s }, () =>
           s.registered
             ? [
-                `${u.uri}`,
+                `${code}${code === u.uri ? "" : `  (${u.uri})`}`,
                 `  key        ${u.key}`,
                 `  stage      ${s.stageName}${s.held ? ", HELD" : ""}${s.recalled ? ", RECALLED" : ""}${s.flagged ? ", FLAGGED" : ""}`,
                 `  entries    ${s.seq} (latest in block ${s.lastBlock})`,
-                `  registrant organization ${s.registrant}, custodian organization ${s.custodian}`,
+                `  registrant ${orgText(names, s.registrant)}, custodian ${orgText(names, s.custodian)}`,
                 ...(s.parent ? [`  packed in  ${s.parent}`] : []),
                 `  head       ${s.head}`,
               ].join("\n")
@@ -106,15 +145,18 @@ export function addReadCommands(program: Command, run: Run): void {
     .action(
       run(async (ctx: CliContext, code: string) => {
         const u = unitRef(code);
-        const journey = await (await ctx.reader()).journey(u.key);
-        const rows = journey.entries.map(entryRow);
+        const reader = await ctx.reader();
+        await requireRegistered(reader, code, u);
+        const journey = await reader.journey(u.key);
+        const names = await orgNames(reader, [...new Set(journey.entries.map((e) => e.org))]);
+        const rows = journey.entries.map((e) => ({ ...entryRow(e), orgName: names.get(e.org) ?? null }));
         ctx.out.result({ uri: u.uri, key: u.key, intact: journey.intact, entries: rows }, () => {
-          if (rows.length === 0) return `${u.uri} is not registered on this ledger.`;
-          const lines = [`${u.uri}: ${rows.length} entries, hash chain ${journey.intact ? "intact" : "BROKEN"}`];
+          if (rows.length === 0) return `${code} is not registered on this ledger.`;
+          const lines = [`${code}: ${rows.length} entries, hash chain ${journey.intact ? "intact" : "BROKEN"}`];
           for (const r of rows) {
             const via = r.inheritedFrom ? `  (via parent ${String(r.inheritedFrom).slice(0, 10)}…)` : "";
             lines.push(
-              `  #${String(r.seq).padStart(3)}  ${r.eventTime}  ${String(r.step).padEnd(20)} ${r.disposition.padEnd(20)} org ${r.org}  ${r.location}${via}`,
+              `  #${String(r.seq).padStart(3)}  ${r.eventTime}  ${String(r.step).padEnd(20)} ${r.disposition.padEnd(20)} ${orgText(names, r.org)}  ${r.location}${via}`,
             );
           }
           return lines.join("\n");
@@ -131,7 +173,9 @@ export function addReadCommands(program: Command, run: Run): void {
     .action(
       run(async (ctx: CliContext, code: string, flags: { out?: string }) => {
         const u = unitRef(code);
-        const journey = await (await ctx.reader()).journey(u.key);
+        const reader = await ctx.reader();
+        await requireRegistered(reader, code, u);
+        const journey = await reader.journey(u.key);
         const store = new RecordStore(ctx.recordsDir);
         const events: EpcisEvent[] = [];
         const missing: string[] = [];

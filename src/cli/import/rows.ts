@@ -1,9 +1,10 @@
 /**
  * Rows of a `trace import` file: CSV with a header line, or a JSON array of objects, with the fields
  * `action` (register | record), `code` (Digital Link URI or element string), `step` (for record), `time`
- * (ISO 8601, required so a rerun builds byte-identical records), and optional `disposition`, `location`,
- * `biz_tx` (`type:number`, several separated by `;`) and `reason`. Every row is validated before anything
- * is sent; an error names the row and the field.
+ * (ISO 8601; required for record rows, so a rerun builds byte-identical records and skips them; optional for
+ * register rows, default now, since a rerun skips a registered unit whatever its record), and optional
+ * `disposition`, `location`, `biz_tx` (`type:number`, several separated by `;`) and `reason`. Every row is
+ * validated before anything is sent; an error names the row and the field.
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { CliInputError } from "../output";
@@ -14,7 +15,8 @@ export interface ImportRow {
   action: "register" | "record";
   code: string;
   step?: string;
-  time: string;
+  /** Absent on a register row without a time: registered now. */
+  time?: string;
   disposition?: string;
   location?: string;
   bizTx: string[];
@@ -71,7 +73,7 @@ function parseRow(r: Record<string, unknown>, line: number, file: string): Impor
   const code = text("code");
   if (!code) throw new CliInputError(`${where}: "code" (the unit's Digital Link URI or element string) is empty.`);
   const time = text("time");
-  if (!time) {
+  if (!time && action === "record") {
     throw new CliInputError(`${where}: "time" is required, so that a rerun rebuilds the same record and skips it.`);
   }
   const step = text("step");
@@ -84,7 +86,7 @@ function parseRow(r: Record<string, unknown>, line: number, file: string): Impor
     line,
     action,
     code,
-    time,
+    ...(time ? { time } : {}),
     bizTx,
     ...(step ? { step } : {}),
     ...(text("disposition") ? { disposition: text("disposition") } : {}),
