@@ -98,14 +98,7 @@ describe("Consortium: revert paths", () => {
         const id = (await ledger.organizationCount()) + 1n;
         await expect(ledger.addOrganization("B", creditCode(51), 9_999_999_999_999n, ascii2(c), ALL_ROLES))
           .to.emit(ledger, "OrganizationAdded")
-          .withArgs(
-            id,
-            "B",
-            creditCode(51),
-            9_999_999_999_999n,
-            ascii2(c),
-            ALL_ROLES,
-          );
+          .withArgs(id, "B", creditCode(51), 9_999_999_999_999n, ascii2(c), ALL_ROLES);
       }
       expect(await ledger.organizationCount()).to.equal(12);
     });
