@@ -25,7 +25,8 @@ export function isTransient(error: unknown): boolean {
     code === "NETWORK_ERROR" ||
     code === "TIMEOUT" ||
     code === "SERVER_ERROR" ||
-    /ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|network|fetch failed|timeout|502|503|504/i.test(m)
+    // Status codes as whole numbers: a refusal quoting a signed transaction's hex must not look like a 5xx.
+    /ECONNRESET|ECONNREFUSED|EPIPE|socket hang up|ETIMEDOUT|network|fetch failed|timeout|\b50[234]\b/i.test(m)
   );
 }
 
