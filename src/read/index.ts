@@ -1,5 +1,6 @@
 /**
- * `cbec-trace/read`: the read client (viem) — unit state, history and journey, checked against the chain.
+ * `cbec-trace/read`: the read client (viem) — deployment check, unit state, history and journey, checked
+ * against the chain, and the organizations' identities.
  *
  * Browser-safe: no Node-only APIs.
  */
@@ -7,3 +8,16 @@ export * from "./types";
 export { createTraceReader, type TraceReader, type TraceReaderOptions } from "./reader";
 export { readHistory, readUnitState, InconsistentLogsError, DEFAULT_MAX_BLOCK_RANGE } from "./history";
 export { readJourney, byChainPosition } from "./journey";
+export {
+  checkDeployment,
+  type CheckDeploymentParameters,
+  type CheckDeploymentReturnType,
+  type CheckDeploymentErrorType,
+} from "./checkDeployment";
+export {
+  readOrganizations,
+  type ChainOrganization,
+  type OrganizationIdentity,
+  type ReadOrganizationsParameters,
+  type ReadOrganizationsReturnType,
+} from "./organizations";

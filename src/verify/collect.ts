@@ -21,10 +21,13 @@ import type { OrganizationInfo, VerifiedEntry } from "./types";
 /** What `collect` needs of the verification options. */
 export interface CollectOptions {
   client: PublicClient;
-  /** The ledger, with the chain id the endpoint serves. */
+  /** The ledger (`verifyUnit` passes on the chain id the endpoint was checked to serve). */
   ledger: LedgerLocation;
+  /** Where off-chain records come from (e.g. the platform server); each is checked against its hash. */
   fetchRecord?: (hash: Hex) => Promise<EpcisEvent | undefined>;
+  /** Read each event's transaction to check who signed it (default true). */
   checkSignatures?: boolean;
+  /** Read block timestamps (default true). */
   blockTimes?: boolean;
   maxBlockRange?: bigint;
 }

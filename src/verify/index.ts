@@ -1,6 +1,16 @@
 /**
- * `cbec-trace/verify`: a buyer's check of one code — verdict, reasons and the verified journey.
+ * `cbec-trace/verify`: a buyer's check of one code — verdict, reasons and the verified journey; the rules
+ * (`judge`) are a pure function of the evidence read from the chain.
  */
 export { verifyUnit, type VerifyOptions } from "./verify";
-export type { ReasonFound, OrganizationInfo, VerifiedEntry, VerificationReport } from "./types";
-export type { Verdict, ReasonCode } from "./reasons";
+export { judge } from "./judge";
+export type {
+  Evidence,
+  LedgerEvidence,
+  InvalidCodeEvidence,
+  WrongDeploymentEvidence,
+  ParentEvidence,
+  ChainView,
+} from "./evidence";
+export { REASONS, type ReasonCode, type ReasonText, type Verdict } from "./reasons";
+export type { VerificationReport, VerifiedEntry, ReasonFound, OrganizationInfo } from "./types";

@@ -16,23 +16,14 @@ import type { EpcisEvent } from "../epcis";
 import type { LedgerLocation } from "../read/types";
 import { checkDeployment } from "../read/checkDeployment";
 import { NetworkError, WrongChainError, WrongContractError } from "../errors/base";
-import { collect, readHeaders, type Collected } from "./collect";
+import { collect, readHeaders, type Collected, type CollectOptions } from "./collect";
 import type { ChainView, Evidence } from "./evidence";
 import { judge } from "./judge";
 import type { VerificationReport } from "./types";
 
 export type { ChainView } from "./evidence";
 
-export interface VerifyOptions {
-  client: PublicClient;
-  ledger: LedgerLocation;
-  /** Where off-chain records come from (e.g. the platform server); each is checked against its hash. */
-  fetchRecord?: (hash: Hex) => Promise<EpcisEvent | undefined>;
-  /** Read each event's transaction to check who signed it (default true). */
-  checkSignatures?: boolean;
-  /** Read block timestamps (default true). */
-  blockTimes?: boolean;
-  maxBlockRange?: bigint;
+export interface VerifyOptions extends CollectOptions {
   /**
    * Read the chain as of the newest block with this many blocks on top, counting itself (default 1: the
    * latest block). On chains without instant finality, events newer than that are not shown yet, so a
