@@ -12,8 +12,6 @@
  */
 import { BlockNotFoundError, type Hex, type PublicClient } from "viem";
 import { parseGs1, toDigitalLink, type Gs1Fields } from "../gs1";
-import type { EpcisEvent } from "../epcis";
-import type { LedgerLocation } from "../read/types";
 import { checkDeployment } from "../read/checkDeployment";
 import { NetworkError, WrongChainError, WrongContractError } from "../errors/base";
 import { collect, readHeaders, type Collected, type CollectOptions } from "./collect";
