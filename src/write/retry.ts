@@ -9,9 +9,17 @@ export function messageOf(error: unknown): string {
   const parts: string[] = [];
   let e: unknown = error;
   for (let i = 0; i < 5 && e && typeof e === "object"; i++) {
-    const o = e as { message?: unknown; shortMessage?: unknown; error?: unknown; cause?: unknown };
+    const o = e as {
+      message?: unknown;
+      shortMessage?: unknown;
+      error?: unknown;
+      cause?: unknown;
+      info?: { error?: { message?: unknown } };
+    };
     if (typeof o.message === "string") parts.push(o.message);
     if (typeof o.shortMessage === "string") parts.push(o.shortMessage);
+    // ethers keeps the node's JSON-RPC error of a failed call or estimate in `info.error`.
+    if (typeof o.info?.error?.message === "string") parts.push(o.info.error.message);
     e = o.error ?? o.cause;
   }
   return parts.join(" | ");

@@ -16,6 +16,12 @@ describe("retry: transient failures", () => {
       expect(isTransient(new Error(message)), message).to.equal(true);
     }
     expect(isTransient(Object.assign(new Error("x"), { code: "SERVER_ERROR" }))).to.equal(true);
+    // An estimate the node failed to run: ethers reports "missing revert data" and keeps the node's error.
+    const estimate = Object.assign(new Error('missing revert data (action="estimateGas", data=null)'), {
+      code: "CALL_EXCEPTION",
+      info: { error: { code: -32603, message: "upstream timeout" } },
+    });
+    expect(isTransient(estimate)).to.equal(true);
   });
 
   it("a refusal whose text quotes a signed transaction with 502 inside its hex is not transient", () => {
