@@ -9,7 +9,7 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 import { Wallet } from "ethers";
 import { createPublicClient, custom, type Address, type PublicClient } from "viem";
 import { ADMIN_DELAY, deployLedger } from "../helpers/ledger";
-import { hardhatClient, rejection, writerFor } from "../helpers/sdk";
+import { hardhatClient, rejection, writerFor, logRangeRecordingClient } from "../helpers/sdk";
 import type { TraceLedger } from "../../typechain-types";
 import {
   ConsortiumAdmin,
@@ -310,18 +310,7 @@ describe("consortium administration (SDK)", () => {
     const head = BigInt(await ethers.provider.getBlockNumber());
     // The deployment block is no longer a floor to scan from: a wrong one changes nothing.
     expect(await read(ledger, head + 0n)).to.deep.equal(await read(ledger));
-    const ranges: [string, string][] = [];
-    const counting = createPublicClient({
-      transport: custom({
-        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-          if (method === "eth_getLogs") {
-            const filter = (params as [{ fromBlock: string; toBlock: string }])[0];
-            ranges.push([filter.fromBlock, filter.toBlock]);
-          }
-          return network.provider.request({ method, params });
-        },
-      }),
-    }) as PublicClient;
+    const { client: counting, ranges } = logRangeRecordingClient();
     const address = (await ledger.getAddress()) as Address;
     await readConsortium({ client: counting, ledger: { address, deploymentBlock: head } });
     expect(ranges.length).to.be.greaterThan(0);

@@ -22,6 +22,23 @@ export function hardhatClient(): PublicClient {
   return createPublicClient({ transport: custom(network.provider) }) as PublicClient;
 }
 
+/** A client of the in-process network that records the block range of every eth_getLogs it sends. */
+export function logRangeRecordingClient(): { client: PublicClient; ranges: Array<[from: string, to: string]> } {
+  const ranges: Array<[string, string]> = [];
+  const client = createPublicClient({
+    transport: custom({
+      request: async ({ method, params }: { method: string; params?: unknown[] }) => {
+        if (method === "eth_getLogs") {
+          const filter = (params as [{ fromBlock: string; toBlock: string }])[0];
+          ranges.push([filter.fromBlock, filter.toBlock]);
+        }
+        return network.provider.request({ method, params });
+      },
+    }),
+  }) as PublicClient;
+  return { client, ranges };
+}
+
 /** A reader for a deployed ledger on the Hardhat network. */
 export async function readerFor(ledger: TraceLedger, maxBlockRange?: bigint): Promise<TraceReader> {
   const { chainId } = await ethers.provider.getNetwork();

@@ -1,10 +1,10 @@
 /** The one organization reader: status from the views, identity from a one-block `OrganizationAdded` query. */
 import { expect } from "chai";
-import { ethers, network } from "hardhat";
+import { ethers } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
-import { createPublicClient, custom, type Address, type PublicClient } from "viem";
+import type { Address } from "viem";
 import { deployLedger } from "../helpers/ledger";
-import { hardhatClient } from "../helpers/sdk";
+import { hardhatClient, logRangeRecordingClient } from "../helpers/sdk";
 import { countryText, creditCodeText, readOrganizations } from "../../src/read/organizations";
 import { roleMask } from "../../src/codes";
 
@@ -28,18 +28,7 @@ describe("readOrganizations", () => {
     const before = BigInt(await ethers.provider.getBlockNumber());
     await (await ledger.connect(admin).suspendOrganization(orgIds.lab)).wait();
 
-    const ranges: [string, string][] = [];
-    const counting = createPublicClient({
-      transport: custom({
-        request: async ({ method, params }: { method: string; params?: unknown[] }) => {
-          if (method === "eth_getLogs") {
-            const filter = (params as [{ fromBlock: string; toBlock: string }])[0];
-            ranges.push([filter.fromBlock, filter.toBlock]);
-          }
-          return network.provider.request({ method, params });
-        },
-      }),
-    }) as PublicClient;
+    const { client: counting, ranges } = logRangeRecordingClient();
     const orgs = await readOrganizations(counting, {
       ledger: { address, deploymentBlock: 0n },
       orgIds: [orgIds.lab, late, late, 0, 999],
