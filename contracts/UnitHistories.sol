@@ -103,7 +103,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             1,
             orgId
         );
-        bytes16 head = TraceInfo.next(TraceInfo.genesis(unit), unit, account, r.recordHash, info);
+        bytes16 head = TraceInfo.next(TraceInfo.genesis(unit), unit, account, r.recordHash, info, TraceInfo.blockRef());
         _units[unit] = UnitRecord.create(head, orgId);
         emit Traced(unit, account, r.recordHash, info);
     }
@@ -180,7 +180,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             ++seq;
         }
         uint256 info = TraceInfo.complete(partialInfo, word.lastBlock(), seq, orgId);
-        _units[unit] = word.advanced(TraceInfo.next(word.head(), unit, account, data, info), seq);
+        _units[unit] = word.advanced(TraceInfo.next(word.head(), unit, account, data, info, TraceInfo.blockRef()), seq);
         emit Traced(unit, account, data, info);
     }
 

@@ -58,6 +58,15 @@ library TraceInfo {
         return bytes16(keccak256(abi.encode(block.chainid, address(this), unit)));
     }
 
+    /// @notice The block an entry is written in, as the hash chain covers it: its number and timestamp.
+    /// @dev Chained so that an endpoint serving the logs cannot move an entry to another block or time
+    /// without breaking the head (the log's block number and the block header's time are otherwise
+    /// only the endpoint's word).
+    /// @return `block.number << 64 | block.timestamp`.
+    function blockRef() internal view returns (uint256) {
+        return (block.number << 64) | block.timestamp;
+    }
+
     /// @notice The next head after an entry.
     /// @dev 128 bits: finding a different history with the same head is a second-preimage search (2^128);
     /// see docs/contracts.md for why the head is truncated (one storage slot per unit).
@@ -66,17 +75,19 @@ library TraceInfo {
     /// @param account The acting account.
     /// @param data The entry's data word.
     /// @param info The complete info word.
+    /// @param ref The entry's block (`blockRef()`).
     /// @return The new head.
     function next(
         bytes16 head,
         bytes32 unit,
         address account,
         bytes32 data,
-        uint256 info
+        uint256 info,
+        uint256 ref
     ) internal pure returns (bytes16) {
         bytes32 digest;
-        // keccak256(abi.encode(head, unit, account, data, info)), hashed in scratch memory: abi.encode would
-        // allocate on every entry of a batch (~250 gas per entry measured with `npm run bench:gas`).
+        // keccak256(abi.encode(head, unit, account, data, info, ref)), hashed in scratch memory: abi.encode
+        // would allocate on every entry of a batch (~250 gas per entry measured with `npm run bench:gas`).
         // `test/HashChain.parity.test.ts` pins it to the TypeScript `nextHead`.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
@@ -86,7 +97,8 @@ library TraceInfo {
             mstore(add(m, 0x40), account)
             mstore(add(m, 0x60), data)
             mstore(add(m, 0x80), info)
-            digest := keccak256(m, 0xa0)
+            mstore(add(m, 0xa0), ref)
+            digest := keccak256(m, 0xc0)
         }
         return bytes16(digest);
     }

@@ -48,15 +48,25 @@ contract TraceInfoHarness {
     /// @param account Acting account.
     /// @param data Data word.
     /// @param info Info word.
+    /// @param ref Block reference (`blockRef`).
     /// @return The next head.
     function next(
         bytes16 head,
         bytes32 unit,
         address account,
         bytes32 data,
-        uint256 info
+        uint256 info,
+        uint256 ref
     ) external pure returns (bytes16) {
-        return TraceInfo.next(head, unit, account, data, info);
+        return TraceInfo.next(head, unit, account, data, info, ref);
+    }
+
+    /// @notice `TraceInfo.blockRef`, with the block number and timestamp the call ran in.
+    /// @return ref The block reference.
+    /// @return blockNumber `block.number` during the call.
+    /// @return timestamp `block.timestamp` during the call.
+    function blockRef() external view returns (uint256 ref, uint256 blockNumber, uint256 timestamp) {
+        return (TraceInfo.blockRef(), block.number, block.timestamp);
     }
 
     /// @notice `UnitRecord.create`, with the block number the call ran in.

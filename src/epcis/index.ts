@@ -19,3 +19,4 @@ export * from "./events";
 export * from "./hash";
 export * from "./document";
 export * from "./onchain";
+export * from "./namedUnits";

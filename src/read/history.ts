@@ -1,7 +1,8 @@
 /**
  * Collecting a unit's history without scanning the chain: read `unitState(unit)` (head, seq, lastBlock),
  * then query `Traced` logs for the unit in a window ending at the latest entry's block, and continue from
- * the oldest entry's `prevBlock`. Every query spans at most `maxBlockRange` blocks (nodes cap
+ * the oldest entry's `prevBlock`. The headers of the entries' blocks are read too: the chain covers each
+ * entry's block number and time. Every query spans at most `maxBlockRange` blocks (nodes cap
  * `eth_getLogs` ranges) and ends exactly at a block that holds an entry, so the number of queries is at
  * most the number of entries and usually far less. Browser-safe (viem only).
  */
@@ -10,6 +11,7 @@ import { traceLedgerAbi } from "../generated/abi";
 import { decodeInfo, stepName, stageName, FLAGS } from "../codes";
 import { replayHead } from "../hashChain/hashChain";
 import { TraceError } from "../errors/base";
+import { readBlockHeaders } from "./blocks";
 import type { LedgerLocation, TraceEntry, UnitHistory, UnitState } from "./types";
 
 /** Default widest block range of one log query (many public and consortium nodes cap at 1,000–10,000). */
@@ -76,7 +78,7 @@ export async function readHistory(
   const chainId = ledger.chainId ?? (await client.getChainId());
   const range = options.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE;
   const floor = ledger.deploymentBlock ?? 0n;
-  const newestFirst: TraceEntry[] = [];
+  const newestFirst: Omit<TraceEntry, "blockTime">[] = [];
   let logQueries = 0;
   let next = state.seq > 0 ? state.lastBlock : 0n;
   while (next !== 0n && newestFirst.length < state.seq) {
@@ -110,11 +112,13 @@ export async function readHistory(
       );
     }
   }
-  const entries = newestFirst.reverse();
+  // The chain covers each entry's block time, so the head is only checked with the headers in hand.
+  const headers = await readBlockHeaders(client, [...new Set(newestFirst.map((e) => e.blockNumber))]);
+  const entries = newestFirst.reverse().map((e) => ({ ...e, blockTime: headers.get(e.blockNumber)!.timestamp }));
   const recomputedHead = replayHead(chainId, ledger.address, unit, entries);
   const intact =
     state.seq > 0 && recomputedHead.toLowerCase() === state.head.toLowerCase() && entries.length === state.seq;
-  return { state, entries, recomputedHead, intact, logQueries };
+  return { state, entries, recomputedHead, intact, logQueries, headers };
 }
 
 type TracedLog = {
@@ -125,8 +129,8 @@ type TracedLog = {
   blockHash: Hex;
 };
 
-/** Decodes one `Traced` log. */
-export function toEntry(log: TracedLog): TraceEntry {
+/** Decodes one `Traced` log (its block time comes from the block header, read afterwards). */
+export function toEntry(log: TracedLog): Omit<TraceEntry, "blockTime"> {
   const f = decodeInfo(log.args.info);
   return {
     unit: log.args.unit,

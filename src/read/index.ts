@@ -8,6 +8,7 @@ export * from "./types";
 export { createTraceReader, type TraceReader, type TraceReaderOptions } from "./reader";
 export { readHistory, readUnitState, InconsistentLogsError, DEFAULT_MAX_BLOCK_RANGE } from "./history";
 export { readJourney, byChainPosition } from "./journey";
+export { readBlockHeaders, type BlockHeader } from "./blocks";
 export {
   checkDeployment,
   type CheckDeploymentParameters,

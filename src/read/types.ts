@@ -1,6 +1,7 @@
 /** Types of the read path: unit state, history entries and journeys. */
 import type { Address, Hex } from "viem";
 import type { StepName, StageName } from "../codes";
+import type { BlockHeader } from "./blocks";
 
 /** Where a ledger lives: enough to read it from any JSON-RPC endpoint. */
 export interface LedgerLocation {
@@ -47,6 +48,8 @@ export interface TraceEntry {
   org: number;
   aux: bigint;
   blockNumber: bigint;
+  /** The timestamp of the entry's block (Unix seconds), from its header; covered by the hash chain. */
+  blockTime: number;
   logIndex: number;
   transactionHash: Hex;
   blockHash: Hex;
@@ -62,6 +65,8 @@ export interface UnitHistory {
   intact: boolean;
   /** How many `eth_getLogs` calls collecting it took. */
   logQueries: number;
+  /** The headers of the entries' blocks, as read. */
+  headers: Map<bigint, BlockHeader>;
 }
 
 /** An entry of a journey: the unit's own entries and those of the parents it was packed in at the time. */

@@ -5,16 +5,18 @@
  * when what it found already settles the verdict.
  */
 import type { Hex, PublicClient } from "viem";
-import { recordHash as hashRecord, type EpcisEvent } from "../epcis";
+import { recordHash as hashRecord, unitKeysNamed, type EpcisEvent } from "../epcis";
 import { traceLedgerAbi } from "../generated/abi";
 import { STEPS } from "../codes";
-import { InconsistentLogsError, readUnitState } from "../read/history";
+import { InconsistentLogsError, readHistory, readUnitState } from "../read/history";
+import { readBlockHeaders, type BlockHeader } from "../read/blocks";
 import { readJourney } from "../read/journey";
 import { readOrganizations } from "../read/organizations";
 import type { ChainOrganization } from "../read/organizations";
-import type { Journey, LedgerLocation } from "../read/types";
+import type { Journey, LedgerLocation, UnitHistory } from "../read/types";
 import type { TraceDomain } from "../eip712";
 import { checkSignatures } from "./signatures";
+import { StatusDeriver, disagreements } from "./derive";
 import type { ChainView, LedgerEvidence, ParentEvidence } from "./evidence";
 import type { OrganizationInfo, VerifiedEntry } from "./types";
 
@@ -27,15 +29,11 @@ export interface CollectOptions {
   fetchRecord?: (hash: Hex) => Promise<EpcisEvent | undefined>;
   /** Read each event's transaction to check who signed it (default true). */
   checkSignatures?: boolean;
-  /** Read block timestamps (default true). */
-  blockTimes?: boolean;
   maxBlockRange?: bigint;
 }
 
-export interface BlockHeader {
-  hash: Hex;
-  timestamp: number;
-}
+/** Rounds of reading parents' parents for the status derivation (the packing depth it follows). */
+const MAX_DERIVATION_ROUNDS = 8;
 
 /** The evidence, and what the caller needs to check it all came from the canonical chain. */
 export interface Collected {
@@ -43,7 +41,7 @@ export interface Collected {
   logQueries: number;
   /** Block number → hash of the block each entry's log came from (as the logs said). */
   blocks: Map<bigint, Hex>;
-  /** Headers of the entries' blocks, read after the logs (for block times). */
+  /** Headers of the entries' blocks, read after the logs (the hash chain covers their times). */
   headers: Map<bigint, BlockHeader>;
   /** Two logs named different blocks at one height: they came from two forks. */
   forked: boolean;
@@ -60,6 +58,7 @@ export async function collect(key: Hex, options: CollectOptions, view: ChainView
     parents: [],
     entries: [],
     matrix: new Map(),
+    stateDisagreements: [],
   };
   const collected: Collected = { evidence, logQueries: 0, blocks: new Map(), headers: new Map(), forked: false };
 
@@ -81,24 +80,54 @@ export async function collect(key: Hex, options: CollectOptions, view: ChainView
     }
     throw error;
   }
-  collected.logQueries = [...journey.histories.values()].reduce((n, h) => n + h.logQueries, 0);
-  for (const h of journey.histories.values()) {
+  const histories = new Map(journey.histories);
+  const note = (h: UnitHistory) => {
+    collected.logQueries += h.logQueries;
     for (const e of h.entries) {
       const seen = collected.blocks.get(e.blockNumber);
       if (seen !== undefined && seen.toLowerCase() !== e.blockHash.toLowerCase()) collected.forked = true;
       collected.blocks.set(e.blockNumber, e.blockHash);
     }
-  }
+    h.headers.forEach((header, n) => collected.headers.set(n, header));
+  };
+  journey.histories.forEach(note);
   for (const [unit, h] of journey.histories) if (!h.intact) evidence.brokenHistories.push(unit);
   if (evidence.brokenHistories.length) return collected;
 
   // Parents the unit is in now, innermost first.
   const parents: ParentEvidence[] = evidence.parents;
   for (let p = state.parent; p;) {
-    const parentState = journey.histories.get(p)?.state;
+    const parentState = histories.get(p)?.state;
     parents.push({ unit: p, ...(parentState ? { state: parentState } : {}) });
     p = parentState ? parentState.parent : (await readUnitState(client, ledger, p, at)).parent;
   }
+
+  // What the report shows of the unit and its parents (stage, flags, parent, registrant) must follow from
+  // the proven entries: only the head and count of a served state are covered by the hash chain.
+  for (let round = 0; ; round++) {
+    const deriver = new StatusDeriver(histories);
+    const shown = [{ unit: key, state }, ...parents.flatMap((p) => (p.state ? [{ unit: p.unit, state: p.state }] : []))];
+    const found = shown.flatMap(({ unit, state: served }) => {
+      const derived = deriver.current(unit);
+      return derived ? disagreements(served, derived) : [];
+    });
+    if (deriver.missing.size === 0 || round >= MAX_DERIVATION_ROUNDS) {
+      evidence.stateDisagreements = found;
+      for (const unit of deriver.missing) {
+        evidence.stateDisagreements.push({ unit, field: "parent", served: "history", derived: "not read" });
+      }
+      break;
+    }
+    // A parent's status at an unpacking depends on the parents it was in then: read those histories too.
+    for (const unit of deriver.missing) {
+      const h = await readHistory(client, ledger, unit, { maxBlockRange: options.maxBlockRange, blockNumber: at });
+      histories.set(unit, h);
+      note(h);
+      if (!h.intact) evidence.brokenHistories.push(unit);
+    }
+    if (evidence.brokenHistories.length) return collected;
+  }
+  if (evidence.stateDisagreements.length) return collected;
   evidence.effectiveStage = Math.max(state.stage, ...parents.map((parent) => parent.state?.stage ?? 0));
 
   const entries = journey.entries;
@@ -119,24 +148,26 @@ export async function collect(key: Hex, options: CollectOptions, view: ChainView
     options.checkSignatures === false
       ? undefined
       : await checkSignatures(client, await domainOf(client, ledger, at), entries);
-  if (options.blockTimes !== false) collected.headers = await readHeaders(client, [...collected.blocks.keys()]);
-  const headers = collected.headers;
   evidence.matrix = await readMatrix(client, ledger, entries, at);
 
   for (const e of entries) {
     const org = orgs.get(e.org);
     const sig = signatures?.get(`${e.transactionHash}:${e.logIndex}`);
     let recordMatches: boolean | null = null;
+    let recordNamesUnit: boolean | undefined;
     if (options.fetchRecord && /^0x[0-9a-f]{64}$/.test(e.data) && !isParentLink(e)) {
       const record = await options.fetchRecord(e.data).catch(() => undefined);
-      if (record) recordMatches = safeHash(record) === e.data.toLowerCase();
+      if (record) {
+        recordNamesUnit = namesUnit(record, e.unit);
+        recordMatches = safeHash(record) === e.data.toLowerCase() && recordNamesUnit;
+      }
     }
     const entry: VerifiedEntry = {
       ...e,
       ...(org ? { organization: organizationInfo(org) } : {}),
-      ...(headers.has(e.blockNumber) ? { blockTime: headers.get(e.blockNumber)!.timestamp } : {}),
       ...(sig ? { signatureValid: sig.valid, signedVia: sig.via } : {}),
       recordMatches,
+      ...(recordNamesUnit === false ? { recordNamesOtherUnit: true } : {}),
       corrected: corrected.has(`${e.unit}:${BigInt(e.seq)}`),
     };
     evidence.entries.push(entry);
@@ -152,6 +183,15 @@ function organizationInfo(org: ChainOrganization): OrganizationInfo {
 /** Child-side (un)packing entries hold the parent key, not a record hash. */
 function isParentLink(e: { step: number; aux: bigint }): boolean {
   return (e.step === STEPS.PACKING || e.step === STEPS.UNPACKING) && e.aux === 0n;
+}
+
+/** Whether a record names the unit the entry is on (a valid record of another unit proves nothing here). */
+function namesUnit(record: EpcisEvent, unit: Hex): boolean {
+  try {
+    return unitKeysNamed(record).has(unit.toLowerCase() as Hex);
+  } catch {
+    return false;
+  }
 }
 
 function safeHash(record: EpcisEvent): string | undefined {
@@ -171,12 +211,6 @@ async function domainOf(client: PublicClient, ledger: LedgerLocation, blockNumbe
     blockNumber,
   });
   return { name, version, chainId, verifyingContract };
-}
-
-/** The headers of the given blocks. */
-export async function readHeaders(client: PublicClient, numbers: bigint[]): Promise<Map<bigint, BlockHeader>> {
-  const blocks = await Promise.all(numbers.map((n) => client.getBlock({ blockNumber: n })));
-  return new Map(numbers.map((n, i) => [n, { hash: blocks[i].hash!, timestamp: Number(blocks[i].timestamp) }]));
 }
 
 /** The current role mask of every step present. */

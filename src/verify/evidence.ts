@@ -5,6 +5,7 @@
  */
 import type { Hex } from "viem";
 import type { UnitState } from "../read/types";
+import type { StateDisagreement } from "./derive";
 import type { OrganizationInfo, VerifiedEntry } from "./types";
 
 /** The block every read of one verification is pinned to, and the depth it was chosen at. */
@@ -45,6 +46,8 @@ export interface LedgerEvidence {
   inconsistentLogs?: string;
   /** Units of the journey whose history does not match its hash-chain head. */
   brokenHistories: Hex[];
+  /** Fields of the served states of the unit and its parents that their proven histories contradict. */
+  stateDisagreements: StateDisagreement[];
   /** The parents the unit is packed in now, innermost first. */
   parents: ParentEvidence[];
   /** The stage that holds for the unit: its own, or a parent's further one. */

@@ -29,6 +29,11 @@ export function judge(evidence: Evidence): ReasonFound[] {
   if (evidence.brokenHistories.length) {
     return evidence.brokenHistories.map((unit) => reason("HISTORY_MISMATCH", `unit ${unit}`));
   }
+  if (evidence.stateDisagreements.length) {
+    return evidence.stateDisagreements.map((d) =>
+      reason("STATE_MISMATCH", `unit ${d.unit}: ${d.field} served as ${d.served}, its history says ${d.derived}`),
+    );
+  }
 
   const reasons: ReasonFound[] = [];
   const registrant = evidence.registrant;
@@ -37,7 +42,10 @@ export function judge(evidence: Evidence): ReasonFound[] {
   }
   for (const e of evidence.entries) {
     if (e.signatureValid === false) reasons.push(reason("SIGNATURE_INVALID", `entry ${e.seq} in ${e.transactionHash}`));
-    if (e.recordMatches === false) reasons.push(reason("RECORD_MISMATCH", `entry ${e.seq} (${e.stepName})`));
+    if (e.recordMatches === false) {
+      const why = e.recordNamesOtherUnit ? ": it names another unit" : "";
+      reasons.push(reason("RECORD_MISMATCH", `entry ${e.seq} (${e.stepName})${why}`));
+    }
     const org = e.organization;
     const allowedNow = evidence.matrix.get(e.step);
     if (!org || org.suspended || (allowedNow !== undefined && (allowedNow & org.roles) === 0)) {

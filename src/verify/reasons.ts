@@ -31,6 +31,11 @@ export const REASONS = {
     en: "The history served does not match the chain's hash-chain head: it is tampered with or incomplete.",
     zh: "获取的历史与链上哈希链头不一致：记录被篡改或不完整。",
   },
+  STATE_MISMATCH: {
+    severity: "fail",
+    en: "The unit's state served (stage, flags, parent or registrant) does not follow from its verified history: the source is lying or inconsistent.",
+    zh: "获取的产品状态（环节、标记、所属包装或登记企业）与其已验证的历史不符：数据源不可信或不一致。",
+  },
   SIGNATURE_INVALID: {
     severity: "fail",
     en: "A recorded event is not signed by the account it names.",
@@ -70,8 +75,8 @@ export const REASONS = {
   },
   RECORD_MISMATCH: {
     severity: "warning",
-    en: "An off-chain record served by the platform does not match its on-chain hash.",
-    zh: "平台提供的某条链下记录与链上哈希不一致。",
+    en: "An off-chain record served by the platform does not match its on-chain hash, or names another product.",
+    zh: "平台提供的某条链下记录与链上哈希不一致，或记录的是其他产品。",
   },
 } as const satisfies Record<string, ReasonText>;
 

@@ -27,14 +27,14 @@ export interface OrganizationInfo {
 /** One event of the journey, with its proofs. */
 export interface VerifiedEntry extends JourneyEntry {
   organization?: OrganizationInfo;
-  /** Block timestamp (Unix seconds), when read. */
-  blockTime?: number;
   /** True when the transaction proves the account signed (sender, or a valid EIP-712 batch signature). */
   signatureValid?: boolean;
   /** How it was signed: sent directly or relayed with an EIP-712 signature. */
   signedVia?: "sender" | "eip712";
   /** The off-chain record matches the on-chain hash (true/false), or the record was not available (null). */
   recordMatches: boolean | null;
+  /** Set when the record served hashes right but names another unit (so it is no evidence for this one). */
+  recordNamesOtherUnit?: true;
   /** This entry was declared wrong by a later correction. */
   corrected: boolean;
 }

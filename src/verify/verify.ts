@@ -14,7 +14,8 @@ import { BlockNotFoundError, type Hex, type PublicClient } from "viem";
 import { parseGs1, toDigitalLink, type Gs1Fields } from "../gs1";
 import { checkDeployment } from "../read/checkDeployment";
 import { NetworkError, WrongChainError, WrongContractError } from "../errors/base";
-import { collect, readHeaders, type Collected, type CollectOptions } from "./collect";
+import { collect, type Collected, type CollectOptions } from "./collect";
+import { readBlockHeaders } from "../read/blocks";
 import type { ChainView, Evidence } from "./evidence";
 import { judge } from "./judge";
 import type { VerificationReport } from "./types";
@@ -139,6 +140,6 @@ async function stillCanonical(client: PublicClient, view: ChainView, found: Coll
   if (found.forked) return false;
   const missing = [...found.blocks.keys()].filter((n) => !found.headers.has(n));
   const headers = new Map(found.headers);
-  (await readHeaders(client, missing)).forEach((h, n) => headers.set(n, h));
+  (await readBlockHeaders(client, missing)).forEach((h, n) => headers.set(n, h));
   return [...found.blocks].every(([n, hash]) => headers.get(n)?.hash.toLowerCase() === hash.toLowerCase());
 }

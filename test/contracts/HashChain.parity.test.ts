@@ -4,9 +4,9 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import type { Address, Hex } from "viem";
 import { decodeInfo, encodeInfo, FLAGS, INFO_SHIFTS, type TraceInfoFields } from "../../src/codes";
-import { genesisHead, nextHead, replayHead } from "../../src/hashChain/hashChain";
+import { blockRef, genesisHead, nextHead, replayHead } from "../../src/hashChain/hashChain";
 import { deployLedger, itemKey, registration, traceInput } from "../helpers/ledger";
-import { readHistory } from "../helpers/history";
+import { readHistory, toChainEntry } from "../helpers/history";
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared helpers (local: test/helpers is owned by another engineer).
@@ -104,14 +104,25 @@ describe("Hash chain parity: src/hashChain/hashChain.ts vs TraceInfo", () => {
         address,
         hexBytes(32),
         uintN(256),
-        async (head, unit, account, data, info) => {
-          expect((await harness.next(head, unit, account, data, info)).toLowerCase()).to.equal(
-            nextHead(head, unit, account, data, info).toLowerCase(),
+        uintN(32),
+        uintN(40),
+        async (head, unit, account, data, info, blockNumber, blockTime) => {
+          const ref = blockRef(blockNumber, blockTime);
+          expect((await harness.next(head, unit, account, data, info, ref)).toLowerCase()).to.equal(
+            nextHead(head, unit, { account, data, info, blockNumber, blockTime }).toLowerCase(),
           );
         },
       ),
       RUNS,
     );
+  });
+
+  it("blockRef packs the block number above the timestamp, as TraceInfo.blockRef does", async () => {
+    const { harness } = await loadFixture(harnessFixture);
+    const [ref, blockNumber, timestamp] = await harness.blockRef();
+    expect(ref).to.equal(blockRef(blockNumber, timestamp));
+    expect(ref >> 64n).to.equal(blockNumber);
+    expect(ref & ((1n << 64n) - 1n)).to.equal(timestamp);
   });
 
   it("genesisHead(chainId, harness, unit) equals TraceInfo.genesis, and differs for another address or chain", async () => {
@@ -133,11 +144,10 @@ describe("Hash chain parity: src/hashChain/hashChain.ts vs TraceInfo", () => {
     await (await ledger.connect(accounts.exporter).record(traceInput(unit, "INSPECTING"))).wait();
     const { chainId } = await ethers.provider.getNetwork();
     const at = (await ledger.getAddress()) as Address;
-    const [first, second] = await readHistory(ledger, unit);
-    const h1 = nextHead(genesisHead(chainId, at, unit), unit, first.account as Address, first.data as Hex, first.info);
-    const h2 = nextHead(h1, unit, second.account as Address, second.data as Hex, second.info);
-    const entries = [first, second].map((e) => ({ account: e.account as Address, data: e.data as Hex, info: e.info }));
-    expect(h2).to.equal(replayHead(chainId, at, unit, entries));
+    const [first, second] = (await readHistory(ledger, unit)).map(toChainEntry);
+    const h1 = nextHead(genesisHead(chainId, at, unit), unit, first);
+    const h2 = nextHead(h1, unit, second);
+    expect(h2).to.equal(replayHead(chainId, at, unit, [first, second]));
     expect((await ledger.unitState(unit)).head).to.equal(h2);
   });
 });

@@ -15,7 +15,7 @@ import {
   signBatch,
   traceInput,
 } from "../helpers/ledger";
-import { readHistory, type HistoryEntry } from "../helpers/history";
+import { readHistory, toChainEntry, type HistoryEntry } from "../helpers/history";
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared helpers (local: test/helpers is owned by another engineer).
@@ -44,8 +44,7 @@ async function allTraced(ledger: TraceLedger, unit: string) {
   return logs.map((l) => ({ account: l.args.account, data: l.args.data, info: l.args.info, block: l.blockNumber }));
 }
 
-const toChain = (entries: HistoryEntry[]): ChainEntry[] =>
-  entries.map((e) => ({ account: e.account as Address, data: e.data as Hex, info: e.info }));
+const toChain = (entries: HistoryEntry[]): ChainEntry[] => entries.map(toChainEntry);
 
 /** Sends transactions that all land in one block (automine off meanwhile). */
 async function inOneBlock(sends: Array<() => Promise<unknown>>): Promise<void> {
@@ -259,6 +258,18 @@ describe("HashChain: binding and tamper detection", () => {
       expect(replay(alter({ info: entries[i].info ^ (1n << 16n) })), `info.eventTime ${i}`).to.not.equal(stored);
       expect(replay(alter({ info: entries[i].info ^ (1n << 255n) })), `info.aux ${i}`).to.not.equal(stored);
       expect(replay(alter({ account: other })), `account ${i}`).to.not.equal(stored);
+    }
+  });
+
+  it("moving any entry to another block time or block number changes the head (a lying endpoint cannot re-date it)", async () => {
+    const { entries, stored, replay } = await replayed();
+    for (let i = 0; i < entries.length; i++) {
+      const alter = (patch: Partial<ChainEntry>) => entries.map((e, j) => (j === i ? { ...e, ...patch } : e));
+      expect(replay(alter({ blockTime: BigInt(entries[i].blockTime) + 1n })), `time +1 s ${i}`).to.not.equal(stored);
+      expect(replay(alter({ blockTime: BigInt(entries[i].blockTime) - 86_400n })), `time -1 day ${i}`).to.not.equal(
+        stored,
+      );
+      expect(replay(alter({ blockNumber: entries[i].blockNumber + 1n })), `block +1 ${i}`).to.not.equal(stored);
     }
   });
 

@@ -93,10 +93,13 @@ describe("register / registerBatch", () => {
         ethers.ZeroHash,
       ]);
       const { chainId } = await ethers.provider.getNetwork();
+      const header = (await ethers.provider.getBlock(block))!;
       const entry = {
         account: accounts[who].address as Address,
         data: r.recordHash as Hex,
         info: registrationInfo(r, orgIds[who]),
+        blockNumber: BigInt(header.number),
+        blockTime: header.timestamp,
       };
       expect(s.head).to.equal(replayHead(chainId, (await ledger.getAddress()) as Address, unit as Hex, [entry]));
     }

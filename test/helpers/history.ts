@@ -2,7 +2,7 @@
 import { ethers } from "hardhat";
 import type { TraceLedger } from "../../typechain-types";
 import { decodeInfo, type TraceInfoFields } from "../../src/codes";
-import { replayHead } from "../../src/hashChain/hashChain";
+import { replayHead, type ChainEntry } from "../../src/hashChain/hashChain";
 import type { Address, Hex } from "viem";
 
 export interface HistoryEntry extends TraceInfoFields {
@@ -11,6 +11,8 @@ export interface HistoryEntry extends TraceInfoFields {
   data: string;
   info: bigint;
   blockNumber: number;
+  /** The block's timestamp, which the hash chain covers. */
+  blockTime: number;
   logIndex: number;
 }
 
@@ -37,7 +39,8 @@ export async function readHistory(ledger: TraceLedger, unit: string): Promise<Hi
       }))
       .sort((a, b) => b.logIndex - a.logIndex);
     if (found.length === 0) throw new Error(`no Traced log for ${unit} in block ${block}`);
-    entries.push(...found);
+    const blockTime = (await ethers.provider.getBlock(block))!.timestamp;
+    entries.push(...found.map((e) => ({ ...e, blockTime })));
     block = found[found.length - 1].prevBlock;
   }
   return entries.reverse();
@@ -51,8 +54,19 @@ export async function replayedAndStoredHead(ledger: TraceLedger, unit: string, e
     chainId,
     (await ledger.getAddress()) as Address,
     unit as Hex,
-    list.map((e) => ({ account: e.account as Address, data: e.data as Hex, info: e.info })),
+    list.map(toChainEntry),
   );
   const stored = (await ledger.unitState(unit)).head;
   return { replayed: replayed.toLowerCase(), stored: stored.toLowerCase(), entries: list };
+}
+
+/** A test-side entry as the hash chain needs it. */
+export function toChainEntry(e: HistoryEntry): ChainEntry {
+  return {
+    account: e.account as Address,
+    data: e.data as Hex,
+    info: e.info,
+    blockNumber: BigInt(e.blockNumber),
+    blockTime: e.blockTime,
+  };
 }

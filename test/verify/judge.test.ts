@@ -57,6 +57,7 @@ const entry = (step: number, extra: Partial<VerifiedEntry> = {}): VerifiedEntry 
   org: 1,
   aux: 0n,
   blockNumber: BigInt(seq),
+  blockTime: 1_770_000_000 + seq,
   logIndex: 0,
   transactionHash: TX,
   blockHash: `0x${"55".repeat(32)}`,
@@ -75,6 +76,7 @@ function authentic(extra: Partial<LedgerEvidence> = {}): LedgerEvidence {
     view: { blockNumber: 100n, blockHash: `0x${"66".repeat(32)}`, confirmations: 1 },
     state: state(),
     brokenHistories: [],
+    stateDisagreements: [],
     parents: [],
     effectiveStage: 3,
     registrant: org(1),
@@ -205,6 +207,31 @@ describe("judge: the verdict rules on evidence", () => {
     expect(r.map((x) => [x.code, x.severity])).to.deep.equal([["CORRECTED", "warning"]]);
   });
 
+  it("STATE_MISMATCH: a served state its proven history contradicts fails alone, naming the field", () => {
+    const r = judge(
+      authentic({
+        state: state({ recalled: false }),
+        stateDisagreements: [{ unit: UNIT, field: "recalled", served: "false", derived: "true" }],
+        entries: [entry(STEPS.COMMISSIONING, { signatureValid: false })],
+      }),
+    );
+    expect(r.map((x) => [x.code, x.severity])).to.deep.equal([["STATE_MISMATCH", "fail"]]);
+    expect(r[0].detail).to.equal(`unit ${UNIT}: recalled served as false, its history says true`);
+  });
+
+  it("RECORD_MISMATCH says when the record names another unit", () => {
+    const r = judge(
+      authentic({
+        entries: [
+          entry(STEPS.COMMISSIONING, { recordMatches: false, recordNamesOtherUnit: true }),
+          entry(STEPS.CUSTOMS_RELEASED),
+        ],
+      }),
+    );
+    expect(r.map((x) => x.code)).to.deep.equal(["RECORD_MISMATCH"]);
+    expect(r[0].detail).to.match(/names another unit/);
+  });
+
   it("reasons come in a fixed order, each rule once per entry", () => {
     const all = authentic({
       state: state({ recalled: true }),
@@ -241,6 +268,7 @@ describe("judge: the verdict rules on evidence", () => {
         ],
       }),
       authentic({ entries: [entry(STEPS.DELIVERED)] }),
+      authentic({ stateDisagreements: [{ unit: UNIT, field: "recalled", served: "false", derived: "true" }] }),
     ];
     for (const e of samples) for (const c of codes(e)) reached.add(c);
     expect([...reached].sort()).to.deep.equal((Object.keys(REASONS) as ReasonCode[]).sort());

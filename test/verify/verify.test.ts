@@ -2,9 +2,6 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
-import { tmpdir } from "node:os";
 import {
   createPublicClient,
   custom,
@@ -16,50 +13,15 @@ import {
   type PublicClient,
 } from "viem";
 import { traceLedgerAbi } from "../../src/generated/abi";
-import {
-  deployLedger,
-  registration,
-  traceInput,
-  aggregation,
-  itemKey,
-  recordHash,
-  type LedgerFixture,
-} from "../helpers/ledger";
+import { registration, traceInput, aggregation, itemKey, recordHash } from "../helpers/ledger";
 import { hardhatClient, walletFor, writerFor } from "../helpers/sdk";
-import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
+import { DEMO_CODES } from "../../src/demo/journey";
+import { demoFixture, fromStore, verifyDemo, codes } from "../helpers/demo";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
-import type { TraceWriter } from "../../src/write/writer";
 import type { TraceInput } from "../../src/write/types";
-import type { EpcisEvent } from "../../src/epcis";
 
-const MEMBERS = DEMO_MEMBERS;
-
-interface DemoFixture extends LedgerFixture {
-  records: string;
-  address: Address;
-}
-
-/** The demo journey of `npm start`, seeded on the in-process network. */
-async function demoFixture(): Promise<DemoFixture> {
-  const f = await deployLedger();
-  const records = mkdtempSync(join(tmpdir(), "cbec-records-"));
-  const writers = {} as Record<DemoMember, TraceWriter>;
-  for (const m of MEMBERS) writers[m] = await writerFor(f.ledger, f.accounts[m].address);
-  await seedDemo(writers, records);
-  return { ...f, records, address: (await f.ledger.getAddress()) as Address };
-}
-
-const fromStore = (dir: string) => async (hash: Hex) => {
-  const file = join(dir, `${hash}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as EpcisEvent) : undefined;
-};
-
-function verify(f: DemoFixture, input: string, client: PublicClient = hardhatClient(), extra: object = {}) {
-  return verifyUnit(input, { client, ledger: { address: f.address }, fetchRecord: fromStore(f.records), ...extra });
-}
-
-const codes = (r: { reasons: { code: string }[] }) => r.reasons.map((x) => x.code);
+const verify = verifyDemo;
 
 describe("verification verdicts", () => {
   it("authentic: the complete 9610 journey, every event inherited from carton and consignment, every proof checked", async () => {

@@ -558,6 +558,7 @@ describe("TraceLedger model-based property test", function () {
           .filter((l) => l.address.toLowerCase() === ledgerAddress.toLowerCase())
           .map((l) => ledger.interface.parseLog({ topics: [...l.topics], data: l.data }))
           .filter((l) => l?.name === "Traced");
+        const blockTime = (await ethers.provider.getBlock(receipt.blockNumber))!.timestamp;
         expect(traced.length, `${where}: Traced log count`).to.equal(expected.entries.length);
         totalEntries += traced.length;
         traced.forEach((log, i) => {
@@ -572,7 +573,16 @@ describe("TraceLedger model-based property test", function () {
           ]);
           expect(f2.prevBlock, `${where}: prevBlock`).to.equal(lastBlock.get(u) ?? 0);
           const h = heads.get(u) ?? genesisHead(chainId, ledgerAddress, u as Hex);
-          heads.set(u, nextHead(h as Hex, u as Hex, account as Address, d as Hex, info));
+          heads.set(
+            u,
+            nextHead(h as Hex, u as Hex, {
+              account: account as Address,
+              data: d as Hex,
+              info,
+              blockNumber: BigInt(receipt!.blockNumber),
+              blockTime,
+            }),
+          );
           lastBlock.set(u, receipt!.blockNumber);
           // invariants on every accepted entry
           if (want.destroyedChild) {
