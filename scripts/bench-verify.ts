@@ -65,9 +65,7 @@ async function main(node: LocalNode) {
     });
   }
   const nestedFull = await time(() => verifyUnit(DEMO_CODES.authentic, { client, ledger }));
-  const nestedChain = await time(() =>
-    verifyUnit(DEMO_CODES.authentic, { client, ledger, checkSignatures: false }),
-  );
+  const nestedChain = await time(() => verifyUnit(DEMO_CODES.authentic, { client, ledger, checkSignatures: false }));
   rows.push({
     case: "item in carton in consignment",
     events: nestedFull.events,

@@ -106,7 +106,10 @@ export async function collect(key: Hex, options: CollectOptions, view: ChainView
   // the proven entries: only the head and count of a served state are covered by the hash chain.
   for (let round = 0; ; round++) {
     const deriver = new StatusDeriver(histories);
-    const shown = [{ unit: key, state }, ...parents.flatMap((p) => (p.state ? [{ unit: p.unit, state: p.state }] : []))];
+    const shown = [
+      { unit: key, state },
+      ...parents.flatMap((p) => (p.state ? [{ unit: p.unit, state: p.state }] : [])),
+    ];
     const found = shown.flatMap(({ unit, state: served }) => {
       const derived = deriver.current(unit);
       return derived ? disagreements(served, derived) : [];

@@ -50,12 +50,7 @@ export async function readHistory(ledger: TraceLedger, unit: string): Promise<Hi
 export async function replayedAndStoredHead(ledger: TraceLedger, unit: string, entries?: HistoryEntry[]) {
   const list = entries ?? (await readHistory(ledger, unit));
   const { chainId } = await ethers.provider.getNetwork();
-  const replayed = replayHead(
-    chainId,
-    (await ledger.getAddress()) as Address,
-    unit as Hex,
-    list.map(toChainEntry),
-  );
+  const replayed = replayHead(chainId, (await ledger.getAddress()) as Address, unit as Hex, list.map(toChainEntry));
   const stored = (await ledger.unitState(unit)).head;
   return { replayed: replayed.toLowerCase(), stored: stored.toLowerCase(), entries: list };
 }
