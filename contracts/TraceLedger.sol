@@ -13,7 +13,7 @@ import {Steps} from "./types/Steps.sol";
 /// enforced export state machine and relayed EIP-712 events. Not upgradeable: history can only grow.
 contract TraceLedger is AggregationAndCustody, SignedEvents {
     /// @notice The ledger version; also the EIP-712 domain version.
-    string public constant VERSION = "1.0.0";
+    string public constant VERSION = "2.0.0";
     /// @notice The EIP-712 domain name.
     string public constant DOMAIN_NAME = "cbec-trace TraceLedger";
 

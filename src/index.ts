@@ -14,7 +14,15 @@ export * from "./errors/base";
 export * from "./errors/contract";
 export * from "./read";
 export * from "./verify";
-export { genesisHead, nextHead, replayHead, type ChainEntry } from "./hashChain/hashChain";
+export {
+  genesisHead,
+  nextHead,
+  replayHead,
+  blockRef,
+  chainFormatOf,
+  type ChainEntry,
+  type ChainFormat,
+} from "./hashChain/hashChain";
 export { TRACE_BATCH_TYPES, TRACE_EVENT_FIELDS, type TraceDomain } from "./eip712";
 export * from "./write";
 export * from "./records";

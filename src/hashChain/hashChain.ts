@@ -4,6 +4,9 @@
  *   next    = bytes16(keccak256(abi.encode(head, unit, account, data, info, blockNumber << 64 | blockTime)))
  * A verifier recomputes the head from the `Traced` logs and the headers of their blocks, and compares it
  * with `unitState(unit).head`: an endpoint that moves an entry to another block or time breaks the head.
+ *
+ * Ledgers of version 1.x chained `abi.encode(head, unit, account, data, info)` only (format 1); their
+ * histories stay verifiable with `chainFormatOf(version)`.
  */
 import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
 
@@ -32,8 +35,23 @@ export function blockRef(blockNumber: bigint, blockTime: number | bigint): bigin
   return (blockNumber << 64n) | BigInt(blockTime);
 }
 
+/** Which hash-chain input a ledger version uses: 1 for ledgers 1.x, 2 from 2.0.0 (block covered). */
+export type ChainFormat = 1 | 2;
+
+/** The chain format of a ledger `version()` string. */
+export function chainFormatOf(version: string): ChainFormat {
+  return /^1\./.test(version) ? 1 : 2;
+}
+
 /** The head after one `Traced` entry. */
-export function nextHead(head: Hex, unit: Hex, entry: ChainEntry): Hex {
+export function nextHead(head: Hex, unit: Hex, entry: ChainEntry, format: ChainFormat = 2): Hex {
+  if (format === 1) {
+    const v1 = encodeAbiParameters(
+      [{ type: "bytes16" }, { type: "bytes32" }, { type: "address" }, { type: "bytes32" }, { type: "uint256" }],
+      [head, unit, entry.account, entry.data, entry.info],
+    );
+    return keccak256(v1).slice(0, 34) as Hex;
+  }
   const encoded = encodeAbiParameters(
     [
       { type: "bytes16" },
@@ -49,8 +67,14 @@ export function nextHead(head: Hex, unit: Hex, entry: ChainEntry): Hex {
 }
 
 /** Recomputes a unit's head from all its entries, oldest first. */
-export function replayHead(chainId: bigint | number, ledger: Address, unit: Hex, entries: ChainEntry[]): Hex {
+export function replayHead(
+  chainId: bigint | number,
+  ledger: Address,
+  unit: Hex,
+  entries: ChainEntry[],
+  format: ChainFormat = 2,
+): Hex {
   let head = genesisHead(chainId, ledger, unit);
-  for (const e of entries) head = nextHead(head, unit, e);
+  for (const e of entries) head = nextHead(head, unit, e, format);
   return head;
 }

@@ -9,7 +9,7 @@
 import { type Hex, type PublicClient, type Address } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
 import { decodeInfo, stepName, stageName, FLAGS } from "../codes";
-import { replayHead } from "../hashChain/hashChain";
+import { chainFormatOf, replayHead } from "../hashChain/hashChain";
 import { TraceError } from "../errors/base";
 import { readBlockHeaders } from "./blocks";
 import type { LedgerLocation, TraceEntry, UnitHistory, UnitState } from "./types";
@@ -115,7 +115,10 @@ export async function readHistory(
   // The chain covers each entry's block time, so the head is only checked with the headers in hand.
   const headers = await readBlockHeaders(client, [...new Set(newestFirst.map((e) => e.blockNumber))]);
   const entries = newestFirst.reverse().map((e) => ({ ...e, blockTime: headers.get(e.blockNumber)!.timestamp }));
-  const recomputedHead = replayHead(chainId, ledger.address, unit, entries);
+  const version =
+    ledger.version ??
+    (await client.readContract({ address: ledger.address, abi: traceLedgerAbi, functionName: "version" }));
+  const recomputedHead = replayHead(chainId, ledger.address, unit, entries, chainFormatOf(version));
   const intact =
     state.seq > 0 && recomputedHead.toLowerCase() === state.head.toLowerCase() && entries.length === state.seq;
   return { state, entries, recomputedHead, intact, logQueries, headers };

@@ -5,6 +5,7 @@
  */
 import type { Hex, PublicClient } from "viem";
 import { STEPS } from "../codes";
+import { traceLedgerAbi } from "../generated/abi";
 import { readHistory, type ReadHistoryOptions } from "./history";
 import type { Journey, JourneyEntry, LedgerLocation, TraceEntry, UnitHistory } from "./types";
 
@@ -30,10 +31,17 @@ export async function readJourney(
   options: ReadHistoryOptions & { maxDepth?: number } = {},
 ): Promise<Journey> {
   const histories = new Map<Hex, UnitHistory>();
+  // One version read for every history of the journey (it decides the hash-chain format).
+  const located: LedgerLocation = ledger.version
+    ? ledger
+    : {
+        ...ledger,
+        version: await client.readContract({ address: ledger.address, abi: traceLedgerAbi, functionName: "version" }),
+      };
   const load = async (key: Hex) => {
     let h = histories.get(key);
     if (!h) {
-      h = await readHistory(client, ledger, key, {
+      h = await readHistory(client, located, key, {
         maxBlockRange: options.maxBlockRange,
         blockNumber: options.blockNumber,
         // The caller's state is the unit's own (parents' states are read with their histories).

@@ -11,6 +11,8 @@ export interface LedgerLocation {
   chainId?: number;
   /** The deployment block: no log query goes below it. */
   deploymentBlock?: bigint;
+  /** The ledger's `version()` (it decides the hash-chain format); read from the ledger when not given. */
+  version?: string;
 }
 
 /** A unit's on-chain state (`unitState`). */

@@ -76,7 +76,7 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
     }
     throw error;
   }
-  const where = { ...options, ledger: { ...ledger, chainId: report.ledger.chainId } };
+  const where = { ...options, ledger: { ...ledger, chainId: report.ledger.chainId, version: report.ledger.version } };
 
   // Everything is read as of one pinned block, then checked to still be on the canonical chain: a
   // reorganization while reading starts the reading over, so no verdict mixes two forks or shows an event

@@ -4,7 +4,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import type { Address, Hex } from "viem";
 import { decodeInfo, encodeInfo, FLAGS, INFO_SHIFTS, type TraceInfoFields } from "../../src/codes";
-import { blockRef, genesisHead, nextHead, replayHead } from "../../src/hashChain/hashChain";
+import { blockRef, chainFormatOf, genesisHead, nextHead, replayHead } from "../../src/hashChain/hashChain";
 import { deployLedger, itemKey, registration, traceInput } from "../helpers/ledger";
 import { readHistory, toChainEntry } from "../helpers/history";
 
@@ -115,6 +115,22 @@ describe("Hash chain parity: src/hashChain/hashChain.ts vs TraceInfo", () => {
       ),
       RUNS,
     );
+  });
+
+  it("format 1 (ledgers 1.x) is the v1 input without the block: pinned to a head the v1 SDK computed", () => {
+    const unit = `0x${"11".repeat(32)}` as Hex;
+    const genesis = genesisHead(31337, "0x5FbDB2315678afecb367f032d93F642f64180aa3", unit);
+    expect(genesis).to.equal("0x41a03f237b37046c54833397f6fc191b");
+    const entry = {
+      account: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address,
+      data: `0x${"22".repeat(32)}` as Hex,
+      info: 123456789n,
+      blockNumber: 5n,
+      blockTime: 1_770_000_000,
+    };
+    expect(nextHead(genesis, unit, entry, chainFormatOf("1.0.0"))).to.equal("0xc90fab64ccb395451e6a0d20b84fc993");
+    expect(nextHead(genesis, unit, entry, chainFormatOf("2.0.0"))).to.not.equal("0xc90fab64ccb395451e6a0d20b84fc993");
+    expect([chainFormatOf("1.2.3"), chainFormatOf("2.0.0"), chainFormatOf("10.0.0")]).to.deep.equal([1, 2, 2]);
   });
 
   it("blockRef packs the block number above the timestamp, as TraceInfo.blockRef does", async () => {
