@@ -89,6 +89,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         if (org.suspended) revert ConsortiumOrganizationSuspended(orgId);
         org.suspended = true;
         _refreshAccounts(orgId);
+        _newNonceEpochs(orgId);
         emit OrganizationSuspended(orgId);
     }
 
@@ -115,6 +116,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         if (a.status == AccountStatus.Suspended) revert ConsortiumAccountSuspended(account);
         a.status = AccountStatus.Suspended;
         a.roles = 0;
+        _newNonceEpoch(a);
         emit AccountSuspended(account);
     }
 
@@ -136,6 +138,15 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         old.roles = 0;
         _addAccount(orgId, to);
         emit AccountRotated(from, to, orgId);
+    }
+
+    /// @inheritdoc IConsortium
+    function invalidateNonces(uint64 newNonce) external {
+        // Any status: a suspended or retired key whose signed batches leaked must still be able to kill them.
+        Account storage a = _requireAccount(msg.sender);
+        if (newNonce <= a.nonce) revert ConsortiumNonceNotIncreased(msg.sender, a.nonce, newNonce);
+        a.nonce = newNonce;
+        emit NoncesInvalidated(msg.sender, newNonce);
     }
 
     /// @inheritdoc IConsortium
@@ -254,12 +265,14 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @notice Consumes a signer's nonce if it equals `nonce`.
+    /// @dev The last nonce (2^64 − 1, reached by `invalidateNonces` or the last epoch) is never usable, so
+    /// the nonce can only grow and a signature below it stays dead.
     /// @param signer The signer.
     /// @param nonce The nonce the signature carries.
     /// @return ok False when the nonce is not the current one (nothing changes then).
     function _useNonce(address signer, uint64 nonce) internal returns (bool ok) {
         Account storage a = _accounts[signer];
-        if (a.nonce != nonce) return false;
+        if (a.nonce != nonce || nonce == type(uint64).max) return false;
         a.nonce = nonce + 1;
         return true;
     }
@@ -324,6 +337,25 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     function _effectiveRoles(uint32 orgId, AccountStatus status) private view returns (uint16) {
         Organization storage org = _organizations[orgId];
         return status == AccountStatus.Active && !org.suspended ? org.roles : 0;
+    }
+
+    /// @dev Suspension kills every batch the account signed before it, even those signed ahead of its
+    /// current nonce: the nonce moves to the start of the next epoch (high 32 bits + 1, counter 0), beyond
+    /// anything a signer queues (fewer than 2^32 batches); from the last epoch it saturates at the unusable
+    /// 2^64 − 1 instead of wrapping to 0, which would revive old signatures.
+    function _newNonceEpoch(Account storage a) private {
+        unchecked {
+            uint64 next = (a.nonce | type(uint32).max) + 1;
+            a.nonce = next == 0 ? type(uint64).max : next;
+        }
+    }
+
+    /// @dev `_newNonceEpoch` for every account of an organization.
+    function _newNonceEpochs(uint32 orgId) private {
+        address[] storage list = _organizationAccounts[orgId];
+        for (uint256 i; i < list.length; ++i) {
+            _newNonceEpoch(_accounts[list[i]]);
+        }
     }
 
     function _setPause(bool on) private {

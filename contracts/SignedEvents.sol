@@ -9,7 +9,9 @@ import {UnitHistories} from "./UnitHistories.sol";
 
 /// @title SignedEvents
 /// @notice Events signed offline (EIP-712) by scanners, devices and participants without gas, relayed by
-/// the platform one or many batches per transaction. The signer, not the relayer, must be allowed.
+/// the platform one or many batches per transaction. The signer, not the relayer, must be allowed. Of several
+/// batches relayed together each succeeds or fails on its own (`SignedBatchFailed`), so no signer's batch,
+/// nor anyone racing it, can sink the others.
 abstract contract SignedEvents is UnitHistories, EIP712 {
     /// @notice EIP-712 type of one event.
     string public constant TRACE_EVENT_TYPE =
@@ -30,35 +32,32 @@ abstract contract SignedEvents is UnitHistories, EIP712 {
     /// @inheritdoc ITraceLedger
     function recordBySig(SignedBatch[] calldata batches) external {
         _checkBatch(batches.length);
+        // One batch: no self-call (its ~2.5k gas), and the caller gets the precise revert it relies on.
+        if (batches.length == 1) {
+            _relay(batches[0]);
+            return;
+        }
+        // Paused, every batch would fail: refuse the call instead of charging for a list of failures.
+        if (paused()) revert ConsortiumPaused();
         for (uint256 b; b < batches.length; ++b) {
-            SignedBatch calldata batch = batches[b];
-            uint256 where = b << 16;
-            uint256 count = batch.events.length;
-            if (count == 0) _fail(where, abi.encodeWithSelector(TraceLedgerEmptyBatch.selector));
-            if (count > MAX_BATCH) {
-                _fail(where, abi.encodeWithSelector(TraceLedgerBatchTooLarge.selector, count, MAX_BATCH));
+            uint256 freeMemory;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                freeMemory := mload(0x40)
             }
-            address signer = batch.signer;
-            if (block.timestamp > batch.deadline) {
-                _fail(where, abi.encodeWithSelector(TraceLedgerSignatureExpired.selector, batch.deadline));
+            uint256 gasBefore = gasleft();
+            (bool ok, bytes memory reason) = _relayAlone(batches[b]);
+            if (!ok) {
+                // A call that failed with (almost) all its gas spent was starved by the relayer (EIP-150
+                // forwards 63/64): blaming the batch would let a relayer make any valid batch look refused.
+                if (gasleft() <= gasBefore / 64) revert TraceLedgerRelayOutOfGas(b);
+                emit SignedBatchFailed(b, batches[b].signer, batches[b].nonce, reason);
             }
-            uint64 expected = _nonceOf(signer);
-            if (!_useNonce(signer, batch.nonce)) {
-                _fail(where, abi.encodeWithSelector(TraceLedgerInvalidNonce.selector, signer, expected));
-            }
-            bytes32 digest = _hashTypedDataV4(
-                keccak256(
-                    abi.encode(TRACE_BATCH_TYPEHASH, signer, batch.nonce, batch.deadline, _hashEvents(batch.events))
-                )
-            );
-            if (!_isValidSignature(signer, digest, batch.signature)) {
-                _fail(where, abi.encodeWithSelector(TraceLedgerInvalidSignature.selector, signer));
-            }
-            (Account memory a, bytes memory denial) = _accountOrDenial(signer);
-            if (denial.length != 0) _fail(where, denial);
-            uint256 checked = NO_STEP;
-            for (uint256 i; i < batch.events.length; ++i) {
-                checked = _record(signer, a, batch.events[i], (b << 16) | i, checked);
+            // The call data and revert data of this batch are dead now: reusing their memory keeps the
+            // (quadratic) memory cost of a long relay linear.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                mstore(0x40, freeMemory)
             }
         }
     }
@@ -75,6 +74,76 @@ abstract contract SignedEvents is UnitHistories, EIP712 {
     // solhint-disable-next-line func-name-mixedcase
     function DOMAIN_SEPARATOR() external view returns (bytes32) {
         return _domainSeparatorV4();
+    }
+
+    /// @notice Checks one signed batch and records its events as its signer, or reverts (all of it) with
+    /// `TraceLedgerBatchItemRejected(i, reason)`, `i` the event (0 for the batch's own checks).
+    /// @dev Reads the signer from the batch, never `msg.sender`: in a multi-batch relay the sender is the
+    /// ledger itself.
+    /// @param batch The signed batch.
+    function _relay(SignedBatch calldata batch) private {
+        uint256 count = batch.events.length;
+        if (count == 0) _fail(0, abi.encodeWithSelector(TraceLedgerEmptyBatch.selector));
+        if (count > MAX_BATCH) {
+            _fail(0, abi.encodeWithSelector(TraceLedgerBatchTooLarge.selector, count, MAX_BATCH));
+        }
+        address signer = batch.signer;
+        if (block.timestamp > batch.deadline) {
+            _fail(0, abi.encodeWithSelector(TraceLedgerSignatureExpired.selector, batch.deadline));
+        }
+        uint64 expected = _nonceOf(signer);
+        if (!_useNonce(signer, batch.nonce)) {
+            _fail(0, abi.encodeWithSelector(TraceLedgerInvalidNonce.selector, signer, expected));
+        }
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(TRACE_BATCH_TYPEHASH, signer, batch.nonce, batch.deadline, _hashEvents(batch.events)))
+        );
+        if (!_isValidSignature(signer, digest, batch.signature)) {
+            _fail(0, abi.encodeWithSelector(TraceLedgerInvalidSignature.selector, signer));
+        }
+        (Account memory a, bytes memory denial) = _accountOrDenial(signer);
+        if (denial.length != 0) _fail(0, denial);
+        uint256 checked = NO_STEP;
+        for (uint256 i; i < count; ++i) {
+            checked = _record(signer, a, batch.events[i], i, checked);
+        }
+    }
+
+    /// @notice Relays one batch alone by calling `recordBySig([batch])` on this ledger, so that its refusal
+    /// reverts it alone (with the precise error of a one-batch relay).
+    /// @dev Re-encoding a dynamic calldata struct through Solidity copies it twice; the call data is instead
+    /// the batch's own ABI bytes behind a one-element array head. Its offsets are relative to its start and
+    /// its tails (events, signature) lie after it, so the bytes from its start to the end of the later tail
+    /// decode to the same batch.
+    /// @param batch The batch.
+    /// @return ok Whether it was recorded.
+    /// @return reason The revert data when it was not.
+    function _relayAlone(SignedBatch calldata batch) private returns (bool ok, bytes memory reason) {
+        TraceInput[] calldata events = batch.events;
+        bytes calldata signature = batch.signature;
+        bytes4 selector = this.recordBySig.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let end := add(events.offset, mul(events.length, 0xc0))
+            let signatureEnd := add(signature.offset, signature.length)
+            if gt(signatureEnd, end) {
+                end := signatureEnd
+            }
+            let size := sub(end, batch)
+            let data := mload(0x40)
+            mstore(data, selector)
+            mstore(add(data, 0x04), 0x20) // offset of the array
+            mstore(add(data, 0x24), 1) // its length
+            mstore(add(data, 0x44), 0x20) // offset of its element
+            calldatacopy(add(data, 0x64), batch, size)
+            ok := call(gas(), address(), 0, data, add(size, 0x64), 0, 0)
+            if iszero(ok) {
+                reason := data
+                mstore(reason, returndatasize())
+                returndatacopy(add(reason, 0x20), 0, returndatasize())
+                mstore(0x40, add(add(reason, 0x20), and(add(returndatasize(), 0x1f), not(0x1f))))
+            }
+        }
     }
 
     /// @notice Whether `signature` is `signer`'s over `digest`: an ECDSA signature of an externally owned

@@ -127,6 +127,28 @@ interface IConsortium {
     /// @param b Length of the second array.
     error ConsortiumLengthMismatch(uint256 a, uint256 b);
 
+    // --- Signed batches, trust model v2 (issue 11 item 8): nonce epochs and cancelling nonces ---
+
+    /// @notice Emitted when an account invalidates its outstanding signed batches by raising its nonce.
+    /// @param account The account.
+    /// @param newNonce Its nonce now: batches signed with a lower nonce can never be relayed.
+    event NoncesInvalidated(address indexed account, uint64 newNonce);
+    /// @notice Thrown when `invalidateNonces` would not raise the account's nonce.
+    /// @param account The account.
+    /// @param current Its current nonce.
+    /// @param requested The nonce asked for.
+    error ConsortiumNonceNotIncreased(address account, uint64 current, uint64 requested);
+
+    /// @notice Raises the caller's signature nonce, so that every batch it signed with a lower nonce (queued,
+    /// leaked or signed ahead) can never be relayed; it signs again from `newNonce`.
+    /// @dev Requirements: the caller is an account (of any status: suspended, retired and accounts of a
+    /// suspended organization may too); `newNonce` above its nonce (2^64 − 1 closes signing for good).
+    /// Emits `NoncesInvalidated`. Nonces are epoch (high 32 bits) | counter (low 32 bits): suspending the
+    /// account or its organization moves it to the next epoch by itself; `(nonce | 0xffffffff) + 1` does so
+    /// here.
+    /// @param newNonce The new nonce.
+    function invalidateNonces(uint64 newNonce) external;
+
     /// @notice Adds an organization with its identity and roles.
     /// @dev Requirements: caller is the admin; `name` 1..`Limits.MAX_NAME_BYTES` bytes (UTF-8); `gln` ≤ 13
     /// digits; `country` two upper-case ASCII letters; `roles` a non-empty mask of defined roles. Emits

@@ -163,7 +163,7 @@ interface ITraceLedger is IConsortium {
     /// @param max The limit.
     error TraceLedgerBatchTooLarge(uint256 length, uint256 max);
     /// @notice Thrown when one item of a batch is refused; the whole batch is reverted.
-    /// @param index The item's position in the batch (for signed batches: batch index × 2^16 + event index).
+    /// @param index The item's position in the batch (for a signed batch: the event's position in it).
     /// @param reason The item's own error (ABI-encoded custom error).
     error TraceLedgerBatchItemRejected(uint256 index, bytes reason);
     /// @notice Thrown when a signed batch's deadline has passed.
@@ -176,6 +176,21 @@ interface ITraceLedger is IConsortium {
     /// @notice Thrown when a signature is not the signer's over this ledger, chain and batch.
     /// @param signer The claimed signer.
     error TraceLedgerInvalidSignature(address signer);
+
+    // --- Signed batches, trust model v2 (issue 11 item 8): per-batch isolation of multi-batch relays ---
+
+    /// @notice Emitted when one batch of a multi-batch `recordBySig` is refused; nothing of it was recorded
+    /// and its nonce is still unused. The other batches of the call are unaffected.
+    /// @param index The batch's position in the call.
+    /// @param signer The batch's signer.
+    /// @param nonce The batch's nonce.
+    /// @param reason The refusal, exactly as relaying this batch alone reverts (ABI-encoded custom error,
+    /// usually `TraceLedgerBatchItemRejected(i, inner error)` with `i` the event's position in the batch).
+    event SignedBatchFailed(uint256 indexed index, address indexed signer, uint64 nonce, bytes reason);
+    /// @notice Thrown when a batch of a multi-batch relay ran out of gas: the relayer sent too little, and the
+    /// batch is not to blame (send the call with more gas).
+    /// @param index The batch's position in the call.
+    error TraceLedgerRelayOutOfGas(uint256 index);
 
     /// @notice Registers a unit; the acting organization becomes its registrant and custodian.
     /// @dev Requirements: not paused; the caller's roles allow `COMMISSIONING`; the key is non-zero and
@@ -207,8 +222,12 @@ interface ITraceLedger is IConsortium {
     /// @dev Requirements per batch, in order: 1..MAX_BATCH events, deadline not passed, nonce equal to the
     /// signer's, a valid EIP-712 (or ERC-1271) signature by `signer`, an active signer account, then
     /// `record`'s requirements for the signer. Consumes the nonce. Anyone may relay; the relayer gains no
-    /// rights. A refusal reverts every batch with `TraceLedgerBatchItemRejected(b << 16 | i, reason)`:
-    /// `b` the batch, `i` the event (0 for the batch's own checks).
+    /// rights. A batch is atomic: a refusal undoes all of it (its nonce stays unused) with
+    /// `TraceLedgerBatchItemRejected(i, reason)`, `i` the event (0 for the batch's own checks). One batch:
+    /// the call reverts with that error. Several: each is relayed alone (by a call of the ledger to this
+    /// function) and succeeds or fails on its own; a failure emits `SignedBatchFailed(b, …, error)` and the
+    /// others are recorded. The call reverts only while paused (`ConsortiumPaused`) or when a batch ran out
+    /// of the gas the relayer sent (`TraceLedgerRelayOutOfGas(b)`).
     /// @param batches The signed batches.
     function recordBySig(SignedBatch[] calldata batches) external;
 

@@ -10,6 +10,8 @@ export const EXIT = {
   REFUSED: 3,
   /** Network, chain or deployment problem (node unreachable, wrong chain id, no ledger at the address). */
   NETWORK: 4,
+  /** `trace relay`: some signed batches were recorded and others refused (listed in the output). */
+  PARTIAL: 5,
   /**
    * `trace verify` ran and the verdict is "warning" (recalled, held, no customs release…). Verdicts have
    * codes of their own, apart from the error codes above, so a script can tell a crash from a verdict.

@@ -216,7 +216,10 @@ const TABLE: Record<string, Entry> = {
   TraceLedgerInvalidNonce: [
     SignatureRejectedError,
     (a) => `The signed batch of ${a[0]} does not carry its current nonce ${a[1]} (replayed or out of order).`,
-    ["Relay batches in nonce order; a replay is already recorded."],
+    [
+      "Relay batches in nonce order; a replay is already recorded.",
+      "A batch signed before the signer (or its organization) was suspended, or before it invalidated its nonces, is void: sign it again.",
+    ],
   ],
   TraceLedgerInvalidSignature: [
     SignatureRejectedError,
@@ -257,6 +260,17 @@ const TABLE: Record<string, Entry> = {
     AdminOnlyError,
     (a) => `${a[0]} is not the consortium admin.`,
     ["Use the admin key."],
+  ],
+  // --- Signed batches, trust model v2 (issue 11 item 8) ---
+  TraceLedgerRelayOutOfGas: [
+    InvalidRequestError,
+    (a) => `Signed batch ${a[0]} of the relay ran out of the gas the transaction carried; nothing was recorded.`,
+    ["Send the relay with a higher gas limit (the SDK estimates it), or relay fewer batches per transaction."],
+  ],
+  ConsortiumNonceNotIncreased: [
+    InvalidRequestError,
+    (a) => `The nonce of ${a[0]} is already ${a[1]}; invalidating needs a larger one than ${a[2]}.`,
+    ["Pick a nonce above the current one (`nonces(account)`), e.g. the start of its next epoch."],
   ],
 };
 

@@ -73,10 +73,13 @@ export async function checkSignatures(
         }),
       );
       for (const e of list) {
-        // The entry's batch: the one signed by the entry's account that contains its unit and record hash.
+        // The entry's batch: one signed by the entry's account that contains its unit and record hash. Of
+        // several batches relayed together a refused one stays in the input (`SignedBatchFailed`), so a copy
+        // with a forged signature must not hide the genuine batch: a batch whose signature checks out wins.
         const i = batches.findIndex(
-          (b) =>
+          (b, k) =>
             b.signer.toLowerCase() === e.account.toLowerCase() &&
+            signers[k]?.toLowerCase() === e.account.toLowerCase() &&
             b.events.some(
               (x) =>
                 String(x.unit).toLowerCase() === e.unit.toLowerCase() &&

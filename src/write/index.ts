@@ -2,7 +2,7 @@
  * `cbec-trace/write`: the write client (ethers + the generated contract types) — registrations, events,
  * aggregation and custody, signed batches, and resuming an interrupted import.
  */
-export { TraceWriter, type TraceWriterOptions, type WriteResult } from "./writer";
+export { TraceWriter, type TraceWriterOptions, type WriteResult, type RelayResult, type RelayFailure } from "./writer";
 export { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
 export {
   signTraceBatch,

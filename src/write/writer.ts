@@ -5,8 +5,9 @@
  * back as named errors (`NotAllowed`, `UnitNotRegistered`, `StageViolation`, …).
  */
 import type { AbstractSigner, Provider, TransactionRequest } from "ethers";
+import type { Hex } from "viem";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
-import { explainContractError } from "../errors/contract";
+import { ContractRefusalError, decodeLedgerError, explainContractError } from "../errors/contract";
 import { TransactionError } from "../errors/base";
 import type { TraceDomain } from "../eip712";
 import { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
@@ -15,6 +16,9 @@ import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
 import type { AggregationInput, RegistrationInput, TraceInput } from "./types";
 
+/** A batch with its position in the batches given to `relay`. */
+type Indexed = { batch: SignedTraceBatch; index: number };
+
 export interface TraceWriterOptions extends SendOptions {
   /** The ledger address. */
   ledger: string;
@@ -22,6 +26,26 @@ export interface TraceWriterOptions extends SendOptions {
   signer: AbstractSigner;
   /** Gas budget of one transaction (default: 80 % of the block gas limit, at most 16,777,216). */
   maxTxGas?: bigint;
+}
+
+/** A signed batch the ledger refused in a relay of several; nothing of it was recorded, its nonce is unused. */
+export interface RelayFailure {
+  /** Its position in the batches given to `relay`. */
+  index: number;
+  signer: string;
+  nonce: bigint;
+  /** Why (for a refused event, a `BatchItemRejectedError` whose `index` is the event's position in the batch). */
+  error: ContractRefusalError;
+  /** The transaction that reported it (`SignedBatchFailed`), or undefined when refused before sending. */
+  transactionHash?: string;
+}
+
+/** The outcome of a relay: the others are recorded even when some batches were refused. */
+export interface RelayResult extends WriteResult {
+  /** Positions of the batches recorded. */
+  relayed: number[];
+  /** The batches refused, in order. */
+  failed: RelayFailure[];
 }
 
 /** The outcome of a write: the confirmed transactions in order. */
@@ -106,14 +130,63 @@ export class TraceWriter {
     return this.single(await this.ledger.correct.populateTransaction(unit, seq, recordHash));
   }
 
-  /** Relays batches signed offline (by anyone); each is recorded as its signer. */
-  relay(batches: SignedTraceBatch[]): Promise<WriteResult> {
-    return this.batched(
-      batches,
-      GAS_PER_ITEM_GUESS.relay * 10n,
-      (chunk) => this.ledger.recordBySig.populateTransaction(chunk),
-      (offset) => offset << 16,
+  /**
+   * Relays batches signed offline (by anyone); each is recorded as its signer. One batch: a refusal throws
+   * (a `BatchItemRejectedError` naming the event). Several: each succeeds or fails on its own and the
+   * refused ones come back in `failed` with their decoded error; the others are recorded.
+   */
+  async relay(batches: SignedTraceBatch[]): Promise<RelayResult> {
+    if (batches.length === 0) return { transactions: [], items: 0, gasUsed: 0n, relayed: [], failed: [] };
+    const build = (chunk: Indexed[]) => this.ledger.recordBySig.populateTransaction(chunk.map((c) => c.batch));
+    const failed: RelayFailure[] = [];
+    // A chunk of one batch (in a relay of several) is the ledger's atomic path: its refusal is that batch's.
+    const refusedAlone = (chunk: Indexed[], error: unknown, transactionHash?: string) => {
+      if (batches.length === 1 || chunk.length !== 1 || !(error instanceof ContractRefusalError)) throw error;
+      const { batch, index } = chunk[0];
+      failed.push({ index, signer: batch.signer, nonce: batch.nonce, error, transactionHash });
+      return undefined;
+    };
+    const { maxItems, budget } = await this.limits();
+    const sent = await sendInChunks(
+      batches.map((batch, index) => ({ batch, index })),
+      {
+        maxItems,
+        gasBudget: budget,
+        gasPerItemGuess: GAS_PER_ITEM_GUESS.relay * 10n,
+        estimate: async (chunk) => {
+          try {
+            return await this.sender.estimate(await build(chunk));
+          } catch (error) {
+            return refusedAlone(chunk, error) ?? 0n;
+          }
+        },
+        send: async (chunk, estimate, offset) => {
+          if (failed.some((f) => f.index === chunk[0].index && f.transactionHash === undefined)) return undefined;
+          try {
+            const tx = await this.sender.send(await build(chunk), estimate);
+            failed.push(...this.failuresIn(tx, chunk, offset));
+            return tx;
+          } catch (error) {
+            return refusedAlone(chunk, error);
+          }
+        },
+      },
     );
+    const transactions = sent.filter((t): t is SentTransaction => t !== undefined);
+    failed.sort((a, b) => a.index - b.index);
+    const refused = new Set(failed.map((f) => f.index));
+    const relayed = batches.map((_, i) => i).filter((i) => !refused.has(i));
+    const gasUsed = transactions.reduce((sum, t) => sum + t.gasUsed, 0n);
+    return { transactions, items: relayed.length, gasUsed, relayed, failed };
+  }
+
+  /** Invalidates every batch this key signed and not yet relayed: its nonce moves to `newNonce`, by default
+   * the start of its next nonce epoch (high 32 bits + 1), beyond anything it queued. Sign again afterwards. */
+  async invalidateNonces(newNonce?: bigint): Promise<{ nonce: bigint; result: WriteResult }> {
+    const current = await retryTransient(() => this.ledger.nonces(this.address));
+    const nonce = newNonce ?? ((current >> 32n) + 1n) << 32n;
+    const result = await this.single(await this.ledger.invalidateNonces.populateTransaction(nonce));
+    return { nonce, result };
   }
 
   /**
@@ -159,6 +232,29 @@ export class TraceWriter {
     return signTraceBatch(this.options.signer, await this.domain(), events, { nonce, deadline: opts.deadline });
   }
 
+  /** The `SignedBatchFailed` logs of a relay transaction, as failures of the batches of `chunk`. */
+  private failuresIn(tx: SentTransaction, chunk: Indexed[], offset: number): RelayFailure[] {
+    const ledger = this.options.ledger.toLowerCase();
+    const failures: RelayFailure[] = [];
+    for (const log of tx.receipt.logs) {
+      if (log.address.toLowerCase() !== ledger) continue;
+      const parsed = this.ledger.interface.parseLog(log);
+      if (parsed?.name !== "SignedBatchFailed") continue;
+      const reason = parsed.args.reason as Hex;
+      const index = Number(parsed.args.index);
+      failures.push({
+        index: chunk[index]?.index ?? offset + index,
+        signer: String(parsed.args.signer),
+        nonce: BigInt(parsed.args.nonce),
+        error:
+          decodeLedgerError(reason) ??
+          new ContractRefusalError("unknown", [], `The batch was refused with ${reason}.`, [], reason),
+        transactionHash: tx.hash,
+      });
+    }
+    return failures;
+  }
+
   private async single(tx: TransactionRequest): Promise<WriteResult> {
     const sent = await this.sender.send(tx);
     return { transactions: [sent], items: 1, gasUsed: sent.gasUsed };
@@ -168,7 +264,6 @@ export class TraceWriter {
     items: T[],
     guess: bigint,
     build: (chunk: T[]) => Promise<TransactionRequest>,
-    indexShift?: (offset: number) => number,
   ): Promise<WriteResult> {
     if (items.length === 0) return { transactions: [], items: 0, gasUsed: 0n };
     const { maxItems, budget } = await this.limits();
@@ -176,7 +271,6 @@ export class TraceWriter {
       maxItems,
       gasBudget: budget,
       gasPerItemGuess: guess,
-      indexShift,
       estimate: async (chunk) => this.sender.estimate(await build(chunk)),
       send: async (chunk, estimate) => this.sender.send(await build(chunk), estimate),
     });

@@ -409,6 +409,47 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       expect((await ledger.unitState(keyOf(loose))).seq).to.equal(seqBefore + 1n);
     });
 
+    it("relays several files: a refused batch is listed with its file and reason (exit 5); all refused exits 3", async () => {
+      // The lab used its nonce 0 in the test above: a file signed with it again is stale.
+      const good = join(work, "good.json");
+      const stale = join(work, "stale.json");
+      ok(await trace("exporter", ["--json", "sign", loose, "--step", "storing", "--out", good, "--deadline", "+2h"]));
+      ok(
+        await trace("lab", [
+          "--json",
+          "sign",
+          loose,
+          "--step",
+          "sampling",
+          "--out",
+          stale,
+          "--nonce",
+          "0",
+          "--deadline",
+          "+2h",
+        ]),
+      );
+      const seqBefore = (await ledger.unitState(keyOf(loose))).seq;
+      const partial = await trace("platform", ["--json", "relay", stale, good]);
+      expect(partial.code, partial.stderr).to.equal(EXIT.PARTIAL);
+      const out = JSON.parse(partial.stdout) as {
+        relayed: number;
+        transactions: string[];
+        failed: Array<{ file: string; signer: string; nonce: string; error: string; reason: string }>;
+      };
+      expect(out.relayed).to.equal(1);
+      expect(out.transactions).to.have.length(1);
+      expect(out.failed).to.have.length(1);
+      expect(out.failed[0]).to.deep.include({ file: stale, nonce: "0", error: "BatchItemRejectedError" });
+      expect(out.failed[0].signer.toLowerCase()).to.equal(dep.members.lab.address.toLowerCase());
+      expect(out.failed[0].reason).to.match(/current nonce 1/);
+      expect((await ledger.unitState(keyOf(loose))).seq).to.equal(seqBefore + 1n);
+
+      const human = await trace("platform", ["relay", good, stale]);
+      expect(fails(human, EXIT.REFUSED)).to.match(/nonce/i);
+      expect((await ledger.unitState(keyOf(loose))).seq).to.equal(seqBefore + 1n);
+    });
+
     it("regulator shortcuts: a customs hold blocks shipping until it is lifted", async () => {
       ok(await trace("customs", ["hold", loose, "--reason", "document check"]));
       expect(ok<{ held: boolean }>(await trace(undefined, ["--json", "state", loose])).held).to.equal(true);

@@ -130,12 +130,13 @@ describe("Consortium: admin functions", () => {
         suspended: true,
         accountCount: 1n,
       });
-      // The account keeps its status but may act with no role while its organization is suspended.
+      // The account keeps its status but may act with no role while its organization is suspended; its
+      // nonce moved to the next epoch (issue 11: what it signed before the suspension is void).
       expect(await account(ledger, accounts.carrier.address)).to.deep.equal({
         orgId: BigInt(orgIds.carrier),
         roles: 0n,
         status: STATUS.Active,
-        nonce: 0n,
+        nonce: 1n << 32n,
       });
       await expect(ledger.reactivateOrganization(orgIds.carrier))
         .to.emit(ledger, "OrganizationReactivated")
@@ -165,11 +166,12 @@ describe("Consortium: admin functions", () => {
       const { ledger, accounts, orgIds } = await adminFixture();
       const a = accounts.broker.address;
       await expect(ledger.suspendAccount(a)).to.emit(ledger, "AccountSuspended").withArgs(a);
+      // Suspension moves the nonce to the next epoch (issue 11), and reactivation keeps it there.
       expect(await account(ledger, a)).to.deep.equal({
         orgId: BigInt(orgIds.broker),
         roles: 0n,
         status: STATUS.Suspended,
-        nonce: 0n,
+        nonce: 1n << 32n,
       });
       expect((await org(ledger, orgIds.broker)).suspended).to.equal(false);
       await expect(ledger.reactivateAccount(a)).to.emit(ledger, "AccountReactivated").withArgs(a);
@@ -177,7 +179,7 @@ describe("Consortium: admin functions", () => {
         orgId: BigInt(orgIds.broker),
         roles: BigInt(roleMask("CUSTOMS_BROKER")),
         status: STATUS.Active,
-        nonce: 0n,
+        nonce: 1n << 32n,
       });
     });
 

@@ -6,14 +6,14 @@ import type { TraceLedger } from "../../typechain-types";
 import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
 import { ROLES, STEPS } from "../../src/codes";
 import { deployLedger, itemKey, recordHash, registration, signBatch, traceInput } from "../helpers/ledger";
-import { encodedError } from "../helpers/reads";
-import { TYPES, EXP_UNITS, FACTORY_UNIT, signedFixture, soon } from "../helpers/signed";
+import { encodedError, tracedLogs } from "../helpers/reads";
+import { TYPES, EXP_UNITS, FACTORY_UNIT, batchFailures, rejectedAt, signedFixture, soon } from "../helpers/signed";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers (the accepting paths are in SignedEvents.test.ts; the fixture is in ../helpers/signed.ts).
 // ---------------------------------------------------------------------------------------------------------
 
-/** The index of event `i` of signed batch `b` in `TraceLedgerBatchItemRejected`. */
+/** The index of event `i` of signed batch `b` in `TraceLedgerBatchItemRejected` (a one-batch relay: b = 0). */
 const at = (b: number, i = 0) => (BigInt(b) << 16n) | BigInt(i);
 
 /** `TraceLedgerBatchItemRejected(index, <inner error>)` as the chai matcher's arguments. */
@@ -43,7 +43,7 @@ async function snapshot(ledger: TraceLedger, signers: string[], units: string[])
 }
 
 describe("SignedEvents: refusals", () => {
-  it("refuses an expired batch with TraceLedgerSignatureExpired at index b << 16", async () => {
+  it("refuses an expired batch with TraceLedgerSignatureExpired; relayed with others, it fails alone", async () => {
     const { ledger, accounts } = await loadFixture(signedFixture);
     const deadline = await soon();
     const good = await signBatch(ledger, accounts.factory, [traceInput(FACTORY_UNIT, "STORING")], {
@@ -51,11 +51,21 @@ describe("SignedEvents: refusals", () => {
     });
     const late = await signBatch(ledger, accounts.exporter, [traceInput(EXP_UNITS[0], "STORING")], { deadline });
     await time.increaseTo(deadline + 1);
-    await expect(ledger.connect(accounts.platform).recordBySig([good, late]))
+    await expect(ledger.connect(accounts.platform).recordBySig([late]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, at(1), "TraceLedgerSignatureExpired", [deadline]));
+      .withArgs(...rejected(ledger, at(0), "TraceLedgerSignatureExpired", [deadline]));
+    // Issue 11: with another signer's batch, the expired one no longer sinks it.
+    const tx = await ledger.connect(accounts.platform).recordBySig([good, late]);
+    expect(await batchFailures(ledger, tx)).to.deep.equal([
+      {
+        index: 1,
+        signer: accounts.exporter.address,
+        nonce: 0n,
+        reason: rejectedAt(ledger, 0, "TraceLedgerSignatureExpired", [deadline]),
+      },
+    ]);
     expect(await ledger.nonces(accounts.exporter.address)).to.equal(0n);
-    expect(await ledger.nonces(accounts.factory.address)).to.equal(0n);
+    expect(await ledger.nonces(accounts.factory.address)).to.equal(1n);
   });
 
   it("refuses a replayed batch with TraceLedgerInvalidNonce(signer, current nonce)", async () => {
@@ -69,15 +79,21 @@ describe("SignedEvents: refusals", () => {
     await expect(ledger.connect(accounts.platform).recordBySig([batch]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
       .withArgs(...rejected(ledger, at(0), "TraceLedgerInvalidNonce", [exporter, 1n]));
-    // The same batch twice in one call: the second copy is the replay.
+    // The same batch twice in one call: the second copy is the replay, refused alone (issue 11).
     const next = await signBatch(ledger, accounts.exporter, [traceInput(EXP_UNITS[0], "SHIPPING")], {
       deadline: await soon(),
     });
-    await expect(ledger.connect(stranger).recordBySig([next, next]))
-      .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, at(1), "TraceLedgerInvalidNonce", [exporter, 2n]));
-    expect(await ledger.nonces(exporter)).to.equal(1n);
-    expect((await ledger.unitState(EXP_UNITS[0])).seq).to.equal(seq);
+    const tx = await ledger.connect(stranger).recordBySig([next, next]);
+    expect(await batchFailures(ledger, tx)).to.deep.equal([
+      {
+        index: 1,
+        signer: exporter,
+        nonce: 1n,
+        reason: rejectedAt(ledger, 0, "TraceLedgerInvalidNonce", [exporter, 2n]),
+      },
+    ]);
+    expect(await ledger.nonces(exporter)).to.equal(2n);
+    expect((await ledger.unitState(EXP_UNITS[0])).seq).to.equal(seq + 1n);
   });
 
   it("refuses an out-of-order nonce (ahead of or behind the current one)", async () => {
@@ -91,16 +107,23 @@ describe("SignedEvents: refusals", () => {
     await expect(ledger.connect(accounts.platform).recordBySig([ahead]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
       .withArgs(...rejected(ledger, at(0), "TraceLedgerInvalidNonce", [exporter, 0n]));
-    // Nonces 1 then 0 in one call: the first is out of order.
+    // Nonces 1 then 0 in one call: the first is out of order and fails alone; the second is recorded.
     const first = await signBatch(ledger, accounts.exporter, [traceInput(EXP_UNITS[1], "STORING")], {
       deadline,
       nonce: 0n,
     });
-    await expect(ledger.connect(accounts.platform).recordBySig([ahead, first]))
-      .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, at(0), "TraceLedgerInvalidNonce", [exporter, 0n]));
-    // In order, both go through.
-    await (await ledger.connect(accounts.platform).recordBySig([first, ahead])).wait();
+    const tx = await ledger.connect(accounts.platform).recordBySig([ahead, first]);
+    expect(await batchFailures(ledger, tx)).to.deep.equal([
+      {
+        index: 0,
+        signer: exporter,
+        nonce: 1n,
+        reason: rejectedAt(ledger, 0, "TraceLedgerInvalidNonce", [exporter, 0n]),
+      },
+    ]);
+    expect(await ledger.nonces(exporter)).to.equal(1n);
+    // Its failure did not consume nonce 1: now in order, it goes through.
+    await (await ledger.connect(accounts.platform).recordBySig([ahead])).wait();
     expect(await ledger.nonces(exporter)).to.equal(2n);
   });
 
@@ -201,7 +224,7 @@ describe("SignedEvents: refusals", () => {
     await expect(ledger.connect(accounts.platform).recordBySig([signed])).to.emit(ledger, "Traced");
   });
 
-  it("refuses a step the signer may not record although the relayer may (index b << 16 | i)", async () => {
+  it("refuses a step the signer may not record although the relayer may (index i, batch atomic)", async () => {
     const { ledger, accounts, orgIds } = await loadFixture(signedFixture);
     const { factory, platform, exporter } = accounts;
     // The platform is in scope of the factory's unit and may record ORDER_PLACED itself...
@@ -210,26 +233,30 @@ describe("SignedEvents: refusals", () => {
     await expect(ledger.connect(platform).record.staticCall(order)).to.not.be.reverted;
     // ...but relaying the factory's signature does not lend it the platform's rights.
     const deadline = await soon();
-    const before = await snapshot(ledger, [exporter.address, factory.address], [EXP_UNITS[0], FACTORY_UNIT]);
+    const before = await snapshot(ledger, [factory.address], [FACTORY_UNIT]);
+    const seqExp = (await ledger.unitState(EXP_UNITS[0])).seq;
     const batches = [
       await signBatch(ledger, exporter, [traceInput(EXP_UNITS[0], "STORING")], { deadline }),
       await signBatch(ledger, factory, [traceInput(FACTORY_UNIT, "INSPECTING"), order], { deadline }),
     ];
     const roles = 1 << ROLES.MANUFACTURER;
-    await expect(ledger.connect(platform).recordBySig(batches))
+    const denial = [factory.address, orgIds.factory, STEPS.ORDER_PLACED, roles];
+    await expect(ledger.connect(platform).recordBySig([batches[1]]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(
-        ...rejected(ledger, at(1, 1), "ConsortiumStepNotAllowed", [
-          factory.address,
-          orgIds.factory,
-          STEPS.ORDER_PLACED,
-          roles,
-        ]),
-      );
-    // Atomic: the first batch and the good first event of the second were not applied either.
-    expect(await snapshot(ledger, [exporter.address, factory.address], [EXP_UNITS[0], FACTORY_UNIT])).to.deep.equal(
-      before,
-    );
+      .withArgs(...rejected(ledger, at(0, 1), "ConsortiumStepNotAllowed", denial));
+    const tx = await ledger.connect(platform).recordBySig(batches);
+    expect(await batchFailures(ledger, tx)).to.deep.equal([
+      {
+        index: 1,
+        signer: factory.address,
+        nonce: 0n,
+        reason: rejectedAt(ledger, 1, "ConsortiumStepNotAllowed", denial),
+      },
+    ]);
+    // The factory's batch is atomic: its good first event was not applied either; the exporter's went through.
+    expect(await snapshot(ledger, [factory.address], [FACTORY_UNIT])).to.deep.equal(before);
+    expect((await ledger.unitState(EXP_UNITS[0])).seq).to.equal(seqExp + 1n);
+    expect(await ledger.nonces(exporter.address)).to.equal(1n);
   });
 
   it("refuses an event out of the signer's scope (TraceLedgerOutOfScope, wrapped)", async () => {
@@ -242,40 +269,55 @@ describe("SignedEvents: refusals", () => {
       { deadline },
     );
     const prior = await signBatch(ledger, accounts.factory, [traceInput(FACTORY_UNIT, "STORING")], { deadline });
-    await expect(ledger.connect(accounts.exporter).recordBySig([prior, batch]))
+    await expect(ledger.connect(accounts.exporter).recordBySig([batch]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, at(1, 0), "TraceLedgerOutOfScope", [EXP_UNITS[0], orgIds.rival]));
+      .withArgs(...rejected(ledger, at(0, 0), "TraceLedgerOutOfScope", [EXP_UNITS[0], orgIds.rival]));
+    const tx = await ledger.connect(accounts.exporter).recordBySig([prior, batch]);
+    expect(await batchFailures(ledger, tx)).to.deep.equal([
+      {
+        index: 1,
+        signer: accounts.rival.address,
+        nonce: 0n,
+        reason: rejectedAt(ledger, 0, "TraceLedgerOutOfScope", [EXP_UNITS[0], orgIds.rival]),
+      },
+    ]);
     expect(await ledger.nonces(accounts.rival.address)).to.equal(0n);
-    expect(await ledger.nonces(accounts.factory.address)).to.equal(0n);
+    expect(await ledger.nonces(accounts.factory.address)).to.equal(1n);
   });
 
   it("refuses a suspended signer, a signer of a suspended organization and a non-account", async () => {
     const { ledger, accounts, orgIds, admin, stranger } = await loadFixture(signedFixture);
     const deadline = await soon();
+    const exporter = accounts.exporter.address;
+    await (await ledger.connect(admin).suspendAccount(exporter)).wait();
+    // Signed while suspended (with the nonce suspension moved it to): refused for the suspension.
     const expBatch = await signBatch(ledger, accounts.exporter, [traceInput(EXP_UNITS[0], "STORING")], { deadline });
-    await (await ledger.connect(admin).suspendAccount(accounts.exporter.address)).wait();
+    expect(expBatch.nonce).to.equal(1n << 32n);
     await expect(ledger.connect(accounts.platform).recordBySig([expBatch]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, at(0), "ConsortiumAccountSuspended", [accounts.exporter.address]));
-    expect(await ledger.nonces(accounts.exporter.address)).to.equal(0n);
+      .withArgs(...rejected(ledger, at(0), "ConsortiumAccountSuspended", [exporter]));
+    expect(await ledger.nonces(exporter)).to.equal(1n << 32n);
 
-    const facBatch = await signBatch(ledger, accounts.factory, [traceInput(FACTORY_UNIT, "STORING")], { deadline });
     await (await ledger.connect(admin).suspendOrganization(orgIds.factory)).wait();
-    // As the second batch of a call, the error names batch 1.
-    await expect(ledger.connect(accounts.platform).recordBySig([expBatch, facBatch]))
-      .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, at(0), "ConsortiumAccountSuspended", [accounts.exporter.address]));
+    const facBatch = await signBatch(ledger, accounts.factory, [traceInput(FACTORY_UNIT, "STORING")], { deadline });
     await expect(ledger.connect(accounts.platform).recordBySig([facBatch]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
       .withArgs(...rejected(ledger, at(0), "ConsortiumOrganizationSuspended", [orgIds.factory]));
+    // Together, each fails on its own with its own reason.
+    const tx = await ledger.connect(accounts.platform).recordBySig([expBatch, facBatch]);
+    expect((await batchFailures(ledger, tx)).map((f) => [f.index, f.signer, f.reason])).to.deep.equal([
+      [0, exporter, rejectedAt(ledger, 0, "ConsortiumAccountSuspended", [exporter])],
+      [1, accounts.factory.address, rejectedAt(ledger, 0, "ConsortiumOrganizationSuspended", [orgIds.factory])],
+    ]);
 
     const strangerBatch = await signBatch(ledger, stranger, [traceInput(EXP_UNITS[0], "STORING")], { deadline });
     await expect(ledger.connect(accounts.platform).recordBySig([strangerBatch]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
       .withArgs(...rejected(ledger, at(0), "ConsortiumUnknownAccount", [stranger.address]));
 
-    // Reactivated, the very same signed batch is accepted.
-    await (await ledger.connect(admin).reactivateAccount(accounts.exporter.address)).wait();
+    // Reactivated, a batch signed during the suspension is accepted (the key holder could sign it afresh
+    // anyway); one signed before the suspension is not (SignedEvents.attacks.test.ts).
+    await (await ledger.connect(admin).reactivateAccount(exporter)).wait();
     await expect(ledger.connect(accounts.platform).recordBySig([expBatch])).to.emit(ledger, "Traced");
   });
 
@@ -303,19 +345,17 @@ describe("SignedEvents: refusals", () => {
     expect(await ledger.nonces(accounts.exporter.address)).to.equal(0n);
   });
 
-  it("is atomic: a bad event at position i of batch b reverts every batch of the call", async () => {
+  it("is atomic per batch: a bad event at position i of batch b reverts batch b only", async () => {
     const { ledger, accounts } = await loadFixture(signedFixture);
     const { exporter, factory, customs } = accounts;
     const deadline = await soon();
-    const signers = [exporter.address, factory.address, customs.address];
-    const units = [...EXP_UNITS, FACTORY_UNIT];
-    const before = await snapshot(ledger, signers, units);
+    const before = await snapshot(ledger, [factory.address], [FACTORY_UNIT]);
     const unknown = itemKey(999);
     const batches = [
       await signBatch(ledger, exporter, [traceInput(EXP_UNITS[0], "STORING"), traceInput(EXP_UNITS[1], "SHIPPING")], {
         deadline,
       }),
-      await signBatch(ledger, customs, [traceInput(FACTORY_UNIT, "SAMPLING")], { deadline }),
+      await signBatch(ledger, customs, [traceInput(EXP_UNITS[2], "SAMPLING")], { deadline }),
       await signBatch(
         ledger,
         factory,
@@ -323,20 +363,40 @@ describe("SignedEvents: refusals", () => {
         { deadline },
       ),
     ];
-    await expect(ledger.connect(accounts.platform).recordBySig(batches))
+    await expect(ledger.connect(accounts.platform).recordBySig([batches[2]]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, at(2, 2), "TraceLedgerUnknownUnit", [unknown]));
-    expect(await snapshot(ledger, signers, units)).to.deep.equal(before);
-    // Without the bad event (re-signed), the same call goes through and consumes every nonce.
-    batches[2] = await signBatch(
+      .withArgs(...rejected(ledger, at(0, 2), "TraceLedgerUnknownUnit", [unknown]));
+    const tx = await ledger.connect(accounts.platform).recordBySig(batches);
+    expect(await batchFailures(ledger, tx)).to.deep.equal([
+      {
+        index: 2,
+        signer: factory.address,
+        nonce: 0n,
+        reason: rejectedAt(ledger, 2, "TraceLedgerUnknownUnit", [unknown]),
+      },
+    ]);
+    // The factory's two good events were undone with its bad one; the other two batches are recorded.
+    expect(await snapshot(ledger, [factory.address], [FACTORY_UNIT])).to.deep.equal(before);
+    expect((await tracedLogs(ledger, tx)).map((l) => [l.unit, l.account])).to.deep.equal([
+      [EXP_UNITS[0], exporter.address],
+      [EXP_UNITS[1], exporter.address],
+      [EXP_UNITS[2], customs.address],
+    ]);
+    expect(await Promise.all([exporter, factory, customs].map((s) => ledger.nonces(s.address)))).to.deep.equal([
+      1n,
+      0n,
+      1n,
+    ]);
+    // Without the bad event (re-signed with the same, unused nonce), the factory's batch goes through.
+    const fixed = await signBatch(
       ledger,
       factory,
       [traceInput(FACTORY_UNIT, "STORING"), traceInput(FACTORY_UNIT, "SHIPPING")],
-      { deadline },
+      { deadline, nonce: 0n },
     );
-    await (await ledger.connect(accounts.platform).recordBySig(batches)).wait();
-    expect(await Promise.all(signers.map((s) => ledger.nonces(s)))).to.deep.equal([1n, 1n, 1n]);
-    expect((await ledger.unitState(FACTORY_UNIT)).seq).to.equal(4n);
+    await (await ledger.connect(accounts.platform).recordBySig([fixed])).wait();
+    expect(await ledger.nonces(factory.address)).to.equal(1n);
+    expect((await ledger.unitState(FACTORY_UNIT)).seq).to.equal(3n);
   });
 
   it("refuses relayed events while the ledger is paused", async () => {
@@ -344,11 +404,20 @@ describe("SignedEvents: refusals", () => {
     const batch = await signBatch(ledger, accounts.exporter, [traceInput(EXP_UNITS[0], "STORING")], {
       deadline: await soon(),
     });
+    const other = await signBatch(ledger, accounts.factory, [traceInput(FACTORY_UNIT, "STORING")], {
+      deadline: await soon(),
+    });
     await (await ledger.connect(admin).pause()).wait();
     await expect(ledger.connect(accounts.platform).recordBySig([batch])).to.be.revertedWithCustomError(
       ledger,
       "ConsortiumPaused",
     );
+    // Several batches: the call itself is refused, not reported as a list of failures.
+    await expect(ledger.connect(accounts.platform).recordBySig([batch, other])).to.be.revertedWithCustomError(
+      ledger,
+      "ConsortiumPaused",
+    );
     expect(await ledger.nonces(accounts.exporter.address)).to.equal(0n);
+    expect(await ledger.nonces(accounts.factory.address)).to.equal(0n);
   });
 });

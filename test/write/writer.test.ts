@@ -11,6 +11,7 @@ import {
   UnitNotRegisteredError,
   StageViolationError,
   AccountNotActiveError,
+  ContractRefusalError,
 } from "../../src/errors/contract";
 import { unregistered, unrecorded } from "../../src/write/resume";
 import { signedBatchFromJson, signedBatchToJson } from "../../src/write/sign";
@@ -242,5 +243,87 @@ describe("SDK writer", () => {
     expect(last.step).to.equal(STEPS.INSPECTING);
     expect(result.transactions[0].receipt.from).to.equal(accounts.platform.address);
     expect(walletFor(accounts.platform.address).address).to.equal(accounts.platform.address);
+  });
+
+  // --- Signed batches, trust model v2 (issue 11 item 8) ---
+
+  /** Three signers' batches (exporter, factory, customs); the factory's names an unregistered unit. */
+  async function threeSigners() {
+    const f = await deployLedger();
+    const exporter = await writerFor(f.ledger, f.accounts.exporter.address);
+    await exporter.register([asReg(registration(itemKey(1))), asReg(registration(itemKey(2)))]);
+    const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
+    const factory = await writerFor(f.ledger, f.accounts.factory.address);
+    const customs = await writerFor(f.ledger, f.accounts.customs.address);
+    const batches = [
+      await exporter.sign([asEvent(traceInput(itemKey(1), "STORING"))], { deadline }),
+      await factory.sign([asEvent(traceInput(itemKey(999), "INSPECTING"))], { deadline }),
+      await customs.sign([asEvent(traceInput(itemKey(2), "SAMPLING"))], { deadline }),
+    ];
+    return { ...f, exporter, batches };
+  }
+
+  it("relays several signers' batches in one transaction and reports the refused one with its decoded error", async () => {
+    const { ledger, accounts, batches } = await loadFixture(threeSigners);
+    const relayer = await writerFor(ledger, accounts.platform.address);
+    const result = await relayer.relay(batches);
+    expect(result.transactions).to.have.length(1);
+    expect(result.relayed).to.deep.equal([0, 2]);
+    expect(result.items).to.equal(2);
+    expect(result.failed).to.have.length(1);
+    const [failure] = result.failed;
+    expect([failure.index, failure.signer, failure.nonce, failure.transactionHash]).to.deep.equal([
+      1,
+      accounts.factory.address,
+      0n,
+      result.transactions[0].hash,
+    ]);
+    expect(failure.error).to.be.instanceOf(BatchItemRejectedError);
+    const rejected = failure.error as BatchItemRejectedError;
+    expect(rejected.index).to.equal(0);
+    expect(rejected.reason).to.be.instanceOf(UnitNotRegisteredError);
+    expect((await ledger.unitState(itemKey(1))).seq).to.equal(2n);
+    expect((await ledger.unitState(itemKey(2))).seq).to.equal(2n);
+    expect(await ledger.nonces(accounts.factory.address)).to.equal(0n);
+  });
+
+  it("reports a refused batch of a relay split into one-batch transactions instead of throwing", async () => {
+    const { ledger, accounts, batches } = await loadFixture(threeSigners);
+    const relayer = await writerFor(ledger, accounts.platform.address, { maxTxGas: 200_000n });
+    const result = await relayer.relay(batches);
+    expect(result.transactions).to.have.length(2);
+    expect(result.relayed).to.deep.equal([0, 2]);
+    expect(result.failed.map((f) => [f.index, f.signer, f.transactionHash])).to.deep.equal([
+      [1, accounts.factory.address, undefined],
+    ]);
+    expect((result.failed[0].error as BatchItemRejectedError).reason).to.be.instanceOf(UnitNotRegisteredError);
+  });
+
+  it("a relay of one refused batch still throws its precise error", async () => {
+    const { ledger, accounts, batches } = await loadFixture(threeSigners);
+    const relayer = await writerFor(ledger, accounts.platform.address);
+    const error = await relayer.relay([batches[1]]).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(BatchItemRejectedError);
+    expect((error as BatchItemRejectedError).index).to.equal(0);
+    expect((error as BatchItemRejectedError).reason).to.be.instanceOf(UnitNotRegisteredError);
+  });
+
+  it("invalidateNonces voids the batches a key signed and not yet relayed; it signs again from the new nonce", async () => {
+    const { ledger, accounts, exporter, batches } = await loadFixture(threeSigners);
+    const { nonce } = await exporter.invalidateNonces();
+    expect(nonce).to.equal(1n << 32n);
+    expect(await ledger.nonces(accounts.exporter.address)).to.equal(1n << 32n);
+    const relayer = await writerFor(ledger, accounts.platform.address);
+    const stale = await relayer.relay([batches[0]]).catch((e: unknown) => e);
+    expect((stale as BatchItemRejectedError).reason.errorName).to.equal("TraceLedgerInvalidNonce");
+    const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
+    const fresh = await exporter.sign([asEvent(traceInput(itemKey(1), "STORING"))], { deadline });
+    expect(fresh.nonce).to.equal(1n << 32n);
+    expect((await relayer.relay([fresh])).relayed).to.deep.equal([0]);
+    const refused = await exporter.invalidateNonces(5n).catch((e: unknown) => e);
+    expect((refused as ContractRefusalError).errorName).to.equal("ConsortiumNonceNotIncreased");
+    expect((refused as ContractRefusalError).shortMessage).to.match(
+      /already 4294967297; invalidating needs a larger one than 5/,
+    );
   });
 });

@@ -5,6 +5,7 @@ import { signedBatchFromJson, signedBatchToJson } from "../../write/sign";
 import type { CliContext } from "../context";
 import { unitRef, stepArg, deadlineArg } from "../inputs";
 import { CliInputError } from "../output";
+import { EXIT } from "../exitCodes";
 import { recordUnitEvent } from "./write";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -48,19 +49,43 @@ export function addSigningCommands(program: Command, run: Run): void {
     .argument("<file...>", "signed batch files written by `trace sign`")
     .action(
       run(async (ctx: CliContext, files: string[]) => {
-        const batches = files.map((f) => {
+        const entries = files.map((file) => {
           try {
-            return signedBatchFromJson(readFileSync(f, "utf8"));
+            return { file, batch: signedBatchFromJson(readFileSync(file, "utf8")) };
           } catch (cause) {
-            throw new CliInputError(`${f} is not a signed batch file written by \`trace sign\`.`, { cause });
+            throw new CliInputError(`${file} is not a signed batch file written by \`trace sign\`.`, { cause });
           }
         });
-        batches.sort((a, b) => (a.signer === b.signer ? Number(a.nonce - b.nonce) : 0));
+        entries.sort((a, b) => (a.batch.signer === b.batch.signer ? Number(a.batch.nonce - b.batch.nonce) : 0));
+        const batches = entries.map((e) => e.batch);
         const result = await (await ctx.writer()).relay(batches);
+        // Nothing recorded: fail as a refusal does (exit 3), with the first reason.
+        if (result.relayed.length === 0 && result.failed.length > 0) throw result.failed[0].error;
+        const failed = result.failed.map((f) => ({
+          file: entries[f.index].file,
+          index: f.index,
+          signer: f.signer,
+          nonce: f.nonce,
+          error: f.error.name,
+          reason: f.error.shortMessage,
+          hints: f.error.hints,
+        }));
         ctx.out.result(
-          { relayed: batches.length, transactions: result.transactions.map((t) => t.hash) },
-          `relayed ${batches.length} batch(es) in ${result.transactions.length} transaction(s)`,
+          {
+            relayed: result.relayed.length,
+            transactions: result.transactions.map((t) => t.hash),
+            ...(failed.length ? { failed } : {}),
+          },
+          () =>
+            [
+              `relayed ${result.relayed.length} batch(es) in ${result.transactions.length} transaction(s)`,
+              ...failed.map(
+                (f) => `refused: ${f.file} (batch ${f.index}, signer ${f.signer}, nonce ${f.nonce}): ${f.reason}`,
+              ),
+            ].join("\n"),
         );
+        // Some recorded, some refused: a code of its own, so a script notices without retrying everything.
+        if (failed.length) process.exitCode = EXIT.PARTIAL;
       }),
     );
 }
