@@ -14,7 +14,14 @@ export * from "./errors/base";
 export * from "./errors/contract";
 export * from "./read";
 export * from "./verify";
-export { genesisHead, nextHead, replayHead, type ChainEntry } from "./hashChain/hashChain";
+export {
+  genesisHead,
+  nextHead,
+  replayHead,
+  correctionProof,
+  type ChainEntry,
+  type CorrectionProof,
+} from "./hashChain/hashChain";
 export { TRACE_BATCH_TYPES, TRACE_EVENT_FIELDS, type TraceDomain } from "./eip712";
 export * from "./write";
 export * from "./records";

@@ -14,6 +14,7 @@ import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
 import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
 import type { AggregationInput, RegistrationInput, TraceInput } from "./types";
+import type { CorrectionProof } from "../hashChain/hashChain";
 
 export interface TraceWriterOptions extends SendOptions {
   /** The ledger address. */
@@ -91,9 +92,17 @@ export class TraceWriter {
     );
   }
 
-  /** Hands custody of a unit to another organization. */
+  /**
+   * Offers custody of a unit to another organization (`toOrg` 0 withdraws the offer); custody moves when an
+   * account of `toOrg` calls {@link acceptHandover}.
+   */
   async handover(unit: string, toOrg: number, recordHash: string): Promise<WriteResult> {
     return this.single(await this.ledger.handover.populateTransaction(unit, toOrg, recordHash));
+  }
+
+  /** Accepts custody of a unit offered to this writer's organization. */
+  async acceptHandover(unit: string, recordHash: string): Promise<WriteResult> {
+    return this.single(await this.ledger.acceptHandover.populateTransaction(unit, recordHash));
   }
 
   /** Assigns an organization to a unit (or removes it with `assigned = false`). */
@@ -101,9 +110,12 @@ export class TraceWriter {
     return this.single(await this.ledger.assign.populateTransaction(unit, orgId, assigned, recordHash));
   }
 
-  /** Declares entry `seq` of a unit wrong. */
-  async correct(unit: string, seq: number, recordHash: string): Promise<WriteResult> {
-    return this.single(await this.ledger.correct.populateTransaction(unit, seq, recordHash));
+  /**
+   * Declares entry `seq` of a unit wrong. `proof` shows who recorded it: build it with `correctionProof`
+   * (exported by `cbec-trace`) from the unit's current history (`TraceReader.history`).
+   */
+  async correct(unit: string, seq: number, recordHash: string, proof: CorrectionProof): Promise<WriteResult> {
+    return this.single(await this.ledger.correct.populateTransaction(unit, seq, recordHash, proof.head, proof.entries));
   }
 
   /** Relays batches signed offline (by anyone); each is recorded as its signer. */
