@@ -258,6 +258,9 @@ describe("verification verdicts", () => {
     const f = await loadFixture(demoFixture);
     const lab = await writerFor(f.ledger, f.accounts.lab.address);
     const carton = parseGs1(DEMO_CODES.carton).key;
+    // The factory's assignment of the lab ended with its custody: the carton's custodian now (the carrier,
+    // holding the consignment) assigns the lab again.
+    await f.ledger.connect(f.accounts.carrier).assign(carton, f.orgIds.lab, true, recordHash("lab again"));
     const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
     const event = traceInput(carton, "INSPECTING", { label: "relayed" }) as unknown as TraceInput;
     const signed = await lab.sign([event], { deadline });
