@@ -123,6 +123,16 @@ describe("Custody attacks (trust model v2)", () => {
         .withArgs(I1);
     });
 
+    it("ATTACK: an offer accepted after the unit was destroyed is stale; the destroyed unit stays with its custodian", async () => {
+      const f = await loadFixture(attackFixture);
+      await f.ledger.connect(f.accounts.exporter).handover(I1, f.orgIds.warehouse, recordHash("offer"));
+      await rec(f, I1, "DESTROYING", "exporter");
+      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, recordHash("late")))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerHandoverOfferStale")
+        .withArgs(I1);
+      expect((await unitStateOf(f.ledger, I1)).custodian).to.equal(f.orgIds.exporter);
+    });
+
     it("ATTACK: an accepted offer cannot be replayed after custody comes back", async () => {
       const f = await loadFixture(attackFixture);
       await handOver(f, I1, "exporter", "warehouse");
