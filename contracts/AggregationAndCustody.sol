@@ -6,6 +6,7 @@ import {UnitHistories} from "./UnitHistories.sol";
 import {Steps} from "./types/Steps.sol";
 import {Stages} from "./types/Stages.sol";
 import {Flags} from "./types/Flags.sol";
+import {Roles} from "./types/Roles.sol";
 import {UnitRecord} from "./libraries/UnitRecord.sol";
 import {TraceInfo} from "./libraries/TraceInfo.sol";
 
@@ -16,6 +17,9 @@ abstract contract AggregationAndCustody is UnitHistories {
 
     /// @dev Marks a removal in an assignment entry's aux field.
     uint40 private constant ASSIGNMENT_REMOVED = uint40(1) << 32;
+
+    /// @dev Open handover offers: fromOrg (low 32 bits) | toOrg (next 32) | the unit's seq when offered.
+    mapping(bytes32 unit => uint96 offer) private _offers;
 
     /// @inheritdoc ITraceLedger
     function pack(Aggregation calldata aggregation, bytes32[] calldata children) external {
@@ -56,6 +60,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint32 no = _containerNoOf(parent);
         uint8 parentEff = UnitRecord.isPacked(parentWord.status()) ? _effectiveStatus(parentWord) : parentWord.status();
         uint32 custodian = _custodianOf(parentWord);
+        uint32 epoch = _pathEpoch(parent, parentWord);
         uint256 info = TraceInfo.base(Steps.UNPACKING, 0, aggregation.eventTime, aggregation.location, 0);
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
@@ -70,6 +75,8 @@ abstract contract AggregationAndCustody is UnitHistories {
             if (word.status() & Flags.HELD != 0) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.UNPACKING));
             }
+            _loadInScope(child, a, i);
+            _inheritCustodyEpoch(child, epoch);
             _advance(child, _unpacked(word, parentEff).withHolder(custodian), msg.sender, a.orgId, parent, info);
         }
         _advance(parent, parentWord, msg.sender, a.orgId, aggregation.recordHash, info | _auxCount(children.length));
@@ -86,9 +93,35 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (UnitRecord.isPacked(s)) revert TraceLedgerUnitPacked(unit);
         if (s & Flags.HELD != 0) revert TraceLedgerUnitHeld(unit, Steps.CUSTODY_TRANSFERRED);
         if (word.holder() != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
-        _requireActiveOrganization(toOrg);
-        uint256 info = TraceInfo.base(Steps.CUSTODY_TRANSFERRED, 0, uint40(block.timestamp), 0, toOrg);
-        _advance(unit, word.withHolder(toOrg), msg.sender, a.orgId, recordHash, info);
+        if (toOrg == a.orgId) revert TraceLedgerSelfTarget(unit, toOrg);
+        if (toOrg == 0) delete _offers[unit];
+        else {
+            _requireActiveOrganization(toOrg);
+            // Bound to the current seq: any entry after the offer (custody, packing, a hold...) voids it.
+            _offers[unit] = uint96(a.orgId) | (uint96(toOrg) << 32) | (uint96(word.seq()) << 64);
+        }
+        emit HandoverOffered(unit, a.orgId, toOrg, recordHash);
+    }
+
+    /// @inheritdoc ITraceLedger
+    function acceptHandover(bytes32 unit, bytes32 recordHash) external {
+        Account memory a = _activeAccount(msg.sender);
+        _requireStep(msg.sender, a, Steps.CUSTODY_TRANSFERRED);
+        uint96 offer = _offers[unit];
+        if (offer == 0 || uint32(offer >> 32) != a.orgId) revert TraceLedgerNoHandoverOffer(unit, a.orgId);
+        uint256 word = _unitWord(unit);
+        // Every change of the word advances seq, so an unchanged seq means the state the custodian offered.
+        if (word.seq() != uint32(offer >> 64)) revert TraceLedgerHandoverOfferStale(unit);
+        delete _offers[unit];
+        _newCustodyEpoch(unit);
+        uint256 info = TraceInfo.base(Steps.CUSTODY_TRANSFERRED, 0, uint40(block.timestamp), 0, a.orgId);
+        _advance(unit, word.withHolder(a.orgId), msg.sender, a.orgId, recordHash, info);
+    }
+
+    /// @inheritdoc ITraceLedger
+    function handoverOffer(bytes32 unit) external view returns (uint32 fromOrg, uint32 toOrg, uint32 seq) {
+        uint96 offer = _offers[unit];
+        return (uint32(offer), uint32(offer >> 32), uint32(offer >> 64));
     }
 
     /// @inheritdoc ITraceLedger
@@ -98,11 +131,13 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint256 word = _unitWord(unit);
         if (word == 0) revert TraceLedgerUnknownUnit(unit);
         if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
-        if (_custodianOf(word) != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
+        uint32 custodian = _custodianOf(word);
+        if (custodian != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
+        if (orgId == a.orgId) revert TraceLedgerSelfTarget(unit, orgId);
         if (assigned) _requireActiveOrganization(orgId);
         else _requireOrganization(orgId);
-        if (_isAssigned(unit, orgId) == assigned) revert TraceLedgerAssignmentUnchanged(unit, orgId);
-        _setAssigned(unit, orgId, assigned);
+        if (_isAssigned(unit, word, orgId, custodian) == assigned) revert TraceLedgerAssignmentUnchanged(unit, orgId);
+        _setAssigned(unit, orgId, a.orgId, assigned);
         uint40 aux = assigned ? uint40(orgId) : uint40(orgId) | ASSIGNMENT_REMOVED;
         _advance(
             unit,
@@ -115,12 +150,23 @@ abstract contract AggregationAndCustody is UnitHistories {
     }
 
     /// @inheritdoc ITraceLedger
-    function correct(bytes32 unit, uint32 seq, bytes32 recordHash) external {
+    function correct(
+        bytes32 unit,
+        uint32 seq,
+        bytes32 recordHash,
+        bytes16 head,
+        ChainEntry[] calldata entries
+    ) external {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.CORRECTION);
-        uint256 word = _loadInScope(unit, a, SINGLE);
+        uint256 word = _unitWord(unit);
+        if (word == 0) revert TraceLedgerUnknownUnit(unit);
         if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
         if (seq == 0 || seq > word.seq()) revert TraceLedgerInvalidCorrection(unit, seq);
+        uint32 author = _authorOf(unit, word, seq, head, entries);
+        if (author != a.orgId && a.roles & Roles.REGULATOR_MASK == 0) {
+            revert TraceLedgerNotEntryAuthor(unit, seq, author);
+        }
         _advance(
             unit,
             word,
@@ -129,6 +175,31 @@ abstract contract AggregationAndCustody is UnitHistories {
             recordHash,
             TraceInfo.base(Steps.CORRECTION, 0, uint40(block.timestamp), 0, seq)
         );
+    }
+
+    /// @notice The organization that recorded entry `seq`, proven by re-hashing the chain from it to the head.
+    /// @dev The first entry's info carries its own seq and every info carries its org, all under the hash:
+    /// landing on the stored head means these are the unit's real entries (a second preimage otherwise).
+    function _authorOf(
+        bytes32 unit,
+        uint256 word,
+        uint32 seq,
+        bytes16 head,
+        ChainEntry[] calldata entries
+    ) private pure returns (uint32) {
+        for (uint256 i; i < entries.length; ++i) {
+            head = TraceInfo.next(
+                head,
+                unit,
+                entries[i].account,
+                entries[i].data,
+                entries[i].info,
+                entries[i].blockRef
+            );
+        }
+        if (entries.length == 0 || head != word.head() || uint32(entries[0].info >> TraceInfo.SEQ_SHIFT) != seq)
+            revert TraceLedgerInvalidCorrectionProof(unit, seq);
+        return uint32(entries[0].info >> TraceInfo.ORG_SHIFT);
     }
 
     /// @notice Loads a parent that may be packed into or unpacked: registered, in scope, not destroyed, not held.

@@ -47,7 +47,13 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     mapping(bytes32 unit => uint32 containerNo) private _containerNos;
     mapping(uint32 containerNo => bytes32 unit) private _containerUnits;
     uint32 private _containerCount;
-    mapping(bytes32 unit => mapping(uint32 orgId => bool)) private _assigned;
+    /// @dev An assignment: the assigning organization (low 32 bits) and `_handovers` when it was made (above).
+    mapping(bytes32 unit => mapping(uint32 orgId => uint64)) private _assigned;
+    /// @dev `_handovers` right after the unit's latest accepted handover (0: never handed over). A separate
+    /// mapping so that only handovers pay for it.
+    mapping(bytes32 unit => uint32) private _custodyEpochs;
+    /// @dev Accepted handovers so far: the clock assignments and custody epochs are compared on.
+    uint32 private _handovers;
 
     /// @inheritdoc ITraceLedger
     function unitState(
@@ -84,7 +90,8 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
 
     /// @inheritdoc ITraceLedger
     function isAssigned(bytes32 unit, uint32 orgId) external view returns (bool) {
-        return _assigned[unit][orgId];
+        uint256 word = _units[unit];
+        return word != 0 && _isAssigned(unit, word, orgId, _custodianOf(word));
     }
 
     /// @notice Registers one unit as `account`.
@@ -204,22 +211,25 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         return _units[unit];
     }
 
-    /// @notice Whether an organization may write on a unit: regulators always; otherwise its registrant,
-    /// its custodian, or an organization assigned to it or to any parent it is packed in.
+    /// @notice Whether an organization may write on a unit: regulators always; otherwise its (effective)
+    /// custodian, or an organization its custodian assigned to it or to any parent it is packed in. The
+    /// registrant is only the first custodian: its power ends when it hands custody on.
     /// @param unit The unit.
     /// @param word Its word.
     /// @param orgId The acting organization.
     /// @param roles The acting roles.
     /// @return True when in scope.
     function _inScope(bytes32 unit, uint256 word, uint32 orgId, uint16 roles) internal view returns (bool) {
-        if (roles & Roles.REGULATOR_MASK != 0 || word.registrant() == orgId) return true;
-        // Walk out through the parents: assignments on any of them count; the custodian is the outermost's.
-        while (UnitRecord.isPacked(word.status())) {
-            if (_assigned[unit][orgId]) return true;
+        if (roles & Roles.REGULATOR_MASK != 0) return true;
+        uint32 custodian = _custodianOf(word);
+        if (custodian == orgId) return true;
+        // Walk out through the parents: a live assignment on any of them counts.
+        while (!_isAssigned(unit, word, orgId, custodian)) {
+            if (!UnitRecord.isPacked(word.status())) return false;
             unit = _containerUnits[word.holder()];
             word = _units[unit];
         }
-        return word.holder() == orgId || _assigned[unit][orgId];
+        return true;
     }
 
     /// @notice The status that holds for a packed unit: the furthest stage and every hold, recall and
@@ -276,20 +286,63 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         return _containerUnits[no];
     }
 
-    /// @notice Sets an assignment.
+    /// @notice Sets or removes an assignment made by the custodian `by`.
     /// @param unit The unit.
     /// @param orgId The organization.
+    /// @param by The assigning custodian.
     /// @param assigned The new value.
-    function _setAssigned(bytes32 unit, uint32 orgId, bool assigned) internal {
-        _assigned[unit][orgId] = assigned;
+    function _setAssigned(bytes32 unit, uint32 orgId, uint32 by, bool assigned) internal {
+        _assigned[unit][orgId] = assigned ? (uint64(_handovers) << 32) | by : 0;
     }
 
-    /// @notice Whether an organization is assigned to a unit (internal read).
+    /// @notice Whether an assignment on `unit` is live: made by the current custodian and no handover of the
+    /// unit or of a parent around it accepted since (so it does not revive when custody comes back).
     /// @param unit The unit.
+    /// @param word Its word.
     /// @param orgId The organization.
-    /// @return The assignment.
-    function _isAssigned(bytes32 unit, uint32 orgId) internal view returns (bool) {
-        return _assigned[unit][orgId];
+    /// @param custodian The unit's effective custodian.
+    /// @return True when live.
+    function _isAssigned(bytes32 unit, uint256 word, uint32 orgId, uint32 custodian) internal view returns (bool) {
+        uint64 a = _assigned[unit][orgId];
+        if (a == 0 || uint32(a) != custodian) return false;
+        uint32 since = uint32(a >> 32);
+        while (_custodyEpochs[unit] <= since) {
+            if (!UnitRecord.isPacked(word.status())) return true;
+            unit = _containerUnits[word.holder()];
+            word = _units[unit];
+        }
+        return false;
+    }
+
+    /// @notice The latest custody epoch of a unit and of every parent around it.
+    /// @param unit The unit.
+    /// @param word Its word.
+    /// @return e The largest epoch on the path.
+    function _pathEpoch(bytes32 unit, uint256 word) internal view returns (uint32 e) {
+        e = _custodyEpochs[unit];
+        while (UnitRecord.isPacked(word.status())) {
+            unit = _containerUnits[word.holder()];
+            word = _units[unit];
+            uint32 p = _custodyEpochs[unit];
+            if (p > e) e = p;
+        }
+    }
+
+    /// @notice A child leaving its parent keeps the parent's custody epoch, so that assignments a handover of
+    /// the parent ended stay ended (free unless the parent was ever handed over).
+    /// @param child The child.
+    /// @param epoch `_pathEpoch` of the parent.
+    function _inheritCustodyEpoch(bytes32 child, uint32 epoch) internal {
+        if (epoch != 0 && epoch > _custodyEpochs[child]) _custodyEpochs[child] = epoch;
+    }
+
+    /// @notice Starts a new custody epoch on a unit whose handover is being accepted: every assignment on it
+    /// and on what is inside it ends.
+    /// @param unit The unit.
+    function _newCustodyEpoch(bytes32 unit) internal {
+        uint32 n = _handovers + 1;
+        _handovers = n;
+        _custodyEpochs[unit] = n;
     }
 
     /// @dev Unit words and `Traced` infos keep block numbers in 32 bits (with 1-second blocks that lasts 136

@@ -118,6 +118,7 @@ async function journey(
   ];
   for (const [who, step] of steps) await add(as(who).record(traceInput(consignment, step)));
   await add(as("exporter").handover(consignment, orgIds.carrier, recordHash("waybill")));
+  await add(as("carrier").acceptHandover(consignment, recordHash("proof of pickup")));
   const carrierSteps: Array<[keyof typeof accounts, StepName]> = [
     ["carrier", "LOADING"],
     ["carrier", "DEPARTING"],

@@ -20,8 +20,10 @@ export {
   replayHead,
   blockRef,
   chainFormatOf,
+  correctionProof,
   type ChainEntry,
   type ChainFormat,
+  type CorrectionProof,
 } from "./hashChain/hashChain";
 export { TRACE_BATCH_TYPES, TRACE_EVENT_FIELDS, type TraceDomain } from "./eip712";
 export * from "./write";

@@ -192,6 +192,65 @@ interface ITraceLedger is IConsortium {
     /// @param index The batch's position in the call.
     error TraceLedgerRelayOutOfGas(uint256 index);
 
+    // --- Trust model v2, custody and corrections (issue 11 items 3-5) ---
+
+    /// @notice One entry of a unit's history as the hash chain hashes it (the `Traced` log's fields).
+    /// @param account The entry's account.
+    /// @param data The entry's data word.
+    /// @param info The entry's complete info word.
+    /// @param blockRef The entry's block: `blockNumber << 64 | blockTimestamp` (`TraceInfo.blockRef`).
+    struct ChainEntry {
+        address account;
+        bytes32 data;
+        uint256 info;
+        uint256 blockRef;
+    }
+
+    /// @notice Emitted when a custodian offers a unit to another organization (toOrg 0: offer withdrawn).
+    /// @param unit The unit.
+    /// @param fromOrg The offering custodian.
+    /// @param toOrg The organization that may accept, 0 when withdrawn.
+    /// @param recordHash Hash of the offer record (e.g. the delivery note).
+    event HandoverOffered(bytes32 indexed unit, uint32 indexed fromOrg, uint32 indexed toOrg, bytes32 recordHash);
+
+    /// @notice Thrown when an organization would assign or hand a unit over to itself.
+    /// @param unit The unit.
+    /// @param orgId The organization.
+    error TraceLedgerSelfTarget(bytes32 unit, uint32 orgId);
+    /// @notice Thrown when accepting a unit no open offer names the acting organization for.
+    /// @param unit The unit.
+    /// @param orgId The acting organization.
+    error TraceLedgerNoHandoverOffer(bytes32 unit, uint32 orgId);
+    /// @notice Thrown when accepting an offer made before the unit's latest entry (custody, packing, a hold,
+    /// any write since): the custodian offers again on the current state.
+    /// @param unit The unit.
+    error TraceLedgerHandoverOfferStale(bytes32 unit);
+    /// @notice Thrown when a correction's proof does not rebuild the unit's head from entry `seq` on.
+    /// @param unit The unit.
+    /// @param seq The corrected sequence number.
+    error TraceLedgerInvalidCorrectionProof(bytes32 unit, uint32 seq);
+    /// @notice Thrown when correcting an entry another organization recorded (regulators excepted).
+    /// @param unit The unit.
+    /// @param seq The corrected sequence number.
+    /// @param author The organization that recorded it.
+    error TraceLedgerNotEntryAuthor(bytes32 unit, uint32 seq, uint32 author);
+
+    /// @notice Accepts custody of a unit (and everything packed in it) offered to the caller's organization.
+    /// @dev Requirements: not paused; roles allow `CUSTODY_TRANSFERRED`; an offer by `handover` names the
+    /// caller's organization and the unit has had no entry since (else `TraceLedgerHandoverOfferStale`).
+    /// Ends every assignment on the unit and on what is inside. Emits `Traced` (step `CUSTODY_TRANSFERRED`,
+    /// account and org = the acceptor, aux = the acceptor's organization).
+    /// @param unit The unit.
+    /// @param recordHash Hash of the acceptance record (e.g. the signed proof of delivery).
+    function acceptHandover(bytes32 unit, bytes32 recordHash) external;
+
+    /// @notice The open handover offer on a unit.
+    /// @param unit The unit.
+    /// @return fromOrg The offering custodian (0: none).
+    /// @return toOrg The organization that may accept.
+    /// @return seq The unit's entry count when offered; the offer holds only while it is unchanged.
+    function handoverOffer(bytes32 unit) external view returns (uint32 fromOrg, uint32 toOrg, uint32 seq);
+
     /// @notice Registers a unit; the acting organization becomes its registrant and custodian.
     /// @dev Requirements: not paused; the caller's roles allow `COMMISSIONING`; the key is non-zero and
     /// unregistered. Emits `Traced` (step `COMMISSIONING`, seq 1).
@@ -206,7 +265,7 @@ interface ITraceLedger is IConsortium {
 
     /// @notice Records one event on a unit.
     /// @dev Requirements: not paused; the caller is an active account whose roles allow `step`; the unit is
-    /// registered, in the caller's scope (registrant, custodian, assigned to it or a parent, or a regulator)
+    /// registered, in the caller's scope (custodian, assigned to it or a parent, or a regulator)
     /// and its stage and flags allow the step. Emits `Traced`.
     /// Example: a carrier records `{unit: consignment, step: DEPARTING, disposition: IN_TRANSIT, ...}`
     /// after customs recorded `CUSTOMS_RELEASED` on the same consignment.
@@ -247,35 +306,45 @@ interface ITraceLedger is IConsortium {
     /// @param children The units to take out.
     function unpack(Aggregation calldata aggregation, bytes32[] calldata children) external;
 
-    /// @notice Hands custody of a unit (and everything packed in it) to another organization.
+    /// @notice Offers custody of a unit (and everything packed in it) to another organization, which takes it
+    /// with `acceptHandover`; custody never moves without the receiver's consent.
     /// @dev Requirements: not paused; roles allow `CUSTODY_TRANSFERRED`; the caller's organization is the
     /// custodian; the unit is not packed, held or destroyed (a hold on an item inside does not stop its
-    /// parent: customs holds the consignment to stop a shipment); `toOrg` exists and is active. Emits `Traced`
-    /// (aux = toOrg).
+    /// parent: customs holds the consignment to stop a shipment); `toOrg` is another, active organization, or 0
+    /// to withdraw. Replaces any earlier offer. Writes no history entry. Emits `HandoverOffered`.
     /// @param unit The unit.
-    /// @param toOrg The new custodian.
-    /// @param recordHash Hash of the handover record (e.g. a signed delivery note).
+    /// @param toOrg The proposed custodian, 0 to withdraw the offer.
+    /// @param recordHash Hash of the offer record (e.g. a delivery note).
     function handover(bytes32 unit, uint32 toOrg, bytes32 recordHash) external;
 
     /// @notice Lets the custodian assign an organization to a unit (e.g. the carrier and customs broker of a
-    /// consignment), or remove it. Assigned organizations may write on the unit and on everything inside it.
+    /// consignment), or remove it. Assigned organizations may write on the unit and on everything inside it
+    /// while the assigning organization keeps custody: an assignment ends when custody moves (of the unit or of
+    /// a parent it is in) and does not come back if custody returns.
     /// @dev Requirements: not paused; roles allow `ASSIGNED`; the unit (and any parent) not destroyed; the
-    /// caller's organization is the (effective) custodian; `orgId` exists (and is active when assigning);
-    /// the assignment changes. Emits `Traced` (aux = orgId, +2^32 when removed).
-    /// @param unit The unit.
-    /// @param orgId The organization.
-    /// @param assigned True to assign, false to remove.
-    /// @param recordHash Hash of the assignment record (e.g. the service contract or waybill).
+    /// caller's organization is the (effective) custodian; `orgId` is another organization (else
+    /// `TraceLedgerSelfTarget`), exists, and is active when assigning; the (effective) assignment changes.
+    /// Emits `Traced` (aux = orgId, +2^32 when removed).
     function assign(bytes32 unit, uint32 orgId, bool assigned, bytes32 recordHash) external;
 
     /// @notice Declares an earlier event of the unit wrong (EPCIS error declaration). Both stay visible.
-    /// @dev Requirements: not paused; roles allow `CORRECTION`; unit in scope; the unit (and any parent) not
-    /// destroyed — "nothing after destruction" holds for corrections too; `seq` names an existing entry.
+    /// @dev Requirements: not paused; roles allow `CORRECTION`; the unit (and any parent) not destroyed —
+    /// "nothing after destruction" holds for corrections too; `seq` names an existing entry; `proof` rebuilds
+    /// the unit's current head from entry `seq` on; the caller's organization recorded that entry (its info's
+    /// org field), or the caller is a regulator. Scope is not needed: the author speaks for its own entry.
     /// Emits `Traced` (aux = seq).
     /// @param unit The unit.
     /// @param seq The corrected entry's sequence number.
     /// @param recordHash Hash of the error declaration / corrective record.
-    function correct(bytes32 unit, uint32 seq, bytes32 recordHash) external;
+    /// @param head The unit's head before entry `seq` (the genesis head for seq 1).
+    /// @param entries Entries `seq` .. latest, oldest first.
+    function correct(
+        bytes32 unit,
+        uint32 seq,
+        bytes32 recordHash,
+        bytes16 head,
+        ChainEntry[] calldata entries
+    ) external;
 
     /// @notice A unit's on-chain state.
     /// @param unit The unit key.
@@ -303,7 +372,7 @@ interface ITraceLedger is IConsortium {
             bytes32 parent
         );
 
-    /// @notice Whether an organization is assigned to a unit.
+    /// @notice Whether an organization is assigned to a unit, by its current custodian since custody last moved.
     /// @param unit The unit.
     /// @param orgId The organization.
     /// @return assigned True when assigned.

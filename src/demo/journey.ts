@@ -111,6 +111,16 @@ export async function seedDemo(
       eventTime: time,
       extensions: Object.fromEntries(Object.entries(extensions).map(([k, v]) => [`cbectrace:${k}`, v])),
     }).recordHash;
+  // Custody moves only when the receiver accepts: the custodian offers, the receiver's key accepts.
+  const handOver = async (code: string, from: DemoMember, to: DemoMember, offered: string, accepted: string) => {
+    const toOrganization = String(DEMO_ORG_IDS[to]);
+    const key = unit(code).key;
+    await writers[from].handover(key, DEMO_ORG_IDS[to], note(code, "CUSTODY_TRANSFERRED", offered, { toOrganization }));
+    await writers[to].acceptHandover(
+      key,
+      note(code, "CUSTODY_TRANSFERRED", accepted, { toOrganization, acceptedBy: toOrganization }),
+    );
+  };
 
   const items = [DEMO_CODES.authentic, DEMO_CODES.authenticSibling];
   const { carton, consignment } = DEMO_CODES;
@@ -132,11 +142,7 @@ export async function seedDemo(
     disposition: "CONFORMANT",
     location: GLN.lab,
   });
-  await writers.factory.handover(
-    unit(carton).key,
-    DEMO_ORG_IDS.exporter,
-    note(carton, "CUSTODY_TRANSFERRED", "2026-11-05T09:00:00+08:00", { toOrganization: "1" }),
-  );
+  await handOver(carton, "factory", "exporter", "2026-11-05T09:00:00+08:00", "2026-11-05T09:30:00+08:00");
 
   // Exporter: order, consignment (master waybill), bonded warehouse, broker.
   await register("exporter", [consignment], "2026-11-05T10:00:00+08:00", GLN.exporter);
@@ -201,10 +207,14 @@ export async function seedDemo(
     time: "2026-11-07T16:00:00+08:00",
     location: "5316",
   });
-  await writers.exporter.handover(
+  await handOver(consignment, "exporter", "carrier", "2026-11-08T08:00:00+08:00", "2026-11-08T08:30:00+08:00");
+  // The exporter's assignments ended with its custody: the carrier, now custodian, assigns the platform
+  // that files the tax refund and FX settlement.
+  await writers.carrier.assign(
     unit(consignment).key,
-    DEMO_ORG_IDS.carrier,
-    note(consignment, "CUSTODY_TRANSFERRED", "2026-11-08T08:00:00+08:00", { toOrganization: "4" }),
+    DEMO_ORG_IDS.platform,
+    true,
+    note(consignment, "ASSIGNED", "2026-11-08T09:00:00+08:00", { organization: "7", member: "platform" }),
   );
 
   // Carrier and customs: departure, exit, arrival abroad, delivery.

@@ -272,6 +272,33 @@ const TABLE: Record<string, Entry> = {
     (a) => `The nonce of ${a[0]} is already ${a[1]}; invalidating needs a larger one than ${a[2]}.`,
     ["Pick a nonce above the current one (`nonces(account)`), e.g. the start of its next epoch."],
   ],
+  // --- Trust model v2: custody and corrections (issue 11 items 3-5) ---
+  TraceLedgerSelfTarget: [
+    InvalidRequestError,
+    (a) => `Organization ${a[1]} cannot assign or hand over unit ${short(a[0])} to itself.`,
+    ["Name the other organization."],
+  ],
+  TraceLedgerNoHandoverOffer: [
+    OutOfScopeError,
+    (a) => `No open handover offer of unit ${short(a[0])} names organization ${a[1]}.`,
+    ["The custodian offers first (`trace handover <code> --to <yourOrgId>`); then accept with `trace accept`."],
+  ],
+  TraceLedgerHandoverOfferStale: [
+    InvalidRequestError,
+    (a) => `The handover offer of unit ${short(a[0])} was made before its latest entry and no longer holds.`,
+    ["Ask the custodian to offer again (`trace handover`), then accept."],
+  ],
+  TraceLedgerInvalidCorrectionProof: [
+    InvalidRequestError,
+    (a) => `The proof for correcting entry ${a[1]} of unit ${short(a[0])} does not rebuild its chain head.`,
+    ["Submit through the SDK or `trace correct`, which build the proof from the unit's current history."],
+  ],
+  TraceLedgerNotEntryAuthor: [
+    NotAllowedError,
+    (a) =>
+      `Entry ${a[1]} of unit ${short(a[0])} was recorded by organization ${a[2]}; only it or a regulator may correct it.`,
+    ["Ask that organization (or a regulator) to declare the error."],
+  ],
 };
 
 /** Decodes revert data of the ledger into a named error, or undefined when it is not one of its errors. */

@@ -78,3 +78,34 @@ export function replayHead(
   for (const e of entries) head = nextHead(head, unit, e, format);
   return head;
 }
+
+/** What `correct` needs to prove who recorded entry `seq`: the head before it and the entries from it on. */
+export interface CorrectionProof {
+  head: Hex;
+  /** The entries as the contract's `ChainEntry` struct takes them (block folded into `blockRef`). */
+  entries: { account: Address; data: Hex; info: bigint; blockRef: bigint }[];
+}
+
+/**
+ * The proof for correcting entry `seq` (1-based) from a unit's full history, oldest first: the ledger re-hashes
+ * `entries` from `head` and must land on its stored head, so the history must be current and complete.
+ */
+export function correctionProof(
+  chainId: bigint | number,
+  ledger: Address,
+  unit: Hex,
+  history: ChainEntry[],
+  seq: number,
+): CorrectionProof {
+  if (!Number.isInteger(seq) || seq < 1 || seq > history.length) {
+    throw new RangeError(`Entry ${seq} is not in a history of ${history.length} entries.`);
+  }
+  const head = replayHead(chainId, ledger, unit, history.slice(0, seq - 1));
+  const entries = history.slice(seq - 1).map((e) => ({
+    account: e.account,
+    data: e.data,
+    info: e.info,
+    blockRef: blockRef(e.blockNumber, e.blockTime),
+  }));
+  return { head, entries };
+}

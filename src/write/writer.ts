@@ -15,6 +15,7 @@ import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
 import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
 import type { AggregationInput, RegistrationInput, TraceInput } from "./types";
+import type { CorrectionProof } from "../hashChain/hashChain";
 
 /** A batch with its position in the batches given to `relay`. */
 type Indexed = { batch: SignedTraceBatch; index: number };
@@ -115,9 +116,17 @@ export class TraceWriter {
     );
   }
 
-  /** Hands custody of a unit to another organization. */
+  /**
+   * Offers custody of a unit to another organization (`toOrg` 0 withdraws the offer); custody moves when an
+   * account of `toOrg` calls {@link acceptHandover}.
+   */
   async handover(unit: string, toOrg: number, recordHash: string): Promise<WriteResult> {
     return this.single(await this.ledger.handover.populateTransaction(unit, toOrg, recordHash));
+  }
+
+  /** Accepts custody of a unit offered to this writer's organization. */
+  async acceptHandover(unit: string, recordHash: string): Promise<WriteResult> {
+    return this.single(await this.ledger.acceptHandover.populateTransaction(unit, recordHash));
   }
 
   /** Assigns an organization to a unit (or removes it with `assigned = false`). */
@@ -125,9 +134,12 @@ export class TraceWriter {
     return this.single(await this.ledger.assign.populateTransaction(unit, orgId, assigned, recordHash));
   }
 
-  /** Declares entry `seq` of a unit wrong. */
-  async correct(unit: string, seq: number, recordHash: string): Promise<WriteResult> {
-    return this.single(await this.ledger.correct.populateTransaction(unit, seq, recordHash));
+  /**
+   * Declares entry `seq` of a unit wrong. `proof` shows who recorded it: build it with `correctionProof`
+   * (exported by `cbec-trace`) from the unit's current history (`TraceReader.history`).
+   */
+  async correct(unit: string, seq: number, recordHash: string, proof: CorrectionProof): Promise<WriteResult> {
+    return this.single(await this.ledger.correct.populateTransaction(unit, seq, recordHash, proof.head, proof.entries));
   }
 
   /**

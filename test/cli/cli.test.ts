@@ -207,7 +207,14 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
         ]),
       );
       ok(await trace("customs", ["record", box, "--step", "customs_released"]));
-      ok(await trace("exporter", ["handover", box, "--to", String(dep.members.carrier.orgId)]));
+      // custody is offered, and moves when the carrier accepts (trust model v2)
+      const offered = ok<WriteSummary & { next: string }>(
+        await trace("exporter", ["--json", "handover", box, "--to", String(dep.members.carrier.orgId)]),
+      );
+      expect(offered.next).to.equal(`organization ${dep.members.carrier.orgId} accepts with: trace accept ${box}`);
+      expect((await ledger.unitState(keyOf(box))).custodian).to.equal(BigInt(dep.members.exporter.orgId));
+      ok(await trace("carrier", ["accept", box]));
+      expect((await ledger.unitState(keyOf(box))).custodian).to.equal(BigInt(dep.members.carrier.orgId));
       const departed = ok<WriteSummary>(
         await trace("carrier", ["--json", "record", box, "--step", "departing", "--disposition", "in_transit"]),
       );
@@ -216,6 +223,18 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       const state = await ledger.unitState(keyOf(box));
       expect(state.stage).to.equal(BigInt(STAGES.DEPARTED));
       expect(state.custodian).to.equal(BigInt(dep.members.carrier.orgId));
+    });
+
+    it("correct builds the proof: the author corrects its entry, another organization is refused (exit 3)", async () => {
+      // entry 2 of item 2 is the exporter's INSPECTING; the broker did not record it
+      const refused = fails(
+        await trace("broker", ["correct", items[1], "--seq", "2", "--reason", "not mine"]),
+        EXIT.REFUSED,
+      );
+      expect(refused).to.match(/recorded by organization/);
+      const before = (await ledger.unitState(keyOf(items[1]))).seq;
+      ok(await trace("exporter", ["correct", items[1], "--seq", "2", "--reason", "wrong disposition"]));
+      expect((await ledger.unitState(keyOf(items[1]))).seq).to.equal(before + 1n);
     });
 
     it("history of an item shows the carton's events it inherited, with an intact hash chain", async () => {

@@ -1,6 +1,6 @@
 /**
  * Access matrix of the dedicated entry points: register (COMMISSIONING), pack (PACKING), unpack
- * (UNPACKING), handover (CUSTODY_TRANSFERRED), assign (ASSIGNED) and correct (CORRECTION), per member
+ * (UNPACKING), handover and acceptHandover (CUSTODY_TRANSFERRED), assign (ASSIGNED) and correct (CORRECTION), per member
  * organization: allowed when the default matrix lets its role record the step, else refused with
  * `ConsortiumStepNotAllowed`. Each member is put in scope (assigned) and, where needed, made custodian,
  * so that only the permission decides.
@@ -17,13 +17,15 @@ import {
   MEMBERS,
   recordHash,
   registration,
+  traceInput,
   type LedgerFixture,
   type MemberName,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
-import { ASSIGNEES, DEFAULT_MATRIX, MATRIX_MEMBERS, type MatrixMember } from "../helpers/matrix";
+import { ALL_ROLES, ASSIGNEES, DEFAULT_MATRIX, MATRIX_MEMBERS, type MatrixMember } from "../helpers/matrix";
 import { tracedLogs } from "../helpers/reads";
 import { roleMask, STEPS, type RoleName, type StepName } from "../../src/codes";
+import { NO_PROOF, handOver, proofOf } from "../helpers/custody";
 
 const PACK_PARENT = cartonKey(1);
 const PACK_CHILD = itemKey(1);
@@ -31,6 +33,8 @@ const FULL_PARENT = cartonKey(2);
 const PACKED_CHILD = itemKey(2);
 const CORRECTED = itemKey(3);
 const HELD_IN_CUSTODY = itemKey(4);
+/** The member's own entry on CORRECTED: after the registration and the assignments. */
+const OWN_ENTRY = 2 + ASSIGNEES.length;
 
 /** Units registered by the exporter with every non-regulator member assigned; one child already packed. */
 const entryFixture = unitsFixture({
@@ -68,10 +72,14 @@ async function expectChildAndParentEntries(
   return logs;
 }
 
-/** The exporter hands HELD_IN_CUSTODY to `member`, making it the custodian. */
+/**
+ * The exporter hands HELD_IN_CUSTODY to `member`, making it the custodian — when the member's role may
+ * accept custody; a member that may not is refused by the step check before custody is looked at.
+ */
 async function makeCustodian(f: LedgerFixture, member: MatrixMember) {
-  if (member !== "exporter") {
-    await f.ledger.connect(f.accounts.exporter).handover(HELD_IN_CUSTODY, f.orgIds[member], recordHash("to member"));
+  const role = MEMBERS[member][0] as RoleName;
+  if (member !== "exporter" && DEFAULT_MATRIX.CUSTODY_TRANSFERRED.includes(role)) {
+    await handOver(f, HELD_IN_CUSTODY, "exporter", member, "to member");
   }
 }
 
@@ -129,11 +137,40 @@ const ENTRY_POINTS: EntryPoint[] = [
     send: (l, f) => l.handover(HELD_IN_CUSTODY, f.orgIds.rival, recordHash("handover")),
     check: async (f, m, tx) => {
       await expect(tx)
-        .to.emit(f.ledger, "Traced")
-        .withArgs(HELD_IN_CUSTODY, f.accounts[m].address, recordHash("handover"), anyValue);
-      const [e] = await tracedLogs(f.ledger, tx);
-      expect([e.step, e.org, e.aux]).to.deep.equal([STEPS.CUSTODY_TRANSFERRED, f.orgIds[m], BigInt(f.orgIds.rival)]);
+        .to.emit(f.ledger, "HandoverOffered")
+        .withArgs(HELD_IN_CUSTODY, f.orgIds[m], f.orgIds.rival, recordHash("handover"));
+      expect((await tracedLogs(f.ledger, tx)).length).to.equal(0);
+      const seq = (await f.ledger.unitState(HELD_IN_CUSTODY)).seq;
+      expect(await f.ledger.handoverOffer(HELD_IN_CUSTODY)).to.deep.equal([
+        BigInt(f.orgIds[m]),
+        BigInt(f.orgIds.rival),
+        seq,
+      ]);
+      await f.ledger.connect(f.accounts.rival).acceptHandover(HELD_IN_CUSTODY, recordHash("accepted"));
       expect((await f.ledger.unitState(HELD_IN_CUSTODY)).custodian).to.equal(f.orgIds.rival);
+    },
+  },
+  {
+    name: "acceptHandover",
+    step: "CUSTODY_TRANSFERRED",
+    // The exporter (or, for the exporter itself, the rival holding a unit of its own) offers to the member.
+    prepare: async (f, m) => {
+      if (m === "exporter") {
+        await f.ledger.connect(f.accounts.rival).register(registration(itemKey(300)));
+        await f.ledger.connect(f.accounts.rival).handover(itemKey(300), f.orgIds.exporter, recordHash("offer"));
+      } else {
+        await f.ledger.connect(f.accounts.exporter).handover(HELD_IN_CUSTODY, f.orgIds[m], recordHash("offer"));
+      }
+    },
+    send: (l, f, m) => l.acceptHandover(m === "exporter" ? itemKey(300) : HELD_IN_CUSTODY, recordHash("accept")),
+    check: async (f, m, tx) => {
+      const unit = m === "exporter" ? itemKey(300) : HELD_IN_CUSTODY;
+      await expect(tx)
+        .to.emit(f.ledger, "Traced")
+        .withArgs(unit, f.accounts[m].address, recordHash("accept"), anyValue);
+      const [e] = await tracedLogs(f.ledger, tx);
+      expect([e.step, e.org, e.aux]).to.deep.equal([STEPS.CUSTODY_TRANSFERRED, f.orgIds[m], BigInt(f.orgIds[m])]);
+      expect((await f.ledger.unitState(unit)).custodian).to.equal(f.orgIds[m]);
     },
   },
   {
@@ -153,15 +190,25 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "correct",
     step: "CORRECTION",
-    send: (l) => l.correct(CORRECTED, 1, recordHash("correct")),
+    // Corrections are by the entry's author (trust model v2): the member first records an entry of its own.
+    prepare: async (f, m) => {
+      await f.ledger.setPermissions([STEPS.INSPECTING], [ALL_ROLES]);
+      await f.ledger.connect(f.accounts[m]).record(traceInput(CORRECTED, "INSPECTING", { label: `by ${m}` }));
+    },
+    send: async (l) =>
+      l.correct(CORRECTED, OWN_ENTRY, recordHash("correct"), ...(await proofOf(l, CORRECTED, OWN_ENTRY))),
     check: async (f, m, tx) => {
-      const before = 1 + ASSIGNEES.length; // registration + assignments
       await expect(tx)
         .to.emit(f.ledger, "Traced")
         .withArgs(CORRECTED, f.accounts[m].address, recordHash("correct"), anyValue);
       const [e] = await tracedLogs(f.ledger, tx);
-      expect([e.step, e.seq, e.org, e.aux]).to.deep.equal([STEPS.CORRECTION, before + 1, f.orgIds[m], 1n]);
-      expect((await f.ledger.unitState(CORRECTED)).seq).to.equal(before + 1);
+      expect([e.step, e.seq, e.org, e.aux]).to.deep.equal([
+        STEPS.CORRECTION,
+        OWN_ENTRY + 1,
+        f.orgIds[m],
+        BigInt(OWN_ENTRY),
+      ]);
+      expect((await f.ledger.unitState(CORRECTED)).seq).to.equal(OWN_ENTRY + 1);
     },
   },
 ];
@@ -196,7 +243,7 @@ describe("AccessMatrix: dedicated entry points", () => {
 
   describe("narrowed by setPermissions", () => {
     const narrowed: Array<[string, StepName, (l: TraceLedger, f: LedgerFixture) => Promise<unknown>]> = [
-      ["correct", "CORRECTION", (l) => l.correct(CORRECTED, 1, recordHash("c"))],
+      ["correct", "CORRECTION", (l) => l.correct(CORRECTED, 1, recordHash("c"), ...NO_PROOF)],
       ["register", "COMMISSIONING", (l) => l.register(registration(itemKey(200)))],
       ["pack", "PACKING", (l) => l.pack(aggregation(PACK_PARENT), [PACK_CHILD])],
       ["unpack", "UNPACKING", (l) => l.unpack(aggregation(FULL_PARENT), [PACKED_CHILD])],

@@ -19,6 +19,7 @@ import { replayedAndStoredHead } from "../helpers/history";
 import { unitsFixture } from "../helpers/fixtures";
 import { encodedError, tracedLogs, unitStateOf } from "../helpers/reads";
 import { STEPS, FLAGS, roleMask } from "../../src/codes";
+import { handOver } from "../helpers/custody";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers
@@ -79,7 +80,8 @@ describe("Aggregation: pack", () => {
     });
 
     it("nests items → carton → consignment; the outermost parent's custodian holds for all", async () => {
-      const { ledger, accounts, orgIds } = await loadFixture(packFixture);
+      const f = await loadFixture(packFixture);
+      const { ledger, accounts, orgIds } = f;
       const ex = ledger.connect(accounts.exporter);
       await ex.pack(aggregation(C1), [I1, I2]);
       await ex.pack(aggregation(SHIP), [C1, C2]);
@@ -87,7 +89,7 @@ describe("Aggregation: pack", () => {
       expect((await unitStateOf(ledger, I1)).parent).to.equal(C1);
       expect((await unitStateOf(ledger, I3)).parent).to.equal(C2);
       expect((await unitStateOf(ledger, C1)).parent).to.equal(SHIP);
-      await ex.handover(SHIP, orgIds.carrier, recordHash("waybill"));
+      await handOver(f, SHIP, "exporter", "carrier");
       for (const unit of [SHIP, C1, C2, I1, I2, I3]) {
         expect((await unitStateOf(ledger, unit)).custodian, unit).to.equal(orgIds.carrier);
       }
@@ -96,16 +98,22 @@ describe("Aggregation: pack", () => {
     });
 
     it("refuses children whose custodian is not the parent's (TraceLedgerCustodyMismatch)", async () => {
-      const { ledger, accounts, orgIds } = await loadFixture(packFixture);
+      const f = await loadFixture(packFixture);
+      const { ledger, accounts, orgIds } = f;
       const ex = ledger.connect(accounts.exporter);
-      await ex.handover(C1, orgIds.warehouse, recordHash("to warehouse"));
-      // The exporter is still C1's registrant, so C1 is in its scope, but the goods are not in one custody.
+      await handOver(f, C1, "exporter", "warehouse");
+      // The registrant lost C1 with its custody (trust model v2) ...
+      await expect(ex.pack(aggregation(C1), [I1]))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
+        .withArgs(C1, orgIds.exporter);
+      // ... assigned to it by the warehouse, C1 is in its scope, but the goods are not in one custody.
+      await ledger.connect(accounts.warehouse).assign(C1, orgIds.exporter, true, recordHash("exporter"));
       await expect(ex.pack(aggregation(C1), [I1]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
         .withArgs(0, encodedError(ledger, "TraceLedgerCustodyMismatch", [I1, orgIds.exporter, orgIds.warehouse]));
       expect((await unitStateOf(ledger, I1)).custodian).to.equal(orgIds.exporter);
       // Once the item is handed over too, the custodian packs it and custody is unchanged.
-      await ex.handover(I1, orgIds.warehouse, recordHash("item to warehouse"));
+      await handOver(f, I1, "exporter", "warehouse");
       await ledger.connect(accounts.warehouse).pack(aggregation(C1), [I1]);
       expect((await unitStateOf(ledger, I1)).custodian).to.equal(orgIds.warehouse);
     });

@@ -18,6 +18,7 @@ import { rec } from "../helpers/actors";
 import { unitsFixture } from "../helpers/fixtures";
 import { encodedError, tracedLogs, unitStateOf } from "../helpers/reads";
 import { STEPS, STAGES, FLAGS, type StepName } from "../../src/codes";
+import { handOver } from "../helpers/custody";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers
@@ -185,8 +186,10 @@ describe("Aggregation: inheritance and unpack", () => {
 
     it("a child taken out keeps the parent's effective custodian, stage, recall and flag", async () => {
       const f = await loadFixture(nestedFixture);
-      await f.ledger.connect(f.accounts.exporter).handover(SHIP, f.orgIds.carrier, recordHash("waybill"));
-      await shipOut(f);
+      // declared and released while the exporter's assignees (broker) are in scope, then handed to the carrier
+      await shipOut(f, false);
+      await handOver(f, SHIP, "exporter", "carrier");
+      await rec(f, SHIP, "DEPARTING", "carrier");
       await rec(f, SHIP, "FLAGGED", "market");
       await rec(f, SHIP, "RECALL", "market");
       await f.ledger.connect(f.accounts.carrier).unpack(aggregation(C1), [I1]);
@@ -216,12 +219,13 @@ describe("Aggregation: inheritance and unpack", () => {
 
     it("a carton taken out of the consignment keeps its items; customs may unpack without custody", async () => {
       const f = await loadFixture(nestedFixture);
-      await f.ledger.connect(f.accounts.exporter).handover(SHIP, f.orgIds.warehouse, recordHash("to warehouse"));
+      await handOver(f, SHIP, "exporter", "warehouse");
       await f.ledger.connect(f.accounts.customs).unpack(aggregation(SHIP), [C1]);
       expect(await unitStateOf(f.ledger, C1)).to.include({ custodian: f.orgIds.warehouse, parent: ethers.ZeroHash });
       expect(await unitStateOf(f.ledger, I1)).to.include({ custodian: f.orgIds.warehouse, parent: C1 });
       await rec(f, SHIP, "HOLD", "customs"); // no longer around C1
-      await expect(rec(f, I1, "SHIPPING", "exporter")).to.emit(f.ledger, "Traced");
+      // the warehouse, custodian now; the registrant lost its scope with custody (trust model v2)
+      await expect(rec(f, I1, "SHIPPING", "warehouse")).to.emit(f.ledger, "Traced");
     });
 
     for (const [what, holdOn] of [

@@ -17,6 +17,7 @@ import {
   type LedgerFixture,
 } from "../helpers/ledger";
 import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
+import { proofOf } from "../helpers/custody";
 
 const { ITEM, LOOSE, PACKED, CARTON, FULL } = WRITE_UNITS;
 
@@ -37,7 +38,8 @@ const WRITES: Write[] = [
   ["unpack", (f, w) => as(f, w).unpack(aggregation(FULL), [PACKED])],
   ["handover", (f, w) => as(f, w).handover(ITEM, f.orgIds.warehouse, recordHash("h"))],
   ["assign", (f, w) => as(f, w).assign(ITEM, f.orgIds.broker, true, recordHash("a"))],
-  ["correct", (f, w) => as(f, w).correct(ITEM, 1, recordHash("c"))],
+  ["acceptHandover", (f, w) => as(f, w).acceptHandover(ITEM, recordHash("h"))],
+  ["correct", async (f, w) => as(f, w).correct(ITEM, 1, recordHash("c"), ...(await proofOf(f.ledger, ITEM, 1)))],
 ];
 
 type Status = {

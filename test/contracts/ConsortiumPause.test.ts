@@ -20,6 +20,7 @@ import {
   type LedgerFixture,
 } from "../helpers/ledger";
 import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
+import { proofOf } from "../helpers/custody";
 import { roleMask, STEPS } from "../../src/codes";
 
 const { ITEM, LOOSE, PACKED, CARTON, FULL } = WRITE_UNITS;
@@ -30,7 +31,11 @@ type Write = {
   sender: (f: LedgerFixture) => HardhatEthersSigner;
   send: (ledger: TraceLedger, f: LedgerFixture) => Promise<unknown>;
   /** One `Traced` log the successful call emits: unit, account, data. */
-  traced: (f: LedgerFixture) => [string, string, string];
+  traced?: (f: LedgerFixture) => [string, string, string];
+  /** For a call that writes no entry (a handover offer): the event it emits and its arguments. */
+  emitted?: (f: LedgerFixture) => [string, unknown[]];
+  /** Runs before the ledger is paused. */
+  prepare?: (f: LedgerFixture) => Promise<unknown>;
 };
 
 const WRITES: Write[] = [
@@ -88,7 +93,14 @@ const WRITES: Write[] = [
     name: "handover",
     sender: (f) => f.accounts.exporter,
     send: (l, f) => l.handover(ITEM, f.orgIds.warehouse, recordHash("handover")),
-    traced: (f) => [ITEM, f.accounts.exporter.address, recordHash("handover")],
+    emitted: (f) => ["HandoverOffered", [ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("handover")]],
+  },
+  {
+    name: "acceptHandover",
+    prepare: (f) => f.ledger.connect(f.accounts.exporter).handover(ITEM, f.orgIds.warehouse, recordHash("offer")),
+    sender: (f) => f.accounts.warehouse,
+    send: (l) => l.acceptHandover(ITEM, recordHash("accept")),
+    traced: (f) => [ITEM, f.accounts.warehouse.address, recordHash("accept")],
   },
   {
     name: "assign",
@@ -99,7 +111,7 @@ const WRITES: Write[] = [
   {
     name: "correct",
     sender: (f) => f.accounts.exporter,
-    send: (l) => l.correct(ITEM, 1, recordHash("correct")),
+    send: async (l) => l.correct(ITEM, 1, recordHash("correct"), ...(await proofOf(l, ITEM, 1))),
     traced: (f) => [ITEM, f.accounts.exporter.address, recordHash("correct")],
   },
 ];
@@ -108,13 +120,21 @@ describe("Consortium: pause", () => {
   for (const w of WRITES) {
     it(`${w.name} is refused with ConsortiumPaused while paused and works after unpause`, async () => {
       const f = await loadFixture(everyWriteFixture);
+      if (w.prepare) await w.prepare(f);
       await f.ledger.pause();
       const ledger = f.ledger.connect(w.sender(f));
       await expect(w.send(ledger, f)).to.be.revertedWithCustomError(f.ledger, "ConsortiumPaused");
       await f.ledger.unpause();
-      await expect(w.send(ledger, f))
-        .to.emit(f.ledger, "Traced")
-        .withArgs(...w.traced(f), anyValue);
+      if (w.emitted) {
+        const [event, args] = w.emitted(f);
+        await expect(w.send(ledger, f))
+          .to.emit(f.ledger, event)
+          .withArgs(...args);
+      } else {
+        await expect(w.send(ledger, f))
+          .to.emit(f.ledger, "Traced")
+          .withArgs(...w.traced!(f), anyValue);
+      }
     });
   }
 

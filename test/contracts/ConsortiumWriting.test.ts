@@ -113,8 +113,8 @@ describe("Consortium: effects on writing", () => {
       // The new key acts for the same organization: still the unit's registrant and custodian.
       await expectRecords(f, fresh, "INSPECTING", ITEM, 2, f.orgIds.exporter);
       await expect(f.ledger.connect(fresh).handover(ITEM, f.orgIds.warehouse, recordHash("h")))
-        .to.emit(f.ledger, "Traced")
-        .withArgs(ITEM, fresh.address, recordHash("h"), anyValue);
+        .to.emit(f.ledger, "HandoverOffered")
+        .withArgs(ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("h"));
       // Nothing brings the retired key back: not an organization cycle, not a role change.
       await f.ledger.suspendOrganization(f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);

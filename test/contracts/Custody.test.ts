@@ -1,10 +1,12 @@
 /**
- * Custody: handover (custodian only, scope after it), assignments (add, remove, views, refusals) and
- * corrections (EPCIS error declarations that keep the corrected entry).
+ * Custody: handover offered by the custodian and accepted by the receiver (scope after it), assignments (add,
+ * remove, views, refusals) and corrections by the entry's author (EPCIS error declarations that keep the
+ * corrected entry).
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { itemKey, cartonKey, consignmentKey, recordHash, type MemberName } from "../helpers/ledger";
+import { itemKey, cartonKey, consignmentKey, recordHash, registration, type MemberName } from "../helpers/ledger";
+import { NO_PROOF, correctAs, handOver, proofOf } from "../helpers/custody";
 import { readHistory, replayedAndStoredHead } from "../helpers/history";
 import { rec } from "../helpers/actors";
 import { unitsFixture } from "../helpers/fixtures";
@@ -39,42 +41,66 @@ async function stateOf(ledger: TraceLedger, unit: string) {
 // ---------------------------------------------------------------------------------------------------------
 
 describe("Custody", () => {
-  describe("handover", () => {
-    it("moves custody: unitState.custodian and aux are the new organization", async () => {
+  describe("handover (offer) and acceptHandover", () => {
+    it("an offer moves nothing: HandoverOffered, handoverOffer, no history entry", async () => {
       const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
-      const tx = await ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("note"));
+      await expect(ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("note")))
+        .to.emit(ledger, "HandoverOffered")
+        .withArgs(I1, orgIds.exporter, orgIds.warehouse, recordHash("note"))
+        .and.not.to.emit(ledger, "Traced");
+      expect(await ledger.handoverOffer(I1)).to.deep.equal([BigInt(orgIds.exporter), BigInt(orgIds.warehouse), 1n]);
+      expect(await stateOf(ledger, I1)).to.deep.equal({
+        seq: 1,
+        custodian: orgIds.exporter,
+        registrant: orgIds.exporter,
+      });
+    });
+
+    it("the acceptance moves custody: the entry is the acceptor's (account, org), aux = new custodian", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("note"));
+      const tx = await ledger.connect(accounts.warehouse).acceptHandover(I1, recordHash("received"));
       const [log] = await tracedLogs(ledger, tx);
-      expect(log).to.include({ unit: I1, account: accounts.exporter.address, data: recordHash("note") });
-      expect(log).to.include({ step: STEPS.CUSTODY_TRANSFERRED, seq: 2, org: orgIds.exporter });
+      expect(log).to.include({ unit: I1, account: accounts.warehouse.address, data: recordHash("received") });
+      expect(log).to.include({ step: STEPS.CUSTODY_TRANSFERRED, seq: 2, org: orgIds.warehouse });
       expect(log.aux).to.equal(BigInt(orgIds.warehouse));
       expect(await stateOf(ledger, I1)).to.deep.equal({
         seq: 2,
         custodian: orgIds.warehouse,
         registrant: orgIds.exporter,
       });
+      expect(await ledger.handoverOffer(I1)).to.deep.equal([0n, 0n, 0n]);
       const { replayed, stored } = await replayedAndStoredHead(ledger, I1);
       expect(replayed).to.equal(stored);
     });
 
     it("a handover of a consignment hands over everything packed in it", async () => {
-      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
-      await ledger.connect(accounts.exporter).handover(SHIP, orgIds.carrier, recordHash("waybill"));
-      for (const u of [SHIP, C1, I2]) expect((await stateOf(ledger, u)).custodian, u).to.equal(orgIds.carrier);
-      expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.exporter);
+      const f = await loadFixture(custodyFixture);
+      await handOver(f, SHIP, "exporter", "carrier");
+      for (const u of [SHIP, C1, I2]) expect((await stateOf(f.ledger, u)).custodian, u).to.equal(f.orgIds.carrier);
+      expect((await stateOf(f.ledger, I1)).custodian).to.equal(f.orgIds.exporter);
     });
 
-    it("only the current custodian: TraceLedgerNotCustodian", async () => {
-      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
-      await expect(ledger.connect(accounts.warehouse).handover(I1, orgIds.warehouse, recordHash("x")))
+    it("only the current custodian offers: TraceLedgerNotCustodian", async () => {
+      const f = await loadFixture(custodyFixture);
+      const { ledger, accounts, orgIds } = f;
+      await expect(ledger.connect(accounts.warehouse).handover(I1, orgIds.carrier, recordHash("x")))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerNotCustodian")
         .withArgs(I1, orgIds.warehouse);
-      await ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("1"));
+      await handOver(f, I1, "exporter", "warehouse");
       // the registrant is no longer the custodian
       await expect(ledger.connect(accounts.exporter).handover(I1, orgIds.carrier, recordHash("x")))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerNotCustodian")
         .withArgs(I1, orgIds.exporter);
-      await ledger.connect(accounts.warehouse).handover(I1, orgIds.carrier, recordHash("2"));
+      await handOver(f, I1, "warehouse", "carrier");
       expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.carrier);
+    });
+
+    it("not to itself: TraceLedgerSelfTarget", async () => {
+      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      await expect(ledger.connect(accounts.exporter).handover(I1, orgIds.exporter, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerSelfTarget")
+        .withArgs(I1, orgIds.exporter);
     });
 
     it("not on a packed unit, even by the outermost custodian: TraceLedgerUnitPacked", async () => {
@@ -95,45 +121,68 @@ describe("Custody", () => {
         .withArgs(I1, STEPS.CUSTODY_TRANSFERRED);
     });
 
-    it("only to an existing, active organization", async () => {
+    it("only to an existing, active organization; 0 withdraws the offer", async () => {
       const { ledger, admin, accounts, orgIds } = await loadFixture(custodyFixture);
       const ex = ledger.connect(accounts.exporter);
       const count = Number(await ledger.organizationCount());
-      for (const bad of [0, count + 1]) {
-        await expect(ex.handover(I1, bad, recordHash("x")))
-          .to.be.revertedWithCustomError(ledger, "ConsortiumUnknownOrganization")
-          .withArgs(bad);
-      }
+      await expect(ex.handover(I1, count + 1, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "ConsortiumUnknownOrganization")
+        .withArgs(count + 1);
       await ledger.connect(admin).suspendOrganization(orgIds.warehouse);
       await expect(ex.handover(I1, orgIds.warehouse, recordHash("x")))
         .to.be.revertedWithCustomError(ledger, "ConsortiumOrganizationSuspended")
         .withArgs(orgIds.warehouse);
+      await ex.handover(I1, orgIds.carrier, recordHash("offer"));
+      await expect(ex.handover(I1, 0, recordHash("withdrawn")))
+        .to.emit(ledger, "HandoverOffered")
+        .withArgs(I1, orgIds.exporter, 0, recordHash("withdrawn"));
+      expect(await ledger.handoverOffer(I1)).to.deep.equal([0n, 0n, 0n]);
+      await expect(ledger.connect(accounts.carrier).acceptHandover(I1, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerNoHandoverOffer")
+        .withArgs(I1, orgIds.carrier);
       expect((await stateOf(ledger, I1)).custodian).to.equal(orgIds.exporter);
     });
 
-    it("refuses an unknown unit and a role without CUSTODY_TRANSFERRED", async () => {
+    it("refuses an unknown unit and a role without CUSTODY_TRANSFERRED (offer and accept)", async () => {
       const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
       await expect(ledger.connect(accounts.exporter).handover(UNKNOWN, orgIds.warehouse, recordHash("x")))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerUnknownUnit")
         .withArgs(UNKNOWN);
+      await expect(ledger.connect(accounts.warehouse).acceptHandover(UNKNOWN, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerNoHandoverOffer")
+        .withArgs(UNKNOWN, orgIds.warehouse);
       await expect(ledger.connect(accounts.broker).handover(I1, orgIds.warehouse, recordHash("x")))
+        .to.be.revertedWithCustomError(ledger, "ConsortiumStepNotAllowed")
+        .withArgs(accounts.broker.address, orgIds.broker, STEPS.CUSTODY_TRANSFERRED, roleMask("CUSTOMS_BROKER"));
+      await ledger.connect(accounts.exporter).handover(I1, orgIds.broker, recordHash("to broker"));
+      await expect(ledger.connect(accounts.broker).acceptHandover(I1, recordHash("x")))
         .to.be.revertedWithCustomError(ledger, "ConsortiumStepNotAllowed")
         .withArgs(accounts.broker.address, orgIds.broker, STEPS.CUSTODY_TRANSFERRED, roleMask("CUSTOMS_BROKER"));
     });
 
-    it("the old custodian drops out of scope; the registrant and the new custodian stay in", async () => {
+    for (const to of ["warehouse", "carrier", "customs", "exporter", "factory"] as MemberName[]) {
+      it(`every receiving role may accept in the default matrix: ${to}`, async () => {
+        const f = await loadFixture(custodyFixture);
+        const from: MemberName = to === "exporter" ? "rival" : "exporter";
+        if (from === "rival") await f.ledger.connect(f.accounts.rival).register(registration(UNKNOWN));
+        const unit = from === "rival" ? UNKNOWN : I1;
+        await handOver(f, unit, from, to);
+        expect((await stateOf(f.ledger, unit)).custodian).to.equal(f.orgIds[to]);
+      });
+    }
+
+    it("the old custodian drops out of scope; the new custodian is in; the registrant is out once it handed on", async () => {
       const f = await loadFixture(custodyFixture);
-      const { ledger, accounts, orgIds } = f;
-      await ledger.connect(accounts.exporter).handover(I1, orgIds.warehouse, recordHash("1"));
+      const { ledger, orgIds } = f;
+      await handOver(f, I1, "exporter", "warehouse");
       await expect(rec(f, I1, "STORING", "warehouse")).to.emit(ledger, "Traced");
-      await ledger.connect(accounts.warehouse).handover(I1, orgIds.carrier, recordHash("2"));
+      await expect(rec(f, I1, "STORING", "exporter"))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
+        .withArgs(I1, orgIds.exporter);
+      await handOver(f, I1, "warehouse", "carrier");
       await expect(rec(f, I1, "STORING", "warehouse"))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
         .withArgs(I1, orgIds.warehouse);
-      await expect(ledger.connect(accounts.warehouse).correct(I1, 1, recordHash("c")))
-        .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
-        .withArgs(I1, orgIds.warehouse);
-      await expect(rec(f, I1, "STORING", "exporter")).to.emit(ledger, "Traced");
       await expect(rec(f, I1, "LOADING", "carrier")).to.emit(ledger, "Traced");
     });
   });
@@ -210,13 +259,14 @@ describe("Custody", () => {
     });
 
     it("only by the effective custodian (the outermost parent's custodian for packed units)", async () => {
-      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
+      const f = await loadFixture(custodyFixture);
+      const { ledger, accounts, orgIds } = f;
       await ledger.connect(accounts.exporter).assign(I1, orgIds.carrier, true, recordHash("x"));
       // an assigned organization is not the custodian
       await expect(ledger.connect(accounts.carrier).assign(I1, orgIds.warehouse, true, recordHash("x")))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerNotCustodian")
         .withArgs(I1, orgIds.carrier);
-      await ledger.connect(accounts.exporter).handover(SHIP, orgIds.warehouse, recordHash("h"));
+      await handOver(f, SHIP, "exporter", "warehouse");
       for (const u of [I2, C1, SHIP]) {
         // the registrant of the packed units is no longer their custodian
         await expect(ledger.connect(accounts.exporter).assign(u, orgIds.lab, true, recordHash("x")))
@@ -242,21 +292,22 @@ describe("Custody", () => {
     async function withHistory() {
       const f = await loadFixture(custodyFixture);
       await f.ledger.connect(f.accounts.exporter).assign(I3, f.orgIds.broker, true, recordHash("broker"));
-      await rec(f, I3, "INSPECTING", "exporter");
+      await rec(f, I3, "CUSTOMS_DECLARED", "broker");
       await rec(f, I3, "STORING", "exporter");
-      return f; // I3 has 4 entries
+      return f; // I3 has 4 entries: register and assign (exporter), declared (broker), storing (exporter)
     }
 
     for (const [seq, by] of [
       [1, "exporter"],
       [3, "broker"],
       [4, "customs"],
+      [2, "market"],
     ] as [number, MemberName][]) {
       it(`corrects entry ${seq} of 4 (by ${by}): aux = seq, the corrected entry stays`, async () => {
         const { ledger, accounts, orgIds } = await withHistory();
         const before = await readHistory(ledger, I3);
         expect(before.length).to.equal(4);
-        const tx = await ledger.connect(accounts[by]).correct(I3, seq, recordHash("error declaration"));
+        const tx = await correctAs(ledger, accounts[by], I3, seq, "error declaration");
         const [log] = await tracedLogs(ledger, tx);
         expect(log).to.include({ unit: I3, data: recordHash("error declaration"), step: STEPS.CORRECTION });
         expect(log).to.include({ seq: 5, org: orgIds[by] });
@@ -271,33 +322,56 @@ describe("Custody", () => {
     it("TraceLedgerInvalidCorrection for seq 0 and seq beyond the history", async () => {
       const { ledger, accounts } = await withHistory();
       for (const seq of [0, 5, 2 ** 32 - 1]) {
-        await expect(ledger.connect(accounts.exporter).correct(I3, seq, recordHash("x")))
+        await expect(ledger.connect(accounts.exporter).correct(I3, seq, recordHash("x"), ...NO_PROOF))
           .to.be.revertedWithCustomError(ledger, "TraceLedgerInvalidCorrection")
           .withArgs(I3, seq);
       }
-      // a correction is itself an entry that can be corrected
-      await ledger.connect(accounts.exporter).correct(I3, 4, recordHash("c1"));
-      await expect(ledger.connect(accounts.exporter).correct(I3, 5, recordHash("c2"))).to.emit(ledger, "Traced");
+      // a correction is itself an entry that can be corrected (by its author)
+      await correctAs(ledger, accounts.exporter, I3, 4, "c1");
+      await expect(correctAs(ledger, accounts.exporter, I3, 5, "c2")).to.emit(ledger, "Traced");
     });
 
-    it("refused out of scope and on an unknown unit", async () => {
+    it("only by the entry's author or a regulator: TraceLedgerNotEntryAuthor; an unknown unit", async () => {
       const { ledger, accounts, orgIds } = await withHistory();
-      for (const who of ["rival", "lab", "carrier"] as MemberName[]) {
-        await expect(ledger.connect(accounts[who]).correct(I3, 1, recordHash("x")))
-          .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
-          .withArgs(I3, orgIds[who]);
+      for (const who of ["rival", "lab", "carrier", "broker"] as MemberName[]) {
+        await expect(correctAs(ledger, accounts[who], I3, 1))
+          .to.be.revertedWithCustomError(ledger, "TraceLedgerNotEntryAuthor")
+          .withArgs(I3, 1, orgIds.exporter);
       }
-      await expect(ledger.connect(accounts.exporter).correct(UNKNOWN, 1, recordHash("x")))
+      await expect(ledger.connect(accounts.exporter).correct(UNKNOWN, 1, recordHash("x"), ...NO_PROOF))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerUnknownUnit")
         .withArgs(UNKNOWN);
     });
 
-    it("the outermost parent's custodian may correct a packed unit it did not register", async () => {
-      const { ledger, accounts, orgIds } = await loadFixture(custodyFixture);
-      await ledger.connect(accounts.exporter).handover(SHIP, orgIds.warehouse, recordHash("h"));
-      const [log] = await tracedLogs(ledger, await ledger.connect(accounts.warehouse).correct(I2, 2, recordHash("c")));
-      expect(log).to.include({ unit: I2, step: STEPS.CORRECTION, org: orgIds.warehouse });
+    it("the author corrects its own entry even after custody moved on (no scope needed)", async () => {
+      const f = await loadFixture(custodyFixture);
+      await handOver(f, SHIP, "exporter", "warehouse");
+      // entry 2 of I2 is the exporter's packing into C1
+      await expect(correctAs(f.ledger, f.accounts.warehouse, I2, 2))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerNotEntryAuthor")
+        .withArgs(I2, 2, f.orgIds.exporter);
+      const [log] = await tracedLogs(f.ledger, await correctAs(f.ledger, f.accounts.exporter, I2, 2));
+      expect(log).to.include({ unit: I2, step: STEPS.CORRECTION, org: f.orgIds.exporter });
       expect(log.aux).to.equal(2n);
+    });
+
+    it("a proof that does not rebuild the head, or names another seq: TraceLedgerInvalidCorrectionProof", async () => {
+      const { ledger, accounts } = await withHistory();
+      const ex = ledger.connect(accounts.exporter);
+      const [head, entries] = await proofOf(ledger, I3, 2);
+      // stale: one entry missing at the end
+      await expect(ex.correct(I3, 2, recordHash("x"), head, entries.slice(0, -1)))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerInvalidCorrectionProof")
+        .withArgs(I3, 2);
+      // empty
+      await expect(ex.correct(I3, 2, recordHash("x"), head, []))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerInvalidCorrectionProof")
+        .withArgs(I3, 2);
+      // a valid proof of entry 2 offered for entry 1
+      await expect(ex.correct(I3, 1, recordHash("x"), head, entries))
+        .to.be.revertedWithCustomError(ledger, "TraceLedgerInvalidCorrectionProof")
+        .withArgs(I3, 1);
+      await expect(ex.correct(I3, 2, recordHash("x"), head, entries)).to.emit(ledger, "Traced");
     });
   });
 });

@@ -18,6 +18,7 @@ import {
 import { unitsFixture } from "../helpers/fixtures";
 import { encodedError } from "../helpers/reads";
 import { STEPS, roleMask } from "../../src/codes";
+import { NO_PROOF, handOver } from "../helpers/custody";
 
 const [I1, I2, I3] = [1, 2, 3].map((n) => itemKey(n));
 const C1 = cartonKey(1);
@@ -38,8 +39,13 @@ describe("Custody rules across aggregation", () => {
   it("a registrant cannot pull custody back by packing goods another organization holds", async () => {
     const f = await loadFixture(fixture);
     const ex = f.ledger.connect(f.accounts.exporter);
-    await ex.handover(I3, f.orgIds.warehouse, recordHash("to warehouse"));
-    // I3 is still in the exporter's scope (registrant), but in the warehouse's custody.
+    await handOver(f, I3, "exporter", "warehouse");
+    // The registrant lost I3 with its custody (trust model v2): out of scope.
+    await expect(ex.pack(aggregation(SHIP), [I3]))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+      .withArgs(0, encoded(f, "TraceLedgerOutOfScope", [I3, f.orgIds.exporter]));
+    // Assigned by the warehouse, I3 is in its scope but still in the warehouse's custody.
+    await f.ledger.connect(f.accounts.warehouse).assign(I3, f.orgIds.exporter, true, recordHash("exporter"));
     await expect(ex.pack(aggregation(SHIP), [I3]))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
       .withArgs(0, encoded(f, "TraceLedgerCustodyMismatch", [I3, f.orgIds.warehouse, f.orgIds.exporter]));
@@ -49,7 +55,8 @@ describe("Custody rules across aggregation", () => {
   it("packing into a nested parent compares with the outermost parent's custodian", async () => {
     const f = await loadFixture(fixture);
     const ex = f.ledger.connect(f.accounts.exporter);
-    await ex.handover(SHIP, f.orgIds.carrier, recordHash("to carrier"));
+    await handOver(f, SHIP, "exporter", "carrier");
+    await f.ledger.connect(f.accounts.carrier).assign(SHIP, f.orgIds.exporter, true, recordHash("exporter"));
     // C1 is inside SHIP, whose custodian is now the carrier; the exporter's loose I3 does not match.
     await expect(ex.pack(aggregation(C1), [I3]))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
@@ -86,7 +93,7 @@ describe("Custody rules across aggregation", () => {
     await expect(ex.assign(I2, f.orgIds.lab, true, recordHash("lab")))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitDestroyed")
       .withArgs(I2);
-    await expect(ex.correct(I2, 1, recordHash("fix")))
+    await expect(ex.correct(I2, 1, recordHash("fix"), ...NO_PROOF))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitDestroyed")
       .withArgs(I2);
     // A unit outside the destroyed consignment is unaffected.

@@ -16,6 +16,7 @@ import {
   traceInput,
 } from "../helpers/ledger";
 import { readHistory, toChainEntry, type HistoryEntry } from "../helpers/history";
+import { correctAs } from "../helpers/custody";
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared helpers (local: test/helpers is owned by another engineer).
@@ -102,7 +103,7 @@ async function mixedHistory() {
   await (await ex.unpack(aggregation(C, "unpack"), [U])).wait();
   await (await ex.assign(U, orgIds.carrier, true, recordHash("assign carrier"))).wait();
   await (await ledger.connect(accounts.carrier).record(traceInput(U, "LOADING"))).wait();
-  await (await ex.correct(U, 2, recordHash("correct 2"))).wait();
+  await (await correctAs(ledger, accounts.exporter, U, 2, "correct 2")).wait();
   const deadline = (await time.latest()) + 3600;
   const signed = await signBatch(ledger, accounts.exporter, [traceInput(U, "RECEIVING"), traceInput(U, "STORING")], {
     deadline,
@@ -110,6 +111,7 @@ async function mixedHistory() {
   await (await ledger.connect(accounts.platform).recordBySig([signed])).wait();
   await mine(50);
   await (await ex.handover(U, orgIds.warehouse, recordHash("handover"))).wait();
+  await (await ledger.connect(accounts.warehouse).acceptHandover(U, recordHash("accepted"))).wait();
   await inOneBlock([
     () => ledger.connect(accounts.warehouse).record(traceInput(U, "STORING", { label: "wh" })),
     () => ledger.connect(accounts.customs).record(traceInput(U, "INSPECTING", { label: "customs" })),
@@ -136,6 +138,7 @@ describe("HashChain: replay from the logs", () => {
     const { exporter, carrier, warehouse, customs } = accounts;
     const who = U_STEPS.map(() => exporter.address);
     who[U_STEPS.indexOf("LOADING")] = carrier.address;
+    who[U_STEPS.indexOf("CUSTODY_TRANSFERRED")] = warehouse.address; // the acceptor's entry (trust model v2)
     who[U_STEPS.length - 2] = warehouse.address;
     who[U_STEPS.length - 1] = customs.address;
     expect(uEntries.map((e) => e.account)).to.deep.equal(who);

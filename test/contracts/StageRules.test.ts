@@ -10,6 +10,7 @@ import { traceInput, aggregation, recordHash, type LedgerFixture, type MemberNam
 import { rec, advance as advanceTo, type ReachableStage } from "../helpers/actors";
 import { STAGE_UNITS, stageFixture } from "../helpers/fixtures";
 import { STEPS, STAGES, decodeInfo, type StepName, type StageName } from "../../src/codes";
+import { NO_PROOF } from "../helpers/custody";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers (shared by the tables below)
@@ -217,7 +218,7 @@ describe("StageRules: export state machine through record", () => {
       ["handover", (f) => f.ledger.connect(f.accounts.exporter).handover(U, f.orgIds.warehouse, recordHash("h"))],
       ["assign", (f) => f.ledger.connect(f.accounts.exporter).assign(U, f.orgIds.lab, true, recordHash("a"))],
       ["unassign", (f) => f.ledger.connect(f.accounts.exporter).assign(U, f.orgIds.carrier, false, recordHash("a"))],
-      ["correct", (f) => f.ledger.connect(f.accounts.exporter).correct(U, 1, recordHash("c"))],
+      ["correct", (f) => f.ledger.connect(f.accounts.exporter).correct(U, 1, recordHash("c"), ...NO_PROOF)],
     ];
 
     for (const [end, by] of ends) {

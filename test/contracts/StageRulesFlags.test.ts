@@ -11,6 +11,7 @@ import { rec, advance } from "../helpers/actors";
 import { STAGE_UNITS, stageFixture } from "../helpers/fixtures";
 import { unitStateOf } from "../helpers/reads";
 import { STEPS, STAGES, FLAGS, roleMask, type StepName, type StageName } from "../../src/codes";
+import { handOver } from "../helpers/custody";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers
@@ -146,7 +147,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
           .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitHeld")
           .withArgs(U, STEPS.CUSTODY_TRANSFERRED);
         await rec(f, U, "HOLD_LIFTED");
-        await ex.handover(U, f.orgIds.warehouse, recordHash("h"));
+        await handOver(f, U, "exporter", "warehouse");
         expect((await f.ledger.unitState(U)).custodian).to.equal(f.orgIds.warehouse);
       });
     }

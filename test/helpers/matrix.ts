@@ -36,7 +36,8 @@ export const DEFAULT_MATRIX: Record<StepName, RoleName[]> = {
   HOLDING: GOODS,
   DELIVERED: ["CARRIER"],
   RETURNED: ["EXPORTER", "WAREHOUSE", "CARRIER"],
-  CUSTODY_TRANSFERRED: GOODS,
+  // Trust model v2: customs accepts custody of goods it seizes (offer + accept share the step).
+  CUSTODY_TRANSFERRED: [...GOODS, "CUSTOMS"],
   ASSIGNED: GOODS,
   CORRECTION: [...GOODS, "CUSTOMS_BROKER", "INSPECTION_LAB", "PLATFORM", ...REG],
   CUSTOMS_DECLARED: ["EXPORTER", "CUSTOMS_BROKER"],

@@ -20,6 +20,8 @@ import { demoFixture, fromStore, verifyDemo, codes } from "../helpers/demo";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
 import type { TraceInput } from "../../src/write/types";
+import type { EpcisEvent } from "../../src/epcis";
+import { correctAs } from "../helpers/custody";
 
 const verify = verifyDemo;
 
@@ -75,9 +77,11 @@ describe("verification verdicts", () => {
     await f.ledger.connect(f.accounts.broker).record(traceInput(ship, "CUSTOMS_DECLARED"));
     await f.ledger.connect(f.accounts.customs).record(traceInput(ship, "CUSTOMS_RELEASED"));
     await ex.handover(ship, f.orgIds.carrier, recordHash("ship to carrier"));
+    await carrier.acceptHandover(ship, recordHash("ship taken"));
     await carrier.record(traceInput(ship, "DEPARTING"));
     // After clearance and departure, an item that never saw customs is put in with the cleared goods.
     await ex.handover(smuggled, f.orgIds.carrier, recordHash("item to carrier"));
+    await carrier.acceptHandover(smuggled, recordHash("item taken"));
     await carrier.pack(aggregation(ship), [smuggled]);
     await carrier.record(traceInput(ship, "DELIVERED"));
     const code = "(01)09521234543213(10)LOT1(21)S4242";
@@ -217,6 +221,9 @@ describe("verification verdicts", () => {
     const f = await loadFixture(demoFixture);
     const lab = await writerFor(f.ledger, f.accounts.lab.address);
     const carton = parseGs1(DEMO_CODES.carton).key;
+    // The factory's assignment of the lab ended with its custody: the carton's custodian now (the carrier,
+    // holding the consignment) assigns the lab again.
+    await f.ledger.connect(f.accounts.carrier).assign(carton, f.orgIds.lab, true, recordHash("lab again"));
     const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
     const event = traceInput(carton, "INSPECTING", { label: "relayed" }) as unknown as TraceInput;
     const signed = await lab.sign([event], { deadline });
@@ -231,7 +238,7 @@ describe("verification verdicts", () => {
   it("warning: corrected events are flagged and both versions shown", async () => {
     const f = await loadFixture(demoFixture);
     const key = parseGs1(DEMO_CODES.authentic).key;
-    await f.ledger.connect(f.accounts.factory).correct(key, 1, recordHash("wrong time"));
+    await correctAs(f.ledger, f.accounts.factory, key, 1, "wrong time");
     const r = await verify(f, DEMO_CODES.authentic);
     expect(codes(r)).to.deep.equal(["CORRECTED"]);
     expect(r.entries.find((e) => e.seq === 1 && !e.inheritedFrom)?.corrected).to.equal(true);

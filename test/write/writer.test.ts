@@ -12,11 +12,14 @@ import {
   StageViolationError,
   AccountNotActiveError,
   ContractRefusalError,
+  InvalidRequestError,
+  OutOfScopeError,
 } from "../../src/errors/contract";
 import { unregistered, unrecorded } from "../../src/write/resume";
 import { signedBatchFromJson, signedBatchToJson } from "../../src/write/sign";
 import type { TraceInput } from "../../src/write/types";
 import { STEPS } from "../../src/codes";
+import { correctionProof } from "../../src/hashChain/hashChain";
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
@@ -209,7 +212,7 @@ describe("SDK writer", () => {
     for (const r of regs) expect((await ledger.unitState(r.unit)).seq).to.equal(2);
   });
 
-  it("packs, hands over, assigns and corrects through the SDK", async () => {
+  it("packs, hands over (offer + accept), assigns and corrects with a proof through the SDK", async () => {
     const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
     const writer = await writerFor(ledger, accounts.exporter.address);
     const items = range(1, 5).map((n) => itemKey(n));
@@ -217,12 +220,45 @@ describe("SDK writer", () => {
     await writer.pack(aggregation(cartonKey(1)) as never, items);
     expect((await ledger.unitState(items[0])).parent).to.equal(cartonKey(1));
     await writer.assign(cartonKey(1), orgIds.lab, true, recordHash("lab"));
-    await writer.correct(cartonKey(1), 1, recordHash("fix"));
+    // the proof comes from the history the reader already reads
+    const reader = await readerFor(ledger);
+    const history = await reader.history(cartonKey(1) as Hex);
+    const { chainId } = await ethers.provider.getNetwork();
+    const proof = correctionProof(chainId, reader.ledger.address, cartonKey(1) as Hex, history.entries, 1);
+    await writer.correct(cartonKey(1), 1, recordHash("fix"), proof);
+    expect((await ledger.unitState(cartonKey(1))).seq).to.equal(4n);
     await writer.handover(cartonKey(1), orgIds.carrier, recordHash("waybill"));
-    expect((await ledger.unitState(items[4])).custodian).to.equal(orgIds.carrier);
+    expect((await ledger.unitState(items[4])).custodian).to.equal(orgIds.exporter);
     const carrier = await writerFor(ledger, accounts.carrier.address);
+    await carrier.acceptHandover(cartonKey(1), recordHash("picked up"));
+    expect((await ledger.unitState(items[4])).custodian).to.equal(orgIds.carrier);
     await carrier.unpack(aggregation(cartonKey(1)) as never, items.slice(0, 2));
     expect((await ledger.unitState(items[0])).custodian).to.equal(orgIds.carrier);
+  });
+
+  it("decodes the custody and correction refusals into typed errors", async () => {
+    const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    await writer.register([asReg(registration(itemKey(1)))]);
+    const carrier = await writerFor(ledger, accounts.carrier.address);
+    const noOffer = await carrier.acceptHandover(itemKey(1), recordHash("x")).catch((e) => e);
+    expect(noOffer).to.be.instanceOf(OutOfScopeError);
+    expect(noOffer).to.include({ errorName: "TraceLedgerNoHandoverOffer" });
+    const self = await writer.assign(itemKey(1), orgIds.exporter, true, recordHash("x")).catch((e) => e);
+    expect(self).to.be.instanceOf(InvalidRequestError);
+    expect(self).to.include({ errorName: "TraceLedgerSelfTarget" });
+    const reader = await readerFor(ledger);
+    const history = await reader.history(itemKey(1) as Hex);
+    const { chainId } = await ethers.provider.getNetwork();
+    const proof = correctionProof(chainId, reader.ledger.address, itemKey(1) as Hex, history.entries, 1);
+    const lab = await writerFor(ledger, accounts.lab.address);
+    const notAuthor = await lab.correct(itemKey(1), 1, recordHash("x"), proof).catch((e) => e);
+    expect(notAuthor).to.be.instanceOf(NotAllowedError);
+    expect(notAuthor).to.include({ errorName: "TraceLedgerNotEntryAuthor" });
+    const stale = await writer
+      .correct(itemKey(1), 1, recordHash("x"), { head: proof.head, entries: [] })
+      .catch((e) => e);
+    expect(stale).to.include({ errorName: "TraceLedgerInvalidCorrectionProof" });
   });
 
   it("signs offline and relays through another account; the log names the signer", async () => {

@@ -18,6 +18,7 @@ import type { StepName } from "../../codes";
 import type { CliContext } from "../context";
 import { unitRef, stepArg, dispositionArg, timeArg, orgArg, bizTxArg, type UnitRef } from "../inputs";
 import { CliInputError } from "../output";
+import { correctionProof } from "../../hashChain/hashChain";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -31,10 +32,11 @@ function summary(result: WriteResult, skipped: number) {
   };
 }
 
-function printWrite(ctx: CliContext, what: string, result: WriteResult, skipped = 0) {
-  ctx.out.result(summary(result, skipped), () => {
+function printWrite(ctx: CliContext, what: string, result: WriteResult, skipped = 0, next?: string) {
+  ctx.out.result({ ...summary(result, skipped), ...(next ? { next } : {}) }, () => {
     const lines = [`${what}: ${result.items} written${skipped ? `, ${skipped} already on chain (skipped)` : ""}.`];
     for (const t of result.transactions) lines.push(`  tx ${t.hash} (block ${t.blockNumber}, gas ${t.gasUsed})`);
+    if (next) lines.push(`next: ${next}`);
     return lines.join("\n");
   });
 }
@@ -165,7 +167,7 @@ export function addWriteCommands(program: Command, run: Run): void {
 
   program
     .command("handover")
-    .description("hand custody of a unit (and its contents) to another organization")
+    .description("offer custody of a unit (and its contents) to another organization, which accepts it")
     .argument("<code>", "the unit")
     .requiredOption("--to <orgId>", "the new custodian organization id")
     .option("--reason <text>", "note kept in the off-chain record")
@@ -181,7 +183,21 @@ export function addWriteCommands(program: Command, run: Run): void {
           { toOrganization: String(to) },
         );
         const result = await (await ctx.writer()).handover(unit.key, to, input.recordHash);
-        printWrite(ctx, "handover", result);
+        printWrite(ctx, "handover offer", result, 0, `organization ${to} accepts with: trace accept ${code}`);
+      }),
+    );
+
+  program
+    .command("accept")
+    .description("accept custody of a unit a custodian offered to your organization (`trace handover`)")
+    .argument("<code>", "the unit")
+    .option("--reason <text>", "note kept in the off-chain record")
+    .action(
+      run(async (ctx: CliContext, code: string, flags: { reason?: string }) => {
+        const unit = unitRef(code);
+        const input = recordUnitEvent(ctx, unit, "CUSTODY_TRANSFERRED", { reason: flags.reason }, { accepted: "true" });
+        const result = await (await ctx.writer()).acceptHandover(unit.key, input.recordHash);
+        printWrite(ctx, "accept", result);
       }),
     );
 
@@ -219,8 +235,22 @@ export function addWriteCommands(program: Command, run: Run): void {
         const unit = unitRef(code);
         if (!/^[1-9][0-9]*$/.test(flags.seq))
           throw new CliInputError(`--seq "${flags.seq}" must be a whole number from 1.`);
+        const writer = await ctx.writer();
+        // The ledger checks who recorded the entry against its hash chain: prove it from the current history.
+        const reader = await ctx.reader();
+        const history = await reader.history(unit.key);
+        const seq = Number(flags.seq);
+        if (seq > history.entries.length)
+          throw new CliInputError(`${code} has ${history.entries.length} entries; there is no entry ${seq}.`);
+        const proof = correctionProof(
+          reader.ledger.chainId ?? (await reader.client.getChainId()),
+          reader.ledger.address,
+          unit.key,
+          history.entries,
+          seq,
+        );
         const input = recordUnitEvent(ctx, unit, "CORRECTION", { reason: flags.reason }, { correctedSeq: flags.seq });
-        const result = await (await ctx.writer()).correct(unit.key, Number(flags.seq), input.recordHash);
+        const result = await writer.correct(unit.key, seq, input.recordHash, proof);
         printWrite(ctx, "correct", result);
       }),
     );

@@ -30,6 +30,7 @@ import { genesisHead, nextHead } from "../../../src/hashChain/hashChain";
 import { decodeInfo, STAGES, STEPS } from "../../../src/codes";
 import { LedgerModel, type Outcome, type State, STAGE_MASK, HELD, RECALLED, cloneState } from "./model";
 import { reportFigures } from "../../helpers/figures";
+import { NO_PROOF, proofOf } from "../../helpers/custody";
 import { minimizeSequence, type Minimized } from "./minimize";
 
 const SEED = Number(process.env.MODEL_SEED ?? 20260101);
@@ -52,6 +53,7 @@ type Op =
   | { kind: "recordBatch"; actor: Hint; events: { unit: Hint; step: number; disposition: number }[] }
   | { kind: "pack" | "unpack"; actor: Hint; parent: Hint; children: Hint[] }
   | { kind: "handover"; actor: Hint; unit: Hint; toOrg: number }
+  | { kind: "accept"; actor: Hint; unit: Hint }
   | { kind: "assign"; actor: Hint; unit: Hint; org: number; assigned: boolean }
   | { kind: "correct"; actor: Hint; unit: Hint; seq: number }
   | { kind: "pause" | "unpause"; byAdmin: boolean; actor: number }
@@ -146,6 +148,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("handover" as const), actor, unit, toOrg: orgArb }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("accept" as const), actor, unit }) },
   {
     weight: 5,
     arbitrary: fc.record({ kind: fc.constant("assign" as const), actor, unit, org: orgArb, assigned: fc.boolean() }),
@@ -242,7 +245,17 @@ async function initBase(f: LedgerFixture) {
     orgs[id] = { roles: Number(roles), suspended };
     accounts.set(f.accounts[name].address.toLowerCase(), { orgId: id, status: 0 });
   }
-  baseState = { orgs, accounts, allowed, paused: await ledger.paused(), units: new Map(), assigned: new Set() };
+  baseState = {
+    orgs,
+    accounts,
+    allowed,
+    paused: await ledger.paused(),
+    units: new Map(),
+    assigned: new Map(),
+    offers: new Map(),
+    clock: 0,
+    moved: new Map(),
+  };
 }
 
 const opsArb = fc.array(opArb, { minLength: RUN_OPS, maxLength: RUN_OPS });
@@ -469,6 +482,19 @@ describe("TraceLedger model-based property test", function () {
             touched = [u];
             break;
           }
+          case "accept": {
+            const a = pickActor(op.actor, STEPS.CUSTODY_TRANSFERRED);
+            // fit: a unit offered to the actor's organization
+            const u = pickFrom(
+              op.unit,
+              registered().filter((k) => model.state.offers.get(k)?.to === a + 1),
+            );
+            resolved = `actor ${a} unit ${UNITS.indexOf(u)}`;
+            expected = model.acceptHandover(signers[a].address, u);
+            send = () => ledgerAs(a).acceptHandover(u, recordHash(stats.ops), o);
+            touched = [u];
+            break;
+          }
           case "assign": {
             const a = pickActor(op.actor, STEPS.ASSIGNED);
             const u = pickHeld(op.unit, a);
@@ -479,11 +505,20 @@ describe("TraceLedger model-based property test", function () {
             break;
           }
           case "correct": {
-            const a = pickActor(op.actor, STEPS.CORRECTION);
+            let a = pickActor(op.actor, STEPS.CORRECTION);
             const u = pickUnit(op.unit, a);
+            // fit: the entry's author (actor i is organization i + 1), when it may correct
+            const author = model.state.units.get(u)?.authors[op.seq - 1];
+            if (op.actor.fit && author !== undefined && author <= N_ACTORS) {
+              const roles = model.accountRoles(model.state, signers[author - 1].address);
+              if ((model.state.allowed[STEPS.CORRECTION] & roles) !== 0) a = author - 1;
+            }
             resolved = `actor ${a} unit ${UNITS.indexOf(u)}`;
             expected = model.correct(signers[a].address, u, op.seq);
-            send = () => ledgerAs(a).correct(u, op.seq, recordHash(stats.ops), o);
+            // the proof of who wrote entry seq, from the unit's history (none when seq is out of range)
+            const seqNow = Number((await ledger.unitState(u)).seq);
+            const proof = op.seq >= 1 && op.seq <= seqNow ? await proofOf(ledger, u, op.seq) : NO_PROOF;
+            send = () => ledgerAs(a).correct(u, op.seq, recordHash(stats.ops), ...proof, o);
             touched = [u];
             break;
           }
@@ -595,12 +630,9 @@ describe("TraceLedger model-based property test", function () {
             f2.step !== STEPS.CUSTOMS_RELEASED || want.stageBefore === STAGES.DECLARED,
             `${where}: release before declaration`,
           );
-          if (want.inScope) check(true, "");
-          else {
-            // unpack checks scope on the parent only (documented); count such child writes
-            check(f2.step === STEPS.UNPACKING, `${where}: write outside the actor's scope on ${u}`);
-            stats.unpackOutOfScopeChildren++;
-          }
+          // Trust model v2: unpack checks every child's scope too, so no write is outside the actor's scope
+          // (an acceptance is in scope by the offer's consent, a correction by authorship).
+          check(want.inScope, `${where}: write outside the actor's scope on ${u}`);
         });
 
         // State of every touched unit (and every unit an entry was written on).
@@ -678,7 +710,7 @@ describe("TraceLedger model-based property test", function () {
         ]);
         for (let org = 1; org <= MEMBER_NAMES.length; org++) {
           expect(await ledger.isAssigned(key, org), `end of run: assignment of ${org} on ${key}`).to.equal(
-            model.state.assigned.has(`${key}:${org}`),
+            model.isAssigned(model.state, key, org),
           );
         }
         const { replayed, stored, entries } = await replayedAndStoredHead(ledger, key);

@@ -94,6 +94,19 @@ export interface Unit {
   custodian: number;
   /** parent key when packed */
   parent: string | null;
+  /** Trust model v2: the organization that wrote each entry, entry 1 first (who may correct it). */
+  authors: number[];
+}
+/** Trust model v2: who made an assignment, and the custody-move clock when it was made. */
+export interface Assignment {
+  by: number;
+  at: number;
+}
+/** Trust model v2: an open handover offer, valid only while the unit has had no entry since. */
+export interface Offer {
+  from: number;
+  to: number;
+  seq: number;
 }
 export interface State {
   orgs: Org[]; // index = org id (0 unused)
@@ -101,7 +114,13 @@ export interface State {
   allowed: number[]; // index = step (0..63), roles mask
   paused: boolean;
   units: Map<string, Unit>;
-  assigned: Set<string>; // `${unit}:${org}`
+  assigned: Map<string, Assignment>; // `${unit}:${org}`
+  // --- Trust model v2 (issue 11 items 3-5) ---
+  offers: Map<string, Offer>;
+  /** Counts accepted handovers. */
+  clock: number;
+  /** Per unit, the clock of the latest custody move that concerns it (its own, or a container's it left). */
+  moved: Map<string, number>;
 }
 
 export interface Entry {
@@ -142,7 +161,7 @@ const fail = (name: string, index?: number): never => {
 
 export function cloneState(s: State): State {
   const units = new Map<string, Unit>();
-  for (const [k, u] of s.units) units.set(k, { ...u });
+  for (const [k, u] of s.units) units.set(k, { ...u, authors: [...u.authors] });
   const accounts = new Map<string, Acct>();
   for (const [k, a] of s.accounts) accounts.set(k, { ...a });
   return {
@@ -151,7 +170,10 @@ export function cloneState(s: State): State {
     allowed: [...s.allowed],
     paused: s.paused,
     units,
-    assigned: new Set(s.assigned),
+    assigned: new Map([...s.assigned].map(([k, v]) => [k, { ...v }])),
+    offers: new Map([...s.offers].map(([k, v]) => [k, { ...v }])),
+    clock: s.clock,
+    moved: new Map(s.moved),
   };
 }
 
@@ -186,16 +208,33 @@ export class LedgerModel {
     return u.custodian;
   }
 
+  /**
+   * Trust model v2, from the issue: regulators; the (effective) custodian; an organization the custodian
+   * assigned to the unit or to a container around it. The registrant is only the first custodian.
+   */
   inScope(s: State, key: string, orgId: number, roles: number): boolean {
-    let u = s.units.get(key)!;
-    if ((roles & REGULATOR_MASK) !== 0 || u.registrant === orgId) return true;
-    let unit = key;
-    while (u.status & PACKED) {
-      if (s.assigned.has(`${unit}:${orgId}`)) return true;
-      unit = u.parent!;
-      u = s.units.get(unit)!;
+    if ((roles & REGULATOR_MASK) !== 0 || this.custodianOf(s, key) === orgId) return true;
+    for (let unit: string | null = key; unit; unit = s.units.get(unit)!.parent) {
+      if (this.isAssigned(s, unit, orgId)) return true;
     }
-    return u.custodian === orgId || s.assigned.has(`${unit}:${orgId}`);
+    return false;
+  }
+
+  /** The units a unit is in, itself first, outermost last. */
+  private path(s: State, key: string): string[] {
+    const out: string[] = [];
+    for (let unit: string | null = key; unit; unit = s.units.get(unit)!.parent) out.push(unit);
+    return out;
+  }
+
+  /**
+   * "Assignments end when custody moves": an assignment counts while its maker is the custodian and custody
+   * of neither the unit nor any container around it has moved since it was made.
+   */
+  isAssigned(s: State, key: string, orgId: number): boolean {
+    const g = s.assigned.get(`${key}:${orgId}`);
+    if (!g || !s.units.has(key) || g.by !== this.custodianOf(s, key)) return false;
+    return this.path(s, key).every((u) => (s.moved.get(u) ?? 0) <= g.at);
   }
 
   // ---------------------------------------------------------------- helpers mirroring Consortium
@@ -242,6 +281,7 @@ export class LedgerModel {
     const u = s.units.get(key)!;
     const stageBefore = this.effectiveStatus(s, key) & STAGE_MASK;
     u.seq += 1;
+    u.authors.push(orgId);
     out.push({ unit: key, step, seq: u.seq, org: orgId, stageBefore, inScope });
   }
 
@@ -338,7 +378,7 @@ export class LedgerModel {
       this.requireStep(s, a.roles, S.COMMISSIONING);
       if (/^0x0+$/.test(unit)) fail("TraceLedgerZeroUnitKey");
       if (s.units.has(unit)) fail("TraceLedgerUnitAlreadyRegistered");
-      s.units.set(unit, { seq: 0, status: 0, registrant: a.orgId, custodian: a.orgId, parent: null });
+      s.units.set(unit, { seq: 0, status: 0, registrant: a.orgId, custodian: a.orgId, parent: null, authors: [] });
       this.advance(s, unit, a.orgId, S.COMMISSIONING, out, true);
     });
   }
@@ -426,14 +466,17 @@ export class LedgerModel {
       const p = this.loadMovable(s, parent, a, S.UNPACKING);
       const parentEff = p.status & PACKED ? this.effectiveStatus(s, parent) : p.status;
       const custodian = this.custodianOf(s, parent);
+      // A child leaving keeps the custody moves of the containers it was in: what they ended stays ended.
+      const moved = Math.max(...this.path(s, parent).map((u) => s.moved.get(u) ?? 0));
       children.forEach((child, i) => {
         const w = s.units.get(child);
         if (!w || !(w.status & PACKED) || w.parent !== parent) fail("TraceLedgerNotInParent", i);
         if ((w!.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed", i);
         if (w!.status & HELD) fail("TraceLedgerUnitHeld", i);
-        // The contract checks scope on the parent only; record what the model says about the child.
-        const childInScope = this.inScope(s, child, a.orgId, a.roles);
-        this.advance(s, child, a.orgId, S.UNPACKING, out, childInScope);
+        // Trust model v2: every child touched by an unpack is in the actor's scope.
+        if (!this.inScope(s, child, a.orgId, a.roles)) fail("TraceLedgerOutOfScope", i);
+        this.advance(s, child, a.orgId, S.UNPACKING, out, true);
+        if (moved > (s.moved.get(child) ?? 0)) s.moved.set(child, moved);
         const st = w!.status;
         let stage = st & STAGE_MASK;
         const ps = parentEff & STAGE_MASK;
@@ -457,9 +500,32 @@ export class LedgerModel {
       if (u!.status & PACKED) fail("TraceLedgerUnitPacked");
       if (u!.status & HELD) fail("TraceLedgerUnitHeld");
       if (u!.custodian !== a.orgId) fail("TraceLedgerNotCustodian");
-      this.requireActiveOrganization(s, toOrg);
-      this.advance(s, unit, a.orgId, S.CUSTODY_TRANSFERRED, out, this.inScope(s, unit, a.orgId, a.roles));
-      u!.custodian = toOrg;
+      // Trust model v2: an offer, never a push; 0 withdraws it; nobody offers to itself.
+      if (toOrg === a.orgId) fail("TraceLedgerSelfTarget");
+      if (toOrg === 0) s.offers.delete(unit);
+      else {
+        this.requireActiveOrganization(s, toOrg);
+        s.offers.set(unit, { from: a.orgId, to: toOrg, seq: u!.seq });
+      }
+    });
+  }
+
+  /** The receiver consents: custody moves, and every assignment on the unit and what is inside it ends. */
+  acceptHandover(actor: string, unit: string): Outcome {
+    return this.run((s, out) => {
+      const a = this.activeAccount(s, actor);
+      this.requireStep(s, a.roles, S.CUSTODY_TRANSFERRED);
+      const offer = s.offers.get(unit);
+      if (!offer || offer.to !== a.orgId) fail("TraceLedgerNoHandoverOffer");
+      // Anything written on the unit since the offer (custody, packing, a hold...) voids it.
+      const u = s.units.get(unit)!;
+      if (u.seq !== offer!.seq) fail("TraceLedgerHandoverOfferStale");
+      s.offers.delete(unit);
+      s.clock += 1;
+      s.moved.set(unit, s.clock);
+      // in scope by consent: the offer named this organization
+      this.advance(s, unit, a.orgId, S.CUSTODY_TRANSFERRED, out, true);
+      u.custodian = a.orgId;
     });
   }
 
@@ -470,11 +536,12 @@ export class LedgerModel {
       if (!s.units.has(unit)) fail("TraceLedgerUnknownUnit");
       if ((this.effectiveStatus(s, unit) & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
       if (this.custodianOf(s, unit) !== a.orgId) fail("TraceLedgerNotCustodian");
+      if (orgId === a.orgId) fail("TraceLedgerSelfTarget"); // nobody assigns itself
       if (assigned) this.requireActiveOrganization(s, orgId);
       else this.requireOrganization(s, orgId);
       const k = `${unit}:${orgId}`;
-      if (s.assigned.has(k) === assigned) fail("TraceLedgerAssignmentUnchanged");
-      if (assigned) s.assigned.add(k);
+      if (this.isAssigned(s, unit, orgId) === assigned) fail("TraceLedgerAssignmentUnchanged");
+      if (assigned) s.assigned.set(k, { by: a.orgId, at: s.clock });
       else s.assigned.delete(k);
       this.advance(s, unit, a.orgId, S.ASSIGNED, out, this.inScope(s, unit, a.orgId, a.roles));
     });
@@ -484,9 +551,12 @@ export class LedgerModel {
     return this.run((s, out) => {
       const a = this.activeAccount(s, actor);
       this.requireStep(s, a.roles, S.CORRECTION);
-      const u = this.loadInScope(s, unit, a);
+      const u = s.units.get(unit);
+      if (!u) fail("TraceLedgerUnknownUnit");
       if ((this.effectiveStatus(s, unit) & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
-      if (seq === 0 || seq > u.seq) fail("TraceLedgerInvalidCorrection");
+      if (seq === 0 || seq > u!.seq) fail("TraceLedgerInvalidCorrection");
+      // Trust model v2: only the organization that wrote the entry, or a regulator (no scope needed).
+      if (u!.authors[seq - 1] !== a.orgId && (a.roles & REGULATOR_MASK) === 0) fail("TraceLedgerNotEntryAuthor");
       this.advance(s, unit, a.orgId, S.CORRECTION, out, true);
     });
   }
