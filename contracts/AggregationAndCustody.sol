@@ -6,6 +6,7 @@ import {UnitHistories} from "./UnitHistories.sol";
 import {Steps} from "./types/Steps.sol";
 import {Stages} from "./types/Stages.sol";
 import {Flags} from "./types/Flags.sol";
+import {Roles} from "./types/Roles.sol";
 import {UnitRecord} from "./libraries/UnitRecord.sol";
 import {TraceInfo} from "./libraries/TraceInfo.sol";
 
@@ -23,14 +24,14 @@ abstract contract AggregationAndCustody is UnitHistories {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.PACKING);
         bytes32 parent = aggregation.parent;
-        uint256 parentWord = _loadMovable(parent, a, Steps.PACKING);
+        (uint256 parentWord, uint8 parentEff) = _loadMovable(parent, a, Steps.PACKING);
         uint32 no = _containerNoFor(parent);
         uint32 custodian = _custodianOf(parentWord);
         bytes32[] memory ancestors = _ancestorsOf(parentWord);
         uint256 info = TraceInfo.base(Steps.PACKING, 0, aggregation.eventTime, aggregation.location, 0);
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
-            uint256 word = _packableChild(parent, child, ancestors, a, i);
+            uint256 word = _packableChild(parent, child, ancestors, a, i, parentEff);
             if (word.holder() != custodian) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerCustodyMismatch.selector, child, word.holder(), custodian));
             }
@@ -52,11 +53,11 @@ abstract contract AggregationAndCustody is UnitHistories {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.UNPACKING);
         bytes32 parent = aggregation.parent;
-        uint256 parentWord = _loadMovable(parent, a, Steps.UNPACKING);
+        (uint256 parentWord, uint8 parentEff) = _loadMovable(parent, a, Steps.UNPACKING);
         uint32 no = _containerNoOf(parent);
-        uint8 parentEff = UnitRecord.isPacked(parentWord.status()) ? _effectiveStatus(parentWord) : parentWord.status();
         uint32 custodian = _custodianOf(parentWord);
         uint256 info = TraceInfo.base(Steps.UNPACKING, 0, aggregation.eventTime, aggregation.location, 0);
+        uint256 stoppedOut;
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
             uint256 word = _unitWord(child);
@@ -67,10 +68,18 @@ abstract contract AggregationAndCustody is UnitHistories {
                 // Destroyed while packed: nothing may follow, not even its unpacking.
                 _fail(i, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
             }
-            if (word.status() & Flags.HELD != 0) {
-                _fail(i, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.UNPACKING));
+            uint8 s = word.status();
+            // A stopped unit moves nowhere, but a regulator may take it out so the rest can move on.
+            if (s & STOPPING_FLAGS != 0 && a.roles & Roles.REGULATOR_MASK == 0) {
+                bytes4 e = s & Flags.HELD != 0 ? TraceLedgerUnitHeld.selector : TraceLedgerUnitRecalled.selector;
+                _fail(i, abi.encodeWithSelector(e, child, Steps.UNPACKING));
             }
+            stoppedOut += _stopWeight(child, s);
             _advance(child, _unpacked(word, parentEff).withHolder(custodian), msg.sender, a.orgId, parent, info);
+        }
+        if (stoppedOut != 0) {
+            _countStopped(parent, stoppedOut, false);
+            parentWord = _unitWord(parent);
         }
         _advance(parent, parentWord, msg.sender, a.orgId, aggregation.recordHash, info | _auxCount(children.length));
     }
@@ -85,6 +94,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (UnitRecord.stageOf(s) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
         if (UnitRecord.isPacked(s)) revert TraceLedgerUnitPacked(unit);
         if (s & Flags.HELD != 0) revert TraceLedgerUnitHeld(unit, Steps.CUSTODY_TRANSFERRED);
+        _requireNotStopped(word, unit, Steps.CUSTODY_TRANSFERRED, SINGLE);
         if (word.holder() != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
         _requireActiveOrganization(toOrg);
         uint256 info = TraceInfo.base(Steps.CUSTODY_TRANSFERRED, 0, uint40(block.timestamp), 0, toOrg);
@@ -131,22 +141,36 @@ abstract contract AggregationAndCustody is UnitHistories {
         );
     }
 
-    /// @notice Loads a parent that may be packed into or unpacked: registered, in scope, not destroyed, not held.
-    function _loadMovable(bytes32 unit, Account memory a, uint8 step) private view returns (uint256 word) {
+    /// @notice Loads a parent that may be packed into or unpacked: registered, in scope, not destroyed, not
+    /// held, and — while under customs control (declared or released, not yet departed) — changed by customs
+    /// only, so that what customs declared and released is what leaves.
+    /// @return word The parent's word.
+    /// @return eff Its effective status.
+    function _loadMovable(
+        bytes32 unit,
+        Account memory a,
+        uint8 step
+    ) private view returns (uint256 word, uint8 eff) {
         word = _loadInScope(unit, a, SINGLE);
-        uint8 eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
-        if (UnitRecord.stageOf(eff) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
+        eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
+        uint8 stage = UnitRecord.stageOf(eff);
+        if (stage == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
         if (eff & Flags.HELD != 0) revert TraceLedgerUnitHeld(unit, step);
+        if ((stage == Stages.DECLARED || stage == Stages.RELEASED) && a.roles & (uint16(1) << Roles.CUSTOMS) == 0) {
+            revert TraceLedgerCustomsControlled(unit);
+        }
     }
 
     /// @notice Checks one child of a pack: registered, not the parent or its ancestor, not packed,
-    /// destroyed or held, and in scope.
+    /// destroyed, held or recalled, holding nothing held or recalled, at least at the parent's stage, and in
+    /// scope.
     function _packableChild(
         bytes32 parent,
         bytes32 child,
         bytes32[] memory ancestors,
         Account memory a,
-        uint256 index
+        uint256 index,
+        uint8 parentEff
     ) private view returns (uint256 word) {
         if (child == parent) _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
         word = _loadInScope(child, a, index);
@@ -161,6 +185,24 @@ abstract contract AggregationAndCustody is UnitHistories {
             if (ancestors[j] == child) {
                 _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
             }
+        }
+        if (s & Flags.RECALLED != 0) {
+            _fail(index, abi.encodeWithSelector(TraceLedgerUnitRecalled.selector, child, Steps.PACKING));
+        }
+        _requireNotStopped(word, child, Steps.PACKING, index);
+        // Packing never advances a unit: inside, its effective stage is its parents' highest, so a parent
+        // further along would lend it stages (a release, a delivery) it never went through.
+        uint8 parentStage = UnitRecord.stageOf(parentEff);
+        if (UnitRecord.stageOf(s) < parentStage) {
+            _fail(
+                index,
+                abi.encodeWithSelector(
+                    TraceLedgerPackingAdvancesChild.selector,
+                    child,
+                    UnitRecord.stageOf(s),
+                    parentStage
+                )
+            );
         }
     }
 
@@ -177,6 +219,11 @@ abstract contract AggregationAndCustody is UnitHistories {
 
     /// @notice A child's word once out of its parent: not packed, at least the parent's stage, and
     /// carrying the parent's recall and flag.
+    /// @dev Copying the parent's stage is sound only because `pack` refuses a parent further along than the
+    /// child: every stage the parent has beyond the child's own was reached while the child was inside, so
+    /// the child travelled through it. A stage the parent lost again (CUSTOMS_REJECTED takes DECLARED back
+    /// to ACTIVE) was lost for the child too, as its effective stage is read from the parent, not stored;
+    /// and RETURNED is reached only after departure, which the child made inside the parent.
     function _unpacked(uint256 word, uint8 parentEff) private pure returns (uint256) {
         uint8 s = word.status();
         uint8 stage = UnitRecord.stageOf(s);
