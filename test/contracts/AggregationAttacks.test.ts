@@ -8,10 +8,10 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { itemKey, cartonKey, consignmentKey, aggregation, recordHash, type LedgerFixture } from "../helpers/ledger";
-import { rec } from "../helpers/actors";
-import { unitsFixture } from "../helpers/fixtures";
+import { rec, advance } from "../helpers/actors";
+import { unitsFixture, stageFixture, STAGE_UNITS } from "../helpers/fixtures";
 import { encodedError, tracedLogs, unitStateOf } from "../helpers/reads";
-import { STEPS, STAGES, FLAGS, ROLES, type StepName } from "../../src/codes";
+import { STEPS, STAGES, FLAGS, ROLES, type StepName, type StageName } from "../../src/codes";
 
 const [I1, I2, I3, I4] = [1, 2, 3, 4].map((n) => itemKey(n));
 const [C1, C2] = [1, 2].map((n) => cartonKey(n));
@@ -375,5 +375,53 @@ describe("Aggregation attacks: a held or recalled unit moves nowhere (issue 11 i
     await as(f, "exporter").pack(aggregation(SHIP), [C2]);
     expect((await stateOf(f, I3)).flags).to.equal(FLAGS.PACKED);
     expect((await stateOf(f, C2)).flags).to.equal(FLAGS.PACKED);
+  });
+});
+
+/**
+ * The movement steps a unit holding a stopped unit is refused (issue 11: everything a hold or a recall blocks,
+ * except unpacking), each with the stage in which it is otherwise legal.
+ */
+const STOPPED_INSIDE_BLOCKED: [StepName, StageName][] = [
+  ["LOADING", "ACTIVE"],
+  ["SHIPPING", "ACTIVE"],
+  ["DEPARTING", "RELEASED"],
+  ["TRANSPORTING", "ACTIVE"],
+  ["ARRIVING", "ACTIVE"],
+  ["RETAIL_SELLING", "ACTIVE"],
+  ["STAGING_OUTBOUND", "ACTIVE"],
+  ["ENTERING_EXITING", "ACTIVE"],
+  ["DELIVERED", "DEPARTED"],
+  ["CUSTOMS_DECLARED", "ACTIVE"],
+  ["CUSTOMS_RELEASED", "DECLARED"],
+  ["CUSTOMS_EXITED", "DEPARTED"],
+  ["ORDER_PLACED", "ACTIVE"],
+];
+/** Steps that stay open on a unit holding a stopped unit (no movement). */
+const STOPPED_INSIDE_OPEN: StepName[] = ["INSPECTING", "STORING", "RECEIVING", "HOLDING", "FLAGGED", "HOLD"];
+
+describe("StageRules.STOPPED_INSIDE_BLOCKED through record", () => {
+  const { U, BOX } = STAGE_UNITS;
+  for (const [step, stage] of STOPPED_INSIDE_BLOCKED) {
+    it(`${step} refused on a unit holding a held unit (ContainsStopped), allowed once customs unpacks it`, async () => {
+      const f = await loadFixture(stageFixture);
+      await as(f, "exporter").pack(aggregation(U), [BOX]);
+      await advance(f, U, stage);
+      await rec(f, BOX, "HOLD", "customs");
+      expect((await stateOf(f, U)).flags).to.equal(HS);
+      await expect(rec(f, U, step))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
+        .withArgs(U, STEPS[step]);
+      await as(f, "customs").unpack(aggregation(U), [BOX]);
+      expect((await stateOf(f, U)).flags).to.equal(0);
+      await expect(rec(f, U, step)).to.emit(f.ledger, "Traced");
+    });
+  }
+  it(`${STOPPED_INSIDE_OPEN.join(", ")} stay open on a unit holding a held unit`, async () => {
+    const f = await loadFixture(stageFixture);
+    await as(f, "exporter").pack(aggregation(U), [BOX]);
+    await rec(f, BOX, "HOLD", "customs");
+    for (const step of STOPPED_INSIDE_OPEN) await expect(rec(f, U, step)).to.emit(f.ledger, "Traced");
+    expect((await stateOf(f, U)).flags).to.equal(HS | FLAGS.HELD | FLAGS.FLAGGED);
   });
 });
