@@ -32,6 +32,20 @@ import { LedgerModel, type Outcome, type State, STAGE_MASK, HELD, RECALLED, clon
 import { reportFigures } from "../../helpers/figures";
 import { minimizeSequence, type Minimized } from "./minimize";
 
+/** Steps that move a unit (issue 11: refused while it holds a held or recalled unit). */
+const MOVEMENT_STEPS: number[] = [
+  STEPS.LOADING,
+  STEPS.SHIPPING,
+  STEPS.DEPARTING,
+  STEPS.TRANSPORTING,
+  STEPS.ARRIVING,
+  STEPS.STAGING_OUTBOUND,
+  STEPS.DELIVERED,
+  STEPS.PACKING,
+  STEPS.CUSTODY_TRANSFERRED,
+  STEPS.CUSTOMS_DECLARED,
+  STEPS.CUSTOMS_RELEASED,
+];
 const SEED = Number(process.env.MODEL_SEED ?? 20260101);
 const TOTAL_OPS = Number(process.env.MODEL_OPS ?? 10_000);
 const RUN_OPS = Number(process.env.MODEL_RUN_OPS ?? 250);
@@ -585,6 +599,21 @@ describe("TraceLedger model-based property test", function () {
             f2.step !== STEPS.CUSTOMS_RELEASED || want.stageBefore === STAGES.DECLARED,
             `${where}: release before declaration`,
           );
+          // Issue 11 items 1 and 6: packing never advances a child; nothing holding a stopped unit moves.
+          const packedChild = f2.step === STEPS.PACKING && i < expected.entries.length - 1;
+          if (packedChild) {
+            const parent = expected.entries.at(-1)!.unit;
+            check(
+              (before.units.get(u)!.status & STAGE_MASK) >= (model.effectiveStatus(before, parent) & STAGE_MASK),
+              `${where}: packing advanced ${u}`,
+            );
+          }
+          check(
+            !MOVEMENT_STEPS.includes(f2.step) ||
+              (f2.step === STEPS.PACKING && !packedChild) ||
+              !model.holdsStopped(before, u),
+            `${where}: ${f2.step} on ${u} while it holds a held or recalled unit`,
+          );
           if (want.inScope) check(true, "");
           else {
             // unpack checks scope on the parent only (documented); count such child writes
@@ -595,6 +624,12 @@ describe("TraceLedger model-based property test", function () {
 
         // State of every touched unit (and every unit an entry was written on).
         const units = new Set([...touched, ...expected.entries.map((e) => e.unit)]);
+        // HOLDS_STOPPED changes on every unit around a unit that is held, recalled, lifted or unpacked
+        for (const key of [...units]) {
+          for (const st of [before, model.state]) {
+            for (let u = st.units.get(key); u?.parent; u = st.units.get(u.parent)) units.add(u.parent);
+          }
+        }
         for (const key of units) {
           const st = await ledger.unitState(key);
           const m = model.state.units.get(key);
@@ -621,7 +656,7 @@ describe("TraceLedger model-based property test", function () {
             seq: m.seq,
             lastBlock: lastBlock.get(key),
             stage: m.status & STAGE_MASK,
-            flags: m.status & ~STAGE_MASK,
+            flags: model.statusOf(model.state, key) & ~STAGE_MASK,
             registrant: m.registrant,
             custodian: model.custodianOf(model.state, key),
             parent: m.parent ?? ethers.ZeroHash,
@@ -661,7 +696,7 @@ describe("TraceLedger model-based property test", function () {
         ).to.deep.equal([
           m.seq,
           m.status & STAGE_MASK,
-          m.status & ~STAGE_MASK,
+          model.statusOf(model.state, key) & ~STAGE_MASK,
           m.registrant,
           model.custodianOf(model.state, key),
           m.parent ?? ethers.ZeroHash,
