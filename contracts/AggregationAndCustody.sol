@@ -70,10 +70,7 @@ abstract contract AggregationAndCustody is UnitHistories {
             }
             uint8 s = word.status();
             // A stopped unit moves nowhere, but a regulator may take it out so the rest can move on.
-            if (s & STOPPING_FLAGS != 0 && a.roles & Roles.REGULATOR_MASK == 0) {
-                bytes4 e = s & Flags.HELD != 0 ? TraceLedgerUnitHeld.selector : TraceLedgerUnitRecalled.selector;
-                _fail(i, abi.encodeWithSelector(e, child, Steps.UNPACKING));
-            }
+            if (a.roles & Roles.REGULATOR_MASK == 0) _requireUnstopped(s, child, Steps.UNPACKING, i);
             stoppedOut += _stopWeight(child, s);
             _advance(child, _unpacked(word, parentEff).withHolder(custodian), msg.sender, a.orgId, parent, info);
         }
@@ -146,11 +143,7 @@ abstract contract AggregationAndCustody is UnitHistories {
     /// only, so that what customs declared and released is what leaves.
     /// @return word The parent's word.
     /// @return eff Its effective status.
-    function _loadMovable(
-        bytes32 unit,
-        Account memory a,
-        uint8 step
-    ) private view returns (uint256 word, uint8 eff) {
+    function _loadMovable(bytes32 unit, Account memory a, uint8 step) private view returns (uint256 word, uint8 eff) {
         word = _loadInScope(unit, a, SINGLE);
         eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
         uint8 stage = UnitRecord.stageOf(eff);
@@ -179,15 +172,11 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (UnitRecord.stageOf(s) == Stages.DESTROYED) {
             _fail(index, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
         }
-        if (s & Flags.HELD != 0)
-            _fail(index, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.PACKING));
+        _requireUnstopped(s, child, Steps.PACKING, index);
         for (uint256 j; j < ancestors.length; ++j) {
             if (ancestors[j] == child) {
                 _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
             }
-        }
-        if (s & Flags.RECALLED != 0) {
-            _fail(index, abi.encodeWithSelector(TraceLedgerUnitRecalled.selector, child, Steps.PACKING));
         }
         _requireNotStopped(word, child, Steps.PACKING, index);
         // Packing never advances a unit: inside, its effective stage is its parents' highest, so a parent

@@ -153,15 +153,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             (next, code) = StageRules.transition(step, own, eff);
             if (code != StageRules.OK) _fail(index, _stageError(code, unit, step, eff));
             // A packed unit held, recalled, lifted or destroyed changes what the units around it hold.
-            if (next != own && UnitRecord.isPacked(own)) {
-                uint256 before = _stopWeight(unit, own);
-                uint256 afterwards = _stopWeight(unit, next);
-                if (before != afterwards) {
-                    bytes32 parent = _containerUnits[word.holder()];
-                    if (afterwards > before) _countStopped(parent, afterwards - before, true);
-                    else _countStopped(parent, before - afterwards, false);
-                }
-            }
+            if (next != own && UnitRecord.isPacked(own)) _recountAround(unit, word, own, next);
         }
         _advance(
             unit,
@@ -256,6 +248,20 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         return stage | flags;
     }
 
+    /// @notice Moves the difference a packed unit's new status makes to the stopped counts around it.
+    /// @param unit The packed unit.
+    /// @param word Its word.
+    /// @param own Its status byte before the step.
+    /// @param next Its status byte after the step.
+    function _recountAround(bytes32 unit, uint256 word, uint8 own, uint8 next) private {
+        uint256 before = _stopWeight(unit, own);
+        uint256 afterwards = _stopWeight(unit, next);
+        if (before == afterwards) return;
+        bytes32 parent = _containerUnits[word.holder()];
+        if (afterwards > before) _countStopped(parent, afterwards - before, true);
+        else _countStopped(parent, before - afterwards, false);
+    }
+
     /// @notice How many stopped units a unit stands for in the counts of the units around it: itself when
     /// held or recalled, plus what it holds; nothing once destroyed (nothing can be recorded on a destroyed
     /// unit or its contents any more, so they must not stop the units around it forever).
@@ -282,6 +288,18 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             _units[unit] = word.withStatus(c == 0 ? s & ~Flags.HOLDS_STOPPED : s | Flags.HOLDS_STOPPED);
             if (!UnitRecord.isPacked(s)) return;
             unit = _containerUnits[word.holder()];
+        }
+    }
+
+    /// @notice Reverts when a unit is itself held (`TraceLedgerUnitHeld`) or recalled (`TraceLedgerUnitRecalled`).
+    /// @param s The unit's own status byte.
+    /// @param unit The unit.
+    /// @param step The refused step.
+    /// @param index The batch index, or `SINGLE`.
+    function _requireUnstopped(uint8 s, bytes32 unit, uint8 step, uint256 index) internal pure {
+        if (s & STOPPING_FLAGS != 0) {
+            bytes4 e = s & Flags.HELD != 0 ? TraceLedgerUnitHeld.selector : TraceLedgerUnitRecalled.selector;
+            _fail(index, abi.encodeWithSelector(e, unit, step));
         }
     }
 

@@ -436,10 +436,10 @@ export class LedgerModel {
         const w = this.loadInScope(s, child, a, i);
         if (w.status & PACKED) fail("TraceLedgerUnitPacked", i);
         if ((w.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed", i);
+        // a held or recalled unit, or one holding a held or recalled unit, moves nowhere
         if (w.status & HELD) fail("TraceLedgerUnitHeld", i);
-        if (ancestors.includes(child)) fail("TraceLedgerPackingCycle", i);
-        // a recalled unit, or one holding a held or recalled unit, moves nowhere
         if (w.status & RECALLED) fail("TraceLedgerUnitRecalled", i);
+        if (ancestors.includes(child)) fail("TraceLedgerPackingCycle", i);
         if (this.holdsStopped(s, child)) fail("TraceLedgerContainsStopped", i);
         // packing never advances a child: inside, its effective stage would be the parent's
         if ((w.status & STAGE_MASK) < parentStage) fail("TraceLedgerPackingAdvancesChild", i);
