@@ -31,7 +31,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint256 info = TraceInfo.base(Steps.PACKING, 0, aggregation.eventTime, aggregation.location, 0);
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
-            uint256 word = _packableChild(parent, child, ancestors, a, i, parentEff);
+            uint256 word = _packableChild(parent, child, ancestors, a, i, UnitRecord.stageOf(parentEff));
             if (word.holder() != custodian) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerCustodyMismatch.selector, child, word.holder(), custodian));
             }
@@ -163,7 +163,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         bytes32[] memory ancestors,
         Account memory a,
         uint256 index,
-        uint8 parentEff
+        uint8 parentStage
     ) private view returns (uint256 word) {
         if (child == parent) _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
         word = _loadInScope(child, a, index);
@@ -172,16 +172,18 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (UnitRecord.stageOf(s) == Stages.DESTROYED) {
             _fail(index, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
         }
-        _requireUnstopped(s, child, Steps.PACKING, index);
+        // One test for ordinary children: neither stopped nor holding a stopped unit.
+        if (s & (STOPPING_FLAGS | Flags.HOLDS_STOPPED) != 0) {
+            _requireUnstopped(s, child, Steps.PACKING, index);
+            _requireNotStopped(word, child, Steps.PACKING, index);
+        }
         for (uint256 j; j < ancestors.length; ++j) {
             if (ancestors[j] == child) {
                 _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
             }
         }
-        _requireNotStopped(word, child, Steps.PACKING, index);
         // Packing never advances a unit: inside, its effective stage is its parents' highest, so a parent
         // further along would lend it stages (a release, a delivery) it never went through.
-        uint8 parentStage = UnitRecord.stageOf(parentEff);
         if (UnitRecord.stageOf(s) < parentStage) {
             _fail(
                 index,

@@ -439,8 +439,8 @@ export class LedgerModel {
         // a held or recalled unit, or one holding a held or recalled unit, moves nowhere
         if (w.status & HELD) fail("TraceLedgerUnitHeld", i);
         if (w.status & RECALLED) fail("TraceLedgerUnitRecalled", i);
-        if (ancestors.includes(child)) fail("TraceLedgerPackingCycle", i);
         if (this.holdsStopped(s, child)) fail("TraceLedgerContainsStopped", i);
+        if (ancestors.includes(child)) fail("TraceLedgerPackingCycle", i);
         // packing never advances a child: inside, its effective stage would be the parent's
         if ((w.status & STAGE_MASK) < parentStage) fail("TraceLedgerPackingAdvancesChild", i);
         if (w.custodian !== custodian) fail("TraceLedgerCustodyMismatch", i);
