@@ -27,14 +27,14 @@ abstract contract AggregationAndCustody is UnitHistories {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.PACKING);
         bytes32 parent = aggregation.parent;
-        uint256 parentWord = _loadMovable(parent, a, Steps.PACKING);
+        (uint256 parentWord, uint8 parentEff) = _loadMovable(parent, a, Steps.PACKING);
         uint32 no = _containerNoFor(parent);
         uint32 custodian = _custodianOf(parentWord);
         bytes32[] memory ancestors = _ancestorsOf(parentWord);
         uint256 info = TraceInfo.base(Steps.PACKING, 0, aggregation.eventTime, aggregation.location, 0);
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
-            uint256 word = _packableChild(parent, child, ancestors, a, i);
+            uint256 word = _packableChild(parent, child, ancestors, a, i, UnitRecord.stageOf(parentEff));
             if (word.holder() != custodian) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerCustodyMismatch.selector, child, word.holder(), custodian));
             }
@@ -56,12 +56,12 @@ abstract contract AggregationAndCustody is UnitHistories {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.UNPACKING);
         bytes32 parent = aggregation.parent;
-        uint256 parentWord = _loadMovable(parent, a, Steps.UNPACKING);
+        (uint256 parentWord, uint8 parentEff) = _loadMovable(parent, a, Steps.UNPACKING);
         uint32 no = _containerNoOf(parent);
-        uint8 parentEff = UnitRecord.isPacked(parentWord.status()) ? _effectiveStatus(parentWord) : parentWord.status();
         uint32 custodian = _custodianOf(parentWord);
         uint32 epoch = _pathEpoch(parent, parentWord);
         uint256 info = TraceInfo.base(Steps.UNPACKING, 0, aggregation.eventTime, aggregation.location, 0);
+        uint256 stoppedOut;
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
             uint256 word = _unitWord(child);
@@ -72,12 +72,17 @@ abstract contract AggregationAndCustody is UnitHistories {
                 // Destroyed while packed: nothing may follow, not even its unpacking.
                 _fail(i, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
             }
-            if (word.status() & Flags.HELD != 0) {
-                _fail(i, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.UNPACKING));
-            }
+            uint8 s = word.status();
+            // A stopped unit moves nowhere, but a regulator may take it out so the rest can move on.
+            if (a.roles & Roles.REGULATOR_MASK == 0) _requireUnstopped(s, child, Steps.UNPACKING, i);
+            stoppedOut += _stopWeight(child, s);
             _loadInScope(child, a, i);
             _inheritCustodyEpoch(child, epoch);
             _advance(child, _unpacked(word, parentEff).withHolder(custodian), msg.sender, a.orgId, parent, info);
+        }
+        if (stoppedOut != 0) {
+            _countStopped(parent, stoppedOut, false);
+            parentWord = _unitWord(parent);
         }
         _advance(parent, parentWord, msg.sender, a.orgId, aggregation.recordHash, info | _auxCount(children.length));
     }
@@ -92,6 +97,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (UnitRecord.stageOf(s) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
         if (UnitRecord.isPacked(s)) revert TraceLedgerUnitPacked(unit);
         if (s & Flags.HELD != 0) revert TraceLedgerUnitHeld(unit, Steps.CUSTODY_TRANSFERRED);
+        _requireNotStopped(word, unit, Steps.CUSTODY_TRANSFERRED, SINGLE);
         if (word.holder() != a.orgId) revert TraceLedgerNotCustodian(unit, a.orgId);
         if (toOrg == a.orgId) revert TraceLedgerSelfTarget(unit, toOrg);
         if (toOrg == 0) delete _offers[unit];
@@ -112,6 +118,8 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint256 word = _unitWord(unit);
         // Every change of the word advances seq, so an unchanged seq means the state the custodian offered.
         if (word.seq() != uint32(offer >> 64)) revert TraceLedgerHandoverOfferStale(unit);
+        // Something packed inside may have been held or recalled since the offer, which adds no entry here.
+        _requireNotStopped(word, unit, Steps.CUSTODY_TRANSFERRED, SINGLE);
         delete _offers[unit];
         _newCustodyEpoch(unit);
         uint256 info = TraceInfo.base(Steps.CUSTODY_TRANSFERRED, 0, uint40(block.timestamp), 0, a.orgId);
@@ -202,22 +210,32 @@ abstract contract AggregationAndCustody is UnitHistories {
         return uint32(entries[0].info >> TraceInfo.ORG_SHIFT);
     }
 
-    /// @notice Loads a parent that may be packed into or unpacked: registered, in scope, not destroyed, not held.
-    function _loadMovable(bytes32 unit, Account memory a, uint8 step) private view returns (uint256 word) {
+    /// @notice Loads a parent that may be packed into or unpacked: registered, in scope, not destroyed, not
+    /// held, and — while under customs control (declared or released, not yet departed) — changed by customs
+    /// only, so that what customs declared and released is what leaves.
+    /// @return word The parent's word.
+    /// @return eff Its effective status.
+    function _loadMovable(bytes32 unit, Account memory a, uint8 step) private view returns (uint256 word, uint8 eff) {
         word = _loadInScope(unit, a, SINGLE);
-        uint8 eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
-        if (UnitRecord.stageOf(eff) == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
+        eff = UnitRecord.isPacked(word.status()) ? _effectiveStatus(word) : word.status();
+        uint8 stage = UnitRecord.stageOf(eff);
+        if (stage == Stages.DESTROYED) revert TraceLedgerUnitDestroyed(unit);
         if (eff & Flags.HELD != 0) revert TraceLedgerUnitHeld(unit, step);
+        if ((stage == Stages.DECLARED || stage == Stages.RELEASED) && a.roles & (uint16(1) << Roles.CUSTOMS) == 0) {
+            revert TraceLedgerCustomsControlled(unit);
+        }
     }
 
     /// @notice Checks one child of a pack: registered, not the parent or its ancestor, not packed,
-    /// destroyed or held, and in scope.
+    /// destroyed, held or recalled, holding nothing held or recalled, at least at the parent's stage, and in
+    /// scope.
     function _packableChild(
         bytes32 parent,
         bytes32 child,
         bytes32[] memory ancestors,
         Account memory a,
-        uint256 index
+        uint256 index,
+        uint8 parentStage
     ) private view returns (uint256 word) {
         if (child == parent) _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
         word = _loadInScope(child, a, index);
@@ -226,12 +244,28 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (UnitRecord.stageOf(s) == Stages.DESTROYED) {
             _fail(index, abi.encodeWithSelector(TraceLedgerUnitDestroyed.selector, child));
         }
-        if (s & Flags.HELD != 0)
-            _fail(index, abi.encodeWithSelector(TraceLedgerUnitHeld.selector, child, Steps.PACKING));
+        // One test for ordinary children: neither stopped nor holding a stopped unit.
+        if (s & (STOPPING_FLAGS | Flags.HOLDS_STOPPED) != 0) {
+            _requireUnstopped(s, child, Steps.PACKING, index);
+            _requireNotStopped(word, child, Steps.PACKING, index);
+        }
         for (uint256 j; j < ancestors.length; ++j) {
             if (ancestors[j] == child) {
                 _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
             }
+        }
+        // Packing never advances a unit: inside, its effective stage is its parents' highest, so a parent
+        // further along would lend it stages (a release, a delivery) it never went through.
+        if (UnitRecord.stageOf(s) < parentStage) {
+            _fail(
+                index,
+                abi.encodeWithSelector(
+                    TraceLedgerPackingAdvancesChild.selector,
+                    child,
+                    UnitRecord.stageOf(s),
+                    parentStage
+                )
+            );
         }
     }
 
@@ -248,6 +282,11 @@ abstract contract AggregationAndCustody is UnitHistories {
 
     /// @notice A child's word once out of its parent: not packed, at least the parent's stage, and
     /// carrying the parent's recall and flag.
+    /// @dev Copying the parent's stage is sound only because `pack` refuses a parent further along than the
+    /// child: every stage the parent has beyond the child's own was reached while the child was inside, so
+    /// the child travelled through it. A stage the parent lost again (CUSTOMS_REJECTED takes DECLARED back
+    /// to ACTIVE) was lost for the child too, as its effective stage is read from the parent, not stored;
+    /// and RETURNED is reached only after departure, which the child made inside the parent.
     function _unpacked(uint256 word, uint8 parentEff) private pure returns (uint256) {
         uint8 s = word.status();
         uint8 stage = UnitRecord.stageOf(s);

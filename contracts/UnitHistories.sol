@@ -38,7 +38,11 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
 
     /// @dev Status bits that make a unit need the full state machine on every step (destroyed is stage 7,
     /// so its low stage bits are included).
-    uint8 internal constant STATUS_SENSITIVE = Flags.PACKED | Flags.HELD | Flags.RECALLED | Stages.DESTROYED;
+    uint8 internal constant STATUS_SENSITIVE =
+        Flags.PACKED | Flags.HELD | Flags.RECALLED | Flags.HOLDS_STOPPED | Stages.DESTROYED;
+
+    /// @dev Own flags that stop a unit and everything it is packed in.
+    uint8 internal constant STOPPING_FLAGS = Flags.HELD | Flags.RECALLED;
 
     /// @dev Parent flags that hold for everything packed inside.
     uint8 internal constant INHERITED_FLAGS = Flags.HELD | Flags.RECALLED | Flags.FLAGGED;
@@ -54,6 +58,9 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     mapping(bytes32 unit => uint32) private _custodyEpochs;
     /// @dev Accepted handovers so far: the clock assignments and custody epochs are compared on.
     uint32 private _handovers;
+    /// @dev Held or recalled units packed inside a unit, at any depth (`Flags.HOLDS_STOPPED` while above 0).
+    /// Only units that ever hold a stopped unit have an entry, so an ordinary unit's write reads nothing more.
+    mapping(bytes32 unit => uint256 count) private _stoppedInside;
 
     /// @inheritdoc ITraceLedger
     function unitState(
@@ -152,6 +159,8 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             uint8 code;
             (next, code) = StageRules.transition(step, own, eff);
             if (code != StageRules.OK) _fail(index, _stageError(code, unit, step, eff));
+            // A packed unit held, recalled, lifted or destroyed changes what the units around it hold.
+            if (next != own && UnitRecord.isPacked(own)) _recountAround(unit, word, own, next);
         }
         _advance(
             unit,
@@ -247,6 +256,72 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             flags |= s & INHERITED_FLAGS;
         }
         return stage | flags;
+    }
+
+    /// @notice Moves the difference a packed unit's new status makes to the stopped counts around it.
+    /// @param unit The packed unit.
+    /// @param word Its word.
+    /// @param own Its status byte before the step.
+    /// @param next Its status byte after the step.
+    function _recountAround(bytes32 unit, uint256 word, uint8 own, uint8 next) private {
+        uint256 before = _stopWeight(unit, own);
+        uint256 afterwards = _stopWeight(unit, next);
+        if (before == afterwards) return;
+        bytes32 parent = _containerUnits[word.holder()];
+        if (afterwards > before) _countStopped(parent, afterwards - before, true);
+        else _countStopped(parent, before - afterwards, false);
+    }
+
+    /// @notice How many stopped units a unit stands for in the counts of the units around it: itself when
+    /// held or recalled, plus what it holds; nothing once destroyed (nothing can be recorded on a destroyed
+    /// unit or its contents any more, so they must not stop the units around it forever).
+    /// @param unit The unit.
+    /// @param s Its own status byte.
+    /// @return The weight.
+    function _stopWeight(bytes32 unit, uint8 s) internal view returns (uint256) {
+        if (UnitRecord.stageOf(s) == Stages.DESTROYED) return 0;
+        uint256 w = s & STOPPING_FLAGS != 0 ? 1 : 0;
+        return s & Flags.HOLDS_STOPPED != 0 ? w + _stoppedInside[unit] : w;
+    }
+
+    /// @notice Adds `n` stopped units to (or removes them from) the counts of `unit` and of every unit it is
+    /// packed in, setting `Flags.HOLDS_STOPPED` where a count leaves 0 and clearing it where it reaches 0.
+    /// @param unit The innermost unit whose contents changed.
+    /// @param n How many.
+    /// @param add True to add, false to remove.
+    function _countStopped(bytes32 unit, uint256 n, bool add) internal {
+        while (true) {
+            uint256 c = add ? _stoppedInside[unit] + n : _stoppedInside[unit] - n;
+            _stoppedInside[unit] = c;
+            uint256 word = _units[unit];
+            uint8 s = word.status();
+            _units[unit] = word.withStatus(c == 0 ? s & ~Flags.HOLDS_STOPPED : s | Flags.HOLDS_STOPPED);
+            if (!UnitRecord.isPacked(s)) return;
+            unit = _containerUnits[word.holder()];
+        }
+    }
+
+    /// @notice Reverts when a unit is itself held (`TraceLedgerUnitHeld`) or recalled (`TraceLedgerUnitRecalled`).
+    /// @param s The unit's own status byte.
+    /// @param unit The unit.
+    /// @param step The refused step.
+    /// @param index The batch index, or `SINGLE`.
+    function _requireUnstopped(uint8 s, bytes32 unit, uint8 step, uint256 index) internal pure {
+        if (s & STOPPING_FLAGS != 0) {
+            bytes4 e = s & Flags.HELD != 0 ? TraceLedgerUnitHeld.selector : TraceLedgerUnitRecalled.selector;
+            _fail(index, abi.encodeWithSelector(e, unit, step));
+        }
+    }
+
+    /// @notice Reverts when a unit holding a held or recalled unit would take a step that stops it.
+    /// @param word The unit word.
+    /// @param unit The unit.
+    /// @param step The step.
+    /// @param index The batch index, or `SINGLE`.
+    function _requireNotStopped(uint256 word, bytes32 unit, uint8 step, uint256 index) internal pure {
+        if (word.status() & Flags.HOLDS_STOPPED != 0 && (StageRules.STOPPED_INSIDE_BLOCKED >> step) & 1 == 1) {
+            _fail(index, abi.encodeWithSelector(TraceLedgerContainsStopped.selector, unit, step));
+        }
     }
 
     /// @notice The custodian organization: the unit's own, or that of its outermost parent when packed.
@@ -379,6 +454,9 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         if (code == StageRules.RECALLED) return abi.encodeWithSelector(TraceLedgerUnitRecalled.selector, unit, step);
         if (code == StageRules.NOTHING_TO_LIFT) {
             return abi.encodeWithSelector(TraceLedgerNothingToLift.selector, unit, step);
+        }
+        if (code == StageRules.CONTAINS_STOPPED) {
+            return abi.encodeWithSelector(TraceLedgerContainsStopped.selector, unit, step);
         }
         return abi.encodeWithSelector(TraceLedgerStageViolation.selector, unit, step, UnitRecord.stageOf(eff));
     }

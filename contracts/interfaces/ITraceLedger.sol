@@ -251,6 +251,25 @@ interface ITraceLedger is IConsortium {
     /// @return seq The unit's entry count when offered; the offer holds only while it is unchanged.
     function handoverOffer(bytes32 unit) external view returns (uint32 fromOrg, uint32 toOrg, uint32 seq);
 
+    // Trust model v2, aggregation and stopped units (issue 11 items 1 and 6).
+
+    /// @notice Thrown when packing a child into a parent whose effective stage is further along than the
+    /// child's own: packing never advances a unit (an undeclared item packed into a released consignment
+    /// would be released without a declaration).
+    /// @param child The child.
+    /// @param childStage The child's own stage (`Stages`).
+    /// @param parentStage The parent's effective stage.
+    error TraceLedgerPackingAdvancesChild(bytes32 child, uint8 childStage, uint8 parentStage);
+    /// @notice Thrown when a non-customs account packs into or unpacks from a parent whose effective stage
+    /// is DECLARED or RELEASED: under customs control, only customs changes what was declared.
+    /// @param unit The parent.
+    error TraceLedgerCustomsControlled(bytes32 unit);
+    /// @notice Thrown when a unit that holds a held or recalled unit (at any depth) would move: pack it, hand
+    /// it over, declare, release, depart, deliver... Unpack the stopped unit or have the flag lifted first.
+    /// @param unit The unit.
+    /// @param step The refused step.
+    error TraceLedgerContainsStopped(bytes32 unit, uint8 step);
+
     /// @notice Registers a unit; the acting organization becomes its registrant and custodian.
     /// @dev Requirements: not paused; the caller's roles allow `COMMISSIONING`; the key is non-zero and
     /// unregistered. Emits `Traced` (step `COMMISSIONING`, seq 1).
@@ -292,16 +311,22 @@ interface ITraceLedger is IConsortium {
 
     /// @notice Packs units into a parent; events on the parent then hold for them.
     /// @dev Requirements: not paused; roles allow `PACKING`; parent and children registered, in scope,
-    /// not destroyed or held; children not already packed and in the parent's custody; no cycle. Emits
-    /// `Traced` on each child (data = parent) and on the parent (aux = child count).
+    /// not destroyed or held; a parent at (effective) stage DECLARED or RELEASED only by a `CUSTOMS` account
+    /// (`TraceLedgerCustomsControlled`); children not already packed, not held or recalled, holding no held
+    /// or recalled unit (`TraceLedgerContainsStopped`), at least at the parent's effective stage
+    /// (`TraceLedgerPackingAdvancesChild`: packing never advances a unit) and in the parent's custody; no
+    /// cycle. Emits `Traced` on each child (data = parent) and on the parent (aux = child count).
     /// @param aggregation The parent and the aggregation record.
     /// @param children The units to put inside.
     function pack(Aggregation calldata aggregation, bytes32[] calldata children) external;
 
     /// @notice Takes units out of a parent; they keep the stage and recall the parent had reached.
     /// @dev Requirements: not paused; roles allow `UNPACKING`; parent in scope and not held (nor any
-    /// parent around it); each child inside this parent, not destroyed and not itself held. Emits `Traced` on
-    /// each child and on the parent.
+    /// parent around it); a parent at (effective) stage DECLARED or RELEASED only by a `CUSTOMS` account
+    /// (`TraceLedgerCustomsControlled`); each child inside this parent and not destroyed; a child itself held
+    /// or recalled only by a regulator (`CUSTOMS`, `MARKET_REGULATOR`). A parent that merely holds a stopped
+    /// unit may be unpacked: that is how the stopped unit is isolated. Emits `Traced` on each child and on
+    /// the parent.
     /// @param aggregation The parent and the aggregation record.
     /// @param children The units to take out.
     function unpack(Aggregation calldata aggregation, bytes32[] calldata children) external;
@@ -312,6 +337,10 @@ interface ITraceLedger is IConsortium {
     /// custodian; the unit is not packed, held or destroyed (a hold on an item inside does not stop its
     /// parent: customs holds the consignment to stop a shipment); `toOrg` is another, active organization, or 0
     /// to withdraw. Replaces any earlier offer. Writes no history entry. Emits `HandoverOffered`.
+
+    /// parent: customs holds the consignment to stop a shipment — but a unit holding a held or recalled unit
+    /// is refused with `TraceLedgerContainsStopped`); `toOrg` exists and is active. Emits `Traced`
+    /// (aux = toOrg).
     /// @param unit The unit.
     /// @param toOrg The proposed custodian, 0 to withdraw the offer.
     /// @param recordHash Hash of the offer record (e.g. a delivery note).
@@ -352,7 +381,8 @@ interface ITraceLedger is IConsortium {
     /// @return seq The number of history entries.
     /// @return lastBlock The block of the latest entry (where a verifier starts walking back).
     /// @return stage The unit's own export stage (`Stages`).
-    /// @return flags The unit's own flags (`Flags`: held, recalled, flagged, packed).
+    /// @return flags The unit's own flags (`Flags`: held, recalled, flagged, packed, and `HOLDS_STOPPED` when
+    /// a unit packed inside it, at any depth, is held or recalled).
     /// @return registrant The registrant organization.
     /// @return custodian The effective custodian organization (that of the outermost parent when packed).
     /// @return parent The parent unit key when packed, else 0.

@@ -32,10 +32,11 @@ library DefaultPermissions {
         if (step == Steps.STORING || step == Steps.STAGING_OUTBOUND) return EXP | MFR | WH;
         if (step == Steps.RECEIVING || step == Steps.SHIPPING || step == Steps.HOLDING) return GOODS;
         if (step == Steps.ACCEPTING || step == Steps.RETURNED) return EXP | WH | CAR;
-        if (step == Steps.PACKING || step == Steps.ASSIGNED) return GOODS;
+        if (step == Steps.ASSIGNED) return GOODS;
         // Custody is offered and accepted with the same step; customs accepts the goods it seizes.
         if (step == Steps.CUSTODY_TRANSFERRED) return GOODS | CUS;
-        if (step == Steps.UNPACKING) return GOODS | CUS;
+        // Customs packs and unpacks too: only customs changes the contents of a declared or released unit.
+        if (step == Steps.PACKING || step == Steps.UNPACKING) return GOODS | CUS;
         if (step == Steps.LOADING || step == Steps.ARRIVING || step == Steps.UNLOADING) return WH | CAR;
         if (step == Steps.DEPARTING || step == Steps.TRANSPORTING || step == Steps.DELIVERED) return CAR;
         if (step == Steps.RETAIL_SELLING) return EXP | PLT;

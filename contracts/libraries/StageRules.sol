@@ -11,7 +11,8 @@ import {Flags} from "../types/Flags.sol";
 /// @dev Rules, on the effective status (the unit's own, merged with its parents' while packed):
 /// nothing after destruction; customs release only after a declaration; departure only after release;
 /// exit (结关) only after departure; delivery only after departure; movement refused while held; forward
-/// flow refused while recalled; a hold, flag or recall is lifted only where it was set.
+/// flow refused while recalled; both refused while something inside is held or recalled; a hold, flag or
+/// recall is lifted only where it was set.
 library StageRules {
     /// @notice Result codes.
     uint8 internal constant OK = 0;
@@ -20,6 +21,7 @@ library StageRules {
     uint8 internal constant HELD = 3;
     uint8 internal constant RECALLED = 4;
     uint8 internal constant NOTHING_TO_LIFT = 5;
+    uint8 internal constant CONTAINS_STOPPED = 6;
 
     /// @notice Steps refused while the unit is held.
     uint64 internal constant HELD_BLOCKED =
@@ -49,6 +51,10 @@ library StageRules {
             (uint64(1) << Steps.CUSTOMS_DECLARED) |
             (uint64(1) << Steps.CUSTOMS_RELEASED) |
             (uint64(1) << Steps.ORDER_PLACED);
+
+    /// @notice Steps refused while something inside the unit is held or recalled (`Flags.HOLDS_STOPPED`):
+    /// every movement a hold or a recall blocks, except unpacking, which is how the stopped unit is isolated.
+    uint64 internal constant STOPPED_INSIDE_BLOCKED = (HELD_BLOCKED | RECALL_BLOCKED) & ~(uint64(1) << Steps.UNPACKING);
 
     /// @notice Steps that change the stage or a flag, or need a stage; all others leave the status as is.
     uint64 internal constant STATUS_STEPS =
@@ -83,6 +89,7 @@ library StageRules {
         uint64 bit = uint64(1) << step;
         if (eff & Flags.HELD != 0 && HELD_BLOCKED & bit != 0) return (own, HELD);
         if (eff & Flags.RECALLED != 0 && RECALL_BLOCKED & bit != 0) return (own, RECALLED);
+        if (eff & Flags.HOLDS_STOPPED != 0 && STOPPED_INSIDE_BLOCKED & bit != 0) return (own, CONTAINS_STOPPED);
         if (STATUS_STEPS & bit == 0) return (own, OK);
 
         if (step >= Steps.HOLD) return _flagTransition(step, own);

@@ -299,6 +299,28 @@ const TABLE: Record<string, Entry> = {
       `Entry ${a[1]} of unit ${short(a[0])} was recorded by organization ${a[2]}; only it or a regulator may correct it.`,
     ["Ask that organization (or a regulator) to declare the error."],
   ],
+  // Trust model v2, aggregation and stopped units (issue 11 items 1 and 6).
+  TraceLedgerPackingAdvancesChild: [
+    StageViolationError,
+    (a) =>
+      `Packing ${short(a[0])} (stage ${stageName(Number(a[1])) ?? a[1]}) into a parent at stage ${stageName(Number(a[2])) ?? a[2]} would give it stages it never went through.`,
+    [
+      "Bring the unit to the parent's stage on its own first (e.g. declare and release it), or pack it before the parent moves on.",
+    ],
+  ],
+  TraceLedgerCustomsControlled: [
+    NotAllowedError,
+    (a) =>
+      `Unit ${short(a[0])} is declared or released: only customs may change what is packed in it before departure.`,
+    ["Ask customs to pack or unpack it, or wait until it has departed (or customs rejects the declaration)."],
+  ],
+  TraceLedgerContainsStopped: [
+    UnitBlockedError,
+    (a) => `Unit ${short(a[0])} holds a held or recalled unit, so ${step(a[1])} is refused.`,
+    [
+      "Have a regulator lift the hold or recall, or unpack the stopped unit first (a regulator unpacks it from its own parent).",
+    ],
+  ],
 };
 
 /** Decodes revert data of the ledger into a named error, or undefined when it is not one of its errors. */

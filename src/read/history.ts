@@ -48,6 +48,7 @@ export async function readUnitState(
     recalled: (flags & FLAGS.RECALLED) !== 0,
     flagged: (flags & FLAGS.FLAGGED) !== 0,
     packed: (flags & FLAGS.PACKED) !== 0,
+    holdsStopped: (flags & FLAGS.HOLDS_STOPPED) !== 0,
     registrant,
     custodian,
     parent: (flags & FLAGS.PACKED) !== 0 ? parent : undefined,

@@ -28,6 +28,8 @@ export interface UnitState {
   recalled: boolean;
   flagged: boolean;
   packed: boolean;
+  /** A unit packed inside it (at any depth) is held or recalled: it may not move until that is lifted or unpacked. */
+  holdsStopped: boolean;
   registrant: number;
   custodian: number;
   /** The parent unit key while packed, else undefined. */

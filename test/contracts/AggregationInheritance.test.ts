@@ -103,12 +103,21 @@ describe("Aggregation: inheritance and unpack", () => {
       }
     }
 
-    it("a hold on a carton does not touch the consignment around it nor other cartons", async () => {
+    // Issue 11 (trust model v2): a held carton now stops the consignment around it from moving
+    // (TraceLedgerContainsStopped) — it used to let the consignment be loaded with the held carton inside.
+    // The consignment itself is still not held, nor are the other cartons.
+    it("a hold on a carton stops the consignment around it from moving, but neither holds it nor other cartons", async () => {
       const f = await loadFixture(nestedFixture);
       await f.ledger.connect(f.accounts.exporter).pack(aggregation(SHIP), [C2]);
       await rec(f, C1, "HOLD", "customs");
-      await expect(rec(f, SHIP, "LOADING", "carrier")).to.emit(f.ledger, "Traced");
+      await expect(rec(f, SHIP, "LOADING", "carrier"))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
+        .withArgs(SHIP, STEPS.LOADING);
+      expect((await unitStateOf(f.ledger, SHIP)).flags).to.equal(FLAGS.HOLDS_STOPPED);
+      await expect(rec(f, SHIP, "INSPECTING", "exporter")).to.emit(f.ledger, "Traced");
       await expect(rec(f, I3, "LOADING", "carrier")).to.emit(f.ledger, "Traced");
+      await f.ledger.connect(f.accounts.customs).unpack(aggregation(SHIP), [C1]);
+      await expect(rec(f, SHIP, "LOADING", "carrier")).to.emit(f.ledger, "Traced");
     });
 
     const recallBlocked: [StepName, MemberName][] = [

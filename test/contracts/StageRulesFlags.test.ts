@@ -106,7 +106,16 @@ describe("StageRules: holds, recalls and regulator flags", () => {
           .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitHeld")
           .withArgs(U, STEPS.PACKING);
         await rec(f, U, "HOLD_LIFTED");
-        await ex.pack(aggregation(U), [BOX]);
+        // Issue 11: a declared U is under customs control, and packing never advances BOX past its own stage
+        if (minStage === "DECLARED") {
+          await expect(ex.pack(aggregation(U), [BOX]))
+            .to.be.revertedWithCustomError(f.ledger, "TraceLedgerCustomsControlled")
+            .withArgs(U);
+          await rec(f, BOX, "CUSTOMS_DECLARED", "exporter");
+        }
+        await f.ledger
+          .connect(minStage === "DECLARED" ? f.accounts.customs : f.accounts.exporter)
+          .pack(aggregation(U), [BOX]);
         expect((await f.ledger.unitState(BOX)).parent).to.equal(U);
       });
 
@@ -134,7 +143,15 @@ describe("StageRules: holds, recalls and regulator flags", () => {
           .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitHeld")
           .withArgs(U, STEPS.UNPACKING);
         await rec(f, U, "HOLD_LIFTED");
-        await ex.unpack(aggregation(U), [BOX]);
+        // Issue 11: only customs changes the contents of a declared U
+        if (minStage === "DECLARED") {
+          await expect(ex.unpack(aggregation(U), [BOX]))
+            .to.be.revertedWithCustomError(f.ledger, "TraceLedgerCustomsControlled")
+            .withArgs(U);
+        }
+        await f.ledger
+          .connect(minStage === "DECLARED" ? f.accounts.customs : f.accounts.exporter)
+          .unpack(aggregation(U), [BOX]);
         expect((await stateOf(f, BOX)).flags & FLAGS.PACKED).to.equal(0);
       });
 

@@ -32,3 +32,25 @@ describe("contract refusals: ledger limits", () => {
     expect(block!.hints[0]).to.match(/new ledger/);
   });
 });
+
+// Trust model v2, aggregation and stopped units (issue 11 items 1 and 6).
+describe("contract refusals: aggregation and stopped units", () => {
+  const decode = (errorName: string, args: unknown[]) =>
+    decodeLedgerError(encodeErrorResult({ abi: traceLedgerAbi, errorName, args } as never));
+
+  it("each new refusal decodes into its named SDK error with what is wrong and what to do", () => {
+    const advances = decode("TraceLedgerPackingAdvancesChild", [UNIT, 0, 2]);
+    expect(advances!.name).to.equal("StageViolationError");
+    expect(advances!.shortMessage).to.equal(
+      "Packing 0xabababab… (stage ACTIVE) into a parent at stage RELEASED would give it stages it never went through.",
+    );
+    expect(advances!.hints[0]).to.match(/declare and release it/);
+    const customs = decode("TraceLedgerCustomsControlled", [UNIT]);
+    expect(customs!.name).to.equal("NotAllowedError");
+    expect(customs!.shortMessage).to.match(/only customs may change what is packed in it/);
+    const stopped = decode("TraceLedgerContainsStopped", [UNIT, 11]);
+    expect(stopped!.name).to.equal("UnitBlockedError");
+    expect(stopped!.shortMessage).to.equal("Unit 0xabababab… holds a held or recalled unit, so DEPARTING is refused.");
+    expect(stopped!.hints[0]).to.match(/unpack the stopped unit/);
+  });
+});

@@ -49,6 +49,7 @@ function served(unit: Hex, extra: Partial<UnitState> = {}): UnitState {
     recalled: false,
     flagged: false,
     packed: false,
+    holdsStopped: false,
     registrant: 1,
     custodian: 1,
     parent: undefined,

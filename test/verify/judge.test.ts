@@ -35,6 +35,7 @@ const state = (extra: Partial<UnitState> = {}): UnitState => ({
   recalled: false,
   flagged: false,
   packed: false,
+  holdsStopped: false,
   registrant: 1,
   custodian: 1,
   parent: undefined,

@@ -66,7 +66,10 @@ describe("verification verdicts", () => {
     expect(codes(r)).to.deep.equal(["HELD"]);
   });
 
-  it("warning: delivered without a customs release (slipped into a consignment after clearance)", async () => {
+  // Issue 11 (trust model v2): this used to be accepted by the ledger and caught only by the verifier's
+  // DELIVERED_WITHOUT_RELEASE warning; the ledger now refuses the pack (packing never advances a unit), and the
+  // judge rule itself stays covered by test/verify/judge.test.ts.
+  it("the ledger refuses an item slipped into a consignment after clearance: no delivery without a release", async () => {
     const f = await loadFixture(demoFixture);
     const ex = f.ledger.connect(f.accounts.exporter);
     const carrier = f.ledger.connect(f.accounts.carrier);
@@ -82,13 +85,17 @@ describe("verification verdicts", () => {
     // After clearance and departure, an item that never saw customs is put in with the cleared goods.
     await ex.handover(smuggled, f.orgIds.carrier, recordHash("item to carrier"));
     await carrier.acceptHandover(smuggled, recordHash("item taken"));
-    await carrier.pack(aggregation(ship), [smuggled]);
+    const advances = f.ledger.interface.encodeErrorResult("TraceLedgerPackingAdvancesChild", [smuggled, 0, 3]);
+    await expect(carrier.pack(aggregation(ship), [smuggled]))
+      .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
+      .withArgs(0, advances);
     await carrier.record(traceInput(ship, "DELIVERED"));
     const code = "(01)09521234543213(10)LOT1(21)S4242";
     expect(parseGs1(code).key).to.equal(smuggled);
+    const state = await f.ledger.unitState(smuggled);
+    expect([Number(state.stage), state.parent]).to.deep.equal([0, ethers.ZeroHash]);
     const r = await verify(f, code);
-    expect(codes(r)).to.include("DELIVERED_WITHOUT_RELEASE");
-    expect(r.verdict).to.equal("warning");
+    expect(codes(r)).to.not.include("DELIVERED_WITHOUT_RELEASE");
     // The consignment itself was released: its own verdict has no such warning.
     expect(codes(await verify(f, "(01)09521234543213(10)SHIP(21)S4243"))).to.not.include("DELIVERED_WITHOUT_RELEASE");
   });

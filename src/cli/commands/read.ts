@@ -127,7 +127,7 @@ export function addReadCommands(program: Command, run: Run): void {
             ? [
                 `${code}${code === u.uri ? "" : `  (${u.uri})`}`,
                 `  key        ${u.key}`,
-                `  stage      ${s.stageName}${s.held ? ", HELD" : ""}${s.recalled ? ", RECALLED" : ""}${s.flagged ? ", FLAGGED" : ""}`,
+                `  stage      ${s.stageName}${s.held ? ", HELD" : ""}${s.recalled ? ", RECALLED" : ""}${s.flagged ? ", FLAGGED" : ""}${s.holdsStopped ? ", HOLDS A STOPPED UNIT" : ""}`,
                 `  entries    ${s.seq} (latest in block ${s.lastBlock})`,
                 `  registrant ${orgText(names, s.registrant)}, custodian ${orgText(names, s.custodian)}`,
                 ...(s.parent ? [`  packed in  ${s.parent}`] : []),

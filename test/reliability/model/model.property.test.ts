@@ -33,6 +33,20 @@ import { reportFigures } from "../../helpers/figures";
 import { NO_PROOF, proofOf } from "../../helpers/custody";
 import { minimizeSequence, type Minimized } from "./minimize";
 
+/** Steps that move a unit (issue 11: refused while it holds a held or recalled unit). */
+const MOVEMENT_STEPS: number[] = [
+  STEPS.LOADING,
+  STEPS.SHIPPING,
+  STEPS.DEPARTING,
+  STEPS.TRANSPORTING,
+  STEPS.ARRIVING,
+  STEPS.STAGING_OUTBOUND,
+  STEPS.DELIVERED,
+  STEPS.PACKING,
+  STEPS.CUSTODY_TRANSFERRED,
+  STEPS.CUSTOMS_DECLARED,
+  STEPS.CUSTOMS_RELEASED,
+];
 const SEED = Number(process.env.MODEL_SEED ?? 20260101);
 const TOTAL_OPS = Number(process.env.MODEL_OPS ?? 10_000);
 const RUN_OPS = Number(process.env.MODEL_RUN_OPS ?? 250);
@@ -206,7 +220,6 @@ const stats = {
   refusals: 0,
   accepted: 0,
   runs: 0,
-  unpackOutOfScopeChildren: 0,
   unpackedDestroyedChildren: 0,
 };
 function check(cond: boolean, message: string) {
@@ -630,6 +643,21 @@ describe("TraceLedger model-based property test", function () {
             f2.step !== STEPS.CUSTOMS_RELEASED || want.stageBefore === STAGES.DECLARED,
             `${where}: release before declaration`,
           );
+          // Issue 11 items 1 and 6: packing never advances a child; nothing holding a stopped unit moves.
+          const packedChild = f2.step === STEPS.PACKING && i < expected.entries.length - 1;
+          if (packedChild) {
+            const parent = expected.entries.at(-1)!.unit;
+            check(
+              (before.units.get(u)!.status & STAGE_MASK) >= (model.effectiveStatus(before, parent) & STAGE_MASK),
+              `${where}: packing advanced ${u}`,
+            );
+          }
+          check(
+            !MOVEMENT_STEPS.includes(f2.step) ||
+              (f2.step === STEPS.PACKING && !packedChild) ||
+              !model.holdsStopped(before, u),
+            `${where}: ${f2.step} on ${u} while it holds a held or recalled unit`,
+          );
           // Trust model v2: unpack checks every child's scope too, so no write is outside the actor's scope
           // (an acceptance is in scope by the offer's consent, a correction by authorship).
           check(want.inScope, `${where}: write outside the actor's scope on ${u}`);
@@ -637,6 +665,12 @@ describe("TraceLedger model-based property test", function () {
 
         // State of every touched unit (and every unit an entry was written on).
         const units = new Set([...touched, ...expected.entries.map((e) => e.unit)]);
+        // HOLDS_STOPPED changes on every unit around a unit that is held, recalled, lifted or unpacked
+        for (const key of [...units]) {
+          for (const st of [before, model.state]) {
+            for (let u = st.units.get(key); u?.parent; u = st.units.get(u.parent)) units.add(u.parent);
+          }
+        }
         for (const key of units) {
           const st = await ledger.unitState(key);
           const m = model.state.units.get(key);
@@ -663,7 +697,7 @@ describe("TraceLedger model-based property test", function () {
             seq: m.seq,
             lastBlock: lastBlock.get(key),
             stage: m.status & STAGE_MASK,
-            flags: m.status & ~STAGE_MASK,
+            flags: model.statusOf(model.state, key) & ~STAGE_MASK,
             registrant: m.registrant,
             custodian: model.custodianOf(model.state, key),
             parent: m.parent ?? ethers.ZeroHash,
@@ -703,7 +737,7 @@ describe("TraceLedger model-based property test", function () {
         ).to.deep.equal([
           m.seq,
           m.status & STAGE_MASK,
-          m.status & ~STAGE_MASK,
+          model.statusOf(model.state, key) & ~STAGE_MASK,
           m.registrant,
           model.custodianOf(model.state, key),
           m.parent ?? ethers.ZeroHash,
@@ -756,7 +790,6 @@ describe("TraceLedger model-based property test", function () {
         runs: stats.runs,
         seed: SEED,
         "ops/s": (stats.ops / secs).toFixed(1),
-        "unpacked children outside the actor's scope": stats.unpackOutOfScopeChildren,
         "UNPACKING entries on children destroyed while packed": stats.unpackedDestroyedChildren,
       });
     }

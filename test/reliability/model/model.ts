@@ -16,6 +16,7 @@ export const HELD = FLAGS.HELD as number;
 export const RECALLED = FLAGS.RECALLED as number;
 export const FLAGGED = FLAGS.FLAGGED as number;
 export const PACKED = FLAGS.PACKED as number;
+export const HOLDS_STOPPED = FLAGS.HOLDS_STOPPED as number;
 export const STAGE_MASK = 7;
 export const MAX_STEP = STEPS.MAX as number;
 export const MAX_DISPOSITION = 27;
@@ -72,6 +73,11 @@ const STATUS_STEPS = bits(
   S.RECALL,
   S.RECALL_LIFTED,
 );
+// Issue 11 items 1 and 6 (trust model v2), written from the issue, not from the contract: a unit holding a
+// held or recalled unit (at any depth) may take no movement step a hold or a recall blocks, except unpacking
+// (that is how the stopped unit is isolated).
+const STOPPED_INSIDE_BLOCKED = (HELD_BLOCKED | RECALL_BLOCKED) & ~bits(S.UNPACKING);
+const CUSTOMS_ROLE = 1 << ROLES.CUSTOMS;
 const has = (set: bigint, step: number) => ((set >> BigInt(step)) & 1n) === 1n;
 const ST = STAGES as Record<string, number>;
 
@@ -87,7 +93,7 @@ export interface Acct {
 }
 export interface Unit {
   seq: number;
-  /** own status byte: stage | flags (held, recalled, flagged, packed) */
+  /** own status byte: stage | flags (held, recalled, flagged, packed); HOLDS_STOPPED is derived (`statusOf`) */
   status: number;
   registrant: number;
   /** custodian org when not packed */
@@ -189,10 +195,26 @@ export class LedgerModel {
     return a.status === 0 && !org.suspended ? org.roles : 0;
   }
 
+  /** Whether a unit holds (at any depth) a held or recalled unit; a destroyed unit and its contents count for nothing. */
+  holdsStopped(s: State, key: string): boolean {
+    for (const [k, c] of s.units) {
+      if (c.parent !== key || !(c.status & PACKED) || (c.status & STAGE_MASK) === ST.DESTROYED) continue;
+      if (c.status & (HELD | RECALLED) || this.holdsStopped(s, k)) return true;
+    }
+    return false;
+  }
+
+  /** The own status byte the ledger reports: the stored stage and flags, plus HOLDS_STOPPED. */
+  statusOf(s: State, key: string): number {
+    const u = s.units.get(key)!;
+    return u.status | (this.holdsStopped(s, key) ? HOLDS_STOPPED : 0);
+  }
+
   effectiveStatus(s: State, key: string): number {
     let u = s.units.get(key)!;
     let stage = u.status & STAGE_MASK;
-    let flags = u.status & ~STAGE_MASK;
+    // HOLDS_STOPPED is the unit's own only: a good item beside a held one is not held
+    let flags = this.statusOf(s, key) & ~STAGE_MASK;
     while (u.status & PACKED) {
       u = s.units.get(u.parent!)!;
       const ps = u.status & STAGE_MASK;
@@ -292,6 +314,8 @@ export class LedgerModel {
     if (stage === ST.DESTROYED) return { next: own, code: "TraceLedgerUnitDestroyed" };
     if (eff & HELD && has(HELD_BLOCKED, step)) return { next: own, code: "TraceLedgerUnitHeld" };
     if (eff & RECALLED && has(RECALL_BLOCKED, step)) return { next: own, code: "TraceLedgerUnitRecalled" };
+    if (eff & HOLDS_STOPPED && has(STOPPED_INSIDE_BLOCKED, step))
+      return { next: own, code: "TraceLedgerContainsStopped" };
     if (!has(STATUS_STEPS, step)) return { next: own, code: null };
     if (step >= S.HOLD) {
       const flag =
@@ -398,12 +422,12 @@ export class LedgerModel {
     }
     if (disposition > MAX_DISPOSITION) fail("TraceLedgerInvalidDisposition", index);
     const u = this.loadInScope(s, unit, a, index);
-    const own = u.status;
+    const own = this.statusOf(s, unit);
     const eff = own & PACKED ? this.effectiveStatus(s, unit) : own;
     const { next, code } = LedgerModel.transition(step, own, eff);
     if (code) fail(code, index);
     this.advance(s, unit, a.orgId, step, out, true);
-    u.status = next;
+    u.status = next & ~HOLDS_STOPPED; // derived from the contents, never stored
     return step;
   }
 
@@ -428,8 +452,12 @@ export class LedgerModel {
   private loadMovable(s: State, key: string, a: { orgId: number; roles: number }, step: number): Unit {
     const u = this.loadInScope(s, key, a);
     const eff = u.status & PACKED ? this.effectiveStatus(s, key) : u.status;
-    if ((eff & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
+    const stage = eff & STAGE_MASK;
+    if (stage === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
     if (eff & HELD) fail("TraceLedgerUnitHeld");
+    // under customs control (declared or released, not yet departed) only customs changes the contents
+    if ((stage === ST.DECLARED || stage === ST.RELEASED) && (a.roles & CUSTOMS_ROLE) === 0)
+      fail("TraceLedgerCustomsControlled");
     return u;
   }
 
@@ -438,7 +466,8 @@ export class LedgerModel {
       if (children.length === 0) fail("TraceLedgerEmptyBatch");
       const a = this.activeAccount(s, actor);
       this.requireStep(s, a.roles, S.PACKING);
-      this.loadMovable(s, parent, a, S.PACKING);
+      const p = this.loadMovable(s, parent, a, S.PACKING);
+      const parentStage = (p.status & PACKED ? this.effectiveStatus(s, parent) : p.status) & STAGE_MASK;
       const custodian = this.custodianOf(s, parent);
       const ancestors: string[] = [];
       for (let u = s.units.get(parent)!; u.status & PACKED; u = s.units.get(u.parent!)!) ancestors.push(u.parent!);
@@ -447,8 +476,13 @@ export class LedgerModel {
         const w = this.loadInScope(s, child, a, i);
         if (w.status & PACKED) fail("TraceLedgerUnitPacked", i);
         if ((w.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed", i);
+        // a held or recalled unit, or one holding a held or recalled unit, moves nowhere
         if (w.status & HELD) fail("TraceLedgerUnitHeld", i);
+        if (w.status & RECALLED) fail("TraceLedgerUnitRecalled", i);
+        if (this.holdsStopped(s, child)) fail("TraceLedgerContainsStopped", i);
         if (ancestors.includes(child)) fail("TraceLedgerPackingCycle", i);
+        // packing never advances a child: inside, its effective stage would be the parent's
+        if ((w.status & STAGE_MASK) < parentStage) fail("TraceLedgerPackingAdvancesChild", i);
         if (w.custodian !== custodian) fail("TraceLedgerCustodyMismatch", i);
         this.advance(s, child, a.orgId, S.PACKING, out, true);
         w.status |= PACKED;
@@ -472,7 +506,9 @@ export class LedgerModel {
         const w = s.units.get(child);
         if (!w || !(w.status & PACKED) || w.parent !== parent) fail("TraceLedgerNotInParent", i);
         if ((w!.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed", i);
-        if (w!.status & HELD) fail("TraceLedgerUnitHeld", i);
+        // a held or recalled child is taken out by a regulator only
+        if (w!.status & (HELD | RECALLED) && (a.roles & REGULATOR_MASK) === 0)
+          fail(w!.status & HELD ? "TraceLedgerUnitHeld" : "TraceLedgerUnitRecalled", i);
         // Trust model v2: every child touched by an unpack is in the actor's scope.
         if (!this.inScope(s, child, a.orgId, a.roles)) fail("TraceLedgerOutOfScope", i);
         this.advance(s, child, a.orgId, S.UNPACKING, out, true);
@@ -499,6 +535,7 @@ export class LedgerModel {
       if ((u!.status & STAGE_MASK) === ST.DESTROYED) fail("TraceLedgerUnitDestroyed");
       if (u!.status & PACKED) fail("TraceLedgerUnitPacked");
       if (u!.status & HELD) fail("TraceLedgerUnitHeld");
+      if (this.holdsStopped(s, unit)) fail("TraceLedgerContainsStopped");
       if (u!.custodian !== a.orgId) fail("TraceLedgerNotCustodian");
       // Trust model v2: an offer, never a push; 0 withdraws it; nobody offers to itself.
       if (toOrg === a.orgId) fail("TraceLedgerSelfTarget");
