@@ -4,6 +4,7 @@
  * imitates. Packing never advances a child; only customs changes the contents of a declared or released
  * unit; a held or recalled unit moves nowhere, nor does anything it is packed in (`Flags.HOLDS_STOPPED`).
  */
+import { handOver } from "../helpers/custody";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -255,7 +256,21 @@ describe("Aggregation attacks: a held or recalled unit moves nowhere (issue 11 i
       // LEGITIMATE: lifted, the carton moves again
       await rec(f, I1, lift, by);
       expect((await stateOf(f, C1)).flags).to.equal(0);
-      await as(f, "exporter").handover(C1, f.orgIds.carrier, recordHash("h"));
+      await handOver(f, C1, "exporter", "carrier");
+      expect((await stateOf(f, C1)).custodian).to.equal(f.orgIds.carrier);
+    });
+
+    it(`ATTACK: a carton offered before an item inside it was ${flag} cannot be accepted until it is lifted`, async () => {
+      const f = await loadFixture(attackFixture);
+      await as(f, "exporter").unpack(aggregation(SHIP), [C1]);
+      await (await as(f, "exporter").handover(C1, f.orgIds.carrier, recordHash("offer"))).wait();
+      // The stop is recorded on the item: the carton gets no entry, so the offer is not stale by itself.
+      await rec(f, I1, step, by);
+      await expect(as(f, "carrier").acceptHandover(C1, recordHash("accept")))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
+        .withArgs(C1, STEPS.CUSTODY_TRANSFERRED);
+      await rec(f, I1, lift, by);
+      await as(f, "carrier").acceptHandover(C1, recordHash("accept"));
       expect((await stateOf(f, C1)).custodian).to.equal(f.orgIds.carrier);
     });
 
