@@ -17,6 +17,7 @@ import {
   type LedgerFixture,
 } from "../helpers/ledger";
 import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
+import { afterDelay } from "../helpers/governance";
 
 const { ITEM, LOOSE, PACKED, CARTON, FULL } = WRITE_UNITS;
 
@@ -69,7 +70,7 @@ const STATUSES: Status[] = [
   {
     name: "a retired (rotated-out) account",
     block: async (f) => {
-      await f.ledger.rotateAccount(f.accounts.exporter.address, f.spare[0].address);
+      await afterDelay(f.ledger, "rotateAccount", f.accounts.exporter.address, f.spare[0].address);
       return f.accounts.exporter;
     },
     error: "ConsortiumAccountRetired",
