@@ -113,8 +113,11 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         _requireOrganization(orgId);
         // Onboarding (the first key) is immediate; any later key from the consortium admin could act as the
         // organization, so it runs only after a delay everyone can see. Retired keys count: never 0 again.
-        if (_organizationAccounts[orgId].length != 0) _consumeReady();
+        bool onboarding = _organizationAccounts[orgId].length == 0;
         _addAccount(orgId, account, true);
+        // Checked after the arguments (the whole call reverts together), so that a bad call is refused for
+        // what is wrong with it rather than scheduled in vain.
+        if (!onboarding) _consumeReady();
         emit AccountAdded(account, orgId, msg.sender, true);
     }
 
@@ -139,14 +142,12 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IConsortium
     function rotateAccount(address from, address to) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _consumeReady();
         _rotate(from, to);
+        _consumeReady(); // after the argument checks, as in addAccount
     }
 
     /// @inheritdoc IConsortium
     function setPermissions(uint8[] calldata steps, uint16[] calldata roles) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        // Before the first organization exists nobody can be surprised (deployment's genesis overrides).
-        if (_organizationCount != 0) _consumeReady();
         if (steps.length != roles.length) revert ConsortiumLengthMismatch(steps.length, roles.length);
         for (uint256 i; i < steps.length; ++i) {
             uint8 step = steps[i];
@@ -156,6 +157,9 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
             _matrix[w] = _matrix[w].withRoles(step, roles[i]);
             emit PermissionChanged(step, roles[i]);
         }
+        // Before the first organization exists nobody can be surprised (deployment's genesis overrides).
+        // After the argument checks, as in addAccount.
+        if (_organizationCount != 0) _consumeReady();
     }
 
     /// @inheritdoc IConsortium

@@ -2,7 +2,7 @@
  * Delayed consortium-admin calls (issue 11 item 7): schedule the exact call, let the delay pass, send it.
  */
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse } from "ethers";
+import type { ContractTransactionResponse, Interface } from "ethers";
 import type { TraceLedger } from "../../typechain-types";
 
 /** The consortium-admin functions that run only after `scheduleOperation` and the delay. */
@@ -10,7 +10,7 @@ export type DelayedFn = "addAccount" | "rotateAccount" | "setPermissions" | "set
 
 /** The call data of a delayed call (what `scheduleOperation` takes; its keccak256 is the operation id). */
 export function delayedData(ledger: TraceLedger, fn: DelayedFn, args: readonly unknown[]): string {
-  return ledger.interface.encodeFunctionData(fn, args as never);
+  return (ledger.interface as unknown as Interface).encodeFunctionData(fn, [...args]);
 }
 
 /** Schedules a delayed call as `ledger`'s signer (the admin) and moves time past its `readyAt`. */
