@@ -70,13 +70,18 @@ function printTx(ctx: CliContext, what: string, tx: SentTransaction, extra: Reco
   ctx.out.result({ ...extra, transaction: txJson(tx) }, `${what} (${txText(tx)})`);
 }
 
-const inAbout = (readyAt: number) => roughly(Math.max(0, readyAt - Math.floor(Date.now() / 1000)));
+/** The chain's time (Unix seconds): delays run on it, and a test or consortium chain's clock may differ from ours. */
+async function chainNow(admin: ConsortiumAdmin): Promise<number> {
+  return Number((await admin.sender.provider.getBlock("latest"))!.timestamp);
+}
+const inAbout = (readyAt: number, now: number) => roughly(Math.max(0, readyAt - now));
 
 /**
  * Prints a call the ledger may delay: done now, or scheduled / waiting with when it is ready and the
  * command to run then (`again`).
  */
-function printGoverned(
+async function printGoverned(
+  admin: ConsortiumAdmin,
   ctx: CliContext,
   done: string,
   result: GovernedResult,
@@ -91,7 +96,7 @@ function printGoverned(
     ...("transaction" in result ? { transaction: txJson(result.transaction) } : {}),
   };
   if (result.status === "executed") return ctx.out.result(json, `${done} (${txText(result.transaction)})`);
-  const when = `${iso(result.readyAt)} (in about ${inAbout(result.readyAt)})`;
+  const when = `${iso(result.readyAt)} (in about ${inAbout(result.readyAt, await chainNow(admin))})`;
   const head =
     result.status === "scheduled"
       ? `Scheduled, not yet in effect: ${done.charAt(0).toLowerCase()}${done.slice(1)} — the ledger delays this ` +
@@ -200,7 +205,7 @@ export function addConsortiumCommands(program: Command, run: Run): void {
             ? `Applied ${done} change(s) (gas ${result.gasUsed}). Applying the file again changes nothing.`
             : `Applied ${done} change(s) (gas ${result.gasUsed}); ${pending.length} delayed change(s) are ` +
                 `scheduled and not in effect yet. Run \`trace consortium apply ${file}\` again from ` +
-                `${iso(readyAt)} (in about ${inAbout(readyAt)}) to apply them.`,
+                `${iso(readyAt)} (in about ${inAbout(readyAt, await chainNow(admin))}) to apply them.`,
         );
       }),
     );
@@ -262,8 +267,10 @@ export function addConsortiumCommands(program: Command, run: Run): void {
       run(async (ctx: CliContext, id: string, flags: { roles: string }) => {
         const orgId = orgArg(id);
         const roles = checked(() => parseRoleList(flags.roles, "--roles"));
-        const result = await (await adminOf(ctx)).setOrganizationRoles(orgId, roles);
-        printGoverned(
+        const admin = await adminOf(ctx);
+        const result = await admin.setOrganizationRoles(orgId, roles);
+        await printGoverned(
+          admin,
           ctx,
           `Organization ${orgId} now has roles ${roles.join(", ")}`,
           result,
@@ -304,7 +311,8 @@ export function addConsortiumCommands(program: Command, run: Run): void {
         const admin = await adminOf(ctx);
         await refuseUsed(admin, account);
         const result = await admin.addAccount(orgId, account);
-        printGoverned(
+        await printGoverned(
+          admin,
           ctx,
           `Added admin account ${account} to organization ${orgId}`,
           result,
@@ -329,7 +337,8 @@ export function addConsortiumCommands(program: Command, run: Run): void {
         const admin = await adminOf(ctx);
         await refuseUsed(admin, to);
         const result = await admin.rotateAccount(from, to);
-        printGoverned(
+        await printGoverned(
+          admin,
           ctx,
           `Retired ${from}; ${to} replaces it`,
           result,
@@ -382,10 +391,10 @@ export function addConsortiumCommands(program: Command, run: Run): void {
             );
           }
         }
-        const result = await (
-          await adminOf(ctx)
-        ).setPermissions(Object.fromEntries(change.steps.map((s) => [s.step, s.to])));
-        printGoverned(
+        const admin = await adminOf(ctx);
+        const result = await admin.setPermissions(Object.fromEntries(change.steps.map((s) => [s.step, s.to])));
+        await printGoverned(
+          admin,
           ctx,
           `Set the permissions of ${change.steps.length} step(s)`,
           result,
@@ -484,7 +493,7 @@ export function addConsortiumCommands(program: Command, run: Run): void {
           throw new CliInputError(`${to} is already the admin's address (the key you use).`);
         }
         const { transaction, pending } = await admin.beginAdminTransfer(to);
-        const wait = Math.max(0, pending.acceptableAfter - Math.floor(Date.now() / 1000));
+        const wait = Math.max(0, pending.acceptableAfter - (await chainNow(admin)));
         printTx(
           ctx,
           `Admin transfer to ${pending.address} begun: it can accept after ${iso(pending.acceptableAfter)} ` +
