@@ -177,7 +177,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function scheduleOperation(
+    function schedule(
         bytes calldata data
     ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (bytes32 opId, uint48 readyAt) {
         bytes4 selector = bytes4(data);
@@ -198,21 +198,21 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function cancelOperation(bytes32 opId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function cancelDelayedCall(bytes32 opId) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (_readyAt[opId] == 0) revert ConsortiumOperationNotReady(opId, 0);
         delete _readyAt[opId];
         emit OperationCancelled(opId);
     }
 
     /// @inheritdoc IConsortium
-    function addOwnAccount(address account, bool orgAdmin) external {
+    function addAccountAsOrg(address account, bool orgAdmin) external {
         uint32 orgId = _administeredOrg();
         _addAccount(orgId, account, orgAdmin);
         emit AccountAdded(account, orgId, msg.sender, orgAdmin);
     }
 
     /// @inheritdoc IConsortium
-    function rotateOwnAccount(address from, address to) external {
+    function rotateAccountAsOrg(address from, address to) external {
         uint32 orgId = _administeredOrg();
         uint32 owner = _requireAccount(from).orgId;
         if (owner != orgId) revert ConsortiumNotOrganizationAdmin(msg.sender, owner);
@@ -220,12 +220,12 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function operationReadyAt(bytes32 opId) external view returns (uint48) {
+    function scheduleOf(bytes32 opId) external view returns (uint48) {
         return _readyAt[opId];
     }
 
     /// @inheritdoc IConsortium
-    function isOrganizationAdmin(address account) external view returns (bool) {
+    function isOrgAdmin(address account) external view returns (bool) {
         return _orgAdmins[account];
     }
 

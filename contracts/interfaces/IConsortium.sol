@@ -183,7 +183,7 @@ interface IConsortium {
 
     /// @notice Replaces an organization's role mask; its accounts' rights change at once.
     /// @dev Requirements: caller is the admin; the organization exists; `roles` valid; when the mask adds a
-    /// role to an organization that has accounts, the call was scheduled (`scheduleOperation`) and is ready
+    /// role to an organization that has accounts, the call was scheduled (`schedule`) and is ready
     /// (removing roles only removes power and is immediate). Emits `OrganizationRolesChanged`. Costs gas
     /// linear in the organization's account count.
     /// @param orgId The organization.
@@ -204,7 +204,7 @@ interface IConsortium {
     /// @notice Adds an account (signing key) to an organization, as one of its admin accounts.
     /// @dev Requirements: caller is the admin; the organization exists; `account` non-zero and never used
     /// before; unless this is the organization's first account (onboarding), the call was scheduled
-    /// (`scheduleOperation`) and is ready: the consortium admin cannot add a key to an organization without
+    /// (`schedule`) and is ready: the consortium admin cannot add a key to an organization without
     /// a public delay. Emits `AccountAdded` (and `OperationExecuted` when delayed).
     /// @param orgId The organization.
     /// @param account The new account.
@@ -221,7 +221,7 @@ interface IConsortium {
     function reactivateAccount(address account) external;
 
     /// @notice Rotates a key: retires `from` for good and adds `to` to the same organization.
-    /// @dev Requirements: caller is the admin; the call was scheduled (`scheduleOperation`) and is ready;
+    /// @dev Requirements: caller is the admin; the call was scheduled (`schedule`) and is ready;
     /// `from` exists and is not retired; `to` non-zero and unused. `to` is an admin account if `from` was.
     /// Emits `AccountRotated` and `OperationExecuted`. Events recorded by `from` keep their attribution.
     /// @param from The account to retire.
@@ -230,7 +230,7 @@ interface IConsortium {
 
     /// @notice Sets which roles may record each given step.
     /// @dev Requirements: caller is the admin; once an organization exists, the call was scheduled
-    /// (`scheduleOperation`) and is ready (before that, genesis configuration applies at once); lengths
+    /// (`schedule`) and is ready (before that, genesis configuration applies at once); lengths
     /// equal; each step in 1..Steps.MAX; each mask only defined roles (0 forbids the step to everyone).
     /// Emits `PermissionChanged` per step (and `OperationExecuted` when delayed).
     /// @param steps Step codes.
@@ -294,30 +294,30 @@ interface IConsortium {
     /// @dev Requirements: caller is the admin; `data` calls a delayed function; not already scheduled.
     /// The delay is `defaultAdminDelay()` at scheduling time (the admin-transfer delay, itself changed only
     /// with a delay). Emits `OperationScheduled`. Arguments are checked when the call runs.
-    /// Example: `scheduleOperation(abi.encodeCall(IConsortium.rotateAccount, (oldKey, newKey)))`, wait, then
+    /// Example: `schedule(abi.encodeCall(IConsortium.rotateAccount, (oldKey, newKey)))`, wait, then
     /// `rotateAccount(oldKey, newKey)`.
     /// @param data The call data of the delayed call.
     /// @return opId `keccak256(data)`.
     /// @return readyAt When the call may be sent.
-    function scheduleOperation(bytes calldata data) external returns (bytes32 opId, uint48 readyAt);
+    function schedule(bytes calldata data) external returns (bytes32 opId, uint48 readyAt);
 
     /// @notice Cancels a scheduled operation.
     /// @dev Requirements: caller is the admin; the operation is scheduled (else
     /// `ConsortiumOperationNotReady(opId, 0)`). Emits `OperationCancelled`.
     /// @param opId The operation.
-    function cancelOperation(bytes32 opId) external;
+    function cancelDelayedCall(bytes32 opId) external;
 
     /// @notice When a scheduled operation may run.
     /// @param opId The operation (`keccak256` of its call data).
     /// @return readyAt Unix time, or 0 when not scheduled (never, ran or cancelled).
-    function operationReadyAt(bytes32 opId) external view returns (uint48 readyAt);
+    function scheduleOf(bytes32 opId) external view returns (uint48 readyAt);
 
     /// @notice Adds an account to the caller's organization, at once.
     /// @dev Requirements: the caller is an active admin account of an active organization; `account`
     /// non-zero and never used before. Emits `AccountAdded` with `by` = the caller.
     /// @param account The new account.
     /// @param orgAdmin Whether it may manage the organization's accounts too.
-    function addOwnAccount(address account, bool orgAdmin) external;
+    function addAccountAsOrg(address account, bool orgAdmin) external;
 
     /// @notice Rotates a key of the caller's organization, at once: retires `from`, adds `to`.
     /// @dev Requirements: the caller is an active admin account of an active organization; `from` is an
@@ -325,10 +325,10 @@ interface IConsortium {
     /// `from` was. Emits `AccountRotated` with `by` = the caller.
     /// @param from The account to retire (the caller's own key included).
     /// @param to The replacement account.
-    function rotateOwnAccount(address from, address to) external;
+    function rotateAccountAsOrg(address from, address to) external;
 
     /// @notice Whether an account manages its organization's accounts (when active).
     /// @param account The account.
     /// @return isAdmin True for an organization admin account.
-    function isOrganizationAdmin(address account) external view returns (bool isAdmin);
+    function isOrgAdmin(address account) external view returns (bool isAdmin);
 }

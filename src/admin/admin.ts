@@ -282,18 +282,18 @@ export class ConsortiumAdmin {
   /** Announces a delayed call (its full call data); it can be made from the returned `readyAt`. */
   async scheduleOperation(data: Hex): Promise<{ opId: Hex; readyAt: number; transaction: SentTransaction }> {
     const opId = keccak256(data);
-    const transaction = await this.send(this.contract.scheduleOperation.populateTransaction(data));
+    const transaction = await this.send(this.contract.schedule.populateTransaction(data));
     return { opId, readyAt: await this.operationReadyAt(opId, transaction.blockNumber), transaction };
   }
 
   /** Cancels a scheduled operation. */
   cancelOperation(opId: Hex): Promise<SentTransaction> {
-    return this.send(this.contract.cancelOperation.populateTransaction(opId));
+    return this.send(this.contract.cancelDelayedCall.populateTransaction(opId));
   }
 
   /** When a scheduled operation can run (Unix seconds), or 0 when it is not scheduled. */
   async operationReadyAt(opId: Hex, blockTag?: number): Promise<number> {
-    return Number(await this.view(() => this.contract.operationReadyAt(opId, blockTag ? { blockTag } : {})));
+    return Number(await this.view(() => this.contract.scheduleOf(opId, blockTag ? { blockTag } : {})));
   }
 
   /**

@@ -30,18 +30,18 @@ export class OrganizationAccounts {
 
   /** Adds a key to the caller's organization; `admin: true` lets it manage the accounts too. */
   addAccount(account: Address, options: { admin?: boolean } = {}): Promise<SentTransaction> {
-    return this.send(this.contract.addOwnAccount.populateTransaction(account, options.admin ?? false));
+    return this.send(this.contract.addAccountAsOrg.populateTransaction(account, options.admin ?? false));
   }
 
   /** Retires `from` (an account of the caller's organization, the caller's own included) and adds `to`. */
   rotateAccount(from: Address, to: Address): Promise<SentTransaction> {
-    return this.send(this.contract.rotateOwnAccount.populateTransaction(from, to));
+    return this.send(this.contract.rotateAccountAsOrg.populateTransaction(from, to));
   }
 
   /** Whether an account manages its organization's accounts. */
   async isAdmin(account: Address): Promise<boolean> {
     try {
-      return await this.contract.isOrganizationAdmin(account);
+      return await this.contract.isOrgAdmin(account);
     } catch (error) {
       throw explainAdminError(error);
     }

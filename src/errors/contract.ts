@@ -280,7 +280,7 @@ const TABLE: Record<string, Entry> = {
   ConsortiumOperationPending: [
     InvalidRequestError,
     (a) => `Operation ${short(a[0])} is already scheduled, ready at ${when(a[1])}.`,
-    ["Run the same command again after that time, or cancel it with `trace consortium cancel <opId>`."],
+    ["Run the same command again after that time, or cancel it with `trace consortium cancel-operation <opId>`."],
   ],
   ConsortiumNotDelayed: [
     InvalidRequestError,

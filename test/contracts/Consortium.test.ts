@@ -311,18 +311,19 @@ describe("Consortium: admin functions", () => {
         call: (l) => l.setPermissions([STEPS.CUSTOMS_RELEASED], [roleMask("EXPORTER")]),
       },
       {
-        name: "scheduleOperation",
+        name: "schedule",
         event: "OperationScheduled",
         call: (l, f) =>
-          l.scheduleOperation(delayedData(f.ledger, "rotateAccount", [f.accounts.customs.address, f.spare[0].address])),
+          l.schedule(delayedData(f.ledger, "rotateAccount", [f.accounts.customs.address, f.spare[0].address])),
       },
       {
-        name: "cancelOperation",
+        name: "cancelDelayedCall",
         event: "OperationCancelled",
-        setup: (f) =>
-          f.ledger.scheduleOperation(delayedData(f.ledger, "setPermissions", [[STEPS.CUSTOMS_RELEASED], [1]])),
+        setup: (f) => f.ledger.schedule(delayedData(f.ledger, "setPermissions", [[STEPS.CUSTOMS_RELEASED], [1]])),
         call: (l, f) =>
-          l.cancelOperation(ethers.keccak256(delayedData(f.ledger, "setPermissions", [[STEPS.CUSTOMS_RELEASED], [1]]))),
+          l.cancelDelayedCall(
+            ethers.keccak256(delayedData(f.ledger, "setPermissions", [[STEPS.CUSTOMS_RELEASED], [1]])),
+          ),
       },
       { name: "pause", event: "Paused", call: (l) => l.pause() },
       { name: "unpause", event: "Unpaused", setup: (f) => f.ledger.pause(), call: (l) => l.unpause() },

@@ -37,7 +37,7 @@ async function declaredFixture(): Promise<LedgerFixture> {
 
 /** Schedules `data` as the admin; returns the operation id and its readyAt. */
 async function schedule(ledger: TraceLedger, data: string): Promise<{ id: string; readyAt: bigint }> {
-  const receipt = (await (await ledger.scheduleOperation(data)).wait())!;
+  const receipt = (await (await ledger.schedule(data)).wait())!;
   const log = receipt.logs.map((l) => ledger.interface.parseLog(l)).find((p) => p?.name === "OperationScheduled")!;
   return { id: log.args.opId as string, readyAt: log.args.readyAt as bigint };
 }
@@ -53,10 +53,10 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
         .to.emit(f.ledger, "AccountAdded")
         .withArgs(key, orgId, f.admin.address, true)
         .and.not.to.emit(f.ledger, "OperationExecuted");
-      expect(await f.ledger.isOrganizationAdmin(key)).to.equal(true);
+      expect(await f.ledger.isOrgAdmin(key)).to.equal(true);
       expect((await f.ledger.accountInfo(key)).roles).to.equal(roleMask("CARRIER"));
       // Every fixture key was onboarded this way.
-      expect(await f.ledger.isOrganizationAdmin(f.accounts.customs.address)).to.equal(true);
+      expect(await f.ledger.isOrgAdmin(f.accounts.customs.address)).to.equal(true);
     });
 
     it("ATTACK: the admin adds its own key to customs in one transaction → ConsortiumOperationNotReady, and cannot release", async () => {
@@ -86,11 +86,11 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
       const f = await loadFixture(declaredFixture);
       const data = delayedData(f.ledger, "addAccount", [f.orgIds.customs, f.spare[0].address]);
       const now = BigInt(await time.latest());
-      const tx = f.ledger.scheduleOperation(data);
+      const tx = f.ledger.schedule(data);
       await expect(tx)
         .to.emit(f.ledger, "OperationScheduled")
         .withArgs(opId(data), now + 1n + BigInt(ADMIN_DELAY), data);
-      const readyAt = await f.ledger.operationReadyAt(opId(data));
+      const readyAt = await f.ledger.scheduleOf(opId(data));
       expect(readyAt).to.equal(now + 1n + BigInt(ADMIN_DELAY));
       expect(readyAt).to.equal(BigInt(await time.latest()) + (await f.ledger.defaultAdminDelay()));
       await time.setNextBlockTimestamp(readyAt);
@@ -99,7 +99,7 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
         .withArgs(opId(data))
         .and.to.emit(f.ledger, "AccountAdded")
         .withArgs(f.spare[0].address, f.orgIds.customs, f.admin.address, true);
-      expect(await f.ledger.operationReadyAt(opId(data))).to.equal(0);
+      expect(await f.ledger.scheduleOf(opId(data))).to.equal(0);
       expect(await f.ledger.organizationAccounts(f.orgIds.customs)).to.deep.equal([
         f.accounts.customs.address,
         f.spare[0].address,
@@ -168,7 +168,7 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
         .and.to.emit(f.ledger, "AccountRotated")
         .withArgs(from, to, f.orgIds.customs, f.admin.address);
       expect((await f.ledger.accountInfo(from)).status).to.equal(2n); // Retired
-      expect(await f.ledger.isOrganizationAdmin(to)).to.equal(true);
+      expect(await f.ledger.isOrgAdmin(to)).to.equal(true);
     });
   });
 
@@ -254,15 +254,15 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
     });
   });
 
-  describe("scheduleOperation / cancelOperation", () => {
+  describe("schedule / cancelDelayedCall", () => {
     it("LEGIT: the admin cancels a scheduled operation; it can then never run", async () => {
       const f = await loadFixture(deployLedger);
       const data = delayedData(f.ledger, "rotateAccount", [f.accounts.customs.address, f.admin.address]);
       await schedule(f.ledger, data);
-      await expect(f.ledger.cancelOperation(opId(data)))
+      await expect(f.ledger.cancelDelayedCall(opId(data)))
         .to.emit(f.ledger, "OperationCancelled")
         .withArgs(opId(data));
-      expect(await f.ledger.operationReadyAt(opId(data))).to.equal(0);
+      expect(await f.ledger.scheduleOf(opId(data))).to.equal(0);
       await time.increase(ADMIN_DELAY);
       await expect(f.ledger.rotateAccount(f.accounts.customs.address, f.admin.address))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumOperationNotReady")
@@ -272,7 +272,7 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
     it("cancelling an operation that is not scheduled → ConsortiumOperationNotReady(opId, 0)", async () => {
       const f = await loadFixture(deployLedger);
       const id = opId(delayedData(f.ledger, "setPermissions", [[1], [1]]));
-      await expect(f.ledger.cancelOperation(id))
+      await expect(f.ledger.cancelDelayedCall(id))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumOperationNotReady")
         .withArgs(id, 0);
     });
@@ -281,10 +281,10 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
       const f = await loadFixture(deployLedger);
       const data = delayedData(f.ledger, "setPermissions", [[1], [1]]);
       const { id, readyAt } = await schedule(f.ledger, data);
-      await expect(f.ledger.scheduleOperation(data))
+      await expect(f.ledger.schedule(data))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumOperationPending")
         .withArgs(id, readyAt);
-      expect(await f.ledger.operationReadyAt(id)).to.equal(readyAt);
+      expect(await f.ledger.scheduleOf(id)).to.equal(readyAt);
     });
 
     for (const [name, data] of [
@@ -295,7 +295,7 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
       it(`scheduling ${name} (not a delayed function) → ConsortiumNotDelayed`, async () => {
         const f = await loadFixture(deployLedger);
         const d = data(f.ledger);
-        await expect(f.ledger.scheduleOperation(d))
+        await expect(f.ledger.schedule(d))
           .to.be.revertedWithCustomError(f.ledger, "ConsortiumNotDelayed")
           .withArgs(ethers.dataSlice(ethers.concat([d, "0x00000000"]), 0, 4));
       });
@@ -308,7 +308,7 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
       await (await f.ledger.changeDefaultAdminDelay(60)).wait();
       await time.increase(ADMIN_DELAY + 1); // the delay decrease itself takes effect after the old delay
       expect(await f.ledger.defaultAdminDelay()).to.equal(60);
-      expect(await f.ledger.operationReadyAt(id)).to.equal(readyAt);
+      expect(await f.ledger.scheduleOf(id)).to.equal(readyAt);
     });
   });
 });
@@ -317,10 +317,10 @@ describe("Consortium governance: organizations manage their own accounts", () =>
   it("LEGIT: the organization's admin account adds a member key at once; the key records, it is no admin", async () => {
     const f = await loadFixture(declaredFixture);
     const [boss, clerk] = [f.accounts.customs, f.spare[0]];
-    await expect(f.ledger.connect(boss).addOwnAccount(clerk.address, false))
+    await expect(f.ledger.connect(boss).addAccountAsOrg(clerk.address, false))
       .to.emit(f.ledger, "AccountAdded")
       .withArgs(clerk.address, f.orgIds.customs, boss.address, false);
-    expect(await f.ledger.isOrganizationAdmin(clerk.address)).to.equal(false);
+    expect(await f.ledger.isOrgAdmin(clerk.address)).to.equal(false);
     expect((await f.ledger.accountInfo(clerk.address)).roles).to.equal(roleMask("CUSTOMS"));
     await expect(f.ledger.connect(clerk).record(traceInput(ITEM, "CUSTOMS_RELEASED"))).to.emit(f.ledger, "Traced");
   });
@@ -328,9 +328,9 @@ describe("Consortium governance: organizations manage their own accounts", () =>
   it("LEGIT: it adds a second admin account, which manages accounts too", async () => {
     const f = await loadFixture(deployLedger);
     const [boss, deputy, clerk] = [f.accounts.customs, f.spare[0], f.spare[1]];
-    await (await f.ledger.connect(boss).addOwnAccount(deputy.address, true)).wait();
-    expect(await f.ledger.isOrganizationAdmin(deputy.address)).to.equal(true);
-    await expect(f.ledger.connect(deputy).addOwnAccount(clerk.address, false))
+    await (await f.ledger.connect(boss).addAccountAsOrg(deputy.address, true)).wait();
+    expect(await f.ledger.isOrgAdmin(deputy.address)).to.equal(true);
+    await expect(f.ledger.connect(deputy).addAccountAsOrg(clerk.address, false))
       .to.emit(f.ledger, "AccountAdded")
       .withArgs(clerk.address, f.orgIds.customs, deputy.address, false);
   });
@@ -338,30 +338,30 @@ describe("Consortium governance: organizations manage their own accounts", () =>
   it("LEGIT: it rotates a member key at once (log names it), and its own key, which passes on the admin bit", async () => {
     const f = await loadFixture(deployLedger);
     const [boss, clerk, clerk2, boss2] = [f.accounts.customs, f.spare[0], f.spare[1], f.spare[2]];
-    await (await f.ledger.connect(boss).addOwnAccount(clerk.address, false)).wait();
-    await expect(f.ledger.connect(boss).rotateOwnAccount(clerk.address, clerk2.address))
+    await (await f.ledger.connect(boss).addAccountAsOrg(clerk.address, false)).wait();
+    await expect(f.ledger.connect(boss).rotateAccountAsOrg(clerk.address, clerk2.address))
       .to.emit(f.ledger, "AccountRotated")
       .withArgs(clerk.address, clerk2.address, f.orgIds.customs, boss.address);
-    expect(await f.ledger.isOrganizationAdmin(clerk2.address)).to.equal(false);
-    await expect(f.ledger.connect(boss).rotateOwnAccount(boss.address, boss2.address))
+    expect(await f.ledger.isOrgAdmin(clerk2.address)).to.equal(false);
+    await expect(f.ledger.connect(boss).rotateAccountAsOrg(boss.address, boss2.address))
       .to.emit(f.ledger, "AccountRotated")
       .withArgs(boss.address, boss2.address, f.orgIds.customs, boss.address);
-    expect(await f.ledger.isOrganizationAdmin(boss2.address)).to.equal(true);
+    expect(await f.ledger.isOrgAdmin(boss2.address)).to.equal(true);
     // The retired admin key manages nothing any more.
-    await expect(f.ledger.connect(boss).addOwnAccount(f.spare[3].address, true))
+    await expect(f.ledger.connect(boss).addAccountAsOrg(f.spare[3].address, true))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountRetired")
       .withArgs(boss.address);
-    await expect(f.ledger.connect(boss2).addOwnAccount(f.spare[3].address, false)).to.emit(f.ledger, "AccountAdded");
+    await expect(f.ledger.connect(boss2).addAccountAsOrg(f.spare[3].address, false)).to.emit(f.ledger, "AccountAdded");
   });
 
   it("ATTACK: a non-admin account of the organization cannot add or rotate keys → ConsortiumNotOrganizationAdmin", async () => {
     const f = await loadFixture(deployLedger);
     const [boss, clerk] = [f.accounts.customs, f.spare[0]];
-    await (await f.ledger.connect(boss).addOwnAccount(clerk.address, false)).wait();
-    await expect(f.ledger.connect(clerk).addOwnAccount(f.spare[1].address, true))
+    await (await f.ledger.connect(boss).addAccountAsOrg(clerk.address, false)).wait();
+    await expect(f.ledger.connect(clerk).addAccountAsOrg(f.spare[1].address, true))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumNotOrganizationAdmin")
       .withArgs(clerk.address, f.orgIds.customs);
-    await expect(f.ledger.connect(clerk).rotateOwnAccount(boss.address, f.spare[1].address))
+    await expect(f.ledger.connect(clerk).rotateAccountAsOrg(boss.address, f.spare[1].address))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumNotOrganizationAdmin")
       .withArgs(clerk.address, f.orgIds.customs);
     expect((await f.ledger.accountInfo(f.spare[1].address)).orgId).to.equal(0);
@@ -370,19 +370,19 @@ describe("Consortium governance: organizations manage their own accounts", () =>
   it("ATTACK: another organization's admin account cannot rotate customs' key → ConsortiumNotOrganizationAdmin", async () => {
     const f = await loadFixture(deployLedger);
     const rival = f.accounts.platform;
-    await expect(f.ledger.connect(rival).rotateOwnAccount(f.accounts.customs.address, f.spare[0].address))
+    await expect(f.ledger.connect(rival).rotateAccountAsOrg(f.accounts.customs.address, f.spare[0].address))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumNotOrganizationAdmin")
       .withArgs(rival.address, f.orgIds.customs);
     expect((await f.ledger.accountInfo(f.accounts.customs.address)).status).to.equal(0n);
-    // Its addOwnAccount adds to its own organization only.
-    await (await f.ledger.connect(rival).addOwnAccount(f.spare[0].address, false)).wait();
+    // Its addAccountAsOrg adds to its own organization only.
+    await (await f.ledger.connect(rival).addAccountAsOrg(f.spare[0].address, false)).wait();
     expect((await f.ledger.accountInfo(f.spare[0].address)).orgId).to.equal(f.orgIds.platform);
   });
 
   it("ATTACK: an organization admin cannot rotate its key onto another organization's account → ConsortiumAccountExists", async () => {
     const f = await loadFixture(deployLedger);
     await expect(
-      f.ledger.connect(f.accounts.platform).rotateOwnAccount(f.accounts.platform.address, f.accounts.customs.address),
+      f.ledger.connect(f.accounts.platform).rotateAccountAsOrg(f.accounts.platform.address, f.accounts.customs.address),
     )
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountExists")
       .withArgs(f.accounts.customs.address, f.orgIds.customs);
@@ -391,10 +391,10 @@ describe("Consortium governance: organizations manage their own accounts", () =>
   it("ATTACK: the consortium admin (no account) and strangers cannot use the organization functions → ConsortiumUnknownAccount", async () => {
     const f = await loadFixture(deployLedger);
     for (const who of [f.admin, f.stranger]) {
-      await expect(f.ledger.connect(who).addOwnAccount(who.address, true))
+      await expect(f.ledger.connect(who).addAccountAsOrg(who.address, true))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumUnknownAccount")
         .withArgs(who.address);
-      await expect(f.ledger.connect(who).rotateOwnAccount(f.accounts.customs.address, who.address))
+      await expect(f.ledger.connect(who).rotateAccountAsOrg(f.accounts.customs.address, who.address))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumUnknownAccount")
         .withArgs(who.address);
     }
@@ -403,30 +403,30 @@ describe("Consortium governance: organizations manage their own accounts", () =>
   it("a suspended admin account, or the admin of a suspended organization, manages nothing", async () => {
     const f = await loadFixture(deployLedger);
     await (await f.ledger.suspendAccount(f.accounts.customs.address)).wait();
-    await expect(f.ledger.connect(f.accounts.customs).addOwnAccount(f.spare[0].address, false))
+    await expect(f.ledger.connect(f.accounts.customs).addAccountAsOrg(f.spare[0].address, false))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountSuspended")
       .withArgs(f.accounts.customs.address);
     await (await f.ledger.suspendOrganization(f.orgIds.market)).wait();
-    await expect(f.ledger.connect(f.accounts.market).rotateOwnAccount(f.accounts.market.address, f.spare[0].address))
+    await expect(f.ledger.connect(f.accounts.market).rotateAccountAsOrg(f.accounts.market.address, f.spare[0].address))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumOrganizationSuspended")
       .withArgs(f.orgIds.market);
   });
 
-  it("rotateOwnAccount refusals: unknown or retired `from`, used `to`", async () => {
+  it("rotateAccountAsOrg refusals: unknown or retired `from`, used `to`", async () => {
     const f = await loadFixture(deployLedger);
     const boss = f.ledger.connect(f.accounts.customs);
-    await expect(boss.rotateOwnAccount(f.stranger.address, f.spare[0].address))
+    await expect(boss.rotateAccountAsOrg(f.stranger.address, f.spare[0].address))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumUnknownAccount")
       .withArgs(f.stranger.address);
-    await (await boss.addOwnAccount(f.spare[0].address, false)).wait();
-    await (await boss.rotateOwnAccount(f.spare[0].address, f.spare[1].address)).wait();
-    await expect(boss.rotateOwnAccount(f.spare[0].address, f.spare[2].address))
+    await (await boss.addAccountAsOrg(f.spare[0].address, false)).wait();
+    await (await boss.rotateAccountAsOrg(f.spare[0].address, f.spare[1].address)).wait();
+    await expect(boss.rotateAccountAsOrg(f.spare[0].address, f.spare[2].address))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountRetired")
       .withArgs(f.spare[0].address);
-    await expect(boss.rotateOwnAccount(f.spare[1].address, f.spare[0].address))
+    await expect(boss.rotateAccountAsOrg(f.spare[1].address, f.spare[0].address))
       .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountExists")
       .withArgs(f.spare[0].address, f.orgIds.customs);
-    await expect(boss.addOwnAccount(ethers.ZeroAddress, false)).to.be.revertedWithCustomError(
+    await expect(boss.addAccountAsOrg(ethers.ZeroAddress, false)).to.be.revertedWithCustomError(
       f.ledger,
       "ConsortiumZeroAddress",
     );

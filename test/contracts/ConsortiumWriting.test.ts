@@ -109,7 +109,7 @@ describe("Consortium: effects on writing", () => {
     it("a rotated-out account is retired for good; the rotated-in account records for the same organization", async () => {
       const f = await loadFixture(writingFixture);
       const [ex, fresh] = [f.accounts.exporter, f.spare[0]];
-      await f.ledger.connect(ex).rotateOwnAccount(ex.address, fresh.address);
+      await f.ledger.connect(ex).rotateAccountAsOrg(ex.address, fresh.address);
       await expectRefused(f, ex, "ConsortiumAccountRetired", ex.address);
       // The new key acts for the same organization: still the unit's registrant and custodian.
       await expectRecords(f, fresh, "INSPECTING", ITEM, 2, f.orgIds.exporter);
@@ -160,7 +160,7 @@ describe("Consortium: effects on writing", () => {
     it("changes the rights of every account of the organization at once", async () => {
       const f = await loadFixture(deployLedger);
       const [first, second] = [f.accounts.factory, f.spare[0]];
-      await f.ledger.connect(first).addOwnAccount(second.address, false);
+      await f.ledger.connect(first).addAccountAsOrg(second.address, false);
       await f.ledger.connect(first).register(registration(ITEM));
       const mfr = roleMask("MANUFACTURER");
       // CUSTOMS_DECLARED is for exporters and brokers only.
@@ -190,7 +190,7 @@ describe("Consortium: effects on writing", () => {
     it("on a suspended organization, takes effect when it is reactivated; suspended accounts stay at 0", async () => {
       const f = await loadFixture(deployLedger);
       const [first, second] = [f.accounts.factory, f.spare[0]];
-      await f.ledger.connect(first).addOwnAccount(second.address, false);
+      await f.ledger.connect(first).addAccountAsOrg(second.address, false);
       await f.ledger.suspendAccount(second.address);
       await f.ledger.suspendOrganization(f.orgIds.factory);
       const roles = roleMask("MANUFACTURER", "WAREHOUSE");

@@ -5,17 +5,17 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse, Interface } from "ethers";
 import type { TraceLedger } from "../../typechain-types";
 
-/** The consortium-admin functions that run only after `scheduleOperation` and the delay. */
+/** The consortium-admin functions that run only after `schedule` and the delay. */
 export type DelayedFn = "addAccount" | "rotateAccount" | "setPermissions" | "setOrganizationRoles";
 
-/** The call data of a delayed call (what `scheduleOperation` takes; its keccak256 is the operation id). */
+/** The call data of a delayed call (what `schedule` takes; its keccak256 is the operation id). */
 export function delayedData(ledger: TraceLedger, fn: DelayedFn, args: readonly unknown[]): string {
   return (ledger.interface as unknown as Interface).encodeFunctionData(fn, [...args]);
 }
 
 /** Schedules a delayed call as `ledger`'s signer (the admin) and moves time past its `readyAt`. */
 export async function scheduleAndWait(ledger: TraceLedger, fn: DelayedFn, ...args: unknown[]): Promise<void> {
-  await (await ledger.scheduleOperation(delayedData(ledger, fn, args))).wait();
+  await (await ledger.schedule(delayedData(ledger, fn, args))).wait();
   await time.increase(await ledger.defaultAdminDelay());
 }
 
