@@ -43,6 +43,10 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     mapping(uint32 orgId => Organization) private _organizations;
     mapping(uint32 orgId => address[]) private _organizationAccounts;
     mapping(address account => Account) private _accounts;
+    /// @dev Kept out of the account word so that authorization (`record`'s hot path) reads nothing more.
+    mapping(address account => bool) private _orgAdmins;
+    /// @dev Delayed operations: `keccak256(call data)` → when it may run (0: not scheduled).
+    mapping(bytes32 opId => uint48 readyAt) private _readyAt;
 
     /// @param admin The first consortium admin.
     /// @param adminTransferDelay Seconds a new admin must wait after being proposed before accepting.
@@ -76,9 +80,12 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IConsortium
     function setOrganizationRoles(uint32 orgId, uint16 roles) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        _requireOrganization(orgId);
+        Organization storage org = _requireOrganization(orgId);
         _requireValidRoles(roles);
-        _organizations[orgId].roles = roles;
+        // Granting a role (say CUSTOMS) to an organization whose keys exist is a grant of power to those
+        // keys: public delay. Taking roles away only removes power and stays immediate.
+        if (roles & ~org.roles != 0 && _organizationAccounts[orgId].length != 0) _consumeReady();
+        org.roles = roles;
         _refreshAccounts(orgId);
         emit OrganizationRolesChanged(orgId, roles);
     }
@@ -105,8 +112,14 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     /// @inheritdoc IConsortium
     function addAccount(uint32 orgId, address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _requireOrganization(orgId);
-        _addAccount(orgId, account);
-        emit AccountAdded(account, orgId);
+        // Onboarding (the first key) is immediate; any later key from the consortium admin could act as the
+        // organization, so it runs only after a delay everyone can see. Retired keys count: never 0 again.
+        bool onboarding = _organizationAccounts[orgId].length == 0;
+        _addAccount(orgId, account, true);
+        // Checked after the arguments (the whole call reverts together), so that a bad call is refused for
+        // what is wrong with it rather than scheduled in vain.
+        if (!onboarding) _consumeReady();
+        emit AccountAdded(account, orgId, msg.sender, true);
     }
 
     /// @inheritdoc IConsortium
@@ -131,13 +144,8 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IConsortium
     function rotateAccount(address from, address to) external onlyRole(DEFAULT_ADMIN_ROLE) {
-        Account storage old = _requireAccount(from);
-        if (old.status == AccountStatus.Retired) revert ConsortiumAccountRetired(from);
-        uint32 orgId = old.orgId;
-        old.status = AccountStatus.Retired;
-        old.roles = 0;
-        _addAccount(orgId, to);
-        emit AccountRotated(from, to, orgId);
+        _rotate(from, to);
+        _consumeReady(); // after the argument checks, as in addAccount
     }
 
     /// @inheritdoc IConsortium
@@ -160,6 +168,9 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
             _matrix[w] = _matrix[w].withRoles(step, roles[i]);
             emit PermissionChanged(step, roles[i]);
         }
+        // Before the first organization exists nobody can be surprised (deployment's genesis overrides).
+        // After the argument checks, as in addAccount.
+        if (_organizationCount != 0) _consumeReady();
     }
 
     /// @inheritdoc IConsortium
@@ -174,6 +185,59 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         if (!paused()) revert ConsortiumNotPaused();
         _setPause(false);
         emit Unpaused(msg.sender);
+    }
+
+    /// @inheritdoc IConsortium
+    function schedule(
+        bytes calldata data
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (bytes32 opId, uint48 readyAt) {
+        bytes4 selector = bytes4(data);
+        // The delayed functions; another delayed function adds its selector here and calls `_consumeReady`.
+        if (
+            selector != this.addAccount.selector &&
+            selector != this.rotateAccount.selector &&
+            selector != this.setPermissions.selector &&
+            selector != this.setOrganizationRoles.selector
+        ) revert ConsortiumNotDelayed(selector);
+        opId = keccak256(data);
+        uint48 pending = _readyAt[opId];
+        if (pending != 0) revert ConsortiumOperationPending(opId, pending);
+        // Fixed now: a later change of the delay does not move an announced operation.
+        readyAt = uint48(block.timestamp) + defaultAdminDelay();
+        _readyAt[opId] = readyAt;
+        emit OperationScheduled(opId, readyAt, data);
+    }
+
+    /// @inheritdoc IConsortium
+    function cancelDelayedCall(bytes32 opId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_readyAt[opId] == 0) revert ConsortiumOperationNotReady(opId, 0);
+        delete _readyAt[opId];
+        emit OperationCancelled(opId);
+    }
+
+    /// @inheritdoc IConsortium
+    function addAccountAsOrg(address account, bool orgAdmin) external {
+        uint32 orgId = _administeredOrg();
+        _addAccount(orgId, account, orgAdmin);
+        emit AccountAdded(account, orgId, msg.sender, orgAdmin);
+    }
+
+    /// @inheritdoc IConsortium
+    function rotateAccountAsOrg(address from, address to) external {
+        uint32 orgId = _administeredOrg();
+        uint32 owner = _requireAccount(from).orgId;
+        if (owner != orgId) revert ConsortiumNotOrganizationAdmin(msg.sender, owner);
+        _rotate(from, to);
+    }
+
+    /// @inheritdoc IConsortium
+    function scheduleOf(bytes32 opId) external view returns (uint48) {
+        return _readyAt[opId];
+    }
+
+    /// @inheritdoc IConsortium
+    function isOrgAdmin(address account) external view returns (bool) {
+        return _orgAdmins[account];
     }
 
     /// @inheritdoc IConsortium
@@ -311,7 +375,33 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         if (a.orgId == 0) revert ConsortiumUnknownAccount(account);
     }
 
-    function _addAccount(uint32 orgId, address account) private {
+    /// @dev Runs a delayed call once: its exact call data must have been scheduled and be ready.
+    function _consumeReady() internal {
+        bytes32 opId = keccak256(msg.data);
+        uint48 readyAt = _readyAt[opId];
+        if (readyAt == 0 || readyAt > block.timestamp) revert ConsortiumOperationNotReady(opId, readyAt);
+        delete _readyAt[opId];
+        emit OperationExecuted(opId);
+    }
+
+    /// @dev The organization the caller administers; reverts unless it is an active admin account.
+    function _administeredOrg() private view returns (uint32) {
+        Account memory a = _activeAccount(msg.sender);
+        if (!_orgAdmins[msg.sender]) revert ConsortiumNotOrganizationAdmin(msg.sender, a.orgId);
+        return a.orgId;
+    }
+
+    function _rotate(address from, address to) private {
+        Account storage old = _requireAccount(from);
+        if (old.status == AccountStatus.Retired) revert ConsortiumAccountRetired(from);
+        uint32 orgId = old.orgId;
+        old.status = AccountStatus.Retired;
+        old.roles = 0;
+        _addAccount(orgId, to, _orgAdmins[from]);
+        emit AccountRotated(from, to, orgId, msg.sender);
+    }
+
+    function _addAccount(uint32 orgId, address account, bool orgAdmin) private {
         if (account == address(0)) revert ConsortiumZeroAddress();
         uint32 existing = _accounts[account].orgId;
         if (existing != 0) revert ConsortiumAccountExists(account, existing);
@@ -322,6 +412,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
             nonce: 0
         });
         _organizationAccounts[orgId].push(account);
+        if (orgAdmin) _orgAdmins[account] = true;
     }
 
     /// @dev Re-mirrors the organization's roles into each account word. Linear in the organization's

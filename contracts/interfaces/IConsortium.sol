@@ -41,7 +41,10 @@ interface IConsortium {
     /// @notice Emitted when an account is added to an organization.
     /// @param account The account address.
     /// @param orgId The organization it belongs to.
-    event AccountAdded(address indexed account, uint32 indexed orgId);
+    /// @param by Who added it: the organization's own admin account, or the consortium admin (at onboarding,
+    /// or later only after the delay, in a transaction that also emits `OperationExecuted`).
+    /// @param orgAdmin Whether the new account manages the organization's accounts.
+    event AccountAdded(address indexed account, uint32 indexed orgId, address by, bool orgAdmin);
     /// @notice Emitted when an account is suspended.
     /// @param account The account.
     event AccountSuspended(address indexed account);
@@ -52,7 +55,8 @@ interface IConsortium {
     /// @param from The retired account.
     /// @param to The new account.
     /// @param orgId Their organization.
-    event AccountRotated(address indexed from, address indexed to, uint32 indexed orgId);
+    /// @param by Who rotated it: the organization's admin account, or the consortium admin after the delay.
+    event AccountRotated(address indexed from, address indexed to, uint32 indexed orgId, address by);
     /// @notice Emitted when the roles allowed to record a step change.
     /// @param step The step code (`Steps`).
     /// @param roles The role mask now allowed.
@@ -149,6 +153,37 @@ interface IConsortium {
     /// @param newNonce The new nonce.
     function invalidateNonces(uint64 newNonce) external;
 
+    // --- Governance (issue 11 item 7): delayed consortium-admin operations, organization-run accounts ---
+
+    /// @notice Emitted when the consortium admin schedules a delayed operation.
+    /// @param opId `keccak256(data)`, the operation's id.
+    /// @param readyAt Unix time from which the same call (exactly `data`) may be sent.
+    /// @param data The full call data of the delayed call (decode it with this ABI).
+    event OperationScheduled(bytes32 indexed opId, uint48 readyAt, bytes data);
+    /// @notice Emitted when a scheduled operation is cancelled before it ran.
+    /// @param opId The operation.
+    event OperationCancelled(bytes32 indexed opId);
+    /// @notice Emitted when a scheduled operation runs, in the same transaction as its effect's events.
+    /// @param opId The operation.
+    event OperationExecuted(bytes32 indexed opId);
+
+    /// @notice Thrown when a delayed call is sent but was not scheduled (`readyAt` 0; also after it ran or
+    /// was cancelled) or its delay has not passed, or when cancelling an operation that is not scheduled.
+    /// @param opId `keccak256` of the call data.
+    /// @param readyAt When it becomes ready, or 0 when not scheduled.
+    error ConsortiumOperationNotReady(bytes32 opId, uint48 readyAt);
+    /// @notice Thrown when scheduling an operation that is already scheduled.
+    /// @param opId The operation.
+    /// @param readyAt When it becomes ready.
+    error ConsortiumOperationPending(bytes32 opId, uint48 readyAt);
+    /// @notice Thrown when scheduling call data of a function that is not delayed.
+    /// @param selector The call's function selector.
+    error ConsortiumNotDelayed(bytes4 selector);
+    /// @notice Thrown when an account that is not an admin account of the organization manages its accounts.
+    /// @param account The caller.
+    /// @param orgId The organization whose accounts it tried to manage.
+    error ConsortiumNotOrganizationAdmin(address account, uint32 orgId);
+
     /// @notice Adds an organization with its identity and roles.
     /// @dev Requirements: caller is the admin; `name` 1..`Limits.MAX_NAME_BYTES` bytes (UTF-8); `gln` ≤ 13
     /// digits; `country` two upper-case ASCII letters; `roles` a non-empty mask of defined roles. Emits
@@ -169,8 +204,10 @@ interface IConsortium {
     ) external returns (uint32 orgId);
 
     /// @notice Replaces an organization's role mask; its accounts' rights change at once.
-    /// @dev Requirements: caller is the admin; the organization exists; `roles` valid. Emits
-    /// `OrganizationRolesChanged`. Costs gas linear in the organization's account count.
+    /// @dev Requirements: caller is the admin; the organization exists; `roles` valid; when the mask adds a
+    /// role to an organization that has accounts, the call was scheduled (`schedule`) and is ready
+    /// (removing roles only removes power and is immediate). Emits `OrganizationRolesChanged`. Costs gas
+    /// linear in the organization's account count.
     /// @param orgId The organization.
     /// @param roles The new role mask.
     function setOrganizationRoles(uint32 orgId, uint16 roles) external;
@@ -186,9 +223,11 @@ interface IConsortium {
     /// @param orgId The organization.
     function reactivateOrganization(uint32 orgId) external;
 
-    /// @notice Adds an account (signing key) to an organization.
+    /// @notice Adds an account (signing key) to an organization, as one of its admin accounts.
     /// @dev Requirements: caller is the admin; the organization exists; `account` non-zero and never used
-    /// before. Emits `AccountAdded`.
+    /// before; unless this is the organization's first account (onboarding), the call was scheduled
+    /// (`schedule`) and is ready: the consortium admin cannot add a key to an organization without
+    /// a public delay. Emits `AccountAdded` (and `OperationExecuted` when delayed).
     /// @param orgId The organization.
     /// @param account The new account.
     function addAccount(uint32 orgId, address account) external;
@@ -204,15 +243,18 @@ interface IConsortium {
     function reactivateAccount(address account) external;
 
     /// @notice Rotates a key: retires `from` for good and adds `to` to the same organization.
-    /// @dev Requirements: caller is the admin; `from` exists and is not retired; `to` non-zero and unused.
-    /// Emits `AccountRotated`. Events recorded by `from` keep their attribution.
+    /// @dev Requirements: caller is the admin; the call was scheduled (`schedule`) and is ready;
+    /// `from` exists and is not retired; `to` non-zero and unused. `to` is an admin account if `from` was.
+    /// Emits `AccountRotated` and `OperationExecuted`. Events recorded by `from` keep their attribution.
     /// @param from The account to retire.
     /// @param to The replacement account.
     function rotateAccount(address from, address to) external;
 
     /// @notice Sets which roles may record each given step.
-    /// @dev Requirements: caller is the admin; lengths equal; each step in 1..Steps.MAX; each mask only
-    /// defined roles (0 forbids the step to everyone). Emits `PermissionChanged` per step.
+    /// @dev Requirements: caller is the admin; once an organization exists, the call was scheduled
+    /// (`schedule`) and is ready (before that, genesis configuration applies at once); lengths
+    /// equal; each step in 1..Steps.MAX; each mask only defined roles (0 forbids the step to everyone).
+    /// Emits `PermissionChanged` per step (and `OperationExecuted` when delayed).
     /// @param steps Step codes.
     /// @param roles Role masks, one per step.
     function setPermissions(uint8[] calldata steps, uint16[] calldata roles) external;
@@ -265,4 +307,50 @@ interface IConsortium {
     /// @notice Whether ledger writes are paused.
     /// @return isPaused True while paused.
     function paused() external view returns (bool isPaused);
+
+    // --- Governance (issue 11 item 7) ---
+
+    /// @notice Schedules a delayed consortium-admin call (`addAccount` to an organization that has accounts,
+    /// `rotateAccount`, `setPermissions` once organizations exist, `setOrganizationRoles` adding a role): the
+    /// same call, with exactly this call data, succeeds from `readyAt`, once.
+    /// @dev Requirements: caller is the admin; `data` calls a delayed function; not already scheduled.
+    /// The delay is `defaultAdminDelay()` at scheduling time (the admin-transfer delay, itself changed only
+    /// with a delay). Emits `OperationScheduled`. Arguments are checked when the call runs.
+    /// Example: `schedule(abi.encodeCall(IConsortium.rotateAccount, (oldKey, newKey)))`, wait, then
+    /// `rotateAccount(oldKey, newKey)`.
+    /// @param data The call data of the delayed call.
+    /// @return opId `keccak256(data)`.
+    /// @return readyAt When the call may be sent.
+    function schedule(bytes calldata data) external returns (bytes32 opId, uint48 readyAt);
+
+    /// @notice Cancels a scheduled operation.
+    /// @dev Requirements: caller is the admin; the operation is scheduled (else
+    /// `ConsortiumOperationNotReady(opId, 0)`). Emits `OperationCancelled`.
+    /// @param opId The operation.
+    function cancelDelayedCall(bytes32 opId) external;
+
+    /// @notice When a scheduled operation may run.
+    /// @param opId The operation (`keccak256` of its call data).
+    /// @return readyAt Unix time, or 0 when not scheduled (never, ran or cancelled).
+    function scheduleOf(bytes32 opId) external view returns (uint48 readyAt);
+
+    /// @notice Adds an account to the caller's organization, at once.
+    /// @dev Requirements: the caller is an active admin account of an active organization; `account`
+    /// non-zero and never used before. Emits `AccountAdded` with `by` = the caller.
+    /// @param account The new account.
+    /// @param orgAdmin Whether it may manage the organization's accounts too.
+    function addAccountAsOrg(address account, bool orgAdmin) external;
+
+    /// @notice Rotates a key of the caller's organization, at once: retires `from`, adds `to`.
+    /// @dev Requirements: the caller is an active admin account of an active organization; `from` is an
+    /// account of that organization and not retired; `to` non-zero and unused. `to` is an admin account if
+    /// `from` was. Emits `AccountRotated` with `by` = the caller.
+    /// @param from The account to retire (the caller's own key included).
+    /// @param to The replacement account.
+    function rotateAccountAsOrg(address from, address to) external;
+
+    /// @notice Whether an account manages its organization's accounts (when active).
+    /// @param account The account.
+    /// @return isAdmin True for an organization admin account.
+    function isOrgAdmin(address account) external view returns (bool isAdmin);
 }

@@ -5,11 +5,18 @@
  * to do (the contract's admin errors are explained here, the rest by `explainContractError`).
  */
 import type { ContractTransaction } from "ethers";
-import { decodeEventLog, getAddress, type Address, type Hex } from "viem";
+import { decodeEventLog, getAddress, keccak256, type Address, type Hex } from "viem";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
 import { traceLedgerAbi } from "../generated/abi";
 import { STEPS, roleMask, rolesOf, type RoleName, type StepName } from "../codes";
-import { ContractRefusalError, AdminOnlyError, InvalidRequestError, explainContractError } from "../errors/contract";
+import {
+  ContractRefusalError,
+  AdminOnlyError,
+  InvalidRequestError,
+  explainContractError,
+  decodeLedgerError,
+  revertDataOf,
+} from "../errors/contract";
 import { TransactionSender, type SentTransaction } from "../write/sender";
 import type { TraceWriter } from "../write/writer";
 import {
@@ -36,6 +43,17 @@ export interface AccountInfo {
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
+
+/**
+ * The outcome of a consortium-admin call that may be delayed (issue 11 item 7): `executed` — it took
+ * effect now (onboarding, genesis, removing roles, or a scheduled call that was ready); `scheduled` — it
+ * was announced now and takes effect when the same call is made again from `readyAt`; `waiting` — it was
+ * announced earlier and is not ready yet (nothing was sent).
+ */
+export type GovernedResult =
+  | { status: "executed"; transaction: SentTransaction; opId?: Hex }
+  | { status: "scheduled"; transaction: SentTransaction; opId: Hex; readyAt: number }
+  | { status: "waiting"; opId: Hex; readyAt: number };
 
 const when = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 
@@ -191,8 +209,9 @@ export class ConsortiumAdmin {
   }
 
   /** Replaces an organization's roles. */
-  setOrganizationRoles(orgId: number, roles: RoleName[]): Promise<SentTransaction> {
-    return this.send(this.contract.setOrganizationRoles.populateTransaction(orgId, roleMask(...roles)));
+  /** Replaces an organization's roles; adding a role to an organization with accounts is delayed. */
+  setOrganizationRoles(orgId: number, roles: RoleName[]): Promise<GovernedResult> {
+    return this.governed(this.contract.setOrganizationRoles.populateTransaction(orgId, roleMask(...roles)));
   }
 
   suspendOrganization(orgId: number): Promise<SentTransaction> {
@@ -203,13 +222,14 @@ export class ConsortiumAdmin {
     return this.send(this.contract.reactivateOrganization.populateTransaction(orgId));
   }
 
-  addAccount(orgId: number, account: Address): Promise<SentTransaction> {
-    return this.send(this.contract.addAccount.populateTransaction(orgId, account));
+  /** Adds an admin account: at once for an organization's first key, else after the governance delay. */
+  addAccount(orgId: number, account: Address): Promise<GovernedResult> {
+    return this.governed(this.contract.addAccount.populateTransaction(orgId, account));
   }
 
-  /** Retires `from` for good and adds `to` to the same organization. */
-  rotateAccount(from: Address, to: Address): Promise<SentTransaction> {
-    return this.send(this.contract.rotateAccount.populateTransaction(from, to));
+  /** Retires `from` for good and adds `to` to the same organization, after the governance delay. */
+  rotateAccount(from: Address, to: Address): Promise<GovernedResult> {
+    return this.governed(this.contract.rotateAccount.populateTransaction(from, to));
   }
 
   suspendAccount(account: Address): Promise<SentTransaction> {
@@ -221,9 +241,9 @@ export class ConsortiumAdmin {
   }
 
   /** Sets the allowed roles of the given steps (others keep theirs); an empty list forbids a step. */
-  setPermissions(permissions: PermissionsEntry): Promise<SentTransaction> {
+  setPermissions(permissions: PermissionsEntry): Promise<GovernedResult> {
     const steps = Object.keys(permissions) as StepName[];
-    return this.send(
+    return this.governed(
       this.contract.setPermissions.populateTransaction(
         steps.map((s) => STEPS[s]),
         steps.map((s) => roleMask(...sortRoles(permissions[s]!))),
@@ -257,6 +277,48 @@ export class ConsortiumAdmin {
   /** Cancels a pending transfer (current admin). */
   cancelAdminTransfer(): Promise<SentTransaction> {
     return this.send(this.contract.cancelDefaultAdminTransfer.populateTransaction());
+  }
+
+  /** Announces a delayed call (its full call data); it can be made from the returned `readyAt`. */
+  async scheduleOperation(data: Hex): Promise<{ opId: Hex; readyAt: number; transaction: SentTransaction }> {
+    const opId = keccak256(data);
+    const transaction = await this.send(this.contract.schedule.populateTransaction(data));
+    return { opId, readyAt: await this.operationReadyAt(opId, transaction.blockNumber), transaction };
+  }
+
+  /** Cancels a scheduled operation. */
+  cancelOperation(opId: Hex): Promise<SentTransaction> {
+    return this.send(this.contract.cancelDelayedCall.populateTransaction(opId));
+  }
+
+  /** When a scheduled operation can run (Unix seconds), or 0 when it is not scheduled. */
+  async operationReadyAt(opId: Hex, blockTag?: number): Promise<number> {
+    return Number(await this.view(() => this.contract.scheduleOf(opId, blockTag ? { blockTag } : {})));
+  }
+
+  /**
+   * Sends a call that the ledger may delay: a ready scheduled call is sent; one that is scheduled but not
+   * ready is left (`waiting`); otherwise the call is tried (`eth_call`) and sent when it applies at once,
+   * or scheduled when the ledger answers that it needs the delay.
+   */
+  private async governed(build: Promise<ContractTransaction>): Promise<GovernedResult> {
+    const tx = await build;
+    const opId = keccak256(tx.data as Hex);
+    const readyAt = await this.operationReadyAt(opId);
+    if (readyAt !== 0) {
+      const block = await this.sender.provider.getBlock("latest");
+      if (Number(block!.timestamp) < readyAt) return { status: "waiting", opId, readyAt };
+      return { status: "executed", transaction: await this.send(Promise.resolve(tx)), opId };
+    }
+    try {
+      await this.sender.provider.call({ ...tx, from: this.address });
+    } catch (error) {
+      if (decodeLedgerError(revertDataOf(error))?.errorName !== "ConsortiumOperationNotReady") {
+        throw explainAdminError(error);
+      }
+      return { status: "scheduled", ...(await this.scheduleOperation(tx.data as Hex)) };
+    }
+    return { status: "executed", transaction: await this.send(Promise.resolve(tx)) };
   }
 
   /** The current admin. */

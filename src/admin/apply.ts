@@ -2,12 +2,15 @@
  * Applying a plan: its changes in order, one transaction each, as the consortium admin. An interrupted
  * apply is resumed by planning again — the new plan holds only what is left. Plan after the admin's
  * earlier transactions are mined (`TraceWriter.settle()`), or one still in flight would be planned twice.
+ *
+ * Changes the ledger delays (issue 11 item 7: a key for an organization that has keys, a role grant, the
+ * matrix once organizations exist) are scheduled by the first apply and made by an apply after `readyAt`.
  */
-import { getAddress, type Address } from "viem";
+import { getAddress, type Address, type Hex } from "viem";
 import { AdminOnlyError } from "../errors/contract";
 import { TraceError } from "../errors/base";
 import type { SentTransaction } from "../write/sender";
-import type { ConsortiumAdmin } from "./admin";
+import type { ConsortiumAdmin, GovernedResult } from "./admin";
 import type { ConsortiumChange, ConsortiumPlan } from "./plan";
 
 /** A change that was applied. */
@@ -15,12 +18,23 @@ export interface AppliedChange {
   change: ConsortiumChange;
   /** The organization it applied to (for a new organization: its new id). */
   orgId?: number;
-  transaction: { hash: string; blockNumber: number; gasUsed: bigint };
+  /**
+   * `executed`: in effect now; `scheduled`: announced now, in effect once applied again from `readyAt`;
+   * `waiting`: announced by an earlier apply and not ready yet (nothing sent).
+   */
+  status: GovernedResult["status"];
+  /** For a delayed change: its operation id and when it can be applied (Unix seconds). */
+  opId?: Hex;
+  readyAt?: number;
+  /** Absent when nothing was sent (`waiting`). */
+  transaction?: { hash: string; blockNumber: number; gasUsed: bigint };
 }
 
 export interface ApplyResult {
   applied: AppliedChange[];
   gasUsed: bigint;
+  /** The changes that are scheduled and not in effect yet: apply again from the latest `readyAt`. */
+  pending: AppliedChange[];
 }
 
 export interface ApplyOptions {
@@ -56,7 +70,7 @@ export async function applyConsortium(
   };
   for (const change of plan.changes) {
     let orgId: number | undefined;
-    let tx: SentTransaction;
+    let tx: SentTransaction | GovernedResult;
     try {
       switch (change.kind) {
         case "addOrganization": {
@@ -92,13 +106,22 @@ export async function applyConsortium(
       }
       throw error;
     }
+    const result: GovernedResult = "status" in tx ? tx : { status: "executed", transaction: tx };
+    const sent = "transaction" in result ? result.transaction : undefined;
     const done: AppliedChange = {
       change,
       ...(orgId !== undefined ? { orgId } : {}),
-      transaction: { hash: tx.hash, blockNumber: tx.blockNumber, gasUsed: tx.gasUsed },
+      status: result.status,
+      ...(result.opId ? { opId: result.opId } : {}),
+      ...("readyAt" in result ? { readyAt: result.readyAt } : {}),
+      ...(sent ? { transaction: { hash: sent.hash, blockNumber: sent.blockNumber, gasUsed: sent.gasUsed } } : {}),
     };
     applied.push(done);
     options.onApplied?.(done, applied.length - 1, plan.changes.length);
   }
-  return { applied, gasUsed: applied.reduce((s, a) => s + a.transaction.gasUsed, 0n) };
+  return {
+    applied,
+    gasUsed: applied.reduce((s, a) => s + (a.transaction?.gasUsed ?? 0n), 0n),
+    pending: applied.filter((a) => a.status !== "executed"),
+  };
 }

@@ -7,4 +7,5 @@ export * from "./read";
 export * from "./plan";
 export * from "./apply";
 export * from "./admin";
+export * from "./ownAccounts";
 export * from "./show";

@@ -27,22 +27,33 @@ interface OrgTarget {
   orgId?: number;
 }
 
-export type ConsortiumChange =
-  | ({ kind: "addOrganization" } & OrgTarget & {
-        gln?: string;
-        country: string;
-        roles: RoleName[];
+/**
+ * Set on the changes the ledger delays (issue 11 item 7): a key for an organization that already has one,
+ * a role added to an organization with keys, the matrix once organizations exist. Applying schedules them;
+ * an apply after their `readyAt` makes them.
+ */
+interface Delayable {
+  delayed?: true;
+}
+
+export type ConsortiumChange = Delayable &
+  (
+    | ({ kind: "addOrganization" } & OrgTarget & {
+          gln?: string;
+          country: string;
+          roles: RoleName[];
+          description: string;
+        })
+    | ({ kind: "setRoles" } & OrgTarget & { orgId: number; from: RoleName[]; to: RoleName[]; description: string })
+    | ({ kind: "reactivateOrganization" } & OrgTarget & { orgId: number; description: string })
+    | ({ kind: "addAccount" } & OrgTarget & { account: Address; description: string })
+    | ({ kind: "suspendOrganization" } & OrgTarget & { description: string })
+    | {
+        kind: "setPermissions";
+        steps: { step: StepName; from: RoleName[]; to: RoleName[] }[];
         description: string;
-      })
-  | ({ kind: "setRoles" } & OrgTarget & { orgId: number; from: RoleName[]; to: RoleName[]; description: string })
-  | ({ kind: "reactivateOrganization" } & OrgTarget & { orgId: number; description: string })
-  | ({ kind: "addAccount" } & OrgTarget & { account: Address; description: string })
-  | ({ kind: "suspendOrganization" } & OrgTarget & { description: string })
-  | {
-      kind: "setPermissions";
-      steps: { step: StepName; from: RoleName[]; to: RoleName[] }[];
-      description: string;
-    };
+      }
+  );
 
 export type ConsortiumChangeKind = ConsortiumChange["kind"];
 
@@ -142,7 +153,9 @@ export function planConsortium(
     } else {
       identityWarnings(want, have, warnings);
       if (roleMask(...roles) !== have.roleMask) {
+        const grants = (roleMask(...roles) & ~have.roleMask) !== 0 && have.accounts.length > 0;
         changes.push({
+          ...(grants ? { delayed: true as const } : {}),
           kind: "setRoles",
           ...target,
           orgId: have.orgId,
@@ -162,6 +175,7 @@ export function planConsortium(
     }
 
     const listed = new Set<string>();
+    let keys = have?.accounts.length ?? 0;
     want.accounts.forEach((account, j) => {
       listed.add(account.toLowerCase());
       const owner = owners.get(account.toLowerCase());
@@ -188,6 +202,7 @@ export function planConsortium(
         return;
       }
       changes.push({
+        ...(keys++ > 0 ? { delayed: true as const } : {}),
         kind: "addAccount",
         ...target,
         account,
@@ -219,7 +234,10 @@ export function planConsortium(
   }
 
   const permissions = planPermissions(desired.permissions, current);
-  if (permissions) changes.push(permissions);
+  // Genesis: before the first organization exists the matrix changes at once (nobody can be surprised),
+  // so on an empty consortium it goes first; later it is delayed.
+  if (permissions && current.organizations.length === 0) changes.unshift(permissions);
+  else if (permissions) changes.push({ ...permissions, delayed: true });
 
   if (problems.length) throw new ConsortiumConflictError(problems, options.source);
   return {
@@ -286,10 +304,13 @@ export function formatPlan(plan: ConsortiumPlan): string {
   lines.push(`Consortium of ledger ${b.ledger} on chain ${b.chainId} (block ${b.blockNumber}), admin ${b.admin}:`);
   if (plan.changes.length === 0) lines.push("  no changes: the chain already matches the file.");
   for (const c of plan.changes) {
+    const later = c.delayed ? " [delayed]" : "";
     if (c.kind === "setPermissions") {
-      lines.push(`  ${MARK[c.kind]} set the permissions of ${c.steps.length} step${c.steps.length > 1 ? "s" : ""}:`);
+      lines.push(
+        `  ${MARK[c.kind]} set the permissions of ${c.steps.length} step${c.steps.length > 1 ? "s" : ""}${later}:`,
+      );
       for (const s of c.steps) lines.push(`      ${s.step}: ${list(s.from)} → ${list(s.to)}`);
-    } else lines.push(`  ${MARK[c.kind]} ${c.description}`);
+    } else lines.push(`  ${MARK[c.kind]} ${c.description}${later}`);
   }
   if (plan.warnings.length) {
     lines.push("Left as it is:");
@@ -297,6 +318,14 @@ export function formatPlan(plan: ConsortiumPlan): string {
   }
   if (plan.changes.length) {
     lines.push(`${plan.changes.length} change${plan.changes.length > 1 ? "s" : ""}, one transaction each.`);
+    const delayed = plan.changes.filter((c) => c.delayed).length;
+    if (delayed) {
+      lines.push(
+        `${delayed} [delayed] change${delayed > 1 ? "s" : ""}: the ledger makes the consortium admin wait a public ` +
+          `delay for ${delayed > 1 ? "them" : "it"}; apply schedules ${delayed > 1 ? "them" : "it"} and prints ` +
+          `when to apply the file again.`,
+      );
+    }
   }
   return lines.join("\n");
 }

@@ -64,6 +64,11 @@ export class LedgerLimitError extends ContractRefusalError {
   override name = "LedgerLimitError" as const;
 }
 
+/** Governance (issue 11 item 7): a delayed consortium-admin call that was not scheduled or is not ready. */
+export class OperationNotReadyError extends ContractRefusalError {
+  override name = "OperationNotReadyError" as const;
+}
+
 /** One item of a batch was refused; the whole batch was reverted. */
 export class BatchItemRejectedError extends ContractRefusalError {
   override name = "BatchItemRejectedError" as const;
@@ -86,6 +91,7 @@ export class BatchItemRejectedError extends ContractRefusalError {
 const step = (v: unknown) => stepName(Number(v)) ?? `step ${v}`;
 const roles = (v: unknown) => rolesOf(Number(v)).join(", ") || "no role";
 const short = (v: unknown) => String(v).slice(0, 10) + "…";
+const when = (v: unknown) => new Date(Number(v) * 1000).toISOString().replace(".000Z", "Z");
 
 type Entry = [
   new (...a: ConstructorParameters<typeof ContractRefusalError>) => ContractRefusalError,
@@ -319,6 +325,37 @@ const TABLE: Record<string, Entry> = {
     (a) => `Unit ${short(a[0])} holds a held or recalled unit, so ${step(a[1])} is refused.`,
     [
       "Have a regulator lift the hold or recall, or unpack the stopped unit first (a regulator unpacks it from its own parent).",
+    ],
+  ],
+  // --- Governance (issue 11 item 7) ---
+  ConsortiumOperationNotReady: [
+    OperationNotReadyError,
+    (a) =>
+      Number(a[1]) === 0
+        ? `This consortium-admin change takes effect only after the governance delay, and operation ${short(a[0])} ` +
+          `is not scheduled (never, or already applied or cancelled).`
+        : `Operation ${short(a[0])} is scheduled; it can be applied from ${when(a[1])}, not before.`,
+    [
+      "`trace consortium apply` and the single commands schedule such a change and print when it is ready;",
+      "run the same command again after that time to apply it.",
+    ],
+  ],
+  ConsortiumOperationPending: [
+    InvalidRequestError,
+    (a) => `Operation ${short(a[0])} is already scheduled, ready at ${when(a[1])}.`,
+    ["Run the same command again after that time, or cancel it with `trace consortium cancel-operation <opId>`."],
+  ],
+  ConsortiumNotDelayed: [
+    InvalidRequestError,
+    (a) => `Function ${a[0]} is not a delayed consortium-admin function: there is nothing to schedule.`,
+    ["Send the call directly."],
+  ],
+  ConsortiumNotOrganizationAdmin: [
+    AdminOnlyError,
+    (a) => `${a[0]} is not an admin account of organization ${a[1]}: only its admin accounts manage its accounts.`,
+    [
+      "Use your organization's admin key (the first one onboarded, or one added as admin).",
+      "A lost admin key is replaced by the consortium admin, after the public governance delay.",
     ],
   ],
 };

@@ -25,6 +25,9 @@ const code = (n: number) => {
 };
 const M1 = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
 const M2 = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65";
+// The development keys of M1 (anvil #3) and M2 (anvil #4): members acting for their own organizations.
+const M1_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+const M2_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
 
 describe("trace consortium (CLI against a local node)", function () {
   let node: AnvilNode | undefined;
@@ -127,7 +130,8 @@ describe("trace consortium (CLI against a local node)", function () {
     const first = await cli(ADMIN_KEY, "consortium", "apply", file("c.json", consortium), "--yes");
     expect(first.code, first.stderr).to.equal(EXIT.OK);
     expect(first.stdout).to.contain("Applied 4 change(s)");
-    expect(first.stderr).to.match(/\[4\/4\] set the permissions of 1 step/);
+    // Genesis: on an empty consortium the matrix is set first, at once (nobody to surprise yet).
+    expect(first.stderr).to.match(/\[1\/4\] set the permissions of 1 step/);
     const again = await cli(ADMIN_KEY, "consortium", "apply", file("c.json", consortium), "--yes");
     expect(again.code, again.stderr).to.equal(EXIT.OK);
     expect(again.stdout).to.contain("no changes: the chain already matches the file.");
@@ -150,7 +154,7 @@ describe("trace consortium (CLI against a local node)", function () {
   it("single commands: add-account, a duplicate account (exit 2), an unknown organization (exit 3)", async () => {
     const added = await cli(ADMIN_KEY, "consortium", "add-account", "2", M2);
     expect(added.code, added.stderr).to.equal(EXIT.OK);
-    expect(added.stdout).to.contain(`Added account ${M2} to organization 2`);
+    expect(added.stdout).to.contain(`Added admin account ${M2} to organization 2`);
     const dup = await cli(ADMIN_KEY, "consortium", "add-account", "1", M2);
     expect(dup.code).to.equal(EXIT.INVALID_INPUT);
     expect(dup.stderr).to.contain(`${M2} is already an account (active) of organization 2; nothing sent.`);
@@ -179,9 +183,75 @@ describe("trace consortium (CLI against a local node)", function () {
     expect(same.stdout).to.contain("No changes: the chain already has these permissions.");
     const r = await cli(ADMIN_KEY, "--json", "consortium", "set-permissions", file("p2.json", { SAMPLING: [] }));
     expect(r.code, r.stderr).to.equal(EXIT.OK);
-    expect(JSON.parse(r.stdout).changed).to.deep.equal([
+    const scheduled = JSON.parse(r.stdout);
+    expect(scheduled.changed).to.deep.equal([
       { step: "SAMPLING", from: ["INSPECTION_LAB", "CUSTOMS", "MARKET_REGULATOR"], to: [] },
     ]);
+    // Organizations exist: the matrix change is scheduled, and runs when the same command is run after readyAt.
+    expect(scheduled.status).to.equal("scheduled");
+    const latest = (await provider.getBlock("latest"))!.timestamp;
+    expect(scheduled.readyAt).to.equal(latest + DELAY);
+    await provider.send("evm_increaseTime", [DELAY]);
+    await provider.send("evm_mine", []);
+    const done = await cli(ADMIN_KEY, "--json", "consortium", "set-permissions", file("p2.json", { SAMPLING: [] }));
+    expect(done.code, done.stderr).to.equal(EXIT.OK);
+    expect(JSON.parse(done.stdout).status).to.equal("executed");
+  });
+
+  it("a delayed change: add-account to an organization with a key is scheduled, says when and what to run; cancel", async () => {
+    const extra = Wallet.createRandom().address;
+    const r = await cli(ADMIN_KEY, "consortium", "add-account", "1", extra);
+    expect(r.code, r.stderr).to.equal(EXIT.OK);
+    expect(r.stdout).to.contain("Scheduled, not yet in effect: added admin account");
+    expect(r.stdout).to.match(/It can be applied from \d{4}-\d\d-\d\dT[^ ]+ \(in about 1 h\)/);
+    expect(r.stdout).to.contain(`run \`trace consortium add-account 1 ${extra}\` again then`);
+    const opId = /operation (0x[0-9a-f]{64})/.exec(r.stdout)![1];
+    const early = await cli(ADMIN_KEY, "consortium", "add-account", "1", extra);
+    expect(early.stdout).to.contain(`Waiting: this change was scheduled earlier (operation ${opId}); nothing sent.`);
+    const cancelled = await cli(ADMIN_KEY, "consortium", "cancel-operation", opId);
+    expect(cancelled.code, cancelled.stderr).to.equal(EXIT.OK);
+    expect(cancelled.stdout).to.contain(`Operation ${opId} cancelled`);
+    const twice = await cli(ADMIN_KEY, "consortium", "cancel-operation", opId);
+    expect(twice.code).to.equal(EXIT.INVALID_INPUT);
+    expect(twice.stderr).to.contain("is not scheduled");
+    expect((await cli(undefined, "--json", "consortium", "show")).stdout).not.to.contain(extra);
+  });
+
+  it("apply schedules a second key and tells to apply again after readyAt; the next apply after the delay adds it", async () => {
+    const extra = Wallet.createRandom().address;
+    const grown = {
+      ...consortium,
+      organizations: [{ ...consortium.organizations[0], accounts: [M1, extra] }, consortium.organizations[1]],
+    };
+    const path = file("grown.json", grown);
+    const r = await cli(ADMIN_KEY, "consortium", "apply", path, "--yes");
+    expect(r.code, r.stderr).to.equal(EXIT.OK);
+    expect(r.stdout).to.contain(`add account ${extra} [delayed]`);
+    expect(r.stderr).to.match(/\[1\/1\] scheduled \(delayed change, in effect once applied again from \d{4}-/);
+    expect(r.stdout).to.contain(
+      `1 delayed change(s) are scheduled and not in effect yet. Run \`trace consortium apply ${path}\` again from`,
+    );
+    await provider.send("evm_increaseTime", [DELAY]);
+    await provider.send("evm_mine", []);
+    const again = await cli(ADMIN_KEY, "consortium", "apply", path, "--yes");
+    expect(again.code, again.stderr).to.equal(EXIT.OK);
+    expect(again.stdout).to.contain("Applied 1 change(s)");
+    expect((await cli(ADMIN_KEY, "consortium", "apply", path, "--yes")).stdout).to.contain("Nothing to do.");
+  });
+
+  it("add-own-account / rotate-own-account: an organization's admin key manages its keys at once; a member key cannot", async () => {
+    const clerk = Wallet.createRandom().address;
+    const added = await cli(M1_KEY, "consortium", "add-own-account", clerk);
+    expect(added.code, added.stderr).to.equal(EXIT.OK);
+    expect(added.stdout).to.contain(`Added account ${clerk} to your organization`);
+    const fresh = Wallet.createRandom().address;
+    const rotated = await cli(M1_KEY, "consortium", "rotate-own-account", clerk, fresh);
+    expect(rotated.code, rotated.stderr).to.equal(EXIT.OK);
+    expect(rotated.stdout).to.contain(`Retired ${clerk}; ${fresh} replaces it`);
+    // M2 is organization 2's admin key: organization 1's keys are not its to rotate.
+    const foreign = await cli(M2_KEY, "consortium", "rotate-own-account", fresh, Wallet.createRandom().address);
+    expect(foreign.code).to.equal(EXIT.REFUSED);
+    expect(foreign.stderr).to.contain(`${new Wallet(M2_KEY).address} is not an admin account of organization 1`);
   });
 
   it("pause / unpause, and the admin transfer begins with the time it can be accepted", async () => {

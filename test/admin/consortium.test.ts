@@ -14,6 +14,7 @@ import type { TraceLedger } from "../../typechain-types";
 import {
   ConsortiumAdmin,
   ConsortiumConflictError,
+  type GovernedResult,
   applyConsortium,
   creditCodeCheckChar,
   formatConsortium,
@@ -60,6 +61,30 @@ async function sync(ledger: TraceLedger, file: ConsortiumFile, as: string, deplo
   return { plan, result };
 }
 
+/**
+ * `sync`, then — when the ledger delayed some changes (issue 11 item 7: a second key, a role grant, the
+ * matrix once organizations exist) — the wait and a second apply: the file is then fully in effect.
+ */
+async function syncAll(ledger: TraceLedger, file: ConsortiumFile, as: string, deploymentBlock = 0n) {
+  const first = await sync(ledger, file, as, deploymentBlock);
+  if (first.result.pending.length) {
+    await time.increaseTo(Math.max(...first.result.pending.map((p) => p.readyAt!)));
+    await sync(ledger, file, as, deploymentBlock);
+  }
+  return first;
+}
+
+/** Makes a delayed admin call take effect: the call, the wait it announces, the same call again. */
+async function settled(call: () => Promise<GovernedResult>): Promise<GovernedResult> {
+  const first = await call();
+  if (first.status === "executed") return first;
+  expect(first.status).to.be.oneOf(["scheduled", "waiting"]);
+  await time.increaseTo((first as { readyAt: number }).readyAt);
+  const second = await call();
+  expect(second.status).to.equal("executed");
+  return second;
+}
+
 const accounts = Array.from({ length: 8 }, () => addr());
 
 const baseFile = () =>
@@ -82,21 +107,36 @@ const baseFile = () =>
 describe("consortium administration (SDK)", () => {
   it("applies a file to an empty consortium: organizations, accounts, permissions", async () => {
     const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
-    const { plan, result } = await sync(ledger, baseFile(), admin.address, deploymentBlock);
-    expect(plan.changes.map((c) => c.kind)).to.deep.equal([
-      "addOrganization",
-      "addAccount",
-      "addAccount",
-      "addOrganization",
-      "addAccount",
-      "addOrganization",
-      "setPermissions",
+    const { plan, result } = await syncAll(ledger, baseFile(), admin.address, deploymentBlock);
+    // Genesis: the matrix first, at once; the exporter's second key is the one delayed change.
+    expect(plan.changes.map((c) => [c.kind, Boolean(c.delayed)])).to.deep.equal([
+      ["setPermissions", false],
+      ["addOrganization", false],
+      ["addAccount", false],
+      ["addAccount", true],
+      ["addOrganization", false],
+      ["addAccount", false],
+      ["addOrganization", false],
     ]);
+    expect(formatPlan(plan)).to.contain(`new organization "Shenzhen Export": add account ${accounts[1]} [delayed]`);
+    expect(result.applied.map((a) => a.status)).to.deep.equal([
+      "executed",
+      "executed",
+      "executed",
+      "scheduled",
+      "executed",
+      "executed",
+      "executed",
+    ]);
+    expect(result.pending).to.have.length(1);
+    expect(result.pending[0]).to.deep.include({ status: "scheduled", orgId: 1 });
+    const scheduledIn = await ethers.provider.getBlock(result.pending[0].transaction!.blockNumber);
+    expect(result.pending[0].readyAt).to.equal(scheduledIn!.timestamp + ADMIN_DELAY);
     expect(formatPlan(plan)).to.contain(
       `+ add organization "Shenzhen Export" (credit code ${code(1)}, GLN 6901234000009, CN) with roles EXPORTER`,
     );
     expect(formatPlan(plan)).to.contain("DELIVERED: CARRIER → CARRIER, PLATFORM");
-    expect(result.applied.map((a) => a.orgId)).to.deep.equal([1, 1, 1, 2, 2, 3, undefined]);
+    expect(result.applied.map((a) => a.orgId)).to.deep.equal([undefined, 1, 1, 1, 2, 2, 3]);
 
     const state = await read(ledger, deploymentBlock);
     expect(state.organizations.map((o) => [o.orgId, o.name, o.creditCode, o.gln, o.country, o.roles])).to.deep.equal([
@@ -114,7 +154,7 @@ describe("consortium administration (SDK)", () => {
 
   it("re-applying the same file plans no change and sends nothing", async () => {
     const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
-    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    await syncAll(ledger, baseFile(), admin.address, deploymentBlock);
     const block = await ethers.provider.getBlockNumber();
     const { plan, result } = await sync(ledger, baseFile(), admin.address, deploymentBlock);
     expect(plan.changes).to.deep.equal([]);
@@ -126,7 +166,7 @@ describe("consortium administration (SDK)", () => {
 
   it("plans exactly the changes: add an org, change roles, add an account, suspend, override a permission", async () => {
     const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
-    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    await syncAll(ledger, baseFile(), admin.address, deploymentBlock);
     const file = baseFile();
     file.organizations[1].roles = ["MANUFACTURER", "WAREHOUSE"];
     file.organizations[1].accounts.push(accounts[3]);
@@ -140,7 +180,12 @@ describe("consortium administration (SDK)", () => {
       suspended: false,
     });
     file.permissions.DEPARTING = ["CARRIER", "WAREHOUSE"];
-    const { plan } = await sync(ledger, file, admin.address, deploymentBlock);
+    const { plan } = await syncAll(ledger, file, admin.address, deploymentBlock);
+    expect(plan.changes.filter((c) => c.delayed).map((c) => c.kind)).to.deep.equal([
+      "setRoles",
+      "addAccount",
+      "setPermissions",
+    ]);
     expect(plan.changes.map((c) => c.description)).to.deep.equal([
       `organization 2 "Factory": roles MANUFACTURER → MANUFACTURER, WAREHOUSE`,
       `organization 2 "Factory": add account ${accounts[3]}`,
@@ -187,7 +232,7 @@ describe("consortium administration (SDK)", () => {
 
   it("never removes: accounts and organizations missing from the file are warnings", async () => {
     const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
-    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    await syncAll(ledger, baseFile(), admin.address, deploymentBlock);
     const file = baseFile();
     file.organizations[0].accounts = [accounts[0]];
     file.organizations.splice(2, 1);
@@ -203,7 +248,7 @@ describe("consortium administration (SDK)", () => {
 
   it("warns when the file's identity differs from the one recorded at onboarding", async () => {
     const { ledger, admin } = await loadFixture(emptyLedger);
-    await sync(ledger, baseFile(), admin.address);
+    await syncAll(ledger, baseFile(), admin.address);
     const file = baseFile();
     file.organizations[0].name = "Shenzhen Export (renamed)";
     const plan = planConsortium(file, await read(ledger));
@@ -215,7 +260,7 @@ describe("consortium administration (SDK)", () => {
 
   it("refuses an account that belongs to another organization on chain, sending nothing", async () => {
     const { ledger, admin, deploymentBlock } = await loadFixture(emptyLedger);
-    await sync(ledger, baseFile(), admin.address, deploymentBlock);
+    await syncAll(ledger, baseFile(), admin.address, deploymentBlock);
     const file = baseFile();
     file.organizations[1].accounts.push(accounts[0]);
     file.organizations.push({
@@ -245,11 +290,24 @@ describe("consortium administration (SDK)", () => {
     const { ledger, admin } = await loadFixture(emptyLedger);
     const plan = planConsortium(baseFile(), await read(ledger));
     const a = await adminAs(ledger, admin.address);
-    await applyConsortium(a, { ...plan, changes: plan.changes.slice(0, 2) }); // org 1 and its first account
+    await applyConsortium(a, { ...plan, changes: plan.changes.slice(0, 3) }); // matrix, org 1, its first account
     const rest = planConsortium(baseFile(), await read(ledger));
-    expect(rest.changes.length).to.equal(plan.changes.length - 2);
-    expect(rest.changes[0]).to.include({ kind: "addAccount", orgId: 1, account: accounts[1] });
-    await applyConsortium(a, rest);
+    expect(rest.changes.length).to.equal(plan.changes.length - 3);
+    expect(rest.changes[0]).to.include({ kind: "addAccount", orgId: 1, account: accounts[1], delayed: true });
+    const scheduled = await applyConsortium(a, rest);
+    expect(scheduled.pending.map((p) => p.change)).to.deep.equal([rest.changes[0]]);
+    // Applied again before the delay: nothing is sent for it, it is still waiting.
+    const again = planConsortium(baseFile(), await read(ledger));
+    expect(again.changes).to.have.length(1);
+    const block = await ethers.provider.getBlockNumber();
+    const waiting = await applyConsortium(a, again);
+    expect(waiting.applied.map((p) => [p.status, p.readyAt, p.transaction])).to.deep.equal([
+      ["waiting", scheduled.pending[0].readyAt, undefined],
+    ]);
+    expect(await ethers.provider.getBlockNumber()).to.equal(block);
+    await time.increaseTo(scheduled.pending[0].readyAt!);
+    const done = await applyConsortium(a, again);
+    expect(done.applied.map((p) => p.status)).to.deep.equal(["executed"]);
     expect(planConsortium(baseFile(), await read(ledger)).changes).to.deep.equal([]);
   });
 
@@ -340,7 +398,10 @@ describe("consortium administration (SDK)", () => {
     const { ledger, admin, accounts: members, orgIds } = await loadFixture(deployLedger);
     const a = await adminAs(ledger, admin.address);
     const fresh = addr();
-    await a.rotateAccount(members.exporter.address as Address, fresh);
+    const rotation = await a.rotateAccount(members.exporter.address as Address, fresh);
+    expect(rotation.status).to.equal("scheduled");
+    expect(await a.accountInfo(members.exporter.address as Address)).to.deep.include({ status: "active" });
+    await settled(() => a.rotateAccount(members.exporter.address as Address, fresh));
     expect(await a.accountInfo(members.exporter.address as Address)).to.deep.include({ status: "retired", orgId: 1 });
     expect(await a.accountInfo(fresh)).to.deep.equal({
       address: fresh,
@@ -348,10 +409,10 @@ describe("consortium administration (SDK)", () => {
       roles: ["EXPORTER"],
       status: "active",
     });
-    await a.setOrganizationRoles(orgIds.factory, ["MANUFACTURER", "EXPORTER"]);
+    await settled(() => a.setOrganizationRoles(orgIds.factory, ["MANUFACTURER", "EXPORTER"]));
     await a.suspendOrganization(orgIds.factory);
     await a.reactivateOrganization(orgIds.factory);
-    await a.setPermissions({ SAMPLING: [] });
+    await settled(() => a.setPermissions({ SAMPLING: [] }));
     expect(await ledger.allowedRoles(3)).to.equal(0n);
 
     const exists = await rejection(a.addAccount(orgIds.lab, members.carrier.address as Address), InvalidRequestError);

@@ -26,6 +26,7 @@ import { ALL_ROLES, ASSIGNEES, DEFAULT_MATRIX, MATRIX_MEMBERS, type MatrixMember
 import { tracedLogs } from "../helpers/reads";
 import { roleMask, STEPS, type RoleName, type StepName } from "../../src/codes";
 import { NO_PROOF, handOver, proofOf } from "../helpers/custody";
+import { afterDelay } from "../helpers/governance";
 
 const PACK_PARENT = cartonKey(1);
 const PACK_CHILD = itemKey(1);
@@ -253,7 +254,7 @@ describe("AccessMatrix: dedicated entry points", () => {
     for (const [name, step, send] of narrowed) {
       it(`${name}: the exporter is refused once ${step} is given to customs only`, async () => {
         const f = await loadFixture(entryFixture);
-        await expect(f.ledger.setPermissions([STEPS[step]], [roleMask("CUSTOMS")]))
+        await expect(afterDelay(f.ledger, "setPermissions", [STEPS[step]], [roleMask("CUSTOMS")]))
           .to.emit(f.ledger, "PermissionChanged")
           .withArgs(STEPS[step], roleMask("CUSTOMS"));
         await expect(send(f.ledger.connect(f.accounts.exporter), f))

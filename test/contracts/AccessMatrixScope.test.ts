@@ -24,6 +24,7 @@ import {
 } from "../helpers/ledger";
 import { ALL_ROLES } from "../helpers/matrix";
 import { decodeInfo, ROLES, STEPS } from "../../src/codes";
+import { afterDelay } from "../helpers/governance";
 
 const ITEM = itemKey(1);
 const CARTON = cartonKey(1);
@@ -32,7 +33,7 @@ const CONSIGNMENT = consignmentKey(1);
 /** deployLedger, INSPECTING open to every role, and three units registered by the exporter. */
 async function scopeFixture() {
   const f = await loadFixture(deployLedger);
-  await f.ledger.setPermissions([STEPS.INSPECTING], [ALL_ROLES]);
+  await afterDelay(f.ledger, "setPermissions", [STEPS.INSPECTING], [ALL_ROLES]);
   const ex = f.ledger.connect(f.accounts.exporter);
   for (const u of [ITEM, CARTON, CONSIGNMENT]) await ex.register(registration(u));
   return f;

@@ -9,6 +9,7 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { TraceLedger } from "../../typechain-types";
 import { creditCode, deployLedger, MEMBER_NAMES, MEMBERS, type LedgerFixture } from "../helpers/ledger";
+import { afterDelay, delayedData, scheduleAndWait } from "../helpers/governance";
 import { roleMask, STEPS } from "../../src/codes";
 
 /** `IConsortium.AccountStatus`. */
@@ -99,10 +100,10 @@ describe("Consortium: admin functions", () => {
       expect((await ledger.accountInfo(accounts.exporter.address)).orgId).to.equal(1);
     });
 
-    it("setOrganizationRoles replaces the mask of the organization and of its accounts", async () => {
+    it("setOrganizationRoles (adding a role: after the delay) replaces the mask of the organization and of its accounts", async () => {
       const { ledger, accounts, orgIds } = await adminFixture();
       const roles = roleMask("MANUFACTURER", "CUSTOMS_BROKER");
-      await expect(ledger.setOrganizationRoles(orgIds.factory, roles))
+      await expect(afterDelay(ledger, "setOrganizationRoles", orgIds.factory, roles))
         .to.emit(ledger, "OrganizationRolesChanged")
         .withArgs(orgIds.factory, roles);
       expect(await org(ledger, orgIds.factory)).to.deep.equal({
@@ -145,12 +146,12 @@ describe("Consortium: admin functions", () => {
       expect((await account(ledger, accounts.carrier.address)).roles).to.equal(roleMask("CARRIER"));
     });
 
-    it("addAccount adds an active account with the organization's roles and nonce 0", async () => {
-      const { ledger, accounts, orgIds, newcomer } = await adminFixture();
+    it("addAccount (after the delay) adds an active account with the organization's roles and nonce 0", async () => {
+      const { ledger, admin, accounts, orgIds, newcomer } = await adminFixture();
       expect(await account(ledger, newcomer.address)).to.deep.equal({ orgId: 0n, roles: 0n, status: 0n, nonce: 0n });
-      await expect(ledger.addAccount(orgIds.lab, newcomer.address))
+      await expect(afterDelay(ledger, "addAccount", orgIds.lab, newcomer.address))
         .to.emit(ledger, "AccountAdded")
-        .withArgs(newcomer.address, orgIds.lab);
+        .withArgs(newcomer.address, orgIds.lab, admin.address, true);
       expect(await account(ledger, newcomer.address)).to.deep.equal({
         orgId: BigInt(orgIds.lab),
         roles: BigInt(roleMask("INSPECTION_LAB")),
@@ -184,11 +185,11 @@ describe("Consortium: admin functions", () => {
     });
 
     it("rotateAccount retires the old key and adds the new one to the same organization", async () => {
-      const { ledger, accounts, orgIds, newcomer } = await adminFixture();
+      const { ledger, admin, accounts, orgIds, newcomer } = await adminFixture();
       const from = accounts.platform.address;
-      await expect(ledger.rotateAccount(from, newcomer.address))
+      await expect(afterDelay(ledger, "rotateAccount", from, newcomer.address))
         .to.emit(ledger, "AccountRotated")
-        .withArgs(from, newcomer.address, orgIds.platform);
+        .withArgs(from, newcomer.address, orgIds.platform, admin.address);
       expect(await account(ledger, from)).to.deep.equal({
         orgId: BigInt(orgIds.platform),
         roles: 0n,
@@ -206,11 +207,11 @@ describe("Consortium: admin functions", () => {
     });
 
     it("rotateAccount also replaces a suspended key (only retired keys are refused)", async () => {
-      const { ledger, accounts, orgIds, newcomer } = await adminFixture();
+      const { ledger, admin, accounts, orgIds, newcomer } = await adminFixture();
       await ledger.suspendAccount(accounts.platform.address);
-      await expect(ledger.rotateAccount(accounts.platform.address, newcomer.address))
+      await expect(afterDelay(ledger, "rotateAccount", accounts.platform.address, newcomer.address))
         .to.emit(ledger, "AccountRotated")
-        .withArgs(accounts.platform.address, newcomer.address, orgIds.platform);
+        .withArgs(accounts.platform.address, newcomer.address, orgIds.platform, admin.address);
       expect((await account(ledger, accounts.platform.address)).status).to.equal(STATUS.Retired);
       expect((await account(ledger, newcomer.address)).status).to.equal(STATUS.Active);
       expect((await account(ledger, newcomer.address)).roles).to.equal(roleMask("PLATFORM"));
@@ -220,7 +221,7 @@ describe("Consortium: admin functions", () => {
       const { ledger } = await adminFixture();
       const steps = [STEPS.INSPECTING, STEPS.DEPARTING, STEPS.CUSTOMS_RELEASED, STEPS.RECALL_LIFTED];
       const masks = [roleMask("INSPECTION_LAB"), roleMask("CARRIER", "WAREHOUSE"), 0, roleMask("EXPORTER")];
-      const tx = await ledger.setPermissions(steps, masks);
+      const tx = await afterDelay(ledger, "setPermissions", steps, masks);
       const receipt = (await tx.wait())!;
       const emitted = receipt.logs
         .map((l) => ledger.interface.parseLog(l))
@@ -236,7 +237,7 @@ describe("Consortium: admin functions", () => {
     it("setPermissions with empty arrays changes nothing and emits nothing", async () => {
       const { ledger } = await adminFixture();
       const before = await ledger.allowedRoles(STEPS.INSPECTING);
-      await expect(ledger.setPermissions([], [])).not.to.emit(ledger, "PermissionChanged");
+      await expect(afterDelay(ledger, "setPermissions", [], [])).not.to.emit(ledger, "PermissionChanged");
       expect(await ledger.allowedRoles(STEPS.INSPECTING)).to.equal(before);
     });
 
@@ -268,6 +269,7 @@ describe("Consortium: admin functions", () => {
       {
         name: "setOrganizationRoles",
         event: "OrganizationRolesChanged",
+        setup: (f) => scheduleAndWait(f.ledger, "setOrganizationRoles", f.orgIds.rival, roleMask("CUSTOMS")),
         call: (l, f) => l.setOrganizationRoles(f.orgIds.rival, roleMask("CUSTOMS")),
       },
       {
@@ -281,7 +283,12 @@ describe("Consortium: admin functions", () => {
         setup: (f) => f.ledger.suspendOrganization(f.orgIds.customs),
         call: (l, f) => l.reactivateOrganization(f.orgIds.customs),
       },
-      { name: "addAccount", event: "AccountAdded", call: (l, f) => l.addAccount(f.orgIds.customs, f.spare[0].address) },
+      {
+        name: "addAccount",
+        event: "AccountAdded",
+        setup: (f) => scheduleAndWait(f.ledger, "addAccount", f.orgIds.customs, f.spare[0].address),
+        call: (l, f) => l.addAccount(f.orgIds.customs, f.spare[0].address),
+      },
       {
         name: "suspendAccount",
         event: "AccountSuspended",
@@ -296,12 +303,29 @@ describe("Consortium: admin functions", () => {
       {
         name: "rotateAccount",
         event: "AccountRotated",
+        setup: (f) => scheduleAndWait(f.ledger, "rotateAccount", f.accounts.customs.address, f.spare[0].address),
         call: (l, f) => l.rotateAccount(f.accounts.customs.address, f.spare[0].address),
       },
       {
         name: "setPermissions",
         event: "PermissionChanged",
+        setup: (f) => scheduleAndWait(f.ledger, "setPermissions", [STEPS.CUSTOMS_RELEASED], [roleMask("EXPORTER")]),
         call: (l) => l.setPermissions([STEPS.CUSTOMS_RELEASED], [roleMask("EXPORTER")]),
+      },
+      {
+        name: "schedule",
+        event: "OperationScheduled",
+        call: (l, f) =>
+          l.schedule(delayedData(f.ledger, "rotateAccount", [f.accounts.customs.address, f.spare[0].address])),
+      },
+      {
+        name: "cancelDelayedCall",
+        event: "OperationCancelled",
+        setup: (f) => f.ledger.schedule(delayedData(f.ledger, "setPermissions", [[STEPS.CUSTOMS_RELEASED], [1]])),
+        call: (l, f) =>
+          l.cancelDelayedCall(
+            ethers.keccak256(delayedData(f.ledger, "setPermissions", [[STEPS.CUSTOMS_RELEASED], [1]])),
+          ),
       },
       { name: "pause", event: "Paused", call: (l) => l.pause() },
       { name: "unpause", event: "Unpaused", setup: (f) => f.ledger.pause(), call: (l) => l.unpause() },

@@ -18,6 +18,7 @@ import {
 } from "../helpers/ledger";
 import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
 import { proofOf } from "../helpers/custody";
+import { afterDelay } from "../helpers/governance";
 
 const { ITEM, LOOSE, PACKED, CARTON, FULL } = WRITE_UNITS;
 
@@ -71,7 +72,7 @@ const STATUSES: Status[] = [
   {
     name: "a retired (rotated-out) account",
     block: async (f) => {
-      await f.ledger.rotateAccount(f.accounts.exporter.address, f.spare[0].address);
+      await afterDelay(f.ledger, "rotateAccount", f.accounts.exporter.address, f.spare[0].address);
       return f.accounts.exporter;
     },
     error: "ConsortiumAccountRetired",

@@ -7,6 +7,7 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { creditCode, deployLedger, type LedgerFixture } from "../helpers/ledger";
 import { ALL_ROLES } from "../helpers/matrix";
+import { afterDelay } from "../helpers/governance";
 import { LIMITS, ROLES, roleMask, STEPS } from "../../src/codes";
 
 const CN = ethers.hexlify(ethers.toUtf8Bytes("CN"));
@@ -173,33 +174,33 @@ describe("Consortium: revert paths", () => {
       })),
       {
         name: "zero address",
-        call: (f) => f.ledger.addAccount(f.orgIds.lab, ethers.ZeroAddress),
+        call: (f) => afterDelay(f.ledger, "addAccount", f.orgIds.lab, ethers.ZeroAddress),
         error: "ConsortiumZeroAddress",
         args: () => [],
       },
       {
         name: "an account of the same organization",
-        call: (f) => f.ledger.addAccount(f.orgIds.lab, f.accounts.lab.address),
+        call: (f) => afterDelay(f.ledger, "addAccount", f.orgIds.lab, f.accounts.lab.address),
         error: "ConsortiumAccountExists",
         args: (f) => [f.accounts.lab.address, f.orgIds.lab],
       },
       {
         name: "an account of another organization (error names its own organization)",
-        call: (f) => f.ledger.addAccount(f.orgIds.lab, f.accounts.customs.address),
+        call: (f) => afterDelay(f.ledger, "addAccount", f.orgIds.lab, f.accounts.customs.address),
         error: "ConsortiumAccountExists",
         args: (f) => [f.accounts.customs.address, f.orgIds.customs],
       },
       {
         name: "a suspended account",
         setup: (f) => f.ledger.suspendAccount(f.accounts.customs.address),
-        call: (f) => f.ledger.addAccount(f.orgIds.lab, f.accounts.customs.address),
+        call: (f) => afterDelay(f.ledger, "addAccount", f.orgIds.lab, f.accounts.customs.address),
         error: "ConsortiumAccountExists",
         args: (f) => [f.accounts.customs.address, f.orgIds.customs],
       },
       {
         name: "a retired account (never reusable)",
-        setup: (f) => f.ledger.rotateAccount(f.accounts.customs.address, f.spare[0].address),
-        call: (f) => f.ledger.addAccount(f.orgIds.customs, f.accounts.customs.address),
+        setup: (f) => afterDelay(f.ledger, "rotateAccount", f.accounts.customs.address, f.spare[0].address),
+        call: (f) => afterDelay(f.ledger, "addAccount", f.orgIds.customs, f.accounts.customs.address),
         error: "ConsortiumAccountExists",
         args: (f) => [f.accounts.customs.address, f.orgIds.customs],
       },
@@ -207,7 +208,8 @@ describe("Consortium: revert paths", () => {
   });
 
   describe("suspendAccount / reactivateAccount", () => {
-    const retire = (f: LedgerFixture) => f.ledger.rotateAccount(f.accounts.market.address, f.spare[0].address);
+    const retire = (f: LedgerFixture) =>
+      afterDelay(f.ledger, "rotateAccount", f.accounts.market.address, f.spare[0].address);
     revertTable([
       {
         name: "suspend an address without an account",
@@ -261,39 +263,39 @@ describe("Consortium: revert paths", () => {
     revertTable([
       {
         name: "from an address without an account",
-        call: (f) => f.ledger.rotateAccount(f.stranger.address, f.spare[0].address),
+        call: (f) => afterDelay(f.ledger, "rotateAccount", f.stranger.address, f.spare[0].address),
         error: "ConsortiumUnknownAccount",
         args: (f) => [f.stranger.address],
       },
       {
         name: "from a retired account",
-        setup: (f) => f.ledger.rotateAccount(f.accounts.warehouse.address, f.spare[0].address),
-        call: (f) => f.ledger.rotateAccount(f.accounts.warehouse.address, f.spare[1].address),
+        setup: (f) => afterDelay(f.ledger, "rotateAccount", f.accounts.warehouse.address, f.spare[0].address),
+        call: (f) => afterDelay(f.ledger, "rotateAccount", f.accounts.warehouse.address, f.spare[1].address),
         error: "ConsortiumAccountRetired",
         args: (f) => [f.accounts.warehouse.address],
       },
       {
         name: "to the zero address",
-        call: (f) => f.ledger.rotateAccount(f.accounts.warehouse.address, ethers.ZeroAddress),
+        call: (f) => afterDelay(f.ledger, "rotateAccount", f.accounts.warehouse.address, ethers.ZeroAddress),
         error: "ConsortiumZeroAddress",
         args: () => [],
       },
       {
         name: "to an account of another organization",
-        call: (f) => f.ledger.rotateAccount(f.accounts.warehouse.address, f.accounts.carrier.address),
+        call: (f) => afterDelay(f.ledger, "rotateAccount", f.accounts.warehouse.address, f.accounts.carrier.address),
         error: "ConsortiumAccountExists",
         args: (f) => [f.accounts.carrier.address, f.orgIds.carrier],
       },
       {
         name: "to itself",
-        call: (f) => f.ledger.rotateAccount(f.accounts.warehouse.address, f.accounts.warehouse.address),
+        call: (f) => afterDelay(f.ledger, "rotateAccount", f.accounts.warehouse.address, f.accounts.warehouse.address),
         error: "ConsortiumAccountExists",
         args: (f) => [f.accounts.warehouse.address, f.orgIds.warehouse],
       },
       {
         name: "to an account it retired before",
-        setup: (f) => f.ledger.rotateAccount(f.accounts.warehouse.address, f.spare[0].address),
-        call: (f) => f.ledger.rotateAccount(f.spare[0].address, f.accounts.warehouse.address),
+        setup: (f) => afterDelay(f.ledger, "rotateAccount", f.accounts.warehouse.address, f.spare[0].address),
+        call: (f) => afterDelay(f.ledger, "rotateAccount", f.spare[0].address, f.accounts.warehouse.address),
         error: "ConsortiumAccountExists",
         args: (f) => [f.accounts.warehouse.address, f.orgIds.warehouse],
       },
@@ -302,7 +304,7 @@ describe("Consortium: revert paths", () => {
     it("a refused rotation leaves the old account active", async () => {
       const f = await loadFixture(deployLedger);
       await expect(
-        f.ledger.rotateAccount(f.accounts.warehouse.address, ethers.ZeroAddress),
+        afterDelay(f.ledger, "rotateAccount", f.accounts.warehouse.address, ethers.ZeroAddress),
       ).to.be.revertedWithCustomError(f.ledger, "ConsortiumZeroAddress");
       const a = await f.ledger.accountInfo(f.accounts.warehouse.address);
       expect([a.status, a.roles]).to.deep.equal([0n, BigInt(roleMask("WAREHOUSE"))]);
@@ -313,25 +315,25 @@ describe("Consortium: revert paths", () => {
     revertTable([
       {
         name: "2 steps, 1 mask",
-        call: (f) => f.ledger.setPermissions([STEPS.INSPECTING, STEPS.SAMPLING], [1]),
+        call: (f) => afterDelay(f.ledger, "setPermissions", [STEPS.INSPECTING, STEPS.SAMPLING], [1]),
         error: "ConsortiumLengthMismatch",
         args: () => [2, 1],
       },
       {
         name: "0 steps, 1 mask",
-        call: (f) => f.ledger.setPermissions([], [1]),
+        call: (f) => afterDelay(f.ledger, "setPermissions", [], [1]),
         error: "ConsortiumLengthMismatch",
         args: () => [0, 1],
       },
       ...[0, STEPS.MAX + 1, 59, 60, 255].map((step) => ({
         name: `step ${step}`,
-        call: (f: LedgerFixture) => f.ledger.setPermissions([step], [1]),
+        call: (f: LedgerFixture) => afterDelay(f.ledger, "setPermissions", [step], [1]),
         error: "ConsortiumInvalidStep",
         args: () => [step],
       })),
       ...[1 << ROLES.COUNT, 0xffff].map((roles) => ({
         name: `mask 0x${roles.toString(16)}`,
-        call: (f: LedgerFixture) => f.ledger.setPermissions([STEPS.INSPECTING], [roles]),
+        call: (f: LedgerFixture) => afterDelay(f.ledger, "setPermissions", [STEPS.INSPECTING], [roles]),
         error: "ConsortiumInvalidRoles",
         args: () => [roles],
       })),
@@ -340,7 +342,7 @@ describe("Consortium: revert paths", () => {
     it("is atomic: a bad entry after a good one changes nothing", async () => {
       const { ledger } = await loadFixture(deployLedger);
       const before = await ledger.allowedRoles(STEPS.SAMPLING);
-      await expect(ledger.setPermissions([STEPS.SAMPLING, 0], [roleMask("CARRIER"), 1]))
+      await expect(afterDelay(ledger, "setPermissions", [STEPS.SAMPLING, 0], [roleMask("CARRIER"), 1]))
         .to.be.revertedWithCustomError(ledger, "ConsortiumInvalidStep")
         .withArgs(0);
       expect(await ledger.allowedRoles(STEPS.SAMPLING)).to.equal(before);

@@ -9,6 +9,7 @@ import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { deployLedger, itemKey, recordHash, registration, traceInput } from "../helpers/ledger";
 import { ALL_ROLES, DEFAULT_MATRIX } from "../helpers/matrix";
 import { ROLE_NAMES, ROLES, roleMask, rolesOf, STEP_NAMES, STEPS } from "../../src/codes";
+import { afterDelay } from "../helpers/governance";
 
 const ITEM = itemKey(1);
 
@@ -50,7 +51,7 @@ describe("Consortium: permission matrix", () => {
     it("an organization with every role but CUSTOMS cannot release; customs can", async () => {
       const f = await loadFixture(deployLedger);
       const mask = ALL_ROLES & ~roleMask("CUSTOMS");
-      await f.ledger.setOrganizationRoles(f.orgIds.exporter, mask);
+      await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.exporter, mask);
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.register(registration(ITEM));
       await ex.record(traceInput(ITEM, "CUSTOMS_DECLARED"));
@@ -65,7 +66,7 @@ describe("Consortium: permission matrix", () => {
     it("an organization with every role but CARRIER cannot depart; a carrier can", async () => {
       const f = await loadFixture(deployLedger);
       const mask = ALL_ROLES & ~roleMask("CARRIER");
-      await f.ledger.setOrganizationRoles(f.orgIds.exporter, mask);
+      await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.exporter, mask);
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.register(registration(ITEM));
       await ex.record(traceInput(ITEM, "CUSTOMS_DECLARED"));
@@ -89,7 +90,7 @@ describe("Consortium: permission matrix", () => {
         const before: bigint[] = [];
         for (let s = 1; s <= STEPS.MAX; s++) before.push(await ledger.allowedRoles(s));
         const mask = ALL_ROLES ^ Number(before[step - 1]) || ALL_ROLES; // a different, valid mask
-        await expect(ledger.setPermissions([step], [mask]))
+        await expect(afterDelay(ledger, "setPermissions", [step], [mask]))
           .to.emit(ledger, "PermissionChanged")
           .withArgs(step, mask);
         for (let s = 1; s <= STEPS.MAX; s++) {
@@ -107,7 +108,7 @@ describe("Consortium: permission matrix", () => {
       await expect(lab.record(traceInput(ITEM, "STORING")))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumStepNotAllowed")
         .withArgs(f.accounts.lab.address, f.orgIds.lab, STEPS.STORING, roleMask("INSPECTION_LAB"));
-      await f.ledger.setPermissions([STEPS.STORING, STEPS.INSPECTING], [roleMask("INSPECTION_LAB"), 0]);
+      await afterDelay(f.ledger, "setPermissions", [STEPS.STORING, STEPS.INSPECTING], [roleMask("INSPECTION_LAB"), 0]);
       await expect(lab.record(traceInput(ITEM, "STORING")))
         .to.emit(f.ledger, "Traced")
         .withArgs(ITEM, f.accounts.lab.address, recordHash(`${ITEM}:STORING`), anyValue);
@@ -128,7 +129,12 @@ describe("Consortium: permission matrix", () => {
 
     it("the same step twice in one call: the last mask wins, one event each", async () => {
       const { ledger } = await loadFixture(deployLedger);
-      const tx = ledger.setPermissions([STEPS.SAMPLING, STEPS.SAMPLING], [roleMask("CARRIER"), roleMask("PLATFORM")]);
+      const tx = afterDelay(
+        ledger,
+        "setPermissions",
+        [STEPS.SAMPLING, STEPS.SAMPLING],
+        [roleMask("CARRIER"), roleMask("PLATFORM")],
+      );
       await expect(tx)
         .to.emit(ledger, "PermissionChanged")
         .withArgs(STEPS.SAMPLING, roleMask("CARRIER"))

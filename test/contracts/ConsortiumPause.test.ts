@@ -22,6 +22,7 @@ import {
 import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
 import { proofOf } from "../helpers/custody";
 import { roleMask, STEPS } from "../../src/codes";
+import { afterDelay } from "../helpers/governance";
 
 const { ITEM, LOOSE, PACKED, CARTON, FULL } = WRITE_UNITS;
 
@@ -157,9 +158,9 @@ describe("Consortium: pause", () => {
       .withArgs(11, "Late Co", creditCode(60), 0n, "0x4a50", roleMask("CARRIER"));
     await expect(f.ledger.addAccount(11, f.spare[0].address))
       .to.emit(f.ledger, "AccountAdded")
-      .withArgs(f.spare[0].address, 11);
+      .withArgs(f.spare[0].address, 11, f.admin.address, true);
     await expect(f.ledger.suspendAccount(f.accounts.lab.address)).to.emit(f.ledger, "AccountSuspended");
-    await expect(f.ledger.setOrganizationRoles(f.orgIds.factory, roleMask("WAREHOUSE")))
+    await expect(afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.factory, roleMask("WAREHOUSE")))
       .to.emit(f.ledger, "OrganizationRolesChanged")
       .withArgs(f.orgIds.factory, roleMask("WAREHOUSE"));
     expect((await f.ledger.unitState(ITEM)).seq).to.equal(1);
@@ -187,7 +188,9 @@ describe("Consortium: pause", () => {
     // One step in each of the three matrix words, including the last lane of a word (14) and the first (15).
     const steps = [STEPS.UNLOADING, STEPS.RETAIL_SELLING, STEPS.CUSTOMS_DECLARED, STEPS.RECALL_LIFTED];
     const all = roleMask("EXPORTER", "CUSTOMS");
-    await f.ledger.setPermissions(
+    await afterDelay(
+      f.ledger,
+      "setPermissions",
       steps,
       steps.map(() => all),
     );

@@ -21,6 +21,7 @@ import {
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { decodeInfo, roleMask, STEPS, type StepName } from "../../src/codes";
+import { afterDelay } from "../helpers/governance";
 
 const ITEM = itemKey(1);
 
@@ -108,7 +109,7 @@ describe("Consortium: effects on writing", () => {
     it("a rotated-out account is retired for good; the rotated-in account records for the same organization", async () => {
       const f = await loadFixture(writingFixture);
       const [ex, fresh] = [f.accounts.exporter, f.spare[0]];
-      await f.ledger.rotateAccount(ex.address, fresh.address);
+      await f.ledger.connect(ex).rotateAccountAsOrg(ex.address, fresh.address);
       await expectRefused(f, ex, "ConsortiumAccountRetired", ex.address);
       // The new key acts for the same organization: still the unit's registrant and custodian.
       await expectRecords(f, fresh, "INSPECTING", ITEM, 2, f.orgIds.exporter);
@@ -118,7 +119,7 @@ describe("Consortium: effects on writing", () => {
       // Nothing brings the retired key back: not an organization cycle, not a role change.
       await f.ledger.suspendOrganization(f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);
-      await f.ledger.setOrganizationRoles(f.orgIds.exporter, roleMask("EXPORTER", "MANUFACTURER"));
+      await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.exporter, roleMask("EXPORTER", "MANUFACTURER"));
       expect((await f.ledger.accountInfo(ex.address)).roles).to.equal(0);
       await expect(f.ledger.connect(ex).register(registration(itemKey(2))))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumAccountRetired")
@@ -129,7 +130,7 @@ describe("Consortium: effects on writing", () => {
       const f = await loadFixture(writingFixture);
       const fresh = f.spare[0];
       await f.ledger.suspendOrganization(f.orgIds.exporter);
-      await f.ledger.addAccount(f.orgIds.exporter, fresh.address);
+      await afterDelay(f.ledger, "addAccount", f.orgIds.exporter, fresh.address);
       expect((await f.ledger.accountInfo(fresh.address)).roles).to.equal(0);
       await expectRefused(f, fresh, "ConsortiumOrganizationSuspended", f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);
@@ -159,7 +160,7 @@ describe("Consortium: effects on writing", () => {
     it("changes the rights of every account of the organization at once", async () => {
       const f = await loadFixture(deployLedger);
       const [first, second] = [f.accounts.factory, f.spare[0]];
-      await f.ledger.addAccount(f.orgIds.factory, second.address);
+      await f.ledger.connect(first).addAccountAsOrg(second.address, false);
       await f.ledger.connect(first).register(registration(ITEM));
       const mfr = roleMask("MANUFACTURER");
       // CUSTOMS_DECLARED is for exporters and brokers only.
@@ -169,7 +170,7 @@ describe("Consortium: effects on writing", () => {
           .withArgs(a.address, f.orgIds.factory, STEPS.CUSTOMS_DECLARED, mfr);
       }
       const widened = roleMask("MANUFACTURER", "CUSTOMS_BROKER");
-      await f.ledger.setOrganizationRoles(f.orgIds.factory, widened);
+      await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.factory, widened);
       for (const a of [first, second]) expect((await f.ledger.accountInfo(a.address)).roles).to.equal(widened);
       await expectRecords(f, first, "CUSTOMS_DECLARED", ITEM, 2, f.orgIds.factory);
       await expectRecords(f, second, "CUSTOMS_DECLARED", ITEM, 3, f.orgIds.factory);
@@ -189,11 +190,11 @@ describe("Consortium: effects on writing", () => {
     it("on a suspended organization, takes effect when it is reactivated; suspended accounts stay at 0", async () => {
       const f = await loadFixture(deployLedger);
       const [first, second] = [f.accounts.factory, f.spare[0]];
-      await f.ledger.addAccount(f.orgIds.factory, second.address);
+      await f.ledger.connect(first).addAccountAsOrg(second.address, false);
       await f.ledger.suspendAccount(second.address);
       await f.ledger.suspendOrganization(f.orgIds.factory);
       const roles = roleMask("MANUFACTURER", "WAREHOUSE");
-      await f.ledger.setOrganizationRoles(f.orgIds.factory, roles);
+      await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.factory, roles);
       expect((await f.ledger.organization(f.orgIds.factory)).roles).to.equal(roles);
       expect((await f.ledger.accountInfo(first.address)).roles).to.equal(0);
       await f.ledger.reactivateOrganization(f.orgIds.factory);

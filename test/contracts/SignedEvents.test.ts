@@ -192,7 +192,7 @@ describe("SignedEvents: ERC-1271 contract accounts", () => {
     const owner = f.spare[0];
     const wallet = await (await ethers.getContractFactory("ERC1271WalletMock")).deploy(owner.address);
     const walletAddress = await wallet.getAddress();
-    await (await f.ledger.connect(f.admin).addAccount(f.orgIds.exporter, walletAddress)).wait();
+    await (await f.ledger.connect(f.accounts.exporter).addAccountAsOrg(walletAddress, false)).wait();
     return { ...f, owner, wallet, walletAddress };
   }
 

@@ -7,11 +7,13 @@
  */
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import { AdminOnlyError } from "../../errors/contract";
 import type { SentTransaction } from "../../write/sender";
 import {
   ConsortiumAdmin,
+  OrganizationAccounts,
+  type GovernedResult,
   ConsortiumConflictError,
   ConsortiumFileError,
   applyConsortium,
@@ -66,6 +68,46 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(
 
 function printTx(ctx: CliContext, what: string, tx: SentTransaction, extra: Record<string, unknown> = {}) {
   ctx.out.result({ ...extra, transaction: txJson(tx) }, `${what} (${txText(tx)})`);
+}
+
+/** The chain's time (Unix seconds): delays run on it, and a test or consortium chain's clock may differ from ours. */
+async function chainNow(admin: ConsortiumAdmin): Promise<number> {
+  return Number((await admin.sender.provider.getBlock("latest"))!.timestamp);
+}
+const inAbout = (readyAt: number, now: number) => roughly(Math.max(0, readyAt - now));
+
+/**
+ * Prints a call the ledger may delay: done now, or scheduled / waiting with when it is ready and the
+ * command to run then (`again`).
+ */
+async function printGoverned(
+  admin: ConsortiumAdmin,
+  ctx: CliContext,
+  done: string,
+  result: GovernedResult,
+  again: string,
+  extra: Record<string, unknown> = {},
+) {
+  const json = {
+    ...extra,
+    status: result.status,
+    ...(result.opId ? { opId: result.opId } : {}),
+    ...("readyAt" in result ? { readyAt: result.readyAt } : {}),
+    ...("transaction" in result ? { transaction: txJson(result.transaction) } : {}),
+  };
+  if (result.status === "executed") return ctx.out.result(json, `${done} (${txText(result.transaction)})`);
+  const when = `${iso(result.readyAt)} (in about ${inAbout(result.readyAt, await chainNow(admin))})`;
+  const head =
+    result.status === "scheduled"
+      ? `Scheduled, not yet in effect: ${done.charAt(0).toLowerCase()}${done.slice(1)} — the ledger delays this ` +
+        `consortium-admin change publicly (operation ${result.opId}, ${txText(result.transaction)}).`
+      : `Waiting: this change was scheduled earlier (operation ${result.opId}); nothing sent.`;
+  ctx.out.result(
+    json,
+    `${head}
+It can be applied from ${when}: run \`${again}\` again then. ` +
+      `Cancel it before with \`trace consortium cancel-operation ${result.opId}\`.`,
+  );
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -142,12 +184,28 @@ export function addConsortiumCommands(program: Command, run: Run): void {
           }
         }
         const result = await applyConsortium(admin, plan, {
-          onApplied: (a, i, total) =>
-            ctx.out.info(`  [${i + 1}/${total}] ${a.change.description} (tx ${a.transaction.hash})`),
+          onApplied: (a, i, total) => {
+            const tx = a.transaction ? ` (tx ${a.transaction.hash})` : "";
+            const at = a.readyAt ? `${iso(a.readyAt)}, operation ${a.opId}` : "";
+            const line =
+              a.status === "executed"
+                ? a.change.description
+                : a.status === "scheduled"
+                  ? `scheduled (delayed change, in effect once applied again from ${at}): ${a.change.description}`
+                  : `waiting (scheduled earlier, ready at ${at}; nothing sent): ${a.change.description}`;
+            ctx.out.info(`  [${i + 1}/${total}] ${line}${tx}`);
+          },
         });
+        const pending = result.pending;
+        const done = result.applied.length - pending.length;
+        const readyAt = Math.max(0, ...pending.map((a) => a.readyAt ?? 0));
         ctx.out.result(
-          { plan, applied: result.applied, gasUsed: result.gasUsed },
-          `Applied ${result.applied.length} change(s) (gas ${result.gasUsed}). Applying the file again changes nothing.`,
+          { plan, applied: result.applied, pending, gasUsed: result.gasUsed },
+          pending.length === 0
+            ? `Applied ${done} change(s) (gas ${result.gasUsed}). Applying the file again changes nothing.`
+            : `Applied ${done} change(s) (gas ${result.gasUsed}); ${pending.length} delayed change(s) are ` +
+                `scheduled and not in effect yet. Run \`trace consortium apply ${file}\` again from ` +
+                `${iso(readyAt)} (in about ${inAbout(readyAt, await chainNow(admin))}) to apply them.`,
         );
       }),
     );
@@ -202,15 +260,23 @@ export function addConsortiumCommands(program: Command, run: Run): void {
 
   consortium
     .command("set-roles")
-    .description("replace an organization's roles (its accounts' rights change at once)")
+    .description("replace an organization's roles (adding a role to an organization with keys is delayed)")
     .argument("<orgId>", "organization id")
     .requiredOption("--roles <list>", "comma-separated roles, e.g. EXPORTER,MANUFACTURER")
     .action(
       run(async (ctx: CliContext, id: string, flags: { roles: string }) => {
         const orgId = orgArg(id);
         const roles = checked(() => parseRoleList(flags.roles, "--roles"));
-        const tx = await (await adminOf(ctx)).setOrganizationRoles(orgId, roles);
-        printTx(ctx, `Organization ${orgId} now has roles ${roles.join(", ")}`, tx, { orgId, roles });
+        const admin = await adminOf(ctx);
+        const result = await admin.setOrganizationRoles(orgId, roles);
+        await printGoverned(
+          admin,
+          ctx,
+          `Organization ${orgId} now has roles ${roles.join(", ")}`,
+          result,
+          `trace consortium set-roles ${orgId} --roles ${flags.roles}`,
+          { orgId, roles },
+        );
       }),
     );
 
@@ -235,7 +301,7 @@ export function addConsortiumCommands(program: Command, run: Run): void {
 
   consortium
     .command("add-account")
-    .description("add an account (a member's signing address) to an organization")
+    .description("add an organization's first (admin) account; a later one is delayed (the org adds its own)")
     .argument("<orgId>", "organization id")
     .argument("<address>", "the account address (the member's own key; never send the admin a private key)")
     .action(
@@ -244,14 +310,21 @@ export function addConsortiumCommands(program: Command, run: Run): void {
         const account = address(text, "add-account <address>");
         const admin = await adminOf(ctx);
         await refuseUsed(admin, account);
-        const tx = await admin.addAccount(orgId, account);
-        printTx(ctx, `Added account ${account} to organization ${orgId}`, tx, { orgId, account });
+        const result = await admin.addAccount(orgId, account);
+        await printGoverned(
+          admin,
+          ctx,
+          `Added admin account ${account} to organization ${orgId}`,
+          result,
+          `trace consortium add-account ${orgId} ${account}`,
+          { orgId, account },
+        );
       }),
     );
 
   consortium
     .command("rotate-account")
-    .description("replace a key: retires <old> for good and adds <new> to the same organization")
+    .description("replace a key after the governance delay: retires <old>, adds <new> to the same organization")
     .argument("<old>", "the account to retire")
     .argument("<new>", "the replacement account")
     .action(
@@ -263,8 +336,18 @@ export function addConsortiumCommands(program: Command, run: Run): void {
         }
         const admin = await adminOf(ctx);
         await refuseUsed(admin, to);
-        const tx = await admin.rotateAccount(from, to);
-        printTx(ctx, `Retired ${from}; ${to} replaces it`, tx, { retired: from, account: to });
+        const result = await admin.rotateAccount(from, to);
+        await printGoverned(
+          admin,
+          ctx,
+          `Retired ${from}; ${to} replaces it`,
+          result,
+          `trace consortium rotate-account ${from} ${to}`,
+          {
+            retired: from,
+            account: to,
+          },
+        );
       }),
     );
 
@@ -308,10 +391,68 @@ export function addConsortiumCommands(program: Command, run: Run): void {
             );
           }
         }
-        const tx = await (
-          await adminOf(ctx)
-        ).setPermissions(Object.fromEntries(change.steps.map((s) => [s.step, s.to])));
-        printTx(ctx, `Set the permissions of ${change.steps.length} step(s)`, tx, { changed: change.steps });
+        const admin = await adminOf(ctx);
+        const result = await admin.setPermissions(Object.fromEntries(change.steps.map((s) => [s.step, s.to])));
+        await printGoverned(
+          admin,
+          ctx,
+          `Set the permissions of ${change.steps.length} step(s)`,
+          result,
+          `trace consortium set-permissions ${file}`,
+          { changed: change.steps },
+        );
+      }),
+    );
+
+  consortium
+    .command("cancel-operation")
+    .description("cancel a scheduled (delayed) consortium-admin change before it is applied")
+    .argument("<opId>", "the operation id printed when it was scheduled (0x + 64 hex digits)")
+    .action(
+      run(async (ctx: CliContext, text: string) => {
+        if (!/^0x[0-9a-fA-F]{64}$/.test(text)) {
+          throw new CliInputError(`cancel-operation <opId>: "${text}" is not 0x followed by 64 hex digits.`);
+        }
+        const opId = text.toLowerCase() as Hex;
+        const admin = await adminOf(ctx);
+        if ((await admin.operationReadyAt(opId)) === 0) {
+          throw new CliInputError(`Operation ${opId} is not scheduled (never, or already applied or cancelled).`);
+        }
+        printTx(ctx, `Operation ${opId} cancelled`, await admin.cancelOperation(opId), { cancelled: opId });
+      }),
+    );
+
+  consortium
+    .command("add-own-account")
+    .description("as your organization's admin account: add a key to your organization, at once")
+    .argument("<address>", "the new account (the member's own key)")
+    .option("--admin", "the new key may manage the organization's accounts too")
+    .action(
+      run(async (ctx: CliContext, text: string, flags: { admin?: boolean }) => {
+        const account = address(text, "add-own-account <address>");
+        const org = OrganizationAccounts.fromWriter(await ctx.writer());
+        const tx = await org.addAccount(account, { admin: Boolean(flags.admin) });
+        printTx(ctx, `Added ${flags.admin ? "admin " : ""}account ${account} to your organization`, tx, {
+          account,
+          orgAdmin: Boolean(flags.admin),
+        });
+      }),
+    );
+
+  consortium
+    .command("rotate-own-account")
+    .description("as your organization's admin account: retire <old> and add <new>, at once")
+    .argument("<old>", "an account of your organization (your own key included)")
+    .argument("<new>", "the replacement account")
+    .action(
+      run(async (ctx: CliContext, oldText: string, newText: string) => {
+        const from = address(oldText, "rotate-own-account <old>");
+        const to = address(newText, "rotate-own-account <new>");
+        const org = OrganizationAccounts.fromWriter(await ctx.writer());
+        printTx(ctx, `Retired ${from}; ${to} replaces it`, await org.rotateAccount(from, to), {
+          retired: from,
+          account: to,
+        });
       }),
     );
 
@@ -352,7 +493,7 @@ export function addConsortiumCommands(program: Command, run: Run): void {
           throw new CliInputError(`${to} is already the admin's address (the key you use).`);
         }
         const { transaction, pending } = await admin.beginAdminTransfer(to);
-        const wait = Math.max(0, pending.acceptableAfter - Math.floor(Date.now() / 1000));
+        const wait = Math.max(0, pending.acceptableAfter - (await chainNow(admin)));
         printTx(
           ctx,
           `Admin transfer to ${pending.address} begun: it can accept after ${iso(pending.acceptableAfter)} ` +

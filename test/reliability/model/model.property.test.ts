@@ -26,6 +26,7 @@ import {
   type LedgerFixture,
 } from "../../helpers/ledger";
 import { replayedAndStoredHead } from "../../helpers/history";
+import { scheduleAndWait } from "../../helpers/governance";
 import { genesisHead, nextHead } from "../../../src/hashChain/hashChain";
 import { decodeInfo, STAGES, STEPS } from "../../../src/codes";
 import { LedgerModel, type Outcome, type State, STAGE_MASK, HELD, RECALLED, cloneState } from "./model";
@@ -558,7 +559,12 @@ describe("TraceLedger model-based property test", function () {
             break;
           case "setPermission":
             expected = model.setPermission(addrOf(op), op.byAdmin, op.step, op.roles);
-            send = () => adminOr(op).setPermissions([op.step], [op.roles], o);
+            // The admin's matrix change runs after the governance delay (issue 11 item 7): schedule, wait,
+            // then send; the model's effect is that of the executed call (refusals are the same).
+            send = async () => {
+              if (op.byAdmin) await scheduleAndWait(ledger.connect(admin), "setPermissions", [op.step], [op.roles]);
+              return adminOr(op).setPermissions([op.step], [op.roles], o);
+            };
             break;
         }
         const where = `run op #${opIndex} ${JSON.stringify(op)} (${resolved})`;
