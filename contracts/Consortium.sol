@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-// solhint-disable-next-line max-line-length
-import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {IConsortium} from "./interfaces/IConsortium.sol";
+import {DelayedAdmin} from "./DelayedAdmin.sol";
 import {Roles} from "./types/Roles.sol";
 import {Steps} from "./types/Steps.sol";
 import {Limits} from "./types/Limits.sol";
@@ -15,7 +14,7 @@ import {DefaultPermissions} from "./libraries/DefaultPermissions.sol";
 /// @dev Abstract: the ledger inherits it so that one `record` call authorizes with two storage reads
 /// (the account word, which mirrors its organization's roles, and one matrix word) instead of a call to a
 /// separate registry contract.
-abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
+abstract contract Consortium is IConsortium, DelayedAdmin {
     using PermissionWords for uint256;
 
     /// @notice An organization's on-chain state; its identity is in the `OrganizationAdded` log.
@@ -50,7 +49,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
 
     /// @param admin The first consortium admin.
     /// @param adminTransferDelay Seconds a new admin must wait after being proposed before accepting.
-    constructor(address admin, uint48 adminTransferDelay) AccessControlDefaultAdminRules(adminTransferDelay, admin) {
+    constructor(address admin, uint48 adminTransferDelay) DelayedAdmin(adminTransferDelay, admin) {
         for (uint8 step = 1; step <= Steps.MAX; ++step) {
             uint256 w = step / PermissionWords.LANES;
             _matrix[w] = _matrix[w].withRoles(step, DefaultPermissions.rolesFor(step));
@@ -64,7 +63,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
         uint64 gln,
         bytes2 country,
         uint16 roles
-    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint32 orgId) {
+    ) external onlyAdmin returns (uint32 orgId) {
         if (bytes(name).length == 0) revert ConsortiumEmptyName();
         if (bytes(name).length > Limits.MAX_NAME_BYTES) {
             revert ConsortiumNameTooLong(bytes(name).length, Limits.MAX_NAME_BYTES);
@@ -79,7 +78,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function setOrganizationRoles(uint32 orgId, uint16 roles) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setOrganizationRoles(uint32 orgId, uint16 roles) external onlyAdmin {
         Organization storage org = _requireOrganization(orgId);
         _requireValidRoles(roles);
         // Granting a role (say CUSTOMS) to an organization whose keys exist is a grant of power to those
@@ -91,7 +90,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function suspendOrganization(uint32 orgId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function suspendOrganization(uint32 orgId) external onlyAdmin {
         Organization storage org = _requireOrganization(orgId);
         if (org.suspended) revert ConsortiumOrganizationSuspended(orgId);
         org.suspended = true;
@@ -101,7 +100,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function reactivateOrganization(uint32 orgId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function reactivateOrganization(uint32 orgId) external onlyAdmin {
         Organization storage org = _requireOrganization(orgId);
         if (!org.suspended) revert ConsortiumOrganizationNotSuspended(orgId);
         org.suspended = false;
@@ -110,7 +109,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function addAccount(uint32 orgId, address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function addAccount(uint32 orgId, address account) external onlyAdmin {
         _requireOrganization(orgId);
         // Onboarding (the first key) is immediate; any later key from the consortium admin could act as the
         // organization, so it runs only after a delay everyone can see. Retired keys count: never 0 again.
@@ -123,7 +122,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function suspendAccount(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function suspendAccount(address account) external onlyAdmin {
         Account storage a = _requireAccount(account);
         if (a.status == AccountStatus.Retired) revert ConsortiumAccountRetired(account);
         if (a.status == AccountStatus.Suspended) revert ConsortiumAccountSuspended(account);
@@ -134,7 +133,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function reactivateAccount(address account) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function reactivateAccount(address account) external onlyAdmin {
         Account storage a = _requireAccount(account);
         if (a.status != AccountStatus.Suspended) revert ConsortiumAccountNotSuspended(account);
         a.status = AccountStatus.Active;
@@ -143,7 +142,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function rotateAccount(address from, address to) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function rotateAccount(address from, address to) external onlyAdmin {
         _rotate(from, to);
         _consumeReady(); // after the argument checks, as in addAccount
     }
@@ -158,7 +157,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function setPermissions(uint8[] calldata steps, uint16[] calldata roles) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setPermissions(uint8[] calldata steps, uint16[] calldata roles) external onlyAdmin {
         if (steps.length != roles.length) revert ConsortiumLengthMismatch(steps.length, roles.length);
         for (uint256 i; i < steps.length; ++i) {
             uint8 step = steps[i];
@@ -174,23 +173,21 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function pause() external onlyAdmin {
         if (paused()) revert ConsortiumPaused();
         _setPause(true);
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc IConsortium
-    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function unpause() external onlyAdmin {
         if (!paused()) revert ConsortiumNotPaused();
         _setPause(false);
         emit Unpaused(msg.sender);
     }
 
     /// @inheritdoc IConsortium
-    function schedule(
-        bytes calldata data
-    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (bytes32 opId, uint48 readyAt) {
+    function schedule(bytes calldata data) external onlyAdmin returns (bytes32 opId, uint48 readyAt) {
         bytes4 selector = bytes4(data);
         // The delayed functions; another delayed function adds its selector here and calls `_consumeReady`.
         if (
@@ -209,7 +206,7 @@ abstract contract Consortium is IConsortium, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IConsortium
-    function cancelDelayedCall(bytes32 opId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function cancelDelayedCall(bytes32 opId) external onlyAdmin {
         if (_readyAt[opId] == 0) revert ConsortiumOperationNotReady(opId, 0);
         delete _readyAt[opId];
         emit OperationCancelled(opId);

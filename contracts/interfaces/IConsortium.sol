@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 /// @title IConsortium
 /// @notice Organizations, their accounts and roles, the role × step permission matrix, and the emergency
 /// pause of the cbec-trace ledger. Administered by the consortium admin (服务提供方), whose role is handed
-/// over only through OpenZeppelin's two-step, delayed `AccessControlDefaultAdminRules` transfer.
+/// over only in two delayed steps (`IDelayedAdmin`).
 interface IConsortium {
     /// @notice Status of an account.
     enum AccountStatus {

@@ -136,11 +136,6 @@ const ADMIN_ERRORS: Record<string, Explain> = {
         : `${a[0]} is not the pending admin, so it cannot accept.`,
     ["Accept with the key of the address given to `trace consortium transfer-admin`."],
   ],
-  AccessControlEnforcedDefaultAdminRules: [
-    AdminOnlyError,
-    () => "The admin role moves only by the two-step transfer.",
-    ["Use transfer-admin, then accept-admin with the new admin's key."],
-  ],
 };
 
 /** Re-explains an admin refusal; anything else is returned as `explainContractError` made it. */

@@ -193,7 +193,7 @@ const ENTRY_POINTS: EntryPoint[] = [
     step: "CORRECTION",
     // Corrections are by the entry's author (trust model v2): the member first records an entry of its own.
     prepare: async (f, m) => {
-      await f.ledger.setPermissions([STEPS.INSPECTING], [ALL_ROLES]);
+      await (await afterDelay(f.ledger, "setPermissions", [STEPS.INSPECTING], [ALL_ROLES])).wait();
       await f.ledger.connect(f.accounts[m]).record(traceInput(CORRECTED, "INSPECTING", { label: `by ${m}` }));
     },
     send: async (l) =>

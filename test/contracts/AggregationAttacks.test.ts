@@ -4,6 +4,7 @@
  * imitates. Packing never advances a child; only customs changes the contents of a declared or released
  * unit; a held or recalled unit moves nowhere, nor does anything it is packed in (`Flags.HOLDS_STOPPED`).
  */
+import { afterDelay } from "../helpers/governance";
 import { handOver } from "../helpers/custody";
 import { expect } from "chai";
 import { ethers } from "hardhat";
@@ -191,7 +192,7 @@ describe("Aggregation attacks: packing never advances a child (issue 11 item 1)"
         "ConsortiumStepNotAllowed",
       );
       const mask = (1 << ROLES.MARKET_REGULATOR) | Number(await f.ledger.allowedRoles(STEPS.PACKING));
-      await f.ledger.connect(f.admin).setPermissions([STEPS.PACKING], [mask]);
+      await (await afterDelay(f.ledger.connect(f.admin), "setPermissions", [STEPS.PACKING], [mask])).wait();
       await expect(as(f, "market").pack(aggregation(SHIP), [I4]))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerCustomsControlled")
         .withArgs(SHIP);
@@ -331,7 +332,7 @@ describe("Aggregation attacks: a held or recalled unit moves nowhere (issue 11 i
       await expectItem(f, as(f, m).unpack(aggregation(C1), [I1]), 0, "TraceLedgerUnitRecalled", [I1, STEPS.UNPACKING]);
     }
     const mask = (1 << ROLES.MARKET_REGULATOR) | Number(await f.ledger.allowedRoles(STEPS.UNPACKING));
-    await f.ledger.connect(f.admin).setPermissions([STEPS.UNPACKING], [mask]);
+    await (await afterDelay(f.ledger.connect(f.admin), "setPermissions", [STEPS.UNPACKING], [mask])).wait();
     await as(f, "market").unpack(aggregation(C1), [I1]);
     expect(await stateOf(f, I1)).to.include({ flags: FLAGS.RECALLED, parent: ethers.ZeroHash });
     expect((await stateOf(f, SHIP)).flags).to.equal(0);

@@ -3,6 +3,7 @@
  * operations into a forbidden outcome) is refused with its exact custom error, next to the legitimate flow
  * it must leave working. Nonces are epoch (high 32 bits) | counter (low 32 bits).
  */
+import { afterDelay } from "../helpers/governance";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
@@ -71,7 +72,7 @@ describe("SignedEvents attacks: suspension voids everything signed before it", (
   it("ATTACK: batches signed before an organization's suspension stay void for each of its accounts; other organizations keep theirs", async () => {
     const { ledger, accounts, admin, orgIds, spare } = await loadFixture(signedFixture);
     const second = spare[0];
-    await (await ledger.connect(admin).addAccount(orgIds.exporter, second.address)).wait();
+    await (await afterDelay(ledger.connect(admin), "addAccount", orgIds.exporter, second.address)).wait();
     // The exporter has used nonces 0 and 1 already: the epoch bump starts the next epoch at counter 0.
     for (const n of [0n, 1n])
       await (await ledger.recordBySig([await signed(ledger, accounts.exporter, EXP_UNITS[0], n)])).wait();
@@ -190,7 +191,7 @@ describe("SignedEvents attacks: invalidateNonces", () => {
       .to.emit(ledger, "NoncesInvalidated")
       .withArgs(factory.address, 2n * EPOCH);
 
-    await (await ledger.connect(admin).rotateAccount(rival.address, spare[0].address)).wait();
+    await (await afterDelay(ledger.connect(admin), "rotateAccount", rival.address, spare[0].address)).wait();
     await expect(ledger.connect(rival).invalidateNonces(1n))
       .to.emit(ledger, "NoncesInvalidated")
       .withArgs(rival.address, 1n);
