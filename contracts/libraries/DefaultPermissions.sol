@@ -36,7 +36,9 @@ library DefaultPermissions {
         // Custody is offered and accepted with the same step; customs accepts the goods it seizes.
         if (step == Steps.CUSTODY_TRANSFERRED) return GOODS | CUS;
         // Customs packs and unpacks too: only customs changes the contents of a declared or released unit.
-        if (step == Steps.PACKING || step == Steps.UNPACKING) return GOODS | CUS;
+        if (step == Steps.PACKING) return GOODS | CUS;
+        // Either regulator takes a held or recalled unit out of its container, so the rest can move on.
+        if (step == Steps.UNPACKING) return GOODS | REG;
         if (step == Steps.LOADING || step == Steps.ARRIVING || step == Steps.UNLOADING) return WH | CAR;
         if (step == Steps.DEPARTING || step == Steps.TRANSPORTING || step == Steps.DELIVERED) return CAR;
         if (step == Steps.RETAIL_SELLING) return EXP | PLT;
