@@ -34,7 +34,9 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint256 info = TraceInfo.base(Steps.PACKING, 0, aggregation.eventTime, aggregation.location, 0);
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
-            uint256 word = _packableChild(parent, child, ancestors, a, i, UnitRecord.stageOf(parentEff));
+            uint256 word = _packableChild(parent, child, a, i);
+            _requireNoCycle(parent, child, ancestors, i);
+            _requireNotAdvanced(child, word, UnitRecord.stageOf(parentEff), i);
             if (word.holder() != custodian) {
                 _fail(i, abi.encodeWithSelector(TraceLedgerCustodyMismatch.selector, child, word.holder(), custodian));
             }
@@ -226,16 +228,13 @@ abstract contract AggregationAndCustody is UnitHistories {
         }
     }
 
-    /// @notice Checks one child of a pack: registered, not the parent or its ancestor, not packed,
-    /// destroyed, held or recalled, holding nothing held or recalled, at least at the parent's stage, and in
-    /// scope.
+    /// @notice Checks one child of a pack: registered, not the parent, not packed, destroyed, held or
+    /// recalled, holding nothing held or recalled, and in scope (`pack` checks cycles and stages after).
     function _packableChild(
         bytes32 parent,
         bytes32 child,
-        bytes32[] memory ancestors,
         Account memory a,
-        uint256 index,
-        uint8 parentStage
+        uint256 index
     ) private view returns (uint256 word) {
         if (child == parent) _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
         word = _loadInScope(child, a, index);
@@ -249,23 +248,23 @@ abstract contract AggregationAndCustody is UnitHistories {
             _requireUnstopped(s, child, Steps.PACKING, index);
             _requireNotStopped(word, child, Steps.PACKING, index);
         }
+    }
+
+    /// @notice Refuses a child that is the parent's ancestor (the pack would close a cycle).
+    function _requireNoCycle(bytes32 parent, bytes32 child, bytes32[] memory ancestors, uint256 index) private pure {
         for (uint256 j; j < ancestors.length; ++j) {
             if (ancestors[j] == child) {
                 _fail(index, abi.encodeWithSelector(TraceLedgerPackingCycle.selector, parent, child));
             }
         }
-        // Packing never advances a unit: inside, its effective stage is its parents' highest, so a parent
-        // further along would lend it stages (a release, a delivery) it never went through.
-        if (UnitRecord.stageOf(s) < parentStage) {
-            _fail(
-                index,
-                abi.encodeWithSelector(
-                    TraceLedgerPackingAdvancesChild.selector,
-                    child,
-                    UnitRecord.stageOf(s),
-                    parentStage
-                )
-            );
+    }
+
+    /// @notice Packing never advances a unit: inside, its effective stage is its parents' highest, so a parent
+    /// further along would lend it stages (a release, a delivery) it never went through.
+    function _requireNotAdvanced(bytes32 child, uint256 word, uint8 parentStage, uint256 index) private pure {
+        uint8 stage = UnitRecord.stageOf(word.status());
+        if (stage < parentStage) {
+            _fail(index, abi.encodeWithSelector(TraceLedgerPackingAdvancesChild.selector, child, stage, parentStage));
         }
     }
 
