@@ -3,6 +3,7 @@
  * operations into a forbidden outcome) is refused with its exact custom error, next to the legitimate flow
  * it must leave working. Nonces are epoch (high 32 bits) | counter (low 32 bits).
  */
+import { isCoverageRun } from "../helpers/coverage";
 import { afterDelay } from "../helpers/governance";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
@@ -302,6 +303,12 @@ describe("SignedEvents attacks: gas starvation", () => {
     ];
     return { ...f, batches };
   }
+
+  // Gas limits are what these tests are about, and the coverage run's instrumented bytecode has other gas
+  // costs (and takes minutes per estimate there): they run in the ordinary suites only.
+  beforeEach(function () {
+    if (isCoverageRun()) this.skip();
+  });
 
   it("ATTACK: a relayer sending too little gas for one batch gets TraceLedgerRelayOutOfGas, not a 'failed' valid batch", async () => {
     const { ledger, accounts, batches } = await loadFixture(starvable);
