@@ -61,7 +61,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         (uint256 parentWord, uint8 parentEff) = _loadMovable(parent, a, Steps.UNPACKING);
         uint32 no = _containerNoOf(parent);
         uint32 custodian = _custodianOf(parentWord);
-        uint32 epoch = _pathEpoch(parent, parentWord);
+        uint64 epoch = _pathEpoch(parent, parentWord);
         uint256 info = TraceInfo.base(Steps.UNPACKING, 0, aggregation.eventTime, aggregation.location, 0);
         uint256 stoppedOut;
         for (uint256 i; i < children.length; ++i) {

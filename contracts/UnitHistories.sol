@@ -52,12 +52,13 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     mapping(uint32 containerNo => bytes32 unit) private _containerUnits;
     uint32 private _containerCount;
     /// @dev An assignment: the assigning organization (low 32 bits) and `_handovers` when it was made (above).
-    mapping(bytes32 unit => mapping(uint32 orgId => uint64)) private _assigned;
+    mapping(bytes32 unit => mapping(uint32 orgId => uint96)) private _assigned;
     /// @dev `_handovers` right after the unit's latest accepted handover (0: never handed over). A separate
     /// mapping so that only handovers pay for it.
-    mapping(bytes32 unit => uint32) private _custodyEpochs;
+    mapping(bytes32 unit => uint64) private _custodyEpochs;
     /// @dev Accepted handovers so far: the clock assignments and custody epochs are compared on.
-    uint32 private _handovers;
+    /// 64 bits: at one handover per 20,000 gas in a 30M-gas block every second, wrapping takes 4 · 10^8 years.
+    uint64 private _handovers;
     /// @dev Held or recalled units packed inside a unit, at any depth (`Flags.HOLDS_STOPPED` while above 0).
     /// Only units that ever hold a stopped unit have an entry, so an ordinary unit's write reads nothing more.
     mapping(bytes32 unit => uint256 count) private _stoppedInside;
@@ -367,7 +368,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     /// @param by The assigning custodian.
     /// @param assigned The new value.
     function _setAssigned(bytes32 unit, uint32 orgId, uint32 by, bool assigned) internal {
-        _assigned[unit][orgId] = assigned ? (uint64(_handovers) << 32) | by : 0;
+        _assigned[unit][orgId] = assigned ? (uint96(_handovers) << 32) | by : 0;
     }
 
     /// @notice Whether an assignment on `unit` is live: made by the current custodian and no handover of the
@@ -378,9 +379,9 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     /// @param custodian The unit's effective custodian.
     /// @return True when live.
     function _isAssigned(bytes32 unit, uint256 word, uint32 orgId, uint32 custodian) internal view returns (bool) {
-        uint64 a = _assigned[unit][orgId];
+        uint96 a = _assigned[unit][orgId];
         if (a == 0 || uint32(a) != custodian) return false;
-        uint32 since = uint32(a >> 32);
+        uint64 since = uint64(a >> 32);
         while (_custodyEpochs[unit] <= since) {
             if (!UnitRecord.isPacked(word.status())) return true;
             unit = _containerUnits[word.holder()];
@@ -393,12 +394,12 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     /// @param unit The unit.
     /// @param word Its word.
     /// @return e The largest epoch on the path.
-    function _pathEpoch(bytes32 unit, uint256 word) internal view returns (uint32 e) {
+    function _pathEpoch(bytes32 unit, uint256 word) internal view returns (uint64 e) {
         e = _custodyEpochs[unit];
         while (UnitRecord.isPacked(word.status())) {
             unit = _containerUnits[word.holder()];
             word = _units[unit];
-            uint32 p = _custodyEpochs[unit];
+            uint64 p = _custodyEpochs[unit];
             if (p > e) e = p;
         }
     }
@@ -407,7 +408,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     /// the parent ended stay ended (free unless the parent was ever handed over).
     /// @param child The child.
     /// @param epoch `_pathEpoch` of the parent.
-    function _inheritCustodyEpoch(bytes32 child, uint32 epoch) internal {
+    function _inheritCustodyEpoch(bytes32 child, uint64 epoch) internal {
         if (epoch != 0 && epoch > _custodyEpochs[child]) _custodyEpochs[child] = epoch;
     }
 
@@ -415,7 +416,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     /// and on what is inside it ends.
     /// @param unit The unit.
     function _newCustodyEpoch(bytes32 unit) internal {
-        uint32 n = _handovers + 1;
+        uint64 n = _handovers + 1;
         _handovers = n;
         _custodyEpochs[unit] = n;
     }
