@@ -150,8 +150,11 @@ export function explainAdminError(error: unknown): unknown {
   return explained;
 }
 
-/** The consortium admin's (or, for `acceptAdminTransfer`, the pending admin's) operations. */
-export class ConsortiumAdmin {
+/**
+ * Governance calls sent exactly once through a `TransactionSender`, refusals explained: the base of the
+ * consortium admin's operations and of an organization's own account management.
+ */
+export abstract class GovernanceCalls {
   readonly ledger: Address;
   /** The ledger through its typechain binding: calls are built and read with the generated ABI. */
   readonly contract: TraceLedger;
@@ -164,6 +167,18 @@ export class ConsortiumAdmin {
     this.contract = TraceLedger__factory.connect(this.ledger, sender.provider);
   }
 
+  /** Sends one built call; a refusal comes back as the admin error that explains it. */
+  protected async send(build: Promise<ContractTransaction>): Promise<SentTransaction> {
+    try {
+      return await this.sender.send(await build);
+    } catch (error) {
+      throw explainAdminError(error);
+    }
+  }
+}
+
+/** The consortium admin's (or, for `acceptAdminTransfer`, the pending admin's) operations. */
+export class ConsortiumAdmin extends GovernanceCalls {
   /** An admin over a writer's signer and ledger (the writer's key acts). */
   static fromWriter(writer: TraceWriter): ConsortiumAdmin {
     return new ConsortiumAdmin(writer.sender, writer.ledger.target as string);
@@ -353,11 +368,4 @@ export class ConsortiumAdmin {
   }
 
   /** Sends one built call, with its refusal explained. */
-  private async send(build: Promise<ContractTransaction>): Promise<SentTransaction> {
-    try {
-      return await this.sender.send(await build);
-    } catch (error) {
-      throw explainAdminError(error);
-    }
-  }
 }

@@ -3,26 +3,13 @@
  * organization's keys at once, without the consortium admin. Sent exactly once through a
  * `TransactionSender` as the organization admin's key; refusals come back explained.
  */
-import type { ContractTransaction } from "ethers";
-import { getAddress, type Address } from "viem";
-import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
-import type { SentTransaction, TransactionSender } from "../write/sender";
+import type { Address } from "viem";
+import type { SentTransaction } from "../write/sender";
 import type { TraceWriter } from "../write/writer";
-import { explainAdminError } from "./admin";
+import { GovernanceCalls, explainAdminError } from "./admin";
 
 /** The operations of an organization's admin account on its own organization's accounts. */
-export class OrganizationAccounts {
-  readonly ledger: Address;
-  readonly contract: TraceLedger;
-
-  constructor(
-    readonly sender: TransactionSender,
-    ledger: string,
-  ) {
-    this.ledger = getAddress(ledger);
-    this.contract = TraceLedger__factory.connect(this.ledger, sender.provider);
-  }
-
+export class OrganizationAccounts extends GovernanceCalls {
   /** Over a writer's signer and ledger (the writer's key must be an admin account of its organization). */
   static fromWriter(writer: TraceWriter): OrganizationAccounts {
     return new OrganizationAccounts(writer.sender, writer.ledger.target as string);
@@ -42,14 +29,6 @@ export class OrganizationAccounts {
   async isAdmin(account: Address): Promise<boolean> {
     try {
       return await this.contract.isOrgAdmin(account);
-    } catch (error) {
-      throw explainAdminError(error);
-    }
-  }
-
-  private async send(build: Promise<ContractTransaction>): Promise<SentTransaction> {
-    try {
-      return await this.sender.send(await build);
     } catch (error) {
       throw explainAdminError(error);
     }
