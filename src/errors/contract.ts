@@ -124,7 +124,7 @@ const TABLE: Record<string, Entry> = {
   TraceLedgerOutOfScope: [
     OutOfScopeError,
     (a) =>
-      `Organization ${a[1]} has nothing to do with unit ${short(a[0])}: it is not its registrant, custodian, assignee or a regulator.`,
+      `Organization ${a[1]} has nothing to do with unit ${short(a[0])}: it is not its custodian, assigned by its custodian, or a regulator.`,
     ["Ask the custodian to assign your organization to the unit or its consignment (trace assign)."],
   ],
   TraceLedgerNotCustodian: [
