@@ -8,6 +8,8 @@ import {Steps} from "./types/Steps.sol";
 import {Limits} from "./types/Limits.sol";
 import {PermissionWords} from "./libraries/PermissionWords.sol";
 import {DefaultPermissions} from "./libraries/DefaultPermissions.sol";
+import {DelayedCalls} from "./libraries/DelayedCalls.sol";
+import {IPrefixRegistry} from "./interfaces/IPrefixRegistry.sol";
 
 /// @title Consortium
 /// @notice Organizations, accounts, the permission matrix and the pause switch of the ledger.
@@ -44,8 +46,6 @@ abstract contract Consortium is IConsortium, DelayedAdmin {
     mapping(address account => Account) private _accounts;
     /// @dev Kept out of the account word so that authorization (`record`'s hot path) reads nothing more.
     mapping(address account => bool) private _orgAdmins;
-    /// @dev Delayed operations: `keccak256(call data)` → when it may run (0: not scheduled).
-    mapping(bytes32 opId => uint48 readyAt) private _readyAt;
 
     /// @param admin The first consortium admin.
     /// @param adminTransferDelay Seconds a new admin must wait after being proposed before accepting.
@@ -194,21 +194,24 @@ abstract contract Consortium is IConsortium, DelayedAdmin {
             selector != this.addAccount.selector &&
             selector != this.rotateAccount.selector &&
             selector != this.setPermissions.selector &&
-            selector != this.setOrganizationRoles.selector
+            selector != this.setOrganizationRoles.selector &&
+            selector != IPrefixRegistry.licensePrefix.selector
         ) revert ConsortiumNotDelayed(selector);
         opId = keccak256(data);
-        uint48 pending = _readyAt[opId];
+        mapping(bytes32 => uint48) storage ready = DelayedCalls.layout().readyAt;
+        uint48 pending = ready[opId];
         if (pending != 0) revert ConsortiumOperationPending(opId, pending);
         // Fixed now: a later change of the delay does not move an announced operation.
         readyAt = uint48(block.timestamp) + defaultAdminDelay();
-        _readyAt[opId] = readyAt;
+        ready[opId] = readyAt;
         emit OperationScheduled(opId, readyAt, data);
     }
 
     /// @inheritdoc IConsortium
     function cancelDelayedCall(bytes32 opId) external onlyAdmin {
-        if (_readyAt[opId] == 0) revert ConsortiumOperationNotReady(opId, 0);
-        delete _readyAt[opId];
+        mapping(bytes32 => uint48) storage ready = DelayedCalls.layout().readyAt;
+        if (ready[opId] == 0) revert ConsortiumOperationNotReady(opId, 0);
+        delete ready[opId];
         emit OperationCancelled(opId);
     }
 
@@ -229,7 +232,7 @@ abstract contract Consortium is IConsortium, DelayedAdmin {
 
     /// @inheritdoc IConsortium
     function scheduleOf(bytes32 opId) external view returns (uint48) {
-        return _readyAt[opId];
+        return DelayedCalls.layout().readyAt[opId];
     }
 
     /// @inheritdoc IConsortium
@@ -372,13 +375,9 @@ abstract contract Consortium is IConsortium, DelayedAdmin {
         if (a.orgId == 0) revert ConsortiumUnknownAccount(account);
     }
 
-    /// @dev Runs a delayed call once: its exact call data must have been scheduled and be ready.
+    /// @dev Runs a delayed call once (`DelayedCalls.consumeReady`).
     function _consumeReady() internal {
-        bytes32 opId = keccak256(msg.data);
-        uint48 readyAt = _readyAt[opId];
-        if (readyAt == 0 || readyAt > block.timestamp) revert ConsortiumOperationNotReady(opId, readyAt);
-        delete _readyAt[opId];
-        emit OperationExecuted(opId);
+        DelayedCalls.consumeReady();
     }
 
     /// @dev The organization the caller administers; reverts unless it is an active admin account.

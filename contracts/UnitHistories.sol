@@ -11,6 +11,8 @@ import {Dispositions} from "./types/Dispositions.sol";
 import {UnitRecord} from "./libraries/UnitRecord.sol";
 import {TraceInfo} from "./libraries/TraceInfo.sol";
 import {StageRules} from "./libraries/StageRules.sol";
+import {PrefixLicences} from "./libraries/PrefixLicences.sol";
+import {Limits} from "./types/Limits.sol";
 
 /// @title UnitHistories
 /// @notice Units and their hash-chained histories: unit storage, the hash chain, and the scope and stage
@@ -108,8 +110,9 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
     /// @param r The registration.
     /// @param index The batch index, or `SINGLE`.
     function _register(address account, uint32 orgId, Registration calldata r, uint256 index) internal {
-        bytes32 unit = r.unit;
-        if (unit == 0) _fail(index, abi.encodeWithSelector(TraceLedgerZeroUnitKey.selector));
+        bytes calldata path = r.path;
+        bytes32 unit = keccak256(path);
+        _requireLicensed(unit, orgId, path, r.prefixLength, index);
         if (_units[unit] != 0) _fail(index, abi.encodeWithSelector(TraceLedgerUnitAlreadyRegistered.selector, unit));
         _requireBlockNumberFits();
         uint256 info = TraceInfo.complete(
@@ -121,6 +124,30 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         bytes16 head = TraceInfo.next(TraceInfo.genesis(unit), unit, account, r.recordHash, info, TraceInfo.blockRef());
         _units[unit] = UnitRecord.create(head, orgId);
         emit Traced(unit, account, r.recordHash, info);
+    }
+
+    /// @notice Reverts unless `orgId` may register codes under the company prefix of `path`.
+    /// @dev The prefix's digits need no check here: only digit strings are ever licensed, so the hash of
+    /// anything else finds no licence.
+    /// @param unit The key `path` derives (for the refusal).
+    /// @param orgId The registering organization.
+    /// @param path The canonical path.
+    /// @param prefixLength Digits of its company prefix.
+    /// @param index The batch index, or `SINGLE`.
+    function _requireLicensed(
+        bytes32 unit,
+        uint32 orgId,
+        bytes calldata path,
+        uint256 prefixLength,
+        uint256 index
+    ) private view {
+        uint256 end = Limits.PREFIX_OFFSET + prefixLength;
+        uint32 holder;
+        bool allowed;
+        if (prefixLength >= Limits.MIN_PREFIX_DIGITS && prefixLength <= Limits.MAX_PREFIX_DIGITS && end <= path.length) {
+            (holder, allowed) = PrefixLicences.mayRegister(keccak256(path[Limits.PREFIX_OFFSET:end]), orgId);
+        }
+        if (!allowed) _fail(index, abi.encodeWithSelector(TraceLedgerCodeNotLicensed.selector, unit, orgId, holder));
     }
 
     /// @notice Records one event as `account`, whose account word `a` is already known to be active.

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IConsortium} from "./IConsortium.sol";
+import {IPrefixRegistry} from "./IPrefixRegistry.sol";
 
 /// @title ITraceLedger
 /// @notice The cbec-trace ledger: trace units keyed by their canonical GS1 Digital Link path, an
@@ -12,7 +13,7 @@ import {IConsortium} from "./IConsortium.sol";
 /// `head' = bytes16(keccak256(abi.encode(head, unit, account, data, info)))`, starting from
 /// `bytes16(keccak256(abi.encode(chainId, ledger, unit)))`. A verifier rebuilds it from the logs, which it
 /// finds by following `info.prevBlock` back from `unitState(unit).lastBlock`.
-interface ITraceLedger is IConsortium {
+interface ITraceLedger is IConsortium, IPrefixRegistry {
     /// @notice One event to record on a unit.
     /// @param unit The unit key (`keccak256` of the canonical GS1 Digital Link path).
     /// @param step The business step (`Steps`).
@@ -29,13 +30,17 @@ interface ITraceLedger is IConsortium {
         bytes32 recordHash;
     }
 
-    /// @notice One unit to register.
-    /// @param unit The unit key.
+    /// @notice One unit to register, by its code: the ledger derives the key (`keccak256(path)`) from the same
+    /// bytes it checks the company prefix in, so nobody registers a key whose code it does not hold.
+    /// @param path The canonical GS1 Digital Link path (`/01/<GTIN-14>[/22/…][/10/…][/21/…]`, `/00/<SSCC>`,
+    /// `/401/<GINC>`, `/414/<GLN>[/254/…]`), UTF-8.
+    /// @param prefixLength Digits of the GS1 Company Prefix, which starts at byte `Limits.PREFIX_OFFSET`.
     /// @param eventTime Commissioning time (Unix seconds).
     /// @param location Commissioning location (GLN or short code), 0 for none.
     /// @param recordHash Hash of the unit's master data / commissioning record.
     struct Registration {
-        bytes32 unit;
+        bytes path;
+        uint8 prefixLength;
         uint40 eventTime;
         uint64 location;
         bytes32 recordHash;
@@ -86,6 +91,13 @@ interface ITraceLedger is IConsortium {
     /// @notice Thrown when registering a key that is already registered.
     /// @param unit The key.
     error TraceLedgerUnitAlreadyRegistered(bytes32 unit);
+
+    /// @notice The registering organization neither holds the company prefix the code carries at
+    /// `Limits.PREFIX_OFFSET` (`prefixLength` digits) nor is authorized by its holder (`IPrefixRegistry`).
+    /// @param unit The unit key the code derives.
+    /// @param orgId The registering organization.
+    /// @param holder The prefix's holder, 0 when nobody holds it.
+    error TraceLedgerCodeNotLicensed(bytes32 unit, uint32 orgId, uint32 holder);
     /// @notice Thrown when the acting organization has nothing to do with the unit.
     /// @param unit The unit.
     /// @param orgId The acting organization.

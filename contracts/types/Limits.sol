@@ -8,4 +8,11 @@ library Limits {
     /// @dev Longest organization name in UTF-8 bytes: room for a long legal name in Chinese (3 bytes a
     /// character) or English, while every buyer's page and log stays small.
     uint256 internal constant MAX_NAME_BYTES = 256;
+    /// @dev Shortest and longest GS1 Company Prefix the registry licenses (GS1 General Specifications
+    /// allocate 4 to 12 digits; one-off GTIN licences are 12-digit prefixes).
+    uint256 internal constant MIN_PREFIX_DIGITS = 4;
+    uint256 internal constant MAX_PREFIX_DIGITS = 12;
+    /// @dev Where the company prefix starts in a canonical path: after `/01/` and the GTIN-14's indicator
+    /// digit, after `/00/` and the SSCC's extension digit, right after `/401/` (GINC) and `/414/` (GLN).
+    uint256 internal constant PREFIX_OFFSET = 5;
 }

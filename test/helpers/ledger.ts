@@ -1,9 +1,10 @@
 /** Shared fixtures for contract tests and the gas benchmark: a deployed ledger with one organization per role. */
 import { ethers } from "hardhat";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { TraceLedger } from "../../typechain-types";
 import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
-import { roleMask, type RoleName, STEPS, type StepName } from "../../src/codes";
+import { LIMITS, roleMask, type RoleName, STEPS, type StepName } from "../../src/codes";
 import { itemPath, ssccPath, consignmentPath, unitKeyOfPath, gs1CheckDigit } from "../../src/gs1/key";
 import { TRACE_BATCH_TYPES } from "../../src/eip712";
 
@@ -56,26 +57,86 @@ export async function deployLedger(): Promise<LedgerFixture> {
     accounts[name] = account;
     i++;
   }
+  await licensePrefixes(ledger, admin, { [EXPORTER_PREFIX]: orgIds.exporter, [RIVAL_PREFIX]: orgIds.rival });
   return { ledger, admin, stranger, accounts, orgIds, spare: rest.slice(i) };
 }
 
-/** A GTIN-14 with a valid check digit. */
+/** The GS1 Company Prefix every fixture licenses to the exporter: the test GTIN, cartons and consignments. */
+export const EXPORTER_PREFIX = "9521234";
+/** The prefix licensed to the rival exporter (its own codes: `rivalItemKey`, `rivalCartonKey`). */
+export const RIVAL_PREFIX = "9521235";
+const KNOWN_PREFIXES = [EXPORTER_PREFIX, RIVAL_PREFIX];
+
+/**
+ * Licenses prefixes the way a consortium must: each `licensePrefix` call announced with `schedule`, the public
+ * delay waited out on the test chain, then executed.
+ */
+export async function licensePrefixes(
+  ledger: TraceLedger,
+  admin: HardhatEthersSigner,
+  licences: Record<string, number>,
+): Promise<void> {
+  const calls = Object.entries(licences).map(([prefix, org]) =>
+    ledger.interface.encodeFunctionData("licensePrefix", [prefix, org]),
+  );
+  for (const data of calls) await (await ledger.connect(admin).schedule(data)).wait();
+  await time.increase(Number(await ledger.defaultAdminDelay()));
+  for (const data of calls) await (await admin.sendTransaction({ to: await ledger.getAddress(), data })).wait();
+}
+
+/** Canonical paths of the keys the helpers below made, so that `registration(key)` can send the code. */
+const PATHS = new Map<string, string>();
+
+/** The key of a canonical path, remembered for `registration`. */
+export function pathKey(path: string): string {
+  const key = unitKeyOfPath(path);
+  PATHS.set(key, path);
+  return key;
+}
+
+/** The canonical path behind a key made by these helpers (or the path itself). */
+export function pathOf(unitOrPath: string): string {
+  if (unitOrPath.startsWith("/")) return unitOrPath;
+  const path = PATHS.get(unitOrPath);
+  if (path === undefined) throw new Error(`No test code is known for key ${unitOrPath}: make it with pathKey(path).`);
+  return path;
+}
+
+/** Digits of the known test prefix a path carries at `LIMITS.PREFIX_OFFSET` (0 when none). */
+export function prefixLengthOf(path: string): number {
+  const at = Number(LIMITS.PREFIX_OFFSET);
+  return KNOWN_PREFIXES.find((p) => path.startsWith(p, at))?.length ?? 0;
+}
+
+/** A GTIN-14 with a valid check digit, under `EXPORTER_PREFIX`. */
 export const GTIN = "0952123454321" + gs1CheckDigit("0952123454321");
+/** A GTIN-14 under `RIVAL_PREFIX`. */
+export const RIVAL_GTIN = "0952123554321" + gs1CheckDigit("0952123554321");
 
 /** The key of test item n (GTIN + lot + serial). */
-export function itemKey(n: number, lot = "LOT1"): string {
-  return unitKeyOfPath(itemPath({ gtin: GTIN, lot, serial: `S${n}` }));
+export function itemKey(n: number, lot = "LOT1", gtin = GTIN): string {
+  return pathKey(itemPath({ gtin, lot, serial: `S${n}` }));
 }
 
 /** The key of test carton n (an SSCC). */
-export function cartonKey(n: number): string {
-  const body = "0" + "9521234" + String(n).padStart(9, "0");
-  return unitKeyOfPath(ssccPath(body + gs1CheckDigit(body)));
+export function cartonKey(n: number, prefix = EXPORTER_PREFIX): string {
+  const body = "0" + prefix + String(n).padStart(16 - prefix.length, "0");
+  return pathKey(ssccPath(body + gs1CheckDigit(body)));
 }
 
 /** The key of test consignment n. */
-export function consignmentKey(n: number): string {
-  return unitKeyOfPath(consignmentPath(`9521234MAWB${n}`));
+export function consignmentKey(n: number, prefix = EXPORTER_PREFIX): string {
+  return pathKey(consignmentPath(`${prefix}MAWB${n}`));
+}
+
+/** The rival exporter's item n (its own GTIN). */
+export function rivalItemKey(n: number): string {
+  return itemKey(n, "LOT1", RIVAL_GTIN);
+}
+
+/** The rival exporter's carton n (its own SSCC). */
+export function rivalCartonKey(n: number): string {
+  return cartonKey(n, RIVAL_PREFIX);
 }
 
 /** A deterministic 32-byte record hash for tests. */
@@ -83,9 +144,17 @@ export function recordHash(label: string | number): string {
   return ethers.keccak256(ethers.toUtf8Bytes(`record:${label}`));
 }
 
-/** A registration input. */
-export function registration(unit: string, label: string | number = unit): ITraceLedger.RegistrationStruct {
-  return { unit, eventTime: 1_767_225_600, location: 6901234000004n, recordHash: recordHash(label) };
+/** A registration input for a key made by these helpers, or for a canonical path. */
+export function registration(unitOrPath: string, label: string | number = unitOrPath): ITraceLedger.RegistrationStruct {
+  const path = pathOf(unitOrPath);
+  const key = unitKeyOfPath(path);
+  return {
+    path: ethers.toUtf8Bytes(path),
+    prefixLength: prefixLengthOf(path),
+    eventTime: 1_767_225_600,
+    location: 6901234000004n,
+    recordHash: recordHash(label === unitOrPath ? key : label),
+  };
 }
 
 /** An event input. */
