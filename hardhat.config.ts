@@ -62,7 +62,6 @@ const config: HardhatUserConfig = {
       hardfork: target.hardfork,
       // Relayed batches of signed events and the 1,000-item journey run in large transactions.
       blockGasLimit: 60_000_000,
-      allowUnlimitedContractSize: true, // TEMP-LEAD: remove before merge
     },
     localhost: { url: process.env.TRACE_LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
     ...(consortium ? { consortium } : {}),

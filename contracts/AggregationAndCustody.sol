@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {Account} from "./libraries/ConsortiumStorage.sol";
 import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
 import {UnitHistories} from "./UnitHistories.sol";
 import {Steps} from "./types/Steps.sol";

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {Account} from "./libraries/ConsortiumStorage.sol";
 import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
 import {Consortium} from "./Consortium.sol";
 import {AggregationAndCustody} from "./AggregationAndCustody.sol";
 import {SignedEvents} from "./SignedEvents.sol";
 import {Steps} from "./types/Steps.sol";
-import {PrefixRegistry} from "./PrefixRegistry.sol";
 import {IPrefixRegistry} from "./interfaces/IPrefixRegistry.sol";
 
 /// @title TraceLedger
@@ -19,41 +19,41 @@ contract TraceLedger is AggregationAndCustody, SignedEvents {
     /// @notice The EIP-712 domain name.
     string public constant DOMAIN_NAME = "cbec-trace TraceLedger";
 
-    /// @dev The `IPrefixRegistry` module: created here, never replaced.
-    address private immutable _prefixRegistry;
-
     /// @param admin The first consortium admin.
     /// @param adminTransferDelay Seconds between proposing a new admin and the new admin accepting, and
     /// the public delay of the admin's announced operations.
     constructor(
         address admin,
         uint48 adminTransferDelay
-    ) Consortium(admin, adminTransferDelay) SignedEvents(DOMAIN_NAME, VERSION) {
-        _prefixRegistry = address(new PrefixRegistry());
-    }
+    ) Consortium(admin, adminTransferDelay) SignedEvents(DOMAIN_NAME, VERSION) {}
 
     /// @inheritdoc IPrefixRegistry
-    function licensePrefix(string calldata, uint32) external {
+    function licensePrefix(string calldata prefix, uint32 orgId) external {
+        (prefix, orgId);
         _delegateToModule();
     }
 
     /// @inheritdoc IPrefixRegistry
-    function revokePrefix(string calldata) external {
+    function revokePrefix(string calldata prefix) external {
+        prefix;
         _delegateToModule();
     }
 
     /// @inheritdoc IPrefixRegistry
-    function authorizeManufacturer(string calldata, uint32, bool) external {
+    function authorizeManufacturer(string calldata prefix, uint32 manufacturer, bool authorized) external {
+        (prefix, manufacturer, authorized);
         _delegateToModule();
     }
 
     /// @inheritdoc IPrefixRegistry
-    function prefixLicence(string calldata) external view returns (uint32 holder, uint64 licence) {
+    function prefixLicence(string calldata prefix) external view returns (uint32 holder, uint64 licence) {
+        (prefix, holder, licence);
         _delegateViewToModule();
     }
 
     /// @inheritdoc IPrefixRegistry
-    function mayRegisterUnder(string calldata, uint32) external view returns (bool allowed) {
+    function mayRegisterUnder(string calldata prefix, uint32 orgId) external view returns (bool allowed) {
+        (prefix, orgId, allowed);
         _delegateViewToModule();
     }
 
@@ -87,35 +87,6 @@ contract TraceLedger is AggregationAndCustody, SignedEvents {
         for (uint256 i; i < inputs.length; ++i) {
             checked = _record(msg.sender, a, inputs[i], i, checked);
         }
-    }
-
-    /// @dev Runs the current call in the module, in this ledger's storage, and returns or reverts with what it
-    /// returned.
-    function _delegateToModule() private {
-        address module = _prefixRegistry;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            calldatacopy(ptr, 0, calldatasize())
-            let ok := delegatecall(gas(), module, ptr, calldatasize(), 0, 0)
-            returndatacopy(ptr, 0, returndatasize())
-            if iszero(ok) {
-                revert(ptr, returndatasize())
-            }
-            return(ptr, returndatasize())
-        }
-    }
-
-    /// @dev `_delegateToModule` for the module's view functions: Solidity lets no view function delegatecall,
-    /// but the module's views do not write (and in a static call nothing could).
-    function _delegateViewToModule() private view {
-        function() internal delegateCall = _delegateToModule;
-        function() internal view asView;
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            asView := delegateCall
-        }
-        asView();
     }
 
     /// @inheritdoc ITraceLedger

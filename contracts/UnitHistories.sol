@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {Account} from "./libraries/ConsortiumStorage.sol";
 import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
 import {Consortium} from "./Consortium.sol";
 import {Roles} from "./types/Roles.sol";
@@ -144,7 +145,9 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         uint256 end = Limits.PREFIX_OFFSET + prefixLength;
         uint32 holder;
         bool allowed;
-        if (prefixLength >= Limits.MIN_PREFIX_DIGITS && prefixLength <= Limits.MAX_PREFIX_DIGITS && end <= path.length) {
+        if (
+            prefixLength >= Limits.MIN_PREFIX_DIGITS && prefixLength <= Limits.MAX_PREFIX_DIGITS && end <= path.length
+        ) {
             (holder, allowed) = PrefixLicences.mayRegister(keccak256(path[Limits.PREFIX_OFFSET:end]), orgId);
         }
         if (!allowed) _fail(index, abi.encodeWithSelector(TraceLedgerCodeNotLicensed.selector, unit, orgId, holder));

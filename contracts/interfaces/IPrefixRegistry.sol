@@ -5,7 +5,7 @@ pragma solidity ^0.8.24;
 /// @notice The GS1 Company Prefix registry of the ledger: which organization holds which prefix, and which
 /// contract manufacturers a holder authorized to register codes under it. Registering a GTIN, SSCC, GINC or
 /// GLN needs the holder of the prefix at the code's `Limits.PREFIX_OFFSET`, or an organization it authorized.
-/// @dev Served by the ledger's address (a module created with the ledger runs in the ledger's storage), so
+/// @dev Served by the ledger's address (its module, created with the ledger, runs in the ledger's storage), so
 /// its logs are the ledger's logs. Prefixes are ASCII digit strings; a prefix is found by
 /// `keccak256(bytes(prefix))`, the same hash the ledger takes of the code's bytes when it registers.
 interface IPrefixRegistry {
@@ -54,8 +54,6 @@ interface IPrefixRegistry {
     error PrefixHolderIsManufacturer(string prefix, uint32 orgId);
     /// @notice The authorization is already what was asked.
     error PrefixAuthorizationUnchanged(string prefix, uint32 manufacturer, bool authorized);
-    /// @notice The registry module was called directly instead of through the ledger.
-    error PrefixRegistryDirectCall();
 
     /// @notice Licenses `prefix` to `orgId`. Consortium admin only, and only after the public delay: the
     /// exact call must have been announced with `schedule` (a licence decides who owns a brand's codes).
@@ -85,6 +83,6 @@ interface IPrefixRegistry {
     /// it under the current licence.
     /// @param prefix The digits.
     /// @param orgId The organization.
-    /// @return True when it may.
-    function mayRegisterUnder(string calldata prefix, uint32 orgId) external view returns (bool);
+    /// @return allowed True when it may.
+    function mayRegisterUnder(string calldata prefix, uint32 orgId) external view returns (bool allowed);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IConsortium} from "../interfaces/IConsortium.sol";
+import {IConsortiumTypes} from "../interfaces/IConsortiumTypes.sol";
 
 /// @title DelayedCalls
 /// @notice The admin's announced operations (`schedule`): `keccak256(call data)` → when it may run. At its
@@ -31,8 +31,9 @@ library DelayedCalls {
         bytes32 opId = keccak256(msg.data);
         mapping(bytes32 => uint48) storage ready = layout().readyAt;
         uint48 readyAt = ready[opId];
-        if (readyAt == 0 || readyAt > block.timestamp) revert IConsortium.ConsortiumOperationNotReady(opId, readyAt);
+        if (readyAt == 0 || readyAt > block.timestamp)
+            revert IConsortiumTypes.ConsortiumOperationNotReady(opId, readyAt);
         delete ready[opId];
-        emit IConsortium.OperationExecuted(opId);
+        emit IConsortiumTypes.OperationExecuted(opId);
     }
 }

@@ -1,35 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {IPrefixRegistry} from "./interfaces/IPrefixRegistry.sol";
-import {IConsortium} from "./interfaces/IConsortium.sol";
-import {IDelayedAdmin} from "./interfaces/IDelayedAdmin.sol";
-import {PrefixLicences} from "./libraries/PrefixLicences.sol";
-import {DelayedCalls} from "./libraries/DelayedCalls.sol";
-import {Limits} from "./types/Limits.sol";
+import {IPrefixRegistry} from "../interfaces/IPrefixRegistry.sol";
+import {PrefixLicences} from "../libraries/PrefixLicences.sol";
+import {DelayedCalls} from "../libraries/DelayedCalls.sol";
+import {ConsortiumStorage, Account} from "../libraries/ConsortiumStorage.sol";
+import {Limits} from "../types/Limits.sol";
+import {LedgerModuleBase} from "./LedgerModuleBase.sol";
 
 /// @title PrefixRegistry
-/// @notice The GS1 Company Prefix registry functions of the ledger. The ledger creates this module in its
-/// constructor and delegates the `IPrefixRegistry` calls to it, so they run in the ledger's storage and log
-/// under the ledger's address; the module keeps its code out of the ledger's 24 KiB. Nothing can replace it:
-/// its address is an immutable of the ledger.
-/// @dev Ledger state it needs (the admin, organizations, accounts) it reads through the ledger's own
-/// external views (`address(this)` is the ledger while delegated); its own state is `PrefixLicences`.
-contract PrefixRegistry is IPrefixRegistry {
-    address private immutable _self = address(this);
-
-    /// @dev Refuses calls to the module's own address: its storage is not the ledger's.
-    modifier viaLedger() {
-        if (address(this) == _self) revert PrefixRegistryDirectCall();
-        _;
-    }
-
+/// @notice The GS1 Company Prefix registry functions of the ledger, part of its module (`LedgerModule`):
+/// they run in the ledger's storage (`PrefixLicences`, and the organizations of `ConsortiumStorage`) and log
+/// under the ledger's address.
+abstract contract PrefixRegistry is IPrefixRegistry, LedgerModuleBase {
     /// @inheritdoc IPrefixRegistry
-    function licensePrefix(string calldata prefix, uint32 orgId) external viaLedger {
-        _requireAdmin();
+    function licensePrefix(string calldata prefix, uint32 orgId) external viaLedger onlyAdmin {
         bytes calldata digits = bytes(prefix);
         _requireDigits(prefix);
-        IConsortium(address(this)).organization(orgId); // reverts ConsortiumUnknownOrganization
+        ConsortiumStorage.requireOrganization(orgId);
         PrefixLicences.Layout storage s = PrefixLicences.layout();
         bytes32 h = keccak256(digits);
         uint32 holder = uint32(s.licences[h]);
@@ -49,8 +37,7 @@ contract PrefixRegistry is IPrefixRegistry {
     }
 
     /// @inheritdoc IPrefixRegistry
-    function revokePrefix(string calldata prefix) external viaLedger {
-        _requireAdmin();
+    function revokePrefix(string calldata prefix) external viaLedger onlyAdmin {
         bytes calldata digits = bytes(prefix);
         PrefixLicences.Layout storage s = PrefixLicences.layout();
         bytes32 h = keccak256(digits);
@@ -68,13 +55,13 @@ contract PrefixRegistry is IPrefixRegistry {
         bytes32 h = keccak256(bytes(prefix));
         (uint32 holder, uint64 licence) = PrefixLicences.licenceOf(h);
         if (holder == 0) revert PrefixNotLicensed(prefix);
-        IConsortium ledger = IConsortium(address(this));
-        (uint32 orgId, uint16 roles, , ) = ledger.accountInfo(msg.sender);
+        ConsortiumStorage.Layout storage c = ConsortiumStorage.layout();
+        Account memory a = c.accounts[msg.sender];
         // An active organization-admin key of the holder: the holder consents, nobody else for it.
-        if (roles == 0 || !ledger.isOrgAdmin(msg.sender)) revert IConsortium.ConsortiumNotOrganizationAdmin(msg.sender, orgId);
-        if (orgId != holder) revert PrefixNotHolder(prefix, orgId, holder);
+        if (a.roles == 0 || !c.orgAdmins[msg.sender]) revert ConsortiumNotOrganizationAdmin(msg.sender, a.orgId);
+        if (a.orgId != holder) revert PrefixNotHolder(prefix, a.orgId, holder);
         if (manufacturer == holder) revert PrefixHolderIsManufacturer(prefix, manufacturer);
-        ledger.organization(manufacturer); // reverts ConsortiumUnknownOrganization
+        ConsortiumStorage.requireOrganization(manufacturer);
         mapping(uint32 => uint64) storage under = PrefixLicences.layout().authorizedUnder[h];
         if ((under[manufacturer] == licence) == authorized) {
             revert PrefixAuthorizationUnchanged(prefix, manufacturer, authorized);
@@ -91,12 +78,6 @@ contract PrefixRegistry is IPrefixRegistry {
     /// @inheritdoc IPrefixRegistry
     function mayRegisterUnder(string calldata prefix, uint32 orgId) external view viaLedger returns (bool allowed) {
         (, allowed) = PrefixLicences.mayRegister(keccak256(bytes(prefix)), orgId);
-    }
-
-    function _requireAdmin() private view {
-        if (msg.sender != IDelayedAdmin(address(this)).defaultAdmin()) {
-            revert IDelayedAdmin.AccessControlUnauthorizedAccount(msg.sender, 0x00);
-        }
     }
 
     function _requireDigits(string calldata prefix) private pure {

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ConsortiumAdmin} from "./ConsortiumAdmin.sol";
+import {PrefixRegistry} from "./PrefixRegistry.sol";
+
+/// @title LedgerModule
+/// @notice The ledger's cold functions — consortium administration and the GS1 Company Prefix registry —
+/// kept out of the ledger's EIP-170-capped code. The ledger creates one in its constructor, keeps its
+/// address as an immutable and delegates to it from stubs of the same signatures: the functions run in the
+/// ledger's storage, log under its address and cannot be swapped for other code (the ledger stays
+/// non-upgradeable).
+contract LedgerModule is ConsortiumAdmin, PrefixRegistry {}
