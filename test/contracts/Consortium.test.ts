@@ -71,9 +71,13 @@ describe("Consortium: admin functions", () => {
 
     it("the 16,777,215th organization is the last one: ConsortiumOrganizationLimitReached", async () => {
       const { ledger, accounts, spare } = await loadFixture(deployLedger);
-      // Jump the organization counter (storage slot 7, checked to hold the fixture's 10) close to the limit.
+      // Jump the organization counter close to the limit: ConsortiumStorage's ERC-7201 slot + 4 (after the
+      // four matrix words), checked to hold the fixture's 10.
       const address = await ledger.getAddress();
-      const COUNT_SLOT = 7;
+      const namespace = BigInt(ethers.keccak256(ethers.toUtf8Bytes("cbec-trace.Consortium"))) - 1n;
+      const base =
+        BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256"], [namespace]))) & ~0xffn;
+      const COUNT_SLOT = base + 4n;
       expect(BigInt(await ethers.provider.getStorage(address, COUNT_SLOT))).to.equal(10n);
       const max = Number(await ledger.MAX_ORGANIZATIONS());
       expect(max).to.equal(2 ** 24 - 1);
