@@ -46,6 +46,9 @@ interface IPrefixRegistry {
     error PrefixWithinLicensed(string prefix, string licensed);
     /// @notice `count` licensed prefixes start with `prefix`: licensing it would take their codes.
     error PrefixCoversLicensed(string prefix, uint32 count);
+    /// @notice Codes under the prefix were freed by a revoke less than a delay ago (of this prefix, or of one
+    /// overlapping it): a licence over them, even one announced long before, may run only from `licensableAt`.
+    error PrefixRecentlyRevoked(string prefix, uint48 licensableAt);
     /// @notice The prefix is not licensed to anyone.
     error PrefixNotLicensed(string prefix);
     /// @notice Only the holder's organization admin decides who manufactures under the prefix.
@@ -56,7 +59,8 @@ interface IPrefixRegistry {
     error PrefixAuthorizationUnchanged(string prefix, uint32 manufacturer, bool authorized);
 
     /// @notice Licenses `prefix` to `orgId`. Consortium admin only, and only after the public delay: the
-    /// exact call must have been announced with `schedule` (a licence decides who owns a brand's codes).
+    /// exact call must have been announced with `schedule` (a licence decides who owns a brand's codes), and
+    /// a full delay must have passed since a revoke freed any of its codes (`PrefixRecentlyRevoked`).
     /// @param prefix The GS1 Company Prefix (4 to 12 digits).
     /// @param orgId The holder (an existing organization).
     function licensePrefix(string calldata prefix, uint32 orgId) external;

@@ -7,6 +7,7 @@ import {DelayedCalls} from "../libraries/DelayedCalls.sol";
 import {ConsortiumStorage, Account} from "../libraries/ConsortiumStorage.sol";
 import {Limits} from "../types/Limits.sol";
 import {LedgerModuleBase} from "./LedgerModuleBase.sol";
+import {IDelayedAdmin} from "../interfaces/IDelayedAdmin.sol";
 
 /// @title PrefixRegistry
 /// @notice The GS1 Company Prefix registry functions of the ledger, part of its module (`LedgerModule`):
@@ -24,10 +25,16 @@ abstract contract PrefixRegistry is IPrefixRegistry, LedgerModuleBase {
         if (holder != 0) revert PrefixAlreadyLicensed(prefix, holder);
         uint32 longer = s.longer[h];
         if (longer != 0) revert PrefixCoversLicensed(prefix, longer);
+        // An announcement made while the codes were someone else's (it would have failed, so nobody objected)
+        // must not run the moment they are freed: a full delay must pass after the revoke of this prefix or
+        // of one overlapping it (a revoke marks the revoked prefix and each prefix it starts with).
+        uint256 delay = IDelayedAdmin(address(this)).defaultAdminDelay();
+        _requireNotFreedRecently(s, prefix, h, delay);
         // GS1 prefixes are prefix-free: a licence inside another would hand one brand's codes to another.
         for (uint256 k = Limits.MIN_PREFIX_DIGITS; k < digits.length; ++k) {
             bytes32 shorter = keccak256(digits[:k]);
             if (uint32(s.licences[shorter]) != 0) revert PrefixWithinLicensed(prefix, string(digits[:k]));
+            _requireNotFreedRecently(s, prefix, shorter, delay);
             ++s.longer[shorter];
         }
         uint64 licence = ++s.lastLicence;
@@ -44,8 +51,11 @@ abstract contract PrefixRegistry is IPrefixRegistry, LedgerModuleBase {
         (uint32 holder, uint64 licence) = PrefixLicences.licenceOf(h);
         if (holder == 0) revert PrefixNotLicensed(prefix);
         for (uint256 k = Limits.MIN_PREFIX_DIGITS; k < digits.length; ++k) {
-            --s.longer[keccak256(digits[:k])];
+            bytes32 shorter = keccak256(digits[:k]);
+            --s.longer[shorter];
+            s.freedAt[shorter] = uint48(block.timestamp);
         }
+        s.freedAt[h] = uint48(block.timestamp);
         delete s.licences[h];
         emit PrefixRevoked(h, holder, licence, prefix);
     }
@@ -88,5 +98,17 @@ abstract contract PrefixRegistry is IPrefixRegistry, LedgerModuleBase {
         for (uint256 i; i < digits.length; ++i) {
             if (digits[i] < "0" || digits[i] > "9") revert PrefixInvalid(prefix);
         }
+    }
+
+    /// @dev Reverts while `prefixHash` (the licensed prefix or one it starts with) was freed by a revoke less
+    /// than `delay` ago.
+    function _requireNotFreedRecently(
+        PrefixLicences.Layout storage s,
+        string calldata prefix,
+        bytes32 prefixHash,
+        uint256 delay
+    ) private view {
+        uint256 freed = s.freedAt[prefixHash];
+        if (freed != 0 && block.timestamp < freed + delay) revert PrefixRecentlyRevoked(prefix, uint48(freed + delay));
     }
 }
