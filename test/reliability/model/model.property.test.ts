@@ -104,8 +104,8 @@ const N_ACTORS = MEMBER_NAMES.length + 1; // members + stranger
 
 type Op =
   | { kind: "register"; actor: Hint; unit: Hint; length: Hint }
-  | { kind: "licensePrefix"; byAdmin: boolean; actor: number; prefix: number; org: number; announce: boolean }
-  | { kind: "revokePrefix"; byAdmin: boolean; actor: number; prefix: number }
+  | { kind: "licensePrefix"; byAdmin: boolean; actor: number; prefix: Hint; org: number; announce: boolean }
+  | { kind: "revokePrefix"; byAdmin: boolean; actor: number; prefix: Hint }
   | { kind: "authorizeManufacturer"; actor: Hint; prefix: Hint; manufacturer: number; authorized: boolean }
   | { kind: "record"; actor: Hint; unit: Hint; step: number; disposition: number; next?: number }
   | { kind: "recordBatch"; actor: Hint; events: { unit: Hint; step: number; disposition: number }[] }
@@ -134,7 +134,8 @@ const actor = hint(N_ACTORS * 7 - 1);
 const unit = hint(UNITS.length * 7 - 1);
 /** fit: a length the unit's own prefix has; otherwise any length 0..15 (most wrong). */
 const lengthHint = hint(15);
-const prefixArb = fc.nat({ max: PREFIXES.length - 1 });
+/** fit: a prefix the operation can act on (unlicensed digits to license; licensed to revoke or authorize). */
+const prefixArb = hint(PREFIXES.length * 7 - 1);
 /** Organization ids for licences and authorizations, biased towards the exporter, the factory and the rival. */
 const holderArb = fc.oneof(fc.nat({ max: 11 }), fc.constantFrom(1, 2, 10));
 type Hint = { fit: boolean; n: number };
@@ -191,7 +192,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant("authorizeManufacturer" as const),
       actor,
-      prefix: hint(PREFIXES.length * 7 - 1),
+      prefix: prefixArb,
       manufacturer: holderArb,
       authorized: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     }),
@@ -485,6 +486,9 @@ describe("TraceLedger model-based property test", function () {
         return list[n % list.length];
       };
       const registered = () => UNITS.filter((k) => model.state.units.has(k));
+      const licensed = () => PREFIXES.filter((p) => model.state.prefixes.licences.has(p));
+      const pickPrefix = (h: Hint, ok: string[]) =>
+        h.fit && ok.length ? ok[h.n % ok.length] : PREFIXES[h.n % PREFIXES.length];
       const pickFrom = (h: Hint, ok: string[]) =>
         h.fit && ok.length ? ok[h.n % ok.length] : UNITS[h.n % UNITS.length];
       const pickUnit = (h: Hint, a: number) =>
@@ -550,7 +554,8 @@ describe("TraceLedger model-based property test", function () {
             break;
           }
           case "licensePrefix": {
-            const digits = PREFIXES[op.prefix];
+            const free = PREFIXES.filter((p) => /^[0-9]{4,12}$/.test(p) && !model.state.prefixes.licences.has(p));
+            const digits = pickPrefix(op.prefix, free);
             // The admin announces the exact call and waits the delay, unless it is already announced (an
             // announcement that failed when sent stays ready); an early call is sent unannounced.
             const announce = op.byAdmin && op.announce && !model.isAnnounced(digits, op.org);
@@ -569,7 +574,7 @@ describe("TraceLedger model-based property test", function () {
             break;
           }
           case "revokePrefix": {
-            const digits = PREFIXES[op.prefix];
+            const digits = pickPrefix(op.prefix, licensed());
             resolved = `prefix ${digits}`;
             expected = model.revokePrefix(addrOf(op), op.byAdmin, digits);
             send = () => adminOr(op).revokePrefix(digits, o);
@@ -577,12 +582,7 @@ describe("TraceLedger model-based property test", function () {
             break;
           }
           case "authorizeManufacturer": {
-            // fit: a licensed prefix
-            const licensed = PREFIXES.filter((p) => model.state.prefixes.licences.has(p));
-            const digits =
-              op.prefix.fit && licensed.length
-                ? licensed[op.prefix.n % licensed.length]
-                : PREFIXES[op.prefix.n % PREFIXES.length];
+            const digits = pickPrefix(op.prefix, licensed());
             // fit: the holder's key (actor i is organization i + 1), when a member holds the prefix
             const holder = model.state.prefixes.licences.get(digits)?.holder ?? 0;
             const a = op.actor.fit && holder >= 1 && holder <= MEMBER_NAMES.length ? holder - 1 : op.actor.n % N_ACTORS;
