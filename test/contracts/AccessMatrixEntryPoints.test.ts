@@ -12,11 +12,13 @@ import type { ContractTransactionResponse } from "ethers";
 import type { TraceLedger } from "../../typechain-types";
 import {
   aggregation,
+  authorizeUnderExporter,
   cartonKey,
   itemKey,
   MEMBERS,
   recordHash,
   registration,
+  rivalItemKey,
   traceInput,
   type LedgerFixture,
   type MemberName,
@@ -97,6 +99,11 @@ const ENTRY_POINTS: EntryPoint[] = [
   {
     name: "register",
     step: "COMMISSIONING",
+    // The code is the exporter's (prefix registry 2.1): every other member is its authorized manufacturer,
+    // so that only the permission decides.
+    prepare: async (f, m) => {
+      if (m !== "exporter") await authorizeUnderExporter(f, m);
+    },
     send: (l, f, m) => l.register(registration(itemKey(100, m))),
     check: async (f, m, tx) => {
       const unit = itemKey(100, m);
@@ -157,15 +164,15 @@ const ENTRY_POINTS: EntryPoint[] = [
     // The exporter (or, for the exporter itself, the rival holding a unit of its own) offers to the member.
     prepare: async (f, m) => {
       if (m === "exporter") {
-        await f.ledger.connect(f.accounts.rival).register(registration(itemKey(300)));
-        await f.ledger.connect(f.accounts.rival).handover(itemKey(300), f.orgIds.exporter, recordHash("offer"));
+        await f.ledger.connect(f.accounts.rival).register(registration(rivalItemKey(300)));
+        await f.ledger.connect(f.accounts.rival).handover(rivalItemKey(300), f.orgIds.exporter, recordHash("offer"));
       } else {
         await f.ledger.connect(f.accounts.exporter).handover(HELD_IN_CUSTODY, f.orgIds[m], recordHash("offer"));
       }
     },
-    send: (l, f, m) => l.acceptHandover(m === "exporter" ? itemKey(300) : HELD_IN_CUSTODY, recordHash("accept")),
+    send: (l, f, m) => l.acceptHandover(m === "exporter" ? rivalItemKey(300) : HELD_IN_CUSTODY, recordHash("accept")),
     check: async (f, m, tx) => {
-      const unit = m === "exporter" ? itemKey(300) : HELD_IN_CUSTODY;
+      const unit = m === "exporter" ? rivalItemKey(300) : HELD_IN_CUSTODY;
       await expect(tx)
         .to.emit(f.ledger, "Traced")
         .withArgs(unit, f.accounts[m].address, recordHash("accept"), anyValue);

@@ -18,6 +18,7 @@ import {
   itemKey,
   recordHash,
   registration,
+  rivalCartonKey,
   traceInput,
   type LedgerFixture,
   type MemberName,
@@ -200,12 +201,12 @@ const CASES: Case[] = [
   { name: "an address without an account", actor: "stranger", unit: ITEM, expected: "unknown account" },
   {
     name: "an unrelated exporter packing the unit into its own carton (child 0 refused)",
-    setup: [(f) => as(f, "rival").register(registration(cartonKey(9)))],
+    setup: [(f) => as(f, "rival").register(registration(rivalCartonKey(9)))],
     actor: "rival",
     unit: ITEM,
     expected: "out of scope",
     batch: true,
-    write: (l) => l.pack(aggregation(cartonKey(9)), [ITEM]),
+    write: (l) => l.pack(aggregation(rivalCartonKey(9)), [ITEM]),
   },
   {
     name: "an unrelated exporter in a batch (item 0)",

@@ -13,6 +13,8 @@ import {
   traceInput,
   aggregation,
   recordHash,
+  rivalCartonKey,
+  rivalItemKey,
   type LedgerFixture,
 } from "../helpers/ledger";
 import { replayedAndStoredHead } from "../helpers/history";
@@ -29,8 +31,8 @@ const ITEMS = [1, 2, 3, 4, 5, 6].map((n) => itemKey(n));
 const [I1, I2, I3, I4] = ITEMS;
 const [C1, C2] = [cartonKey(1), cartonKey(2)];
 const SHIP = consignmentKey(1);
-const RIVAL_ITEM = itemKey(100, "RIVAL");
-const RIVAL_BOX = cartonKey(100);
+const RIVAL_ITEM = rivalItemKey(100);
+const RIVAL_BOX = rivalCartonKey(100);
 const UNKNOWN_ITEM = itemKey(999);
 const UNKNOWN_BOX = cartonKey(999);
 

@@ -8,7 +8,16 @@ import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { TraceLedger } from "../../typechain-types";
-import { creditCode, deployLedger, MEMBER_NAMES, MEMBERS, type LedgerFixture } from "../helpers/ledger";
+import {
+  creditCode,
+  deployLedger,
+  EXPORTER_PREFIX,
+  itemKey,
+  MEMBER_NAMES,
+  MEMBERS,
+  registration,
+  type LedgerFixture,
+} from "../helpers/ledger";
 import { afterDelay, delayedData, scheduleAndWait } from "../helpers/governance";
 import { roleMask, STEPS } from "../../src/codes";
 
@@ -97,8 +106,12 @@ describe("Consortium: admin functions", () => {
       expect(await ledger.organizationCount()).to.equal(max);
       // The last id still fits a unit's 24-bit registrant field.
       await ledger.addAccount(max, spare[0].address);
-      const unit = ethers.keccak256(ethers.toUtf8Bytes("last-org-unit"));
-      await ledger.connect(spare[0]).register({ unit, eventTime: 1, location: 0, recordHash: ethers.ZeroHash });
+      // It registers a code of the exporter, as the exporter's authorized manufacturer (prefix registry 2.1).
+      await ledger.connect(accounts.exporter).authorizeManufacturer(EXPORTER_PREFIX, max, true);
+      const unit = itemKey(1, "LAST-ORG");
+      await ledger
+        .connect(spare[0])
+        .register({ ...registration(unit), eventTime: 1, location: 0, recordHash: ethers.ZeroHash });
       const state = await ledger.unitState(unit);
       expect([state.registrant, state.custodian]).to.deep.equal([BigInt(max), BigInt(max)]);
       expect((await ledger.accountInfo(accounts.exporter.address)).orgId).to.equal(1);

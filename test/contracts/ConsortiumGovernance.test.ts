@@ -291,6 +291,12 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
       ["pause()", (l: TraceLedger) => l.interface.encodeFunctionData("pause")],
       ["suspendAccount", (l: TraceLedger) => l.interface.encodeFunctionData("suspendAccount", [ethers.ZeroAddress])],
       ["empty call data", () => "0x"],
+      // Prefix registry (2.1): revoking only takes power away, an authorization is the holder's own consent.
+      ["revokePrefix", (l: TraceLedger) => l.interface.encodeFunctionData("revokePrefix", ["9521234"])],
+      [
+        "authorizeManufacturer",
+        (l: TraceLedger) => l.interface.encodeFunctionData("authorizeManufacturer", ["9521234", 2, true]),
+      ],
     ] as const) {
       it(`scheduling ${name} (not a delayed function) → ConsortiumNotDelayed`, async () => {
         const f = await loadFixture(deployLedger);
@@ -300,6 +306,16 @@ describe("Consortium governance: the admin cannot impersonate an organization", 
           .withArgs(ethers.dataSlice(ethers.concat([d, "0x00000000"]), 0, 4));
       });
     }
+
+    // Prefix registry (2.1): a licence decides who owns a brand's codes, so it is one of the delayed calls.
+    it("licensePrefix is a delayed function: scheduling it emits OperationScheduled with readyAt = now + delay", async () => {
+      const f = await loadFixture(deployLedger);
+      const data = f.ledger.interface.encodeFunctionData("licensePrefix", ["9521299", f.orgIds.factory]);
+      const tx = await f.ledger.schedule(data);
+      const readyAt = BigInt((await time.latest()) + ADMIN_DELAY);
+      await expect(tx).to.emit(f.ledger, "OperationScheduled").withArgs(opId(data), readyAt, data);
+      expect(await f.ledger.scheduleOf(opId(data))).to.equal(readyAt);
+    });
 
     it("a shorter admin delay set later does not move an announced operation", async () => {
       const f = await loadFixture(deployLedger);

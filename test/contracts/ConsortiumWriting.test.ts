@@ -10,6 +10,7 @@ import type { ContractTransactionResponse } from "ethers";
 import type { TraceLedger } from "../../typechain-types";
 import {
   deployLedger,
+  deployLedgerWithManufacturer,
   itemKey,
   MEMBER_NAMES,
   MEMBERS,
@@ -158,7 +159,8 @@ describe("Consortium: effects on writing", () => {
 
   describe("setOrganizationRoles", () => {
     it("changes the rights of every account of the organization at once", async () => {
-      const f = await loadFixture(deployLedger);
+      // The factory registers the exporter's item as its contract manufacturer (prefix registry 2.1).
+      const f = await loadFixture(deployLedgerWithManufacturer);
       const [first, second] = [f.accounts.factory, f.spare[0]];
       await f.ledger.connect(first).addAccountAsOrg(second.address, false);
       await f.ledger.connect(first).register(registration(ITEM));

@@ -5,7 +5,15 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { itemKey, cartonKey, consignmentKey, recordHash, registration, type MemberName } from "../helpers/ledger";
+import {
+  itemKey,
+  cartonKey,
+  consignmentKey,
+  recordHash,
+  registration,
+  rivalItemKey,
+  type MemberName,
+} from "../helpers/ledger";
 import { NO_PROOF, correctAs, handOver, proofOf } from "../helpers/custody";
 import { readHistory, replayedAndStoredHead } from "../helpers/history";
 import { rec } from "../helpers/actors";
@@ -164,8 +172,9 @@ describe("Custody", () => {
       it(`every receiving role may accept in the default matrix: ${to}`, async () => {
         const f = await loadFixture(custodyFixture);
         const from: MemberName = to === "exporter" ? "rival" : "exporter";
-        if (from === "rival") await f.ledger.connect(f.accounts.rival).register(registration(UNKNOWN));
-        const unit = from === "rival" ? UNKNOWN : I1;
+        // The rival registers a code of its own prefix (prefix registry 2.1).
+        const unit = from === "rival" ? rivalItemKey(999) : I1;
+        if (from === "rival") await f.ledger.connect(f.accounts.rival).register(registration(unit));
         await handOver(f, unit, from, to);
         expect((await stateOf(f.ledger, unit)).custodian).to.equal(f.orgIds[to]);
       });

@@ -6,7 +6,16 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { aggregation, cartonKey, consignmentKey, itemKey, recordHash, registration } from "../helpers/ledger";
+import {
+  aggregation,
+  cartonKey,
+  consignmentKey,
+  itemKey,
+  recordHash,
+  registration,
+  rivalCartonKey,
+  rivalItemKey,
+} from "../helpers/ledger";
 import { rec } from "../helpers/actors";
 import { unitsFixture } from "../helpers/fixtures";
 import { unitStateOf } from "../helpers/reads";
@@ -14,7 +23,7 @@ import { correctAs, handOver, proofOf } from "../helpers/custody";
 import { FLAGS, STEPS } from "../../src/codes";
 
 const [I1, I2] = [1, 2].map((n) => itemKey(n));
-const RIVAL_BOX = cartonKey(7);
+const RIVAL_BOX = rivalCartonKey(7);
 const C1 = cartonKey(1);
 const SHIP = consignmentKey(1);
 
@@ -270,12 +279,12 @@ describe("Custody attacks (trust model v2)", () => {
 
     it("LEGITIMATE and ATTACK: the registration entry is corrected by its registrant, not by a later custodian", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.rival).register(registration(itemKey(50)));
-      await handOver(f, itemKey(50), "rival", "exporter");
-      await expect(correctAs(f.ledger, f.accounts.exporter, itemKey(50), 1))
+      await f.ledger.connect(f.accounts.rival).register(registration(rivalItemKey(50)));
+      await handOver(f, rivalItemKey(50), "rival", "exporter");
+      await expect(correctAs(f.ledger, f.accounts.exporter, rivalItemKey(50), 1))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerNotEntryAuthor")
-        .withArgs(itemKey(50), 1, f.orgIds.rival);
-      await expect(correctAs(f.ledger, f.accounts.rival, itemKey(50), 1)).to.emit(f.ledger, "Traced");
+        .withArgs(rivalItemKey(50), 1, f.orgIds.rival);
+      await expect(correctAs(f.ledger, f.accounts.rival, rivalItemKey(50), 1)).to.emit(f.ledger, "Traced");
     });
   });
 });

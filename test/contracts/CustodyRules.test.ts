@@ -13,6 +13,7 @@ import {
   traceInput,
   aggregation,
   recordHash,
+  rivalItemKey,
   type LedgerFixture,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
@@ -133,7 +134,7 @@ describe("Custody rules across aggregation", () => {
     it("applies a repeated step to every item and checks each item's scope", async () => {
       const f = await loadFixture(fixture);
       const rival = f.ledger.connect(f.accounts.rival);
-      const R = itemKey(99);
+      const R = rivalItemKey(99);
       await rival.register(registration(R));
       await expect(rival.recordBatch([traceInput(R, "STORING"), traceInput(I3, "STORING")]))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")

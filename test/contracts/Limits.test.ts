@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { aggregation, cartonKey, itemKey, traceInput } from "../helpers/ledger";
+import { aggregation, cartonKey, itemKey, registration, traceInput } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 
 const UINT32_MAX = 2n ** 32n - 1n;
@@ -107,7 +107,7 @@ describe("TraceLedger limits: counters end in named errors", () => {
     await expect(ex.record(traceInput(ITEM2, "STORING")))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBlockNumberTooLarge")
       .withArgs(UINT32_MAX + 1n);
-    await expect(ex.register({ unit: itemKey(9), eventTime: 1_767_225_600, location: 0n, recordHash: ITEM }))
+    await expect(ex.register({ ...registration(itemKey(9)), location: 0n, recordHash: ITEM }))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBlockNumberTooLarge")
       .withArgs(UINT32_MAX + 2n);
   });

@@ -6,7 +6,14 @@ import type { TraceLedger } from "../../typechain-types";
 import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
 import { DISPOSITIONS, ROLES, STAGES, STEPS, encodeInfo } from "../../src/codes";
 import { replayHead } from "../../src/hashChain/hashChain";
-import { deployLedger, itemKey, registration, traceInput } from "../helpers/ledger";
+import {
+  deployLedger,
+  deployLedgerWithManufacturer,
+  itemKey,
+  registration,
+  rivalItemKey,
+  traceInput,
+} from "../helpers/ledger";
 import { readHistory, replayedAndStoredHead } from "../helpers/history";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -59,11 +66,11 @@ function recordInfo(e: ITraceLedger.TraceInputStruct, prevBlock: number, seq: nu
 const A = itemKey(1);
 const B = itemKey(2);
 const C = itemKey(3);
-const RIVAL_UNIT = itemKey(50);
+const RIVAL_UNIT = rivalItemKey(50);
 
-/** Exporter units A, B, C and a rival unit, registered. */
+/** Exporter units A, B, C and a rival unit, registered; the factory is the exporter's contract manufacturer. */
 async function registeredFixture() {
-  const f = await deployLedger();
+  const f = await deployLedgerWithManufacturer();
   await (await f.ledger.connect(f.accounts.exporter).registerBatch([A, B, C].map((u) => registration(u)))).wait();
   await (await f.ledger.connect(f.accounts.rival).register(registration(RIVAL_UNIT))).wait();
   return f;
@@ -71,7 +78,8 @@ async function registeredFixture() {
 
 describe("register / registerBatch", () => {
   it("register emits Traced (COMMISSIONING, seq 1) and stores registrant = custodian = caller org", async () => {
-    const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
+    // The factory registers the exporter's codes as its authorized contract manufacturer (prefix registry 2.1).
+    const { ledger, accounts, orgIds } = await loadFixture(deployLedgerWithManufacturer);
     for (const [who, unit] of [
       ["exporter", itemKey(10)],
       ["factory", itemKey(11)],
@@ -106,14 +114,14 @@ describe("register / registerBatch", () => {
   });
 
   it("registerBatch registers every unit in order, each at seq 1", async () => {
-    const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
+    const { ledger, accounts, orgIds } = await loadFixture(deployLedgerWithManufacturer);
     const units = [itemKey(20), itemKey(21), itemKey(22)];
     const regs = units.map((u, i) => ({ ...registration(u), eventTime: 1_767_225_600 + i }));
     const tx = await ledger.connect(accounts.factory).registerBatch(regs);
-    for (const r of regs) {
+    for (const [i, r] of regs.entries()) {
       await expect(tx)
         .to.emit(ledger, "Traced")
-        .withArgs(r.unit, accounts.factory.address, r.recordHash, registrationInfo(r, orgIds.factory));
+        .withArgs(units[i], accounts.factory.address, r.recordHash, registrationInfo(r, orgIds.factory));
     }
     for (const u of units) {
       const { replayed, stored, entries } = await replayedAndStoredHead(ledger, u);
@@ -136,17 +144,20 @@ describe("register / registerBatch", () => {
     expect((await ledger.unitState(itemKey(1000 + max - 1))).seq).to.equal(1n);
   });
 
-  it("refuses a zero key: TraceLedgerZeroUnitKey (wrapped with its index in a batch)", async () => {
-    const { ledger, accounts } = await loadFixture(deployLedger);
+  // A zero key is no longer reachable (2.1: the ledger hashes the code itself); the key refusal left is a code
+  // under a prefix the registrant may not use.
+  it("refuses another holder's code: TraceLedgerCodeNotLicensed (wrapped with its index in a batch)", async () => {
+    const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
     const ex = ledger.connect(accounts.exporter);
-    await expect(ex.register(registration(ethers.ZeroHash))).to.be.revertedWithCustomError(
-      ledger,
-      "TraceLedgerZeroUnitKey",
-    );
-    await expect(ex.registerBatch([registration(A), registration(B), registration(ethers.ZeroHash), registration(C)]))
+    const foreign = rivalItemKey(60);
+    const args = [foreign, orgIds.exporter, orgIds.rival];
+    await expect(ex.register(registration(foreign)))
+      .to.be.revertedWithCustomError(ledger, "TraceLedgerCodeNotLicensed")
+      .withArgs(...args);
+    await expect(ex.registerBatch([registration(A), registration(B), registration(foreign), registration(C)]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
-      .withArgs(...rejected(ledger, 2, "TraceLedgerZeroUnitKey"));
-    for (const u of [A, B, C]) {
+      .withArgs(...rejected(ledger, 2, "TraceLedgerCodeNotLicensed", args));
+    for (const u of [A, B, C, foreign]) {
       const s = await ledger.unitState(u);
       expect([s.head, s.seq, s.registrant]).to.deep.equal(["0x" + "00".repeat(16), 0n, 0n]);
     }

@@ -1,6 +1,6 @@
 /** Shared fixtures for contract tests and the gas benchmark: a deployed ledger with one organization per role. */
 import { ethers } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { TraceLedger } from "../../typechain-types";
 import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
@@ -194,4 +194,41 @@ export async function signBatch(
   const types = { TraceBatch: [...TRACE_BATCH_TYPES.TraceBatch], TraceEvent: [...TRACE_BATCH_TYPES.TraceEvent] };
   const signature = await signer.signTypedData(domain, types, value);
   return { ...value, signature };
+}
+
+// ---- GS1 Company Prefix registry (2.1): contract manufacturers in tests ----
+
+/** The exporter's org-admin key authorizes `member` to register codes under `EXPORTER_PREFIX`. */
+export async function authorizeUnderExporter(f: LedgerFixture, member: MemberName): Promise<void> {
+  const holder = f.ledger.connect(f.accounts.exporter);
+  await (await holder.authorizeManufacturer(EXPORTER_PREFIX, f.orgIds[member], true)).wait();
+}
+
+/**
+ * `deployLedger` where the factory is the exporter's contract manufacturer (it registers the exporter's codes).
+ * Built on the `deployLedger` snapshot, so that it starts from the same early chain whatever ran before.
+ */
+export async function deployLedgerWithManufacturer(): Promise<LedgerFixture> {
+  const f = await loadFixture(deployLedger);
+  await authorizeUnderExporter(f, "factory");
+  return f;
+}
+
+/** `keccak256` of a prefix's digits: how the registry finds it, and the `prefixHash` topic of its logs. */
+export function prefixHash(prefix: string): string {
+  return ethers.keccak256(ethers.toUtf8Bytes(prefix));
+}
+
+/** Announces `licensePrefix(prefix, orgId)` as the admin and waits out the delay; returns the operation id. */
+export async function scheduleLicence(ledger: TraceLedger, prefix: string, orgId: number): Promise<string> {
+  const data = ledger.interface.encodeFunctionData("licensePrefix", [prefix, orgId]);
+  await (await ledger.schedule(data)).wait();
+  await time.increase(Number(await ledger.defaultAdminDelay()));
+  return ethers.keccak256(data);
+}
+
+/** The canonical path of item `serial` of a GTIN-14 built under any company prefix (indicator 0). */
+export function gtinPathUnder(prefix: string, serial: string, item = "1"): string {
+  const body = ("0" + prefix + item.padStart(12 - prefix.length, "0")).slice(0, 13);
+  return itemPath({ gtin: body + gs1CheckDigit(body), serial });
 }

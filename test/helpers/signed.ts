@@ -3,17 +3,20 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import type { TraceLedger } from "../../typechain-types";
 import { TRACE_BATCH_TYPES } from "../../src/eip712";
-import { deployLedger, itemKey, registration } from "./ledger";
+import { deployLedgerWithManufacturer, itemKey, registration } from "./ledger";
 
 /** Mutable copy of the SDK's typed-data types, as ethers wants them. */
 export const TYPES = { TraceBatch: [...TRACE_BATCH_TYPES.TraceBatch], TraceEvent: [...TRACE_BATCH_TYPES.TraceEvent] };
 
-/** Units registered by {signedFixture}: three exporter items and one factory item. */
+/**
+ * Units registered by {signedFixture}: three exporter items and one factory item (a code of the exporter's
+ * prefix: the factory is its authorized contract manufacturer).
+ */
 export const EXP_UNITS = [itemKey(1), itemKey(2), itemKey(3)];
 export const FACTORY_UNIT = itemKey(101);
 
 export async function signedFixture() {
-  const f = await deployLedger();
+  const f = await deployLedgerWithManufacturer();
   await (await f.ledger.connect(f.accounts.exporter).registerBatch(EXP_UNITS.map((u) => registration(u)))).wait();
   await (await f.ledger.connect(f.accounts.factory).register(registration(FACTORY_UNIT))).wait();
   return f;

@@ -3,6 +3,10 @@
  * admin), including forbidden ones, run on the deployed ledger and on the reference model (`model.ts`).
  * After every step: accepted vs reverted agree, the custom error (and a batch item's inner error and index)
  * agree, the emitted entries and every touched unit's state agree, and the invariants hold.
+ * Identity is owned (2.1): licences (announced and executed after the delay, or sent early), revocations,
+ * authorizations and withdrawals by random actors, and registrations of codes under several prefixes (held,
+ * nested, covering, unlicensed) with right and wrong prefix lengths; the registry's logs, refusal arguments
+ * and views (`prefixLicence`, `mayRegisterUnder`) must agree with the model's own registry (`prefixes.ts`).
  *
  *   MODEL_SEED=<n> MODEL_OPS=<total> npx hardhat test --no-compile test/reliability/model/model.property.test.ts
  *   MODEL_RUN_OPS=<ops per run> (default 250). A failure ends the run and is shrunk by deleting operations
@@ -14,7 +18,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { Address, Hex } from "viem";
 import {
   deployLedger,
@@ -24,15 +28,23 @@ import {
   recordHash,
   MEMBER_NAMES,
   type LedgerFixture,
+  EXPORTER_PREFIX,
+  RIVAL_PREFIX,
+  gtinPathUnder,
+  pathKey,
+  pathOf,
+  prefixHash,
+  rivalItemKey,
 } from "../../helpers/ledger";
 import { replayedAndStoredHead } from "../../helpers/history";
 import { scheduleAndWait } from "../../helpers/governance";
 import { genesisHead, nextHead } from "../../../src/hashChain/hashChain";
-import { decodeInfo, STAGES, STEPS } from "../../../src/codes";
+import { decodeInfo, LIMITS, STAGES, STEPS } from "../../../src/codes";
 import { LedgerModel, type Outcome, type State, STAGE_MASK, HELD, RECALLED, cloneState } from "./model";
 import { reportFigures } from "../../helpers/figures";
 import { NO_PROOF, proofOf } from "../../helpers/custody";
 import { minimizeSequence, type Minimized } from "./minimize";
+import { MAX_DIGITS, MIN_DIGITS, PREFIX_OFFSET } from "./prefixes";
 
 /** Steps that move a unit (issue 11: refused while it holds a held or recalled unit). */
 const MOVEMENT_STEPS: number[] = [
@@ -57,13 +69,44 @@ const SHRINK = process.env.MODEL_SHRINK === "1";
 const SHRINK_SECONDS = Number(process.env.MODEL_SHRINK_SECONDS ?? 120);
 const GAS = 3_000_000;
 
-const UNITS = [1, 2, 3, 4, 5, 6].map((n) => itemKey(n)).concat([cartonKey(1), cartonKey(2), consignmentKey(1)]);
+// Identity is owned (2.1): units under several prefixes — the exporter's and the rival's, two that nobody
+// holds at first, one nested in the exporter's (8 digits) and one around both (6 digits) — each with the
+// prefix lengths its registrant would send (the prefix it was made under).
+const CODES: Array<[key: string, lengths: number[]]> = [
+  ...[1, 2, 3, 4, 5, 6].map((n): [string, number[]] => [itemKey(n), [7]]),
+  [cartonKey(1), [7]],
+  [cartonKey(2), [7]],
+  [consignmentKey(1), [7]],
+  [rivalItemKey(1), [7]],
+  [pathKey(gtinPathUnder("95212345", "N1")), [7, 8]],
+  [cartonKey(3, "9521236"), [7]],
+  [consignmentKey(2, "6901234"), [7]],
+  [cartonKey(4, "952123"), [6]],
+];
+const UNITS = CODES.map(([key]) => key);
+const RIGHT_LENGTHS = CODES.map(([, lengths]) => lengths);
+/** The prefixes licence, revoke and authorize operations draw from: candidates, nested ones, invalid ones. */
+const PREFIXES = [
+  EXPORTER_PREFIX,
+  RIVAL_PREFIX,
+  "9521236",
+  "6901234",
+  "95212345",
+  "952123",
+  "9521",
+  "952",
+  "95212A4",
+  "6901234567890",
+];
 const N_ACTORS = MEMBER_NAMES.length + 1; // members + stranger
 
 // ------------------------------------------------------------------ operations
 
 type Op =
-  | { kind: "register"; actor: Hint; unit: Hint }
+  | { kind: "register"; actor: Hint; unit: Hint; length: Hint }
+  | { kind: "licensePrefix"; byAdmin: boolean; actor: number; prefix: Hint; org: number; announce: boolean }
+  | { kind: "revokePrefix"; byAdmin: boolean; actor: number; prefix: Hint }
+  | { kind: "authorizeManufacturer"; actor: Hint; prefix: Hint; manufacturer: number; authorized: boolean }
   | { kind: "record"; actor: Hint; unit: Hint; step: number; disposition: number; next?: number }
   | { kind: "recordBatch"; actor: Hint; events: { unit: Hint; step: number; disposition: number }[] }
   | { kind: "pack" | "unpack"; actor: Hint; parent: Hint; children: Hint[] }
@@ -89,6 +132,12 @@ const hint = (max: number) =>
   });
 const actor = hint(N_ACTORS * 7 - 1);
 const unit = hint(UNITS.length * 7 - 1);
+/** fit: a length the unit's own prefix has; otherwise any length 0..15 (most wrong). */
+const lengthHint = hint(15);
+/** fit: a prefix the operation can act on (unlicensed digits to license; licensed to revoke or authorize). */
+const prefixArb = hint(PREFIXES.length * 7 - 1);
+/** Organization ids for licences and authorizations, biased towards the exporter, the factory and the rival. */
+const holderArb = fc.oneof(fc.nat({ max: 11 }), fc.constantFrom(1, 2, 10));
 type Hint = { fit: boolean; n: number };
 /** Steps: any defined one, the export flow (weighted so units move through their stages), or any byte. */
 const FLOW = [
@@ -122,7 +171,32 @@ const orgArb = fc.oneof(fc.nat({ max: 11 }), fc.constantFrom(3, 4, 5));
 const ev = fc.record({ unit, step, disposition });
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant("register" as const), actor, unit }) },
+  { weight: 10, arbitrary: fc.record({ kind: fc.constant("register" as const), actor, unit, length: lengthHint }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("licensePrefix" as const),
+      byAdmin,
+      actor: plainActor,
+      prefix: prefixArb,
+      org: holderArb,
+      announce: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("revokePrefix" as const), byAdmin, actor: plainActor, prefix: prefixArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("authorizeManufacturer" as const),
+      actor,
+      prefix: prefixArb,
+      manufacturer: holderArb,
+      authorized: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    }),
+  },
   { weight: 20, arbitrary: fc.record({ kind: fc.constant("record" as const), actor, unit, step, disposition }) },
   // "next": the step that moves the unit on from its current effective stage, by an actor allowed to record it
   {
@@ -222,7 +296,10 @@ const stats = {
   accepted: 0,
   runs: 0,
   unpackedDestroyedChildren: 0,
+  registryLogs: 0,
 };
+/** ABI values compared as plain JSON: integers as numbers (every id, count and licence here is small). */
+const plain = (xs: readonly unknown[]) => xs.map((x) => (typeof x === "bigint" ? Number(x) : x));
 function check(cond: boolean, message: string) {
   stats.invariants++;
   if (!cond) throw new Error(`invariant violated: ${message}`);
@@ -252,13 +329,29 @@ async function initBase(f: LedgerFixture) {
   const allowed: number[] = new Array(64).fill(0);
   for (let s = 1; s <= 44; s++) allowed[s] = Number(await ledger.allowedRoles(s));
   const orgs = [{ roles: 0, suspended: false }];
-  const accounts = new Map<string, { orgId: number; status: 0 | 1 | 2 }>();
+  const accounts = new Map<string, { orgId: number; status: 0 | 1 | 2; orgAdmin?: boolean }>();
   for (const name of MEMBER_NAMES) {
     const id = f.orgIds[name];
     const [roles, suspended] = await ledger.organization(id);
     orgs[id] = { roles: Number(roles), suspended };
-    accounts.set(f.accounts[name].address.toLowerCase(), { orgId: id, status: 0 });
+    // Each fixture key is its organization's first, onboarded key: its organization-admin key.
+    accounts.set(f.accounts[name].address.toLowerCase(), { orgId: id, status: 0, orgAdmin: true });
   }
+  // The fixture's licences, as `deployLedger` declares them (exporter first: licence 1, rival: 2).
+  const licences = new Map([
+    [EXPORTER_PREFIX, { holder: f.orgIds.exporter, licence: 1 }],
+    [RIVAL_PREFIX, { holder: f.orgIds.rival, licence: 2 }],
+  ]);
+  for (const [digits, l] of licences) {
+    expect(await ledger.prefixLicence(digits), `fixture licence of ${digits}`).to.deep.equal([
+      BigInt(l.holder),
+      BigInt(l.licence),
+    ]);
+  }
+  // The model's constants are the issue's; the contract's must be the same.
+  expect([MIN_DIGITS, MAX_DIGITS, PREFIX_OFFSET]).to.deep.equal(
+    [LIMITS.MIN_PREFIX_DIGITS, LIMITS.MAX_PREFIX_DIGITS, LIMITS.PREFIX_OFFSET].map(Number),
+  );
   baseState = {
     orgs,
     accounts,
@@ -269,10 +362,29 @@ async function initBase(f: LedgerFixture) {
     offers: new Map(),
     clock: 0,
     moved: new Map(),
+    prefixes: { licences, lastLicence: 2, authorizedUnder: new Map(), announced: new Set() },
   };
 }
 
 const opsArb = fc.array(opArb, { minLength: RUN_OPS, maxLength: RUN_OPS });
+
+/** The registry's views agree with the model: every pool prefix's licence; `mayRegisterUnder` for orgs 0..11. */
+async function expectRegistry(ledger: LedgerFixture["ledger"], model: LedgerModel, prefixes: string[], where: string) {
+  for (const digits of PREFIXES) {
+    const l = model.state.prefixes.licences.get(digits);
+    const [holder, licence] = await ledger.prefixLicence(digits);
+    check(
+      Number(holder) === (l?.holder ?? 0) && Number(licence) === (l?.licence ?? 0),
+      `${where}: licence of ${digits} is ${holder}/${licence}, model ${l?.holder ?? 0}/${l?.licence ?? 0}`,
+    );
+  }
+  for (const digits of prefixes) {
+    for (let org = 0; org <= 11; org++) {
+      const may = await ledger.mayRegisterUnder(digits, org);
+      check(may === model.mayRegisterUnder(digits, org), `${where}: mayRegisterUnder(${digits}, ${org}) is ${may}`);
+    }
+  }
+}
 
 /** The failure message: seed and path to replay, and the failing sequence shrunk by deleting operations. */
 function failureReport(out: fc.RunDetails<[Op[]]>, minimal: Minimized<Op> | undefined): string {
@@ -374,6 +486,9 @@ describe("TraceLedger model-based property test", function () {
         return list[n % list.length];
       };
       const registered = () => UNITS.filter((k) => model.state.units.has(k));
+      const licensed = () => PREFIXES.filter((p) => model.state.prefixes.licences.has(p));
+      const pickPrefix = (h: Hint, ok: string[]) =>
+        h.fit && ok.length ? ok[h.n % ok.length] : PREFIXES[h.n % PREFIXES.length];
       const pickFrom = (h: Hint, ok: string[]) =>
         h.fit && ok.length ? ok[h.n % ok.length] : UNITS[h.n % UNITS.length];
       const pickUnit = (h: Hint, a: number) =>
@@ -402,21 +517,79 @@ describe("TraceLedger model-based property test", function () {
         const o = { gasLimit: GAS };
         let touched: string[] = [];
         let resolved = "";
+        /** The prefix a registry operation concerns (its views are compared after it). */
+        let registryPrefix: string | undefined;
         switch (op.kind) {
           case "register": {
-            const a = pickActor(op.actor, STEPS.COMMISSIONING);
             const u = pickFrom(
               op.unit,
               UNITS.filter((k) => !model.state.units.has(k)),
             );
-            resolved = `actor ${a} unit ${UNITS.indexOf(u)}`;
-            expected = model.register(signers[a].address, u);
-            send = () =>
-              ledgerAs(a).register(
-                { unit: u, eventTime: 1_767_225_600, location: 0n, recordHash: recordHash(stats.ops) },
-                o,
+            const path = pathOf(u);
+            const rights = RIGHT_LENGTHS[UNITS.indexOf(u)];
+            const len = op.length.fit ? rights[op.length.n % rights.length] : op.length.n;
+            // fit: an actor allowed to commission that may register under the digits the length points at
+            let a = pickActor(op.actor, STEPS.COMMISSIONING);
+            if (op.actor.fit) {
+              const digits = path.slice(PREFIX_OFFSET, PREFIX_OFFSET + len);
+              const may = signers.map((_, i) => i).filter((i) => model.mayRegisterUnder(digits, i + 1));
+              const allowed = may.filter(
+                (i) =>
+                  (model.state.allowed[STEPS.COMMISSIONING] & model.accountRoles(model.state, signers[i].address)) !==
+                  0,
               );
+              if (allowed.length) a = allowed[op.actor.n % allowed.length];
+            }
+            resolved = `actor ${a} unit ${UNITS.indexOf(u)} length ${len}`;
+            expected = model.register(signers[a].address, u, path, len);
+            const reg = {
+              path: ethers.toUtf8Bytes(path),
+              prefixLength: len,
+              eventTime: 1_767_225_600,
+              location: 0n,
+              recordHash: recordHash(stats.ops),
+            };
+            send = () => ledgerAs(a).register(reg, o);
             touched = [u];
+            break;
+          }
+          case "licensePrefix": {
+            const free = PREFIXES.filter((p) => /^[0-9]{4,12}$/.test(p) && !model.state.prefixes.licences.has(p));
+            const digits = pickPrefix(op.prefix, free);
+            // The admin announces the exact call and waits the delay, unless it is already announced (an
+            // announcement that failed when sent stays ready); an early call is sent unannounced.
+            const announce = op.byAdmin && op.announce && !model.isAnnounced(digits, op.org);
+            if (announce) model.announceLicence(digits, op.org);
+            resolved = `prefix ${digits} org ${op.org}${announce ? " (announced)" : ""}`;
+            expected = model.licensePrefix(addrOf(op), op.byAdmin, digits, op.org);
+            send = async () => {
+              if (announce) {
+                const call = ledger.interface.encodeFunctionData("licensePrefix", [digits, op.org]);
+                await (await ledger.connect(admin).schedule(call)).wait();
+                await time.increase(Number(await ledger.defaultAdminDelay()));
+              }
+              return adminOr(op).licensePrefix(digits, op.org, o);
+            };
+            registryPrefix = digits;
+            break;
+          }
+          case "revokePrefix": {
+            const digits = pickPrefix(op.prefix, licensed());
+            resolved = `prefix ${digits}`;
+            expected = model.revokePrefix(addrOf(op), op.byAdmin, digits);
+            send = () => adminOr(op).revokePrefix(digits, o);
+            registryPrefix = digits;
+            break;
+          }
+          case "authorizeManufacturer": {
+            const digits = pickPrefix(op.prefix, licensed());
+            // fit: the holder's key (actor i is organization i + 1), when a member holds the prefix
+            const holder = model.state.prefixes.licences.get(digits)?.holder ?? 0;
+            const a = op.actor.fit && holder >= 1 && holder <= MEMBER_NAMES.length ? holder - 1 : op.actor.n % N_ACTORS;
+            resolved = `actor ${a} prefix ${digits} manufacturer ${op.manufacturer}`;
+            expected = model.authorizeManufacturer(signers[a].address, digits, op.manufacturer, op.authorized);
+            send = () => ledgerAs(a).authorizeManufacturer(digits, op.manufacturer, op.authorized, o);
+            registryPrefix = digits;
             break;
           }
           case "record": {
@@ -593,6 +766,9 @@ describe("TraceLedger model-based property test", function () {
             const inner = ledger.interface.parseError(parsed!.args[1]);
             expect(inner?.name, `${where}: inner error`).to.equal(expected.inner);
           }
+          if (expected.args && expected.args.length) {
+            expect(plain([...parsed!.args]), `${where}: error arguments`).to.deep.equal(plain(expected.args));
+          }
           stats.refusals++;
           const key = `${op.kind}: ${expected.inner ? `${expected.error}/${expected.inner}` : expected.error}`;
           reasons.set(key, (reasons.get(key) ?? 0) + 1);
@@ -606,6 +782,19 @@ describe("TraceLedger model-based property test", function () {
         }
         stats.accepted++;
         for (const e of expected.entries) acceptedSteps.set(e.step, (acceptedSteps.get(e.step) ?? 0) + 1);
+
+        // Prefix registry logs: exactly the model's (its prefix digits stand for the indexed prefixHash).
+        const registryLogs = receipt.logs
+          .map((l) => ledger.interface.parseLog({ topics: [...l.topics], data: l.data }))
+          .filter((l) => l && ["PrefixLicensed", "PrefixRevoked", "ManufacturerAuthorized"].includes(l.name))
+          .map((l) => ({ name: l!.name, args: plain([...l!.args]) }));
+        expect(registryLogs, `${where}: registry logs`).to.deep.equal(
+          (expected.logs ?? []).map((l) => ({
+            name: l.name,
+            args: plain([prefixHash(l.args[0] as string), ...l.args.slice(1)]),
+          })),
+        );
+        if (registryLogs.length) stats.registryLogs++;
 
         // Entries: the Traced logs must be the model's entries, in order; heads advance from the logs.
         const traced = receipt.logs
@@ -718,6 +907,7 @@ describe("TraceLedger model-based property test", function () {
               model.accountRoles(model.state, signers[i].address),
             );
           }
+          if (registryPrefix !== undefined) await expectRegistry(ledger, model, [registryPrefix], where);
           if (op.kind === "setPermission") {
             expect(Number(await ledger.allowedRoles(op.step)), `${where}: allowedRoles`).to.equal(
               model.state.allowed[op.step],
@@ -761,6 +951,7 @@ describe("TraceLedger model-based property test", function () {
         check(entries.length === m.seq, `history of ${key} has ${entries.length} entries, seq ${m.seq}`);
       }
       check(seqSum === totalEntries, `sum of seqs ${seqSum} != Traced logs ${totalEntries}`);
+      await expectRegistry(ledger, model, PREFIXES, "end of run");
     };
     const property = fc.asyncProperty(opsArb, runOps);
     const replay = process.env.MODEL_PATH ? { path: process.env.MODEL_PATH } : {};
@@ -797,6 +988,7 @@ describe("TraceLedger model-based property test", function () {
         seed: SEED,
         "ops/s": (stats.ops / secs).toFixed(1),
         "UNPACKING entries on children destroyed while packed": stats.unpackedDestroyedChildren,
+        "prefix registry changes matched (logs)": stats.registryLogs,
       });
     }
   });
@@ -810,8 +1002,10 @@ describe("TraceLedger model-based property test", function () {
     if (!baseState) await initBase(await loadFixture(deployLedger));
     const model = new LedgerModel(cloneState(baseState!));
     for (const u of [item, carton]) {
-      await (await ex.register({ unit: u, eventTime: 1_767_225_600, location: 0n, recordHash: recordHash(u) })).wait();
-      expect(model.register(accounts.exporter.address, u).ok).to.equal(true);
+      const path = pathOf(u);
+      const r = { path: ethers.toUtf8Bytes(path), prefixLength: 7, eventTime: 1_767_225_600, location: 0n };
+      await (await ex.register({ ...r, recordHash: recordHash(u) })).wait();
+      expect(model.register(accounts.exporter.address, u, path, 7).ok).to.equal(true);
     }
     await (await ex.pack(agg, [item])).wait();
     expect(model.pack(accounts.exporter.address, carton, [item]).ok).to.equal(true);

@@ -8,9 +8,11 @@
  * own state is only changed when the operation is accepted (it works on a clone and commits on success).
  *
  * The permission matrix is not duplicated here: the caller seeds it from `allowedRoles(step)` of the deployed
- * contract.
+ * contract. The prefix registry (2.1) is `prefixes.ts`, written from the issue's rules on digit strings.
  */
 import { STEPS, STAGES, FLAGS, ROLES } from "../../../src/codes";
+import * as Prefixes from "./prefixes";
+import type { PrefixState, RegistryLog } from "./prefixes";
 
 export const HELD = FLAGS.HELD as number;
 export const RECALLED = FLAGS.RECALLED as number;
@@ -90,6 +92,8 @@ export interface Org {
 export interface Acct {
   orgId: number;
   status: AccountStatus;
+  /** Prefix registry (2.1): an organization-admin key (an organization's onboarded first key is one). */
+  orgAdmin?: boolean;
 }
 export interface Unit {
   seq: number;
@@ -127,6 +131,8 @@ export interface State {
   clock: number;
   /** Per unit, the clock of the latest custody move that concerns it (its own, or a container's it left). */
   moved: Map<string, number>;
+  // --- Identity is owned (issue 11 item 2) ---
+  prefixes: PrefixState;
 }
 
 export interface Entry {
@@ -144,7 +150,13 @@ export interface Entry {
    */
   destroyedChild?: boolean;
 }
-export type Outcome = { ok: true; entries: Entry[] } | { ok: false; error: string; inner?: string; index?: number };
+/**
+ * `logs`: the prefix registry's logs of an accepted call (the prefix digits stand for its `prefixHash`);
+ * `args`: a refusal's arguments, when the model knows them.
+ */
+export type Outcome =
+  | { ok: true; entries: Entry[]; logs?: RegistryLog[] }
+  | { ok: false; error: string; inner?: string; index?: number; args?: unknown[] };
 
 export interface TraceIn {
   unit: string;
@@ -156,14 +168,17 @@ class Refusal extends Error {
   constructor(
     public readonly errorName: string,
     public readonly index?: number,
+    public readonly args?: unknown[],
   ) {
     super(errorName);
   }
 }
 /** `_fail(index, reason)`: wrapped in TraceLedgerBatchItemRejected when index is set, raw otherwise. */
-const fail = (name: string, index?: number): never => {
-  throw new Refusal(name, index);
+const fail = (name: string, index?: number, args?: unknown[]): never => {
+  throw new Refusal(name, index, args);
 };
+/** A raw refusal with its arguments (the prefix registry's). */
+const failWith: Prefixes.Fail = (name, args) => fail(name, undefined, args);
 
 export function cloneState(s: State): State {
   const units = new Map<string, Unit>();
@@ -180,6 +195,7 @@ export function cloneState(s: State): State {
     offers: new Map([...s.offers].map(([k, v]) => [k, { ...v }])),
     clock: s.clock,
     moved: new Map(s.moved),
+    prefixes: Prefixes.clonePrefixes(s.prefixes),
   };
 }
 
@@ -379,28 +395,35 @@ export class LedgerModel {
   // ---------------------------------------------------------------- operations
 
   /** Runs `fn` on a clone of the state; commits it only when no refusal is thrown. */
-  private run(fn: (s: State, out: Entry[]) => void): Outcome {
+  private run(fn: (s: State, out: Entry[]) => void | RegistryLog): Outcome {
     const s = cloneState(this.state);
     const out: Entry[] = [];
+    let log: void | RegistryLog;
     try {
-      fn(s, out);
+      log = fn(s, out);
     } catch (e) {
       if (e instanceof Refusal) {
         if (e.index !== undefined)
           return { ok: false, error: "TraceLedgerBatchItemRejected", inner: e.errorName, index: e.index };
-        return { ok: false, error: e.errorName };
+        return { ok: false, error: e.errorName, ...(e.args ? { args: e.args } : {}) };
       }
       throw e;
     }
     this.state = s;
-    return { ok: true, entries: out };
+    return { ok: true, entries: out, ...(log ? { logs: [log] } : {}) };
   }
 
-  register(actor: string, unit: string): Outcome {
+  /**
+   * `unit` is the key of `path` (the ledger hashes the bytes itself); 2.1: the registering organization must
+   * hold, or be authorized under, the digits `prefixLength` points at — checked before the duplicate, so a
+   * member probing another brand's codes learns nothing.
+   */
+  register(actor: string, unit: string, path: string, prefixLength: number): Outcome {
     return this.run((s, out) => {
       const a = this.activeAccount(s, actor);
       this.requireStep(s, a.roles, S.COMMISSIONING);
-      if (/^0x0+$/.test(unit)) fail("TraceLedgerZeroUnitKey");
+      const { allowed, holder } = Prefixes.mayRegister(s.prefixes, Prefixes.prefixOfCode(path, prefixLength), a.orgId);
+      if (!allowed) fail("TraceLedgerCodeNotLicensed", undefined, [unit, a.orgId, holder]);
       if (s.units.has(unit)) fail("TraceLedgerUnitAlreadyRegistered");
       s.units.set(unit, { seq: 0, status: 0, registrant: a.orgId, custodian: a.orgId, parent: null, authors: [] });
       this.advance(s, unit, a.orgId, S.COMMISSIONING, out, true);
@@ -656,5 +679,50 @@ export class LedgerModel {
       if ((roles & ~ALL_ROLES) !== 0) fail("ConsortiumInvalidRoles");
       s.allowed[step] = roles;
     });
+  }
+
+  // ---------------------------------------------------------------- prefix registry (2.1)
+
+  /** The admin announced `licensePrefix(digits, org)` and waited the delay (`schedule` always succeeds here). */
+  announceLicence(digits: string, org: number): void {
+    this.state.prefixes.announced.add(`${digits}:${org}`);
+  }
+
+  isAnnounced(digits: string, org: number): boolean {
+    return this.state.prefixes.announced.has(`${digits}:${org}`);
+  }
+
+  licensePrefix(actor: string, isAdmin: boolean, digits: string, org: number): Outcome {
+    return this.run((s) => {
+      if (!isAdmin) fail("AccessControlUnauthorizedAccount");
+      Prefixes.requireDigits(digits, failWith);
+      this.requireOrganization(s, org);
+      return Prefixes.license(s.prefixes, digits, org, failWith);
+    });
+  }
+
+  revokePrefix(actor: string, isAdmin: boolean, digits: string): Outcome {
+    return this.run((s) => {
+      if (!isAdmin) fail("AccessControlUnauthorizedAccount");
+      return Prefixes.revoke(s.prefixes, digits, failWith);
+    });
+  }
+
+  authorizeManufacturer(actor: string, digits: string, manufacturer: number, authorized: boolean): Outcome {
+    return this.run((s) => {
+      const a = s.accounts.get(actor.toLowerCase());
+      const call = {
+        account: actor,
+        callerOrg: a?.orgId ?? 0,
+        orgAdmin: this.accountRoles(s, actor) !== 0 && a?.orgAdmin === true,
+      };
+      const exists = (org: number) => org !== 0 && org < s.orgs.length;
+      return Prefixes.authorize(s.prefixes, call, digits, manufacturer, authorized, exists, failWith);
+    });
+  }
+
+  /** `mayRegisterUnder(digits, org)`. */
+  mayRegisterUnder(digits: string, org: number): boolean {
+    return Prefixes.mayRegister(this.state.prefixes, digits, org).allowed;
   }
 }
