@@ -84,6 +84,7 @@ describe("PrefixRegistry: licensePrefix (consortium admin, after the public dela
     const id = await scheduleLicence(ledger, FRESH, orgIds.factory);
     await (await ledger.licensePrefix(FRESH, orgIds.factory)).wait();
     await (await ledger.revokePrefix(FRESH)).wait();
+    await time.increase(Number(await ledger.defaultAdminDelay())); // past the revoke's own wait
     await expect(ledger.licensePrefix(FRESH, orgIds.factory))
       .to.be.revertedWithCustomError(ledger, "ConsortiumOperationNotReady")
       .withArgs(id, 0);
@@ -340,19 +341,26 @@ describe("PrefixRegistry: views and the module", () => {
     expect(await ledger.mayRegisterUnder("95212345", orgIds.exporter)).to.equal(false);
   });
 
-  it("the module refuses direct calls: PrefixRegistryDirectCall, for every function", async () => {
+  it("the module refuses direct calls: LedgerModuleDirectCall, for every function", async () => {
     const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
     const moduleAddress = ethers.getCreateAddress({ from: await ledger.getAddress(), nonce: 1 });
     expect(await ethers.provider.getCode(moduleAddress)).to.not.equal("0x");
-    const module = await ethers.getContractAt("PrefixRegistry", moduleAddress);
+    const module = await ethers.getContractAt("LedgerModule", moduleAddress);
     const calls = [
       () => module.licensePrefix(FRESH, orgIds.exporter),
       () => module.revokePrefix(EXPORTER_PREFIX),
       () => module.connect(accounts.exporter).authorizeManufacturer(EXPORTER_PREFIX, orgIds.factory, true),
       () => module.prefixLicence(EXPORTER_PREFIX),
       () => module.mayRegisterUnder(EXPORTER_PREFIX, orgIds.exporter),
+      // The consortium administration runs from the same module.
+      () => module.addOrganization("Direct", ethers.ZeroHash.slice(0, 38), 0n, "0x434e", 1),
+      () => module.pause(),
+      () => module.schedule("0x"),
+      () => module.connect(accounts.exporter).invalidateNonces(5n),
+      () => module.organizationCount(),
+      () => module.organization(orgIds.exporter),
     ];
-    for (const call of calls) await expect(call()).to.be.revertedWithCustomError(module, "PrefixRegistryDirectCall");
+    for (const call of calls) await expect(call()).to.be.revertedWithCustomError(module, "LedgerModuleDirectCall");
     // The ledger's state is unchanged by the attempts.
     expect(await ledger.mayRegisterUnder(EXPORTER_PREFIX, orgIds.factory)).to.equal(false);
   });
