@@ -16,9 +16,12 @@ library PrefixLicences {
         mapping(bytes32 prefixHash => mapping(uint32 orgId => uint64)) authorizedUnder;
         /// @dev The last licence number handed out.
         uint64 lastLicence;
-        /// @dev `keccak256(prefix)` → when a revoke last freed codes under it (the revoked prefix and each
-        /// prefix it starts with): a new licence over them waits a full delay from then.
+        /// @dev `keccak256(prefix)` → when a revoke last freed codes under it: of this prefix or of a longer
+        /// one starting with it. A licence of it waits a full delay from then.
         mapping(bytes32 prefixHash => uint48) freedAt;
+        /// @dev `keccak256(prefix)` → when this very prefix was last revoked: a licence of a longer prefix
+        /// starting with it waits a full delay from then.
+        mapping(bytes32 prefixHash => uint48) revokedAt;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("cbec-trace.PrefixLicences")) - 1)) & ~bytes32(uint256(0xff))

@@ -29,12 +29,12 @@ abstract contract PrefixRegistry is IPrefixRegistry, LedgerModuleBase {
         // must not run the moment they are freed: a full delay must pass after the revoke of this prefix or
         // of one overlapping it (a revoke marks the revoked prefix and each prefix it starts with).
         uint256 delay = IDelayedAdmin(address(this)).defaultAdminDelay();
-        _requireNotFreedRecently(s, prefix, h, delay);
+        _requireNotFreedRecently(prefix, s.freedAt[h], delay); // this prefix, or a longer one, was revoked
         // GS1 prefixes are prefix-free: a licence inside another would hand one brand's codes to another.
         for (uint256 k = Limits.MIN_PREFIX_DIGITS; k < digits.length; ++k) {
             bytes32 shorter = keccak256(digits[:k]);
             if (uint32(s.licences[shorter]) != 0) revert PrefixWithinLicensed(prefix, string(digits[:k]));
-            _requireNotFreedRecently(s, prefix, shorter, delay);
+            _requireNotFreedRecently(prefix, s.revokedAt[shorter], delay); // a shorter one around it was revoked
             ++s.longer[shorter];
         }
         uint64 licence = ++s.lastLicence;
@@ -56,6 +56,7 @@ abstract contract PrefixRegistry is IPrefixRegistry, LedgerModuleBase {
             s.freedAt[shorter] = uint48(block.timestamp);
         }
         s.freedAt[h] = uint48(block.timestamp);
+        s.revokedAt[h] = uint48(block.timestamp);
         delete s.licences[h];
         emit PrefixRevoked(h, holder, licence, prefix);
     }
@@ -100,15 +101,8 @@ abstract contract PrefixRegistry is IPrefixRegistry, LedgerModuleBase {
         }
     }
 
-    /// @dev Reverts while `prefixHash` (the licensed prefix or one it starts with) was freed by a revoke less
-    /// than `delay` ago.
-    function _requireNotFreedRecently(
-        PrefixLicences.Layout storage s,
-        string calldata prefix,
-        bytes32 prefixHash,
-        uint256 delay
-    ) private view {
-        uint256 freed = s.freedAt[prefixHash];
+    /// @dev Reverts while codes under `prefix` were freed by a revoke at `freed` less than `delay` ago.
+    function _requireNotFreedRecently(string calldata prefix, uint256 freed, uint256 delay) private view {
         if (freed != 0 && block.timestamp < freed + delay) revert PrefixRecentlyRevoked(prefix, uint48(freed + delay));
     }
 }

@@ -149,6 +149,16 @@ describe("PrefixRegistry attacks: identity is owned", () => {
     });
   }
 
+  it("LEGIT: a revoke holds back only licences overlapping the revoked prefix, not a neighbour sharing its first digits", async () => {
+    const f = await loadFixture(deployLedger);
+    const neighbour = EXPORTER_PREFIX.slice(0, 5) + "99"; // 95212·99: shares 5 digits, overlaps neither licence
+    await scheduleLicence(f.ledger, neighbour, f.orgIds.factory);
+    await (await f.ledger.revokePrefix(EXPORTER_PREFIX)).wait();
+    await expect(f.ledger.licensePrefix(neighbour, f.orgIds.factory))
+      .to.emit(f.ledger, "PrefixLicensed")
+      .withArgs(prefixHash(neighbour), f.orgIds.factory, anyValue, neighbour);
+  });
+
   it("(c) ATTACK: the admin licenses a longer prefix inside the brand's → PrefixWithinLicensed, also after the delay", async () => {
     const f = await loadFixture(deployLedger);
     const inside = EXPORTER_PREFIX + "5";
