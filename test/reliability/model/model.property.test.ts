@@ -362,7 +362,14 @@ async function initBase(f: LedgerFixture) {
     offers: new Map(),
     clock: 0,
     moved: new Map(),
-    prefixes: { licences, lastLicence: 2, authorizedUnder: new Map(), announced: new Set() },
+    prefixes: {
+      licences,
+      lastLicence: 2,
+      authorizedUnder: new Map(),
+      announced: new Set(),
+      period: 0,
+      revokedIn: new Map(),
+    },
   };
 }
 
@@ -731,6 +738,7 @@ describe("TraceLedger model-based property test", function () {
             send = () => adminOr(op).reactivateAccount(signers[op.account].address, o);
             break;
           case "setPermission":
+            if (op.byAdmin) model.waitedDelay(); // scheduleAndWait below, whatever the outcome
             expected = model.setPermission(addrOf(op), op.byAdmin, op.step, op.roles);
             // The admin's matrix change runs after the governance delay (issue 11 item 7): schedule, wait,
             // then send; the model's effect is that of the executed call (refusals are the same).

@@ -686,6 +686,12 @@ export class LedgerModel {
   /** The admin announced `licensePrefix(digits, org)` and waited the delay (`schedule` always succeeds here). */
   announceLicence(digits: string, org: number): void {
     this.state.prefixes.announced.add(`${digits}:${org}`);
+    this.waitedDelay();
+  }
+
+  /** The chain's clock moved by one full governance delay. */
+  waitedDelay(): void {
+    this.state.prefixes.period += 1;
   }
 
   isAnnounced(digits: string, org: number): boolean {

@@ -24,6 +24,13 @@ export interface PrefixState {
   authorizedUnder: Map<string, number>;
   /** `licensePrefix(digits, org)` calls announced and past the delay, not yet run: `${digits}:${org}`. */
   announced: Set<string>;
+  /**
+   * How many full delays the chain's clock has moved (the test waits exactly one delay at a time, and runs
+   * for seconds between waits): a revoke in the current period still holds back licences overlapping it.
+   */
+  period: number;
+  /** Revoked digit strings → the period of their last revoke. */
+  revokedIn: Map<string, number>;
 }
 
 /** A registry log the contract must emit: its name and arguments, in ABI order. */
@@ -40,6 +47,8 @@ export function clonePrefixes(p: PrefixState): PrefixState {
     lastLicence: p.lastLicence,
     authorizedUnder: new Map(p.authorizedUnder),
     announced: new Set(p.announced),
+    period: p.period,
+    revokedIn: new Map(p.revokedIn),
   };
 }
 
@@ -70,8 +79,15 @@ export function license(p: PrefixState, digits: string, org: number, fail: Fail)
   if (held) fail("PrefixAlreadyLicensed", [digits, held.holder]);
   const covered = [...p.licences.keys()].filter((k) => k.length > digits.length && k.startsWith(digits));
   if (covered.length) fail("PrefixCoversLicensed", [digits, covered.length]);
-  const within = [...p.licences.keys()].find((k) => k.length < digits.length && digits.startsWith(k));
-  if (within !== undefined) fail("PrefixWithinLicensed", [digits, within]);
+  // Codes a revoke freed wait a full delay before anyone is licensed over them: the revoked prefix, those
+  // inside it and those around it (not a neighbour that merely shares leading digits).
+  const recent = (r: string) => p.revokedIn.get(r) === p.period;
+  if ([...p.revokedIn.keys()].some((r) => recent(r) && r.startsWith(digits))) fail("PrefixRecentlyRevoked", []);
+  for (let k = MIN_DIGITS; k < digits.length; k++) {
+    const shorter = digits.slice(0, k);
+    if (p.licences.has(shorter)) fail("PrefixWithinLicensed", [digits, shorter]);
+    if (recent(shorter)) fail("PrefixRecentlyRevoked", []);
+  }
   if (!p.announced.has(`${digits}:${org}`)) fail("ConsortiumOperationNotReady", []);
   p.announced.delete(`${digits}:${org}`);
   p.lastLicence += 1;
@@ -89,6 +105,7 @@ export function revoke(p: PrefixState, digits: string, fail: Fail): RegistryLog 
   const l = p.licences.get(digits);
   if (!l) fail("PrefixNotLicensed", [digits]);
   p.licences.delete(digits);
+  p.revokedIn.set(digits, p.period);
   return { name: "PrefixRevoked", args: [digits, l!.holder, l!.licence, digits] };
 }
 
