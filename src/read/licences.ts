@@ -4,7 +4,8 @@
  * with one topic filter (topic0 any of the three events, topic1 any candidate prefix hash) from the
  * deployment block up to the block asked for, and rebuilt into licences with their authorizations. The
  * registry's views only say who holds a prefix now; a verdict needs who held it when the code was
- * registered, so the timeline is rebuilt from the logs. Browser-safe (viem only).
+ * registered, so the timeline is rebuilt from the logs; the views at the same block are only compared with the
+ * timeline's end, to catch edited logs. Browser-safe (viem only).
  */
 import { keccak256, stringToBytes, toEventSelector, getAbiItem, type Hex, type PublicClient } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
@@ -79,7 +80,8 @@ export function prefixHashOf(prefix: string): Hex {
  * Reads the registry logs of a code's candidate prefixes and rebuilds their licences.
  *
  * Uses `eth_getLogs` (`PrefixLicensed`, `PrefixRevoked`, `ManufacturerAuthorized`), one query per
- * `maxBlockRange` blocks from `ledger.deploymentBlock`.
+ * `maxBlockRange` blocks from `ledger.deploymentBlock`, and `eth_call` (`prefixLicence` of each candidate,
+ * `mayRegisterUnder` of each manufacturer under a standing licence) to compare the present with the logs.
  *
  * @example
  *   const t = await readPrefixLicences(client, { ledger, path: "/01/09521234543213/10/L1/21/S1" });
@@ -103,7 +105,53 @@ export async function readPrefixLicences(
     toBlock,
     maxBlockRange: parameters.maxBlockRange,
   });
-  return { ...buildLicenceTimeline(candidates, logs), logQueries: queries };
+  const timeline = { ...buildLicenceTimeline(candidates, logs), logQueries: queries };
+  timeline.anomalies.push(...(await presentDisagreements(client, ledger, timeline, toBlock)));
+  return timeline;
+}
+
+/**
+ * Where the registry's views at `blockNumber` contradict the end of the rebuilt timeline. The views only
+ * show the present, so they cannot replace the logs; but an endpoint that edits the logs (another holder,
+ * a hidden authorization) without editing the views too is caught here.
+ */
+async function presentDisagreements(
+  client: PublicClient,
+  ledger: LedgerLocation,
+  timeline: Omit<PrefixLicenceTimeline, "logQueries">,
+  blockNumber: bigint,
+): Promise<string[]> {
+  const at = { address: ledger.address, abi: traceLedgerAbi, blockNumber } as const;
+  const found: string[] = [];
+  const standing = (prefix: string) => timeline.licences.find((l) => l.prefix === prefix && !l.revoked);
+  const views = await Promise.all(
+    timeline.candidates.map((prefix) => client.readContract({ ...at, functionName: "prefixLicence", args: [prefix] })),
+  );
+  timeline.candidates.forEach((prefix, i) => {
+    const [holder, licence] = views[i];
+    const logs = standing(prefix);
+    if ((logs?.holder ?? 0) !== holder || (logs?.licence ?? 0n) !== licence) {
+      const said = logs ? `organization ${logs.holder} (licence ${logs.licence})` : "nobody";
+      found.push(
+        `the registry says prefix ${prefix} is held by ${holder ? `organization ${holder} (licence ${licence})` : "nobody"} at block ${blockNumber}, its logs say ${said}`,
+      );
+    }
+  });
+  for (const l of timeline.licences.filter((x) => !x.revoked)) {
+    const last = new Map(l.authorizations.map((a) => [a.manufacturer, a.authorized]));
+    const asked = [...last.keys()];
+    const may = await Promise.all(
+      asked.map((m) => client.readContract({ ...at, functionName: "mayRegisterUnder", args: [l.prefix, m] })),
+    );
+    asked.forEach((m, i) => {
+      if (may[i] !== last.get(m)) {
+        found.push(
+          `the registry says organization ${m} ${may[i] ? "may" : "may not"} register under ${l.prefix} at block ${blockNumber}, its logs say otherwise`,
+        );
+      }
+    });
+  }
+  return found;
 }
 
 /** Rebuilds licences from registry logs (chain order). Pure: exported for tests. */

@@ -32,13 +32,19 @@ import { hardhatClient } from "../helpers/sdk";
 
 type RawLog = { topics: Hex[]; data: Hex; address: Address };
 const topic = (name: string) => toEventSelector(getAbiItem({ abi: traceLedgerAbi, name } as never) as AbiEvent);
+const PREFIX_LICENCE = toFunctionSelector(getAbiItem({ abi: traceLedgerAbi, name: "prefixLicence" }) as AbiFunction);
 const VERSION = toFunctionSelector(getAbiItem({ abi: traceLedgerAbi, name: "version" }) as AbiFunction);
 
 /** The code of test item n, as a buyer scans it. */
 const code = (n: number) => `https://id.gs1.org${itemPath({ gtin: GTIN, lot: "LOT1", serial: `S${n}` })}`;
 
 /** An endpoint serving the in-process chain with its logs (and optionally its `version()`) edited. */
-function lyingClient(edit: { logs?: (logs: RawLog[]) => RawLog[]; version?: string }): PublicClient {
+function lyingClient(edit: {
+  logs?: (logs: RawLog[]) => RawLog[];
+  version?: string;
+  /** The holder `prefixLicence` answers (the licence number kept). */
+  holder?: number;
+}): PublicClient {
   return createPublicClient({
     transport: custom({
       async request({ method, params }: { method: string; params?: unknown }) {
@@ -49,6 +55,19 @@ function lyingClient(edit: { logs?: (logs: RawLog[]) => RawLog[]; version?: stri
         if (method === "eth_call" && edit.version && data.startsWith(VERSION)) {
           decodeFunctionResult({ abi: traceLedgerAbi, functionName: "version", data: result as Hex });
           return encodeFunctionResult({ abi: traceLedgerAbi, functionName: "version", result: edit.version });
+        }
+        if (method === "eth_call" && edit.holder !== undefined && data.startsWith(PREFIX_LICENCE)) {
+          const [, licence] = decodeFunctionResult({
+            abi: traceLedgerAbi,
+            functionName: "prefixLicence",
+            data: result as Hex,
+          });
+          const answer = licence ? edit.holder : 0;
+          return encodeFunctionResult({
+            abi: traceLedgerAbi,
+            functionName: "prefixLicence",
+            result: [answer, licence],
+          });
         }
         return result;
       },
@@ -134,19 +153,22 @@ describe("verification: who owns the code (prefix licences)", () => {
     expect(notHeld(await verify(f, 1, dropped))).to.match(
       /registry logs served cannot be the ledger's: authorization under 9521234 licence \d+ .* no such licence stands/,
     );
-    // Dropped with everything under it, the code is simply not covered.
+    // Dropped with everything under it, the registry's present view still names the holder.
     const registry = [topic("PrefixLicensed"), topic("ManufacturerAuthorized")];
     const erased = lyingClient({ logs: (logs) => logs.filter((l) => !registry.includes(l.topics[0])) });
     expect(notHeld(await verify(f, 1, erased))).to.match(
-      /^no licence of 9521, 95212, 952123, 9521234, .* covered the code at block \d+$/,
+      new RegExp(
+        `the registry says prefix ${EXPORTER_PREFIX} is held by organization ${f.orgIds.exporter} .* its logs say nobody$`,
+      ),
     );
   });
 
   it("ATTACK: an endpoint that serves the PrefixLicensed log for another organization fails the code", async () => {
     const f = await loadFixture(licensedFixture);
     const rival = orgTopic(f.orgIds.rival);
-    const relabel = (names: string[]) =>
+    const relabel = (names: string[], holder?: number) =>
       lyingClient({
+        holder,
         logs: (logs) =>
           logs.map((l) =>
             names.map(topic).includes(l.topics[0])
@@ -154,19 +176,31 @@ describe("verification: who owns the code (prefix licences)", () => {
               : l,
           ),
       });
-    // Relabelled consistently (the authorization too), the licence is another organization's.
-    const consistent = await verify(f, 1, relabel(["PrefixLicensed", "ManufacturerAuthorized"]));
-    expect(consistent.verdict).to.equal("fail");
-    expect(consistent.reasons.find((x) => x.code === "PREFIX_NOT_HELD")?.detail).to.match(
+    const detail = (r: VerificationReport) => {
+      expect(r.verdict).to.equal("fail");
+      return r.reasons.find((x) => x.code === "PREFIX_NOT_HELD")?.detail;
+    };
+    // Relabelled alone, the holder's own authorization contradicts it.
+    expect(detail(await verify(f, 1, relabel(["PrefixLicensed"])))).to.match(/no such licence stands/);
+    // Relabelled consistently in the logs, the registry's present view contradicts them — for the holder's
+    // code and for the manufacturer's alike.
+    const logsOnly = relabel(["PrefixLicensed", "ManufacturerAuthorized"]);
+    for (const n of [1, 2]) {
+      expect(detail(await verify(f, n, logsOnly))).to.match(
+        new RegExp(
+          `the registry says prefix ${EXPORTER_PREFIX} is held by organization ${f.orgIds.exporter} \\(licence \\d+\\) at block \\d+, its logs say organization ${f.orgIds.rival}`,
+        ),
+      );
+    }
+    // Views lied about too, the holder's own code still fails: the rival never authorized the exporter.
+    const everywhere = await verify(f, 1, relabel(["PrefixLicensed", "ManufacturerAuthorized"], f.orgIds.rival));
+    expect(detail(everywhere)).to.match(
       new RegExp(
         `organization ${f.orgIds.exporter} registered it .* licensed to organization ${f.orgIds.rival}, which had not authorized it`,
       ),
     );
-    if (consistent.ownership?.status !== "notHeld") throw new Error("held");
-    expect(consistent.ownership.licence?.holder.name).to.equal("rival org");
-    // Relabelled alone, the holder's own authorization contradicts it.
-    const careless = await verify(f, 1, relabel(["PrefixLicensed"]));
-    expect(careless.reasons.find((x) => x.code === "PREFIX_NOT_HELD")?.detail).to.match(/no such licence stands/);
+    if (everywhere.ownership?.status !== "notHeld") throw new Error("held");
+    expect(everywhere.ownership.licence?.holder.name).to.equal("rival org");
   });
 
   it("ATTACK: an endpoint that hides the ManufacturerAuthorized log fails the manufacturer's code (not the holder's)", async () => {
