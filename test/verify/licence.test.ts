@@ -295,6 +295,20 @@ describe("verification: who added the journey's keys (item 7)", () => {
     expect(r.notices![0].detail).to.match(new RegExp(`rotated in \\(replacing ${f.accounts.exporter.address}\\)`));
   });
 
+  it("keys the organization added or rotated in itself (from its onboarding key) give no notice", async () => {
+    const f = await loadFixture(licensedFixture);
+    const [added, rotated] = f.spare;
+    const ex = f.ledger.connect(f.accounts.exporter);
+    await (await ex.addAccountAsOrg(added.address, true)).wait();
+    await (await f.ledger.connect(added).rotateAccountAsOrg(f.accounts.exporter.address, rotated.address)).wait();
+    await (await f.ledger.connect(added).register(registration(itemKey(5)))).wait();
+    await (await f.ledger.connect(rotated).register(registration(itemKey(6)))).wait();
+    for (const n of [5, 6]) {
+      const r = await verify(f, n);
+      expect([codes(r), r.notices]).to.deep.equal([["NO_CUSTOMS_RELEASE"], []]);
+    }
+  });
+
   it("ATTACK: an endpoint that hides how a key joined gives a warning", async () => {
     const f = await loadFixture(licensedFixture);
     const client = lyingClient({ logs: (logs) => logs.filter((l) => l.topics[0] !== topic("AccountAdded")) });
