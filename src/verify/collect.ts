@@ -1,7 +1,8 @@
 /**
  * Every read of one verification, as of one pinned block: the unit's state, its journey, its parents, the
- * organizations, the signatures, the block headers, the permission matrix and the off-chain records, put
- * together as {@link LedgerEvidence}. No rule is applied here (that is `judge`); reading only stops early
+ * organizations, the signatures, the block headers, the permission matrix, the off-chain records, the prefix
+ * registry's history of the code and how the journey's signing keys got there, put together as
+ * {@link LedgerEvidence}. No rule is applied here (that is `judge`); reading only stops early
  * when what it found already settles the verdict.
  */
 import type { Hex, PublicClient } from "viem";
@@ -94,13 +95,17 @@ export async function collect(
     throw error;
   }
   const histories = new Map(journey.histories);
+  // Every log used (entries, registry, keys) must come from the canonical chain: its block is checked later.
+  const noteLogs = (positions: LogPosition[]) => {
+    for (const p of positions) {
+      const seen = collected.blocks.get(p.blockNumber);
+      if (seen !== undefined && seen.toLowerCase() !== p.blockHash.toLowerCase()) collected.forked = true;
+      collected.blocks.set(p.blockNumber, p.blockHash);
+    }
+  };
   const note = (h: UnitHistory) => {
     collected.logQueries += h.logQueries;
-    for (const e of h.entries) {
-      const seen = collected.blocks.get(e.blockNumber);
-      if (seen !== undefined && seen.toLowerCase() !== e.blockHash.toLowerCase()) collected.forked = true;
-      collected.blocks.set(e.blockNumber, e.blockHash);
-    }
+    noteLogs(h.entries);
     h.headers.forEach((header, n) => collected.headers.set(n, header));
   };
   journey.histories.forEach(note);
@@ -147,14 +152,6 @@ export async function collect(
   evidence.effectiveStage = Math.max(state.stage, ...parents.map((parent) => parent.state?.stage ?? 0));
 
   const entries = journey.entries;
-  // Logs that are not entries (registry, keys) must come from the canonical chain too.
-  const noteLogs = (positions: LogPosition[]) => {
-    for (const p of positions) {
-      const seen = collected.blocks.get(p.blockNumber);
-      if (seen !== undefined && seen.toLowerCase() !== p.blockHash.toLowerCase()) collected.forked = true;
-      collected.blocks.set(p.blockNumber, p.blockHash);
-    }
-  };
   const version =
     ledger.version ??
     (await client.readContract({ address: ledger.address, abi: traceLedgerAbi, functionName: "version" }));
