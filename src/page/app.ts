@@ -10,6 +10,7 @@ import type { VerificationReport, VerifiedEntry } from "../verify/types";
 import { decodeLocation, type EpcisEvent } from "../epcis";
 import { stageName, dispositionName, type StepName } from "../codes";
 import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./text";
+import { ownershipLines } from "../verify/ownershipText";
 
 interface PageConfig {
   chainId: number;
@@ -76,6 +77,23 @@ function banner(r: VerificationReport): HTMLElement {
           { class: "sub" },
           "Every event is on chain, signed by an allowed member, and customs released the export. 全部记录在链、签名有效、海关已放行。",
         ),
+    // Notices leave the verdict as it is: facts a buyer should still see (a key the consortium admin added).
+    r.notices?.length
+      ? h(
+          "ul",
+          { class: "notices" },
+          ...r.notices.map((n) =>
+            h(
+              "li",
+              { "data-notice": n.code },
+              n.en,
+              " ",
+              h("span", { class: "zh" }, n.zh),
+              n.detail ? h("span", { class: "detail mono" }, n.detail) : null,
+            ),
+          ),
+        )
+      : null,
   );
 }
 
@@ -110,6 +128,18 @@ function productCard(r: VerificationReport): HTMLElement | null {
     { class: "card product" },
     h("h3", {}, "Product", h("span", {}, "商品")),
     h("dl", { class: "kv" }, ...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v!)])),
+    ownership(r),
+  );
+}
+
+/** Who owns the code: "GTIN licensed to <org>", and the holder's authorization when a manufacturer registered it. */
+function ownership(r: VerificationReport): HTMLElement | null {
+  const lines = ownershipLines(r.ownership);
+  if (!lines.length) return null;
+  return h(
+    "ul",
+    { class: `ownership ${r.ownership?.status === "held" ? "ok" : "bad"}`, "data-ownership": r.ownership!.status },
+    ...lines.map((l) => h("li", {}, l.en, h("span", { class: "zh" }, l.zh))),
   );
 }
 

@@ -22,3 +22,15 @@ export {
   type ReadOrganizationsParameters,
   type ReadOrganizationsReturnType,
 } from "./organizations";
+export {
+  readPrefixLicences,
+  buildLicenceTimeline,
+  candidatePrefixes,
+  prefixHashOf,
+  type PrefixLicenceTimeline,
+  type PrefixLicenceRecord,
+  type ManufacturerAuthorization,
+  type ReadPrefixLicencesParameters,
+} from "./licences";
+export { readKeyOrigins, type KeyOrigin, type ReadKeyOriginsParameters, type ReadKeyOriginsReturnType } from "./keys";
+export { readLedgerLogs, comparePositions, type LogPosition, type DecodedLedgerLog } from "./logRange";

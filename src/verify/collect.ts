@@ -1,7 +1,8 @@
 /**
  * Every read of one verification, as of one pinned block: the unit's state, its journey, its parents, the
- * organizations, the signatures, the block headers, the permission matrix and the off-chain records, put
- * together as {@link LedgerEvidence}. No rule is applied here (that is `judge`); reading only stops early
+ * organizations, the signatures, the block headers, the permission matrix, the off-chain records, the prefix
+ * registry's history of the code and how the journey's signing keys got there, put together as
+ * {@link LedgerEvidence}. No rule is applied here (that is `judge`); reading only stops early
  * when what it found already settles the verdict.
  */
 import type { Hex, PublicClient } from "viem";
@@ -16,6 +17,11 @@ import type { ChainOrganization } from "../read/organizations";
 import type { Journey, LedgerLocation, UnitHistory } from "../read/types";
 import type { TraceDomain } from "../eip712";
 import { checkSignatures } from "./signatures";
+import type { Gs1Identity } from "../gs1";
+import { readPrefixLicences } from "../read/licences";
+import { readKeyOrigins } from "../read/keys";
+import { positionOf, type LogPosition } from "../read/logRange";
+import { OWNERSHIP_CHECKED_FROM, versionAtLeast, type OwnershipEvidence } from "./licence";
 import { StatusDeriver, disagreements } from "./derive";
 import type { ChainView, LedgerEvidence, ParentEvidence } from "./evidence";
 import type { OrganizationInfo, VerifiedEntry } from "./types";
@@ -31,6 +37,9 @@ export interface CollectOptions {
   checkSignatures?: boolean;
   maxBlockRange?: bigint;
 }
+
+/** The first ledger version whose `AccountAdded` / `AccountRotated` logs name who added the key. */
+const KEY_ORIGINS_FROM = "2.0.0";
 
 /** Rounds of reading parents' parents for the status derivation (the packing depth it follows). */
 const MAX_DERIVATION_ROUNDS = 8;
@@ -48,7 +57,12 @@ export interface Collected {
 }
 
 /** Reads everything the verdict on `key` depends on, as of `view`. */
-export async function collect(key: Hex, options: CollectOptions, view: ChainView): Promise<Collected> {
+export async function collect(
+  key: Hex,
+  options: CollectOptions,
+  view: ChainView,
+  code: Pick<Gs1Identity, "canonicalPath" | "kind">,
+): Promise<Collected> {
   const { client, ledger } = options;
   const at = view.blockNumber;
   const evidence: LedgerEvidence = {
@@ -81,13 +95,17 @@ export async function collect(key: Hex, options: CollectOptions, view: ChainView
     throw error;
   }
   const histories = new Map(journey.histories);
+  // Every log used (entries, registry, keys) must come from the canonical chain: its block is checked later.
+  const noteLogs = (positions: LogPosition[]) => {
+    for (const p of positions) {
+      const seen = collected.blocks.get(p.blockNumber);
+      if (seen !== undefined && seen.toLowerCase() !== p.blockHash.toLowerCase()) collected.forked = true;
+      collected.blocks.set(p.blockNumber, p.blockHash);
+    }
+  };
   const note = (h: UnitHistory) => {
     collected.logQueries += h.logQueries;
-    for (const e of h.entries) {
-      const seen = collected.blocks.get(e.blockNumber);
-      if (seen !== undefined && seen.toLowerCase() !== e.blockHash.toLowerCase()) collected.forked = true;
-      collected.blocks.set(e.blockNumber, e.blockHash);
-    }
+    noteLogs(h.entries);
     h.headers.forEach((header, n) => collected.headers.set(n, header));
   };
   journey.histories.forEach(note);
@@ -134,13 +152,59 @@ export async function collect(key: Hex, options: CollectOptions, view: ChainView
   evidence.effectiveStage = Math.max(state.stage, ...parents.map((parent) => parent.state?.stage ?? 0));
 
   const entries = journey.entries;
+  const version =
+    ledger.version ??
+    (await client.readContract({ address: ledger.address, abi: traceLedgerAbi, functionName: "version" }));
+  const registration = histories.get(key)?.entries[0];
+  const ownership: OwnershipEvidence = {
+    version,
+    kind: code.kind,
+    ...(registration ? { registration: { ...positionOf(registration), org: registration.org } } : {}),
+    organizations: new Map(),
+  };
+  if (versionAtLeast(version, OWNERSHIP_CHECKED_FROM)) {
+    ownership.timeline = await readPrefixLicences(client, {
+      ledger,
+      path: code.canonicalPath,
+      blockNumber: at,
+      maxBlockRange: options.maxBlockRange,
+    });
+    collected.logQueries += ownership.timeline.logQueries;
+    noteLogs(ownership.timeline.positions);
+  }
+  const licensees = (ownership.timeline?.licences ?? []).flatMap((l) => [
+    l.holder,
+    ...l.authorizations.map((a) => a.manufacturer),
+  ]);
   const orgs = await readOrganizations(client, {
     ledger,
-    orgIds: [state.registrant, ...entries.map((e) => e.org)],
+    orgIds: [state.registrant, ...entries.map((e) => e.org), ...licensees],
     blockNumber: at,
   });
   const registrant = orgs.get(state.registrant);
   if (registrant) evidence.registrant = organizationInfo(registrant);
+  for (const [orgId, org] of orgs) ownership.organizations.set(orgId, organizationInfo(org));
+  evidence.ownership = ownership;
+
+  // Who put the journey's signing keys there (ledgers from 2.0.0 name who added each key).
+  const keysChecked = versionAtLeast(version, KEY_ORIGINS_FROM);
+  const keyOrigins = keysChecked
+    ? await readKeyOrigins(client, {
+        ledger,
+        keys: entries.map((e) => ({ account: e.account, orgId: e.org })),
+        blockNumber: at,
+        maxBlockRange: options.maxBlockRange,
+      })
+    : undefined;
+  if (keyOrigins) {
+    collected.logQueries += keyOrigins.logQueries;
+    noteLogs(keyOrigins.positions);
+  }
+  evidence.keys = {
+    checked: keysChecked,
+    origins: [...(keyOrigins?.origins.values() ?? [])],
+    names: new Map([...orgs].flatMap(([id, o]) => (o.identity ? [[id, o.identity.name] as [number, string]] : []))),
+  };
 
   const corrected = new Set<string>();
   for (const h of journey.histories.values()) {

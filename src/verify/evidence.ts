@@ -7,6 +7,8 @@ import type { Hex } from "viem";
 import type { UnitState } from "../read/types";
 import type { StateDisagreement } from "./derive";
 import type { OrganizationInfo, VerifiedEntry } from "./types";
+import type { OwnershipEvidence } from "./licence";
+import type { KeyEvidence } from "./keys";
 
 /** The block every read of one verification is pinned to, and the depth it was chosen at. */
 export interface ChainView {
@@ -58,6 +60,13 @@ export interface LedgerEvidence {
   entries: VerifiedEntry[];
   /** The current allowed-roles mask of every step in the journey. */
   matrix: Map<number, number>;
+  /**
+   * Who owned the code at its registration (prefix registry history); set once the journey is proven. Its
+   * absence on a read that got that far is itself a failure (`judge`), never taken for "fine".
+   */
+  ownership?: OwnershipEvidence;
+  /** How the journey's signing keys got there (set once the journey is proven). */
+  keys?: KeyEvidence;
 }
 
 export type Evidence = InvalidCodeEvidence | WrongDeploymentEvidence | LedgerEvidence;

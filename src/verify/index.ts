@@ -12,5 +12,16 @@ export type {
   ParentEvidence,
   ChainView,
 } from "./evidence";
-export { REASONS, type ReasonCode, type ReasonText, type Verdict } from "./reasons";
-export type { VerificationReport, VerifiedEntry, ReasonFound, OrganizationInfo } from "./types";
+export { REASONS, NOTICES, type ReasonCode, type NoticeCode, type ReasonText, type Verdict } from "./reasons";
+export type { VerificationReport, VerifiedEntry, ReasonFound, NoticeFound, OrganizationInfo } from "./types";
+export {
+  ownershipFinding,
+  versionAtLeast,
+  OWNERSHIP_CHECKED_FROM,
+  type OwnershipEvidence,
+  type OwnershipFinding,
+  type CodeLicence,
+  type CodeType,
+} from "./licence";
+export { keyFindings, type KeyEvidence } from "./keys";
+export { ownershipLines, type OwnershipLine } from "./ownershipText";

@@ -3,9 +3,11 @@
  * no I/O, so every rule is tested without a chain.
  */
 import { STEPS } from "../codes";
-import type { Evidence } from "./evidence";
+import type { Evidence, LedgerEvidence } from "./evidence";
 import { REASONS, type ReasonCode } from "./reasons";
-import type { ReasonFound } from "./types";
+import type { NoticeFound, ReasonFound } from "./types";
+import { ownershipFinding } from "./licence";
+import { keyFindings } from "./keys";
 
 /** A reason with its severity and texts. */
 export function reason(code: ReasonCode, detail?: string): ReasonFound {
@@ -40,6 +42,8 @@ export function judge(evidence: Evidence): ReasonFound[] {
   if (!registrant || registrant.suspended || !registrant.name) {
     reasons.push(reason("REGISTRANT_UNIDENTIFIED", `organization ${state.registrant}`));
   }
+  reasons.push(...ownershipReasons(evidence));
+  reasons.push(...keyFindings(evidence.keys).reasons);
   for (const e of evidence.entries) {
     if (e.signatureValid === false) reasons.push(reason("SIGNATURE_INVALID", `entry ${e.seq} in ${e.transactionHash}`));
     if (e.recordMatches === false) {
@@ -64,4 +68,18 @@ export function judge(evidence: Evidence): ReasonFound[] {
   if (!released) reasons.push(reason(delivered ? "DELIVERED_WITHOUT_RELEASE" : "NO_CUSTOMS_RELEASE"));
   if (evidence.entries.some((e) => e.corrected)) reasons.push(reason("CORRECTED"));
   return reasons;
+}
+
+/** The ownership rule: the registrant held the code's prefix, or was authorized by its holder (from 2.1.0). */
+function ownershipReasons(evidence: LedgerEvidence): ReasonFound[] {
+  if (!evidence.ownership) return [reason("PREFIX_NOT_HELD", "the prefix registry's history was not read")];
+  const finding = ownershipFinding(evidence.ownership);
+  if (finding.status === "unchecked") return [reason("OWNERSHIP_NOT_CHECKED", `ledger version ${finding.version}`)];
+  if (finding.status === "notHeld") return [reason("PREFIX_NOT_HELD", finding.why)];
+  return [];
+}
+
+/** The notices the evidence gives: noteworthy facts that leave the verdict as it is. */
+export function notices(evidence: Evidence): NoticeFound[] {
+  return evidence.kind === "ledger" ? keyFindings(evidence.keys).notices : [];
 }

@@ -78,6 +78,39 @@ export const REASONS = {
     en: "An off-chain record served by the platform does not match its on-chain hash, or names another product.",
     zh: "平台提供的某条链下记录与链上哈希不一致，或记录的是其他产品。",
   },
+  // Issue 11 item 2 (identity is owned) and item 7 (who added the keys).
+  PREFIX_NOT_HELD: {
+    severity: "fail",
+    en: "The organization that registered this code neither held its GS1 company prefix nor was authorized by the holder: the ledger refuses such registrations, so the endpoint or the ledger is not telling the truth.",
+    zh: "登记该码的企业既不持有其GS1厂商识别代码，也未获持有者授权：账本拒绝此类登记，因此节点或账本所示不实。",
+  },
+  OWNERSHIP_NOT_CHECKED: {
+    severity: "warning",
+    en: "This ledger version does not check who owns a code's GS1 company prefix: any member could have registered it.",
+    zh: "该账本版本不核验GS1厂商识别代码的归属：任何成员都可能登记了该码。",
+  },
+  KEY_ORIGIN_UNKNOWN: {
+    severity: "warning",
+    en: "How a signing key of the journey joined its organization could not be read from the ledger.",
+    zh: "无法从账本读取行程中某签名密钥加入其企业的记录。",
+  },
+  KEY_DELAY_UNPROVEN: {
+    severity: "warning",
+    en: "A signing key was put in an organization's name by the consortium admin without the public delay the ledger requires.",
+    zh: "某签名密钥由联盟管理员以企业名义添加，但缺少账本要求的公示等待期记录。",
+  },
 } as const satisfies Record<string, ReasonText>;
 
 export type ReasonCode = keyof typeof REASONS;
+
+/**
+ * Notices: facts the buyer should see that do not change the verdict (a legitimate but noteworthy event).
+ */
+export const NOTICES = {
+  KEY_ADDED_BY_ADMIN: {
+    en: "A signing key was added by the consortium admin after a public delay, not by the organization itself.",
+    zh: "某签名密钥由联盟管理员在公示等待期后添加，而非企业自行添加。",
+  },
+} as const satisfies Record<string, { en: string; zh: string }>;
+
+export type NoticeCode = keyof typeof NOTICES;

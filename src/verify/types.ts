@@ -2,7 +2,8 @@
 import type { Address, Hex } from "viem";
 import type { Gs1Identity } from "../gs1";
 import type { JourneyEntry, UnitState } from "../read/types";
-import type { ReasonCode, Verdict } from "./reasons";
+import type { NoticeCode, ReasonCode, Verdict } from "./reasons";
+import type { OwnershipFinding } from "./licence";
 
 export interface ReasonFound {
   code: ReasonCode;
@@ -11,6 +12,16 @@ export interface ReasonFound {
   zh: string;
   /** Extra detail (which event, which address). */
   detail?: string;
+}
+
+/** A noteworthy fact that does not change the verdict (`NOTICES`). */
+export interface NoticeFound {
+  code: NoticeCode;
+  en: string;
+  zh: string;
+  detail?: string;
+  /** For KEY_ADDED_BY_ADMIN: the key and the blocks of its delayed operation. */
+  key?: { account: Address; orgId: number; announcedAtBlock: bigint; executedAtBlock: bigint };
 }
 
 /** An organization as the chain knows it. */
@@ -42,10 +53,17 @@ export interface VerifiedEntry extends JourneyEntry {
 export interface VerificationReport {
   verdict: Verdict;
   reasons: ReasonFound[];
+  /** Noteworthy facts that do not change the verdict (e.g. a key the consortium admin added after the delay). */
+  notices?: NoticeFound[];
   input: string;
   unit?: { identity: Gs1Identity; key: Hex; uri: string };
   state?: UnitState;
   registrant?: OrganizationInfo;
+  /**
+   * Who owned the code when it was registered: the licence of its GS1 company prefix ("GTIN licensed to …")
+   * and the holder's authorization when a contract manufacturer registered it (ledgers from 2.1.0).
+   */
+  ownership?: OwnershipFinding;
   /** The stage that holds for the unit: its own, or a parent's further one while packed (`Stages`). */
   effectiveStage?: number;
   /** Outermost last: the parents the unit is packed in now. */

@@ -6,6 +6,9 @@
  *              head, a signature that does not match;
  *   warning  — recalled, held, flagged, journey without export customs release, corrected events,
  *              a signer or registrant no longer in good standing, a served record not matching its hash;
+ *   (a code registered by an organization that neither held its GS1 company prefix nor had the holder's
+ *   authorization fails; a ledger too old to check that is a warning; a key the consortium admin added
+ *   after the public delay is a notice, shown without changing the verdict);
  *   authentic — none of those.
  * Reading (`collect`) and the rules (`judge`) live in their own files; this one pins the block everything is
  * read at and starts over when the chain reorganizes underneath. Browser-safe: only viem and pure code.
@@ -17,7 +20,8 @@ import { NetworkError, WrongChainError, WrongContractError } from "../errors/bas
 import { collect, type Collected, type CollectOptions } from "./collect";
 import { readBlockHeaders } from "../read/blocks";
 import type { ChainView, Evidence } from "./evidence";
-import { judge } from "./judge";
+import { judge, notices } from "./judge";
+import { ownershipFinding } from "./licence";
 import type { VerificationReport } from "./types";
 
 export type { ChainView } from "./evidence";
@@ -46,6 +50,8 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
   };
   const finish = (evidence: Evidence) => {
     report.reasons = judge(evidence);
+    report.notices = notices(evidence);
+    if (evidence.kind === "ledger" && evidence.ownership) report.ownership = ownershipFinding(evidence.ownership);
     report.verdict = report.reasons.some((r) => r.severity === "fail")
       ? "fail"
       : report.reasons.length
@@ -86,7 +92,7 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
     const view = await pinView(client, confirmations);
     let found: Collected;
     try {
-      found = await collect(key, where, view);
+      found = await collect(key, where, view, identity);
     } catch (error) {
       // A read of a block the chain just dropped fails; anything else is a real failure.
       if (await stillCanonical(client, view, undefined)) throw error;

@@ -117,6 +117,15 @@ describe("verification page (browser)", function () {
       /matches on-chain hash/,
     );
     expect(await page.textContent(".product")).to.match(/Registered by.*factory/is);
+    // Issue 11 item 2: who owns the code, checked from the prefix registry's history, in both languages.
+    expect(await page.getAttribute("[data-ownership]", "data-ownership")).to.equal("held");
+    const owner = await page.locator("[data-ownership] li").allTextContents();
+    expect(owner[0]).to.match(/^GTIN licensed to exporter org \(company prefix 6901234, since block \d+\)/);
+    expect(owner[0]).to.include("商品条码（GTIN）授权给exporter org");
+    expect(owner[1]).to.match(/^Registered by factory org under exporter org's authorization/);
+    expect(owner[1]).to.include("由factory org经exporter org授权登记");
+    expect(await page.locator("[data-notice]").count()).to.equal(0);
+    await page.screenshot({ path: join(SHOTS, "authentic-ownership.png"), fullPage: true });
     await page.close();
   });
 

@@ -7,6 +7,10 @@ import { REASONS, type ReasonCode } from "../../src/verify/reasons";
 import type { OrganizationInfo, VerifiedEntry } from "../../src/verify/types";
 import type { UnitState } from "../../src/read/types";
 import { STEPS, stepName } from "../../src/codes";
+import type { OwnershipEvidence } from "../../src/verify/licence";
+import type { PrefixLicenceRecord } from "../../src/read/licences";
+import type { KeyOrigin } from "../../src/read/keys";
+import { notices } from "../../src/verify/judge";
 
 const UNIT = `0x${"11".repeat(32)}` as Hex;
 const PARENT = `0x${"22".repeat(32)}` as Hex;
@@ -70,6 +74,45 @@ const entry = (step: number, extra: Partial<VerifiedEntry> = {}): VerifiedEntry 
   ...extra,
 });
 
+const at = (blockNumber: bigint, logIndex = 0) => ({ blockNumber, logIndex, transactionHash: TX, blockHash: TX });
+
+/** Licence `licence` of "9521234" to `holder`, granted at block 1. */
+const licence = (holder: number, extra: Partial<PrefixLicenceRecord> = {}): PrefixLicenceRecord => ({
+  prefix: "9521234",
+  prefixHash: `0x${"77".repeat(32)}`,
+  holder,
+  licence: 1n,
+  licensed: at(1n),
+  authorizations: [],
+  ...extra,
+});
+
+/** Ownership evidence: the registration (entry 1, block 5, by `org`) and the registry's licences. */
+const ownership = (
+  licences: PrefixLicenceRecord[],
+  org = 1,
+  extra: Partial<OwnershipEvidence> = {},
+): OwnershipEvidence => ({
+  version: "2.1.0",
+  kind: "item",
+  timeline: { candidates: ["9521", "9521234"], licences, anomalies: [], positions: [], logQueries: 1 },
+  registration: { ...at(5n), org },
+  organizations: new Map([
+    [1, org1()],
+    [2, { ...org1(), orgId: 2, name: "org 2" }],
+  ]),
+  ...extra,
+});
+const org1 = () => ({ orgId: 1, roles: ALL_ROLES, suspended: false, name: "org 1" });
+
+const onboarded = (account: string, orgId = 1): KeyOrigin => ({
+  account: account as KeyOrigin["account"],
+  orgId,
+  how: "onboarding",
+  via: "added",
+  at: at(1n),
+});
+
 /** Evidence of an authentic journey: registered, released by customs, everything proven. */
 function authentic(extra: Partial<LedgerEvidence> = {}): LedgerEvidence {
   return {
@@ -86,6 +129,8 @@ function authentic(extra: Partial<LedgerEvidence> = {}): LedgerEvidence {
       [STEPS.COMMISSIONING, ALL_ROLES],
       [STEPS.CUSTOMS_RELEASED, ALL_ROLES],
     ]),
+    ownership: ownership([licence(1)]),
+    keys: { checked: true, origins: [onboarded("0x0000000000000000000000000000000000000001")], names: new Map() },
     ...extra,
   };
 }
@@ -270,8 +315,124 @@ describe("judge: the verdict rules on evidence", () => {
       }),
       authentic({ entries: [entry(STEPS.DELIVERED)] }),
       authentic({ stateDisagreements: [{ unit: UNIT, field: "recalled", served: "false", derived: "true" }] }),
+      authentic({ ownership: ownership([licence(2)]) }),
+      authentic({ ownership: ownership([], 1, { timeline: undefined, version: "1.4.0" }) }),
+      authentic({
+        keys: {
+          checked: true,
+          origins: [
+            { ...onboarded("0x01"), how: "unknown" },
+            { ...onboarded("0x02"), how: "consortiumAdmin" },
+          ],
+          names: new Map(),
+        },
+      }),
     ];
     for (const e of samples) for (const c of codes(e)) reached.add(c);
     expect([...reached].sort()).to.deep.equal((Object.keys(REASONS) as ReasonCode[]).sort());
+  });
+
+  describe("ownership (issue 11 item 2): the registrant held the code's prefix or the holder's authorization", () => {
+    const notHeld = (o: OwnershipEvidence) =>
+      judge(authentic({ ownership: o })).filter((r) => r.code === "PREFIX_NOT_HELD");
+
+    it("the holder, or a manufacturer authorized under the standing licence before the registration, passes", () => {
+      expect(codes(authentic({ ownership: ownership([licence(1)]) }))).to.deep.equal([]);
+      const authorized = licence(2, { authorizations: [{ manufacturer: 1, authorized: true, at: at(3n) }] });
+      expect(codes(authentic({ ownership: ownership([authorized]) }))).to.deep.equal([]);
+      // Revoked after the registration: still legitimate.
+      expect(codes(authentic({ ownership: ownership([licence(1, { revoked: at(9n) })]) }))).to.deep.equal([]);
+    });
+
+    it("ATTACK (no chain can produce it): a registrant that never held the prefix fails, naming the holder", () => {
+      expect(notHeld(ownership([licence(2)])).map((r) => [r.severity, r.detail])).to.deep.equal([
+        [
+          "fail",
+          "organization 1 registered it at block 5, but prefix 9521234 was licensed to organization 2, which had not authorized it",
+        ],
+      ]);
+      expect(notHeld(ownership([]))[0].detail).to.equal("no licence of 9521, 9521234 covered the code at block 5");
+    });
+
+    it("ATTACK: an authorization withdrawn, given after the registration, or given under a dead licence does not count", () => {
+      const withdrawn = licence(2, {
+        authorizations: [
+          { manufacturer: 1, authorized: true, at: at(2n) },
+          { manufacturer: 1, authorized: false, at: at(4n) },
+        ],
+      });
+      const late = licence(2, { authorizations: [{ manufacturer: 1, authorized: true, at: at(6n) }] });
+      const sameBlockAfter = licence(2, { authorizations: [{ manufacturer: 1, authorized: true, at: at(5n, 1) }] });
+      const dead = licence(2, { revoked: at(3n), authorizations: [{ manufacturer: 1, authorized: true, at: at(2n) }] });
+      const relicensed = licence(2, { licence: 2n, licensed: at(4n) });
+      for (const licences of [[withdrawn], [late], [sameBlockAfter], [dead, relicensed]]) {
+        expect(notHeld(ownership(licences)).length, licences.map((l) => l.licence).join()).to.equal(1);
+      }
+      // A licence granted after the registration did not cover it.
+      expect(notHeld(ownership([licence(1, { licensed: at(7n) })])).length).to.equal(1);
+      // Revoked before the registration, no licence covered it.
+      expect(notHeld(ownership([licence(1, { revoked: at(4n) })]))[0].detail).to.match(/^no licence of/);
+    });
+
+    it("ATTACK: overlapping licences or registry logs that contradict themselves fail", () => {
+      const overlapping = [licence(1), licence(2, { prefix: "9521", licence: 2n })];
+      expect(notHeld(ownership(overlapping))[0].detail).to.equal(
+        "overlapping licences served at block 5: 9521234 → organization 1, 9521 → organization 2",
+      );
+      const anomalous = ownership([licence(1)]);
+      anomalous.timeline!.anomalies.push("9521234 licence 7 revoked at block 3 log 0, but no such licence stands");
+      expect(notHeld(anomalous)[0].detail).to.match(
+        /^the registry logs served cannot be the ledger's: 9521234 licence 7/,
+      );
+    });
+
+    it("missing ownership evidence on a proven journey fails; an older ledger is a warning", () => {
+      expect(notHeld(undefined as unknown as OwnershipEvidence).map((r) => r.detail)).to.deep.equal([
+        "the prefix registry's history was not read",
+      ]);
+      const old = judge(authentic({ ownership: ownership([], 1, { timeline: undefined, version: "2.0.3" }) }));
+      expect(old.map((r) => [r.code, r.severity, r.detail])).to.deep.equal([
+        ["OWNERSHIP_NOT_CHECKED", "warning", "ledger version 2.0.3"],
+      ]);
+    });
+  });
+
+  describe("keys (issue 11 item 7): how the journey's signing keys got there", () => {
+    const A = "0x00000000000000000000000000000000000000a1";
+    const B = "0x00000000000000000000000000000000000000b2";
+    const keys = (origins: KeyOrigin[]) => ({ checked: true, origins, names: new Map([[1, "org 1"]]) });
+    const byAdmin = (delay: KeyOrigin["delay"]): KeyOrigin => ({
+      ...onboarded(A),
+      how: "consortiumAdmin",
+      at: at(8n),
+      delay,
+    });
+
+    it("a key the admin added after the delay is a notice only, with its blocks; onboarding keys say nothing", () => {
+      const e = authentic({ keys: keys([byAdmin({ opId: TX, announced: at(3n), executed: at(8n) }), onboarded(B)]) });
+      expect(codes(e)).to.deep.equal([]);
+      expect(notices(e).map((n) => [n.code, n.detail, n.key?.announcedAtBlock, n.key?.executedAtBlock])).to.deep.equal([
+        ["KEY_ADDED_BY_ADMIN", `${A} of org 1, added: announced at block 3, executed at block 8`, 3n, 8n],
+      ]);
+    });
+
+    it("ATTACK: an admin key without its delayed operation, or a key of unknown origin, is a warning", () => {
+      expect(codes(authentic({ keys: keys([byAdmin({})]) }))).to.deep.equal(["KEY_DELAY_UNPROVEN"]);
+      expect(codes(authentic({ keys: keys([byAdmin({ opId: TX, executed: at(8n) })]) }))).to.deep.equal([
+        "KEY_DELAY_UNPROVEN",
+      ]);
+      expect(codes(authentic({ keys: keys([{ ...onboarded(A), how: "unknown" }]) }))).to.deep.equal([
+        "KEY_ORIGIN_UNKNOWN",
+      ]);
+    });
+
+    it("a key the organization added is judged by how the adding key got there", () => {
+      const adder = byAdmin({ opId: TX, announced: at(3n), executed: at(8n) });
+      const child: KeyOrigin = { ...onboarded(B), how: "organization", by: A as KeyOrigin["account"], addedBy: adder };
+      const e = authentic({ keys: keys([child]) });
+      expect(notices(e).map((n) => n.key?.account)).to.deep.equal([A]);
+      const clean: KeyOrigin = { ...child, addedBy: onboarded(A) };
+      expect(notices(authentic({ keys: keys([clean]) }))).to.deep.equal([]);
+    });
   });
 });

@@ -13,7 +13,10 @@ import {
   decodeFunctionResult,
   encodeFunctionResult,
   toFunctionSelector,
+  toEventSelector,
   getAbiItem,
+  type AbiEvent,
+  pad,
   type AbiFunction,
   type Hex,
   type PublicClient,
@@ -23,9 +26,13 @@ import { DEMO_CODES } from "../../src/demo/journey";
 import { FLAGS } from "../../src/codes";
 import { parseGs1 } from "../../src/gs1";
 import { recordHash as hashRecord } from "../../src/epcis";
-import { registration } from "../helpers/ledger";
+import { pathKey, registration } from "../helpers/ledger";
 import { codes, demoFixture, fromStore, verifyDemo } from "../helpers/demo";
 
+/** The demo brand's GS1 company prefix (licensed to the exporter; the factory is authorized under it). */
+const DEMO_PREFIX = "6901234";
+type RawLog = { topics: Hex[]; data: Hex };
+const topic = (name: string) => toEventSelector(getAbiItem({ abi: traceLedgerAbi, name } as never) as AbiEvent);
 type UnitStateTuple = readonly [Hex, number, number, number, number, number, number, Hex];
 const UNIT_STATE = toFunctionSelector(getAbiItem({ abi: traceLedgerAbi, name: "unitState" }) as AbiFunction);
 
@@ -33,6 +40,7 @@ const UNIT_STATE = toFunctionSelector(getAbiItem({ abi: traceLedgerAbi, name: "u
 function lyingClient(edit: {
   unitState?: (unit: Hex, s: UnitStateTuple) => UnitStateTuple;
   block?: (b: Record<string, unknown>) => Record<string, unknown>;
+  logs?: (logs: RawLog[]) => RawLog[];
 }) {
   return createPublicClient({
     transport: custom({
@@ -46,6 +54,7 @@ function lyingClient(edit: {
           const edited = edit.unitState((args![0] as Hex).toLowerCase() as Hex, decoded as unknown as UnitStateTuple);
           return encodeFunctionResult({ abi: traceLedgerAbi, functionName: "unitState", result: edited as never });
         }
+        if (method === "eth_getLogs" && edit.logs) return edit.logs(result as RawLog[]);
         if (method === "eth_getBlockByNumber" && edit.block && result)
           return edit.block(result as Record<string, unknown>);
         return result;
@@ -116,13 +125,63 @@ describe("verification against a lying endpoint", () => {
     const record = (await honest(original.data))!;
     expect(hashRecord(record)).to.equal(original.data);
     const copy = "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN0077";
+    // Issue 11: the code must be under a prefix the factory may register under (the demo brand authorized it).
+    const path = parseGs1(copy).canonicalPath;
     await f.ledger
       .connect(f.accounts.factory)
-      .register({ ...registration(parseGs1(copy).key), recordHash: original.data });
+      .register({ ...registration(pathKey(path)), prefixLength: DEMO_PREFIX.length, recordHash: original.data });
     const r = await verifyDemo(f, copy);
     const entry = r.entries.find((e) => e.seq === 1)!;
     expect([entry.recordMatches, entry.recordNamesOtherUnit]).to.deep.equal([false, true]);
     expect(codes(r)).to.include("RECORD_MISMATCH");
     expect(r.reasons.find((x) => x.code === "RECORD_MISMATCH")!.detail).to.match(/names another unit/);
+  });
+
+  // Issue 11 item 2: who owns the code is read from the registry's logs, which a lying endpoint can edit too.
+  it("honest endpoint: the demo item is 'licensed to' the brand and registered under its authorization", async () => {
+    const f = await loadFixture(demoFixture);
+    const r = await verifyDemo(f, DEMO_CODES.authentic);
+    if (r.ownership?.status !== "held") throw new Error(`ownership ${r.ownership?.status}`);
+    expect([r.ownership.licence.holder.name, r.ownership.licence.manufacturer?.organization.name]).to.deep.equal([
+      "exporter org",
+      "factory org",
+    ]);
+  });
+
+  for (const [what, dropped] of [
+    ["drops the PrefixLicensed log", ["PrefixLicensed"]],
+    ["drops every registry log", ["PrefixLicensed", "ManufacturerAuthorized"]],
+    ["hides the ManufacturerAuthorized log", ["ManufacturerAuthorized"]],
+  ] as const) {
+    it(`an endpoint that ${what} fails the verdict (PREFIX_NOT_HELD)`, async () => {
+      const f = await loadFixture(demoFixture);
+      const names = (dropped as readonly string[]).map(topic);
+      const client = lyingClient({ logs: (logs) => logs.filter((l) => !names.includes(l.topics[0])) });
+      const r = await verifyDemo(f, DEMO_CODES.authentic, client);
+      expect(r.verdict).to.equal("fail");
+      expect(codes(r)).to.deep.equal(["PREFIX_NOT_HELD"]);
+    });
+  }
+
+  it("an endpoint that serves the brand's licence as another organization's fails the verdict", async () => {
+    const f = await loadFixture(demoFixture);
+    const other = pad(`0x${f.orgIds.rival.toString(16)}`, { size: 32 });
+    const relabelled = [topic("PrefixLicensed"), topic("ManufacturerAuthorized")];
+    const client = lyingClient({
+      logs: (logs) =>
+        logs.map((l) =>
+          relabelled.includes(l.topics[0])
+            ? { ...l, topics: [l.topics[0], l.topics[1], other, ...l.topics.slice(3)] }
+            : l,
+        ),
+    });
+    const r = await verifyDemo(f, DEMO_CODES.authentic, client);
+    expect(r.verdict).to.equal("fail");
+    // The registry's present view (not edited by this endpoint) contradicts the relabelled logs.
+    expect(r.reasons.find((x) => x.code === "PREFIX_NOT_HELD")?.detail).to.match(
+      new RegExp(
+        `the registry says prefix ${DEMO_PREFIX} is held by organization ${f.orgIds.exporter} .* its logs say organization ${f.orgIds.rival}`,
+      ),
+    );
   });
 });

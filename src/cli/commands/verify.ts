@@ -18,6 +18,7 @@ import { EXIT } from "../exitCodes";
 import { CliInputError } from "../output";
 import { RecordStore } from "../../records";
 import { locationText } from "./read";
+import { ownershipLines } from "../../verify/ownershipText";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -92,6 +93,8 @@ function render(r: InputReport & Partial<VerificationReport>): string {
     lines.push(
       `  registered by: ${r.registrant.name ?? `organization ${r.registrant.orgId}`} (${r.registrant.country ?? ""})`,
     );
+  for (const line of ownershipLines(r.ownership)) lines.push(`  ${line.en} / ${line.zh}`);
+  for (const n of r.notices ?? []) lines.push(`  note: ${n.en} / ${n.zh}${n.detail ? ` (${n.detail})` : ""}`);
   if (r.asOf) {
     const depth = r.asOf.confirmations > 1 ? `, ${r.asOf.confirmations} confirmations` : "";
     lines.push(`  as of block ${r.asOf.blockNumber} (${r.asOf.blockHash.slice(0, 10)}…${depth})`);
