@@ -10,11 +10,18 @@ export interface UnitRef {
   key: Hex;
   /** The Digital Link URI used as the EPC in EPCIS records (default domain id.gs1.org). */
   uri: string;
+  /** The canonical Digital Link path, what a registration sends. */
+  path: string;
 }
 
 export function unitRef(code: string): UnitRef {
   const identity = parseGs1(code);
-  return { identity, key: identity.key as Hex, uri: toDigitalLink(identity, { attributes: false }) };
+  return {
+    identity,
+    key: identity.key as Hex,
+    uri: toDigitalLink(identity, { attributes: false }),
+    path: identity.canonicalPath,
+  };
 }
 
 /** A step name (case-insensitive, `-` or `_`). */

@@ -178,6 +178,7 @@ describe("consortium administration (SDK)", () => {
       roles: ["CUSTOMS"],
       accounts: [accounts[4]],
       suspended: false,
+      prefixes: [],
     });
     file.permissions.DEPARTING = ["CARRIER", "WAREHOUSE"];
     const { plan } = await syncAll(ledger, file, admin.address, deploymentBlock);
@@ -270,6 +271,7 @@ describe("consortium administration (SDK)", () => {
       roles: ["EXPORTER"],
       accounts: [accounts[1]],
       suspended: false,
+      prefixes: [],
     });
     const block = await ethers.provider.getBlockNumber();
     const error = await rejection(

@@ -20,7 +20,16 @@ import { roleMask } from "../../src/codes";
 import { parseManifest, type DeploymentManifest } from "../../src/config/manifest";
 import { evmTarget } from "../../scripts/lib/evmTarget";
 import { freePort, NodeExitedError, rpcCall, waitForRpc } from "../../src/node";
-import { ADMIN_DELAY, MEMBERS, MEMBER_NAMES, creditCode, type MemberName } from "./ledger";
+import {
+  ADMIN_DELAY,
+  EXPORTER_PREFIX,
+  MEMBERS,
+  MEMBER_NAMES,
+  RIVAL_PREFIX,
+  creditCode,
+  type MemberName,
+} from "./ledger";
+import { DEMO_PREFIXES } from "../../src/demo/journey";
 
 /** The project root (where hardhat.config.ts and node_modules live). */
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
@@ -299,6 +308,19 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
       const r = await tx.wait();
       if (!r || r.status !== 1) throw new Error(`onboarding transaction ${tx.hash} failed`);
     }
+
+    // The prefixes of the test codes and of the demo journey, licensed the way a consortium must: each
+    // licence announced, the node's clock moved past the public delay, then executed.
+    const licences: Array<[string, number]> = [
+      [EXPORTER_PREFIX, MEMBER_NAMES.indexOf("exporter") + 1],
+      [RIVAL_PREFIX, MEMBER_NAMES.indexOf("rival") + 1],
+      [DEMO_PREFIXES[0], MEMBER_NAMES.indexOf("exporter") + 1],
+    ];
+    const calls = licences.map(([p, org]) => ledger.interface.encodeFunctionData("licensePrefix", [p, org]));
+    for (const data of calls) await (await ledger.schedule(data, { nonce: nonce++ })).wait();
+    await provider.send("evm_increaseTime", [ADMIN_DELAY]);
+    await provider.send("evm_mine", []);
+    for (const data of calls) await (await admin.sendTransaction({ to: address, data, nonce: nonce++ })).wait();
 
     const members = {} as Record<MemberName, NodeMember>;
     i = 0;
