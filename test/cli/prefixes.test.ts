@@ -12,8 +12,8 @@ import { isCoverageRun } from "../helpers/coverage";
 import { parseGs1, gs1CheckDigit } from "../../src/gs1";
 import { creditCodeCheckChar } from "../../src/admin";
 import { EXIT } from "../../src/cli/exitCodes";
-import { ADMIN_DELAY, EXPORTER_PREFIX, GTIN, RIVAL_GTIN, RIVAL_PREFIX, type MemberName } from "../helpers/ledger";
-import { startDeployedNode, runTrace, type DeployedNode, type TraceRun } from "../helpers/localNode";
+import { EXPORTER_PREFIX, GTIN, RIVAL_GTIN, RIVAL_PREFIX, type MemberName } from "../helpers/ledger";
+import { NODE_ADMIN_DELAY, startDeployedNode, runTrace, type DeployedNode, type TraceRun } from "../helpers/localNode";
 
 const item = (n: number, gtin = GTIN) => `(01)${gtin}(10)PFX(21)${n}`;
 const keyOf = (code: string) => parseGs1(code).key as Hex;
@@ -161,7 +161,7 @@ describe("trace prefix, authorize-manufacturer, revoke-prefix and licensed regis
     );
     expect(waiting.pending.map((p) => p.status)).to.deep.equal(["waiting"]);
 
-    await setup!.provider.send("evm_increaseTime", [ADMIN_DELAY]);
+    await setup!.provider.send("evm_increaseTime", [NODE_ADMIN_DELAY]);
     await setup!.provider.send("evm_mine", []);
     const second = ok<{ pending: unknown[]; applied: Array<{ status: string; orgId: number }> }>(
       await trace("admin", ["consortium", "apply", file, "--yes", "--json"]),

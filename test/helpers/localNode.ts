@@ -21,7 +21,6 @@ import { parseManifest, type DeploymentManifest } from "../../src/config/manifes
 import { evmTarget } from "../../scripts/lib/evmTarget";
 import { freePort, NodeExitedError, rpcCall, waitForRpc } from "../../src/node";
 import {
-  ADMIN_DELAY,
   EXPORTER_PREFIX,
   MEMBERS,
   MEMBER_NAMES,
@@ -283,7 +282,7 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
     }
     const artifact = JSON.parse(readFileSync(artifactPath, "utf8")) as { abi: unknown[]; bytecode: string };
     const factory = new ContractFactory(artifact.abi as never, artifact.bytecode, admin);
-    const deployed = await factory.deploy(admin.address, ADMIN_DELAY);
+    const deployed = await factory.deploy(admin.address, NODE_ADMIN_DELAY);
     const deployTx = deployed.deploymentTransaction();
     const receipt = await deployTx?.wait();
     if (!receipt || receipt.status !== 1) throw new Error("the TraceLedger deployment failed");
@@ -318,7 +317,7 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
     ];
     const calls = licences.map(([p, org]) => ledger.interface.encodeFunctionData("licensePrefix", [p, org]));
     for (const data of calls) await (await ledger.schedule(data, { nonce: nonce++ })).wait();
-    await provider.send("evm_increaseTime", [ADMIN_DELAY]);
+    await provider.send("evm_increaseTime", [NODE_ADMIN_DELAY]);
     await provider.send("evm_mine", []);
     for (const data of calls) await (await admin.sendTransaction({ to: address, data, nonce: nonce++ })).wait();
 
@@ -411,6 +410,12 @@ export async function startDeployedNode(prefix: string): Promise<DeployedNode> {
     },
   };
 }
+
+/**
+ * The admin delay of node deployments: licensing the test prefixes moves the node's clock past it, and a
+ * short one keeps the chain's time within a minute of the wall clock that signed deadlines and "now" use.
+ */
+export const NODE_ADMIN_DELAY = 60;
 
 export const TRACE_BIN = join(PROJECT_ROOT, "bin", "trace.js");
 
