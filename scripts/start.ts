@@ -95,8 +95,9 @@ function cliLines(rpcUrl: string, records: string): string[] {
 async function passTimeOnDevChain(provider: JsonRpcProvider, readyAt: number): Promise<void> {
   const chainId = Number(await provider.send("eth_chainId", []));
   if (chainId !== 31337) throw new Error(`Refusing to move the clock of chain ${chainId}: only the local chain's.`);
-  const now = Number((await provider.getBlock("latest"))!.timestamp);
-  const seconds = Math.max(0, readyAt - now);
+  // Raw requests: ethers would cache the block it answers here, and the next apply must see the new one.
+  const latest = (await provider.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+  const seconds = Math.max(0, readyAt - Number(latest.timestamp)) + 1;
   say(
     `Licensing the demo prefixes waits the ledger's public admin delay: moving this local dev chain's clock ` +
       `forward ${seconds} s (evm_increaseTime; only ever on chain 31337).`,
@@ -176,7 +177,10 @@ async function main() {
         // clock is moved past it instead of waiting.
         const readyAt = Math.max(...pending.map((a) => a.readyAt ?? 0));
         await passTimeOnDevChain(provider, readyAt);
-        await applyConsortium(admin, planConsortium(desired, await readConsortium({ client, ledger, prefixes })));
+        // Read at the block just mined (viem would answer the block number it cached before the first apply).
+        const blockNumber = BigInt(await provider.send("eth_blockNumber", []));
+        const now = await readConsortium({ client, ledger, prefixes, blockNumber });
+        await applyConsortium(admin, planConsortium(desired, now));
       }
       const writers = {} as Record<DemoMember, TraceWriter>;
       for (const [i, member] of MEMBERS.entries()) {

@@ -79,7 +79,12 @@ describe("contract refusals: the prefix registry", () => {
       ["PrefixAlreadyLicensed", ["6901234", 3], "InvalidRequestError", /already licensed to organization 3/],
       ["PrefixWithinLicensed", ["69012345", "6901234"], "InvalidRequestError", /lies within prefix 6901234/],
       ["PrefixCoversLicensed", ["690", 2], "InvalidRequestError", /covers 2 licensed longer prefix/],
-      ["PrefixNotLicensed", ["6901234"], "InvalidRequestError", /^Prefix 6901234 is not licensed to any organization\.$/],
+      [
+        "PrefixNotLicensed",
+        ["6901234"],
+        "InvalidRequestError",
+        /^Prefix 6901234 is not licensed to any organization\.$/,
+      ],
       ["PrefixNotHolder", ["6901234", 2, 1], "AdminOnlyError", /licensed to organization 1, not to organization 2/],
       ["PrefixHolderIsManufacturer", ["6901234", 1], "InvalidRequestError", /needs no authorization/],
       ["PrefixAuthorizationUnchanged", ["6901234", 2, true], "InvalidRequestError", /already authorized/],
