@@ -20,14 +20,7 @@ import { roleMask } from "../../src/codes";
 import { parseManifest, type DeploymentManifest } from "../../src/config/manifest";
 import { evmTarget } from "../../scripts/lib/evmTarget";
 import { freePort, NodeExitedError, rpcCall, waitForRpc } from "../../src/node";
-import {
-  EXPORTER_PREFIX,
-  MEMBERS,
-  MEMBER_NAMES,
-  RIVAL_PREFIX,
-  creditCode,
-  type MemberName,
-} from "./ledger";
+import { EXPORTER_PREFIX, MEMBERS, MEMBER_NAMES, RIVAL_PREFIX, creditCode, type MemberName } from "./ledger";
 import { DEMO_PREFIXES } from "../../src/demo/journey";
 
 /** The project root (where hardhat.config.ts and node_modules live). */

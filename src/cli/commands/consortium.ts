@@ -137,7 +137,9 @@ export function addConsortiumCommands(program: Command, run: Run): void {
 
   consortium
     .command("show")
-    .description("organizations, roles, accounts and their status, the permission matrix, admin, pause")
+    .description(
+      "organizations, roles, accounts and their status, licensed prefixes, the permission matrix, admin, pause",
+    )
     .action(
       run(async (ctx: CliContext) => {
         const state = await readState(ctx, { logs: true });
