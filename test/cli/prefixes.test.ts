@@ -195,6 +195,17 @@ describe("trace prefix, authorize-manufacturer, revoke-prefix and licensed regis
     );
   });
 
+  it("a relative signing deadline counts from the chain's clock when it runs ahead (a dev chain moved past a delay)", async () => {
+    await setup!.provider.send("evm_increaseTime", [3 * 24 * 3600]);
+    await setup!.provider.send("evm_mine", []);
+    const file = join(setup!.work, "ahead.json");
+    ok(await trace("exporter", ["--json", "sign", item(30), "--step", "storing", "--out", file, "--deadline", "+2h"]));
+    ok(await trace("exporter", ["register", item(30), "--json"]));
+    const relayed = ok<{ relayed: number }>(await trace("platform", ["--json", "relay", file]));
+    expect(relayed.relayed).to.equal(1);
+    expect((await setup!.ledger.unitState(keyOf(item(30)))).seq).to.equal(2n);
+  });
+
   it("consortium revoke-prefix ends the licence at once; the former holder's codes are then refused", async () => {
     const before = fails(await trace("exporter", ["consortium", "revoke-prefix", RIVAL_PREFIX]), EXIT.REFUSED);
     expect(before).to.include("is not the consortium admin");
