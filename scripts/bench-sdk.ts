@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import type { Address, Hex } from "viem";
 import { startLocalNode, deployOnNode, nodeProvider, PROJECT_ROOT, type LocalNode } from "../test/helpers/localNode";
-import { itemKey, registration, traceInput } from "../test/helpers/ledger";
+import { itemKey, pathOf, registration, traceInput } from "../test/helpers/ledger";
 import { TraceWriter, type WriteResult } from "../src/write/writer";
 import type { RegistrationInput, TraceInput } from "../src/write/types";
 import { createTraceReader } from "../src/read/reader";
@@ -30,7 +30,16 @@ const count = (name: string, fallback: number) => {
 };
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-const asReg = (r: ReturnType<typeof registration>) => r as unknown as RegistrationInput;
+/** The SDK's registration of a test key (the writer sends its code; the helper's struct is the contract's). */
+const asReg = (key: string, label?: string): RegistrationInput => {
+  const r = registration(key, label);
+  return {
+    path: pathOf(key),
+    eventTime: Number(r.eventTime),
+    location: BigInt(r.location),
+    recordHash: r.recordHash as Hex,
+  };
+};
 const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
 
 interface Phase {
@@ -75,12 +84,12 @@ async function main(node: LocalNode) {
 
     // Warm-up (not timed): the writer's first call reads the batch limits; the node compiles hot paths.
     const warm = itemKey(0, "BENCH");
-    await writer.register([asReg(registration(warm))]);
+    await writer.register([asReg(warm)]);
     await writer.record([asEvent(traceInput(warm, "STORING"))]);
 
     console.log(`registering ${units} units in one batched call…`);
     const registrations = await timed(units, async () => [
-      await writer.register(keys.map((k) => asReg(registration(k, `bench-reg-${k}`)))),
+      await writer.register(keys.map((k) => asReg(k, `bench-reg-${k}`))),
     ]);
 
     console.log(`recording ${singleEvents} events one transaction at a time…`);

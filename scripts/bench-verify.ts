@@ -46,8 +46,16 @@ async function main(node: LocalNode) {
   const rows: Array<Record<string, string | number>> = [];
   for (const n of SIZES) {
     const code = `https://id.gs1.org${itemPath({ gtin: GTIN, lot: "BENCH", serial: `N${n}` })}`;
-    const unit = unitKeyOfPath(itemPath({ gtin: GTIN, lot: "BENCH", serial: `N${n}` }));
-    await writers.exporter.register([registration(unit) as unknown as RegistrationInput]);
+    const path = itemPath({ gtin: GTIN, lot: "BENCH", serial: `N${n}` });
+    const unit = unitKeyOfPath(path);
+    const r = registration(path);
+    const input: RegistrationInput = {
+      path,
+      eventTime: Number(r.eventTime),
+      location: BigInt(r.location),
+      recordHash: r.recordHash as `0x${string}`,
+    };
+    await writers.exporter.register([input]);
     // n − 1 events in batches of 50, so the history spans many transactions and blocks.
     const events = Array.from(
       { length: n - 1 },

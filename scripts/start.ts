@@ -23,7 +23,7 @@ import { TraceWriter } from "../src/write/writer";
 import { readUnitState } from "../src/read/history";
 import { parseGs1 } from "../src/gs1";
 import { readConsortium, parseConsortiumFile } from "../src/admin";
-import { planConsortium } from "../src/admin/plan";
+import { filePrefixes, planConsortium } from "../src/admin/plan";
 import { applyConsortium } from "../src/admin/apply";
 import { ConsortiumAdmin } from "../src/admin/admin";
 import { portIsFree, startAnvil, type AnvilNode } from "../src/node";
@@ -85,6 +85,25 @@ function cliLines(rpcUrl: string, records: string): string[] {
   }
   lines.push(`  admin          ${wallet(0).address}  key ${wallet(0).privateKey}  (TRACE_DEPLOYER_KEY)`, "");
   return lines;
+}
+
+/**
+ * Moves the local dev chain's clock to `readyAt` (anvil `evm_increaseTime` + `evm_mine`), so the delayed
+ * admin changes of the demo take effect now, and says so. Refuses any chain but the local one (31337): on a
+ * real network the delay is the members' time to object and must be waited out.
+ */
+async function passTimeOnDevChain(provider: JsonRpcProvider, readyAt: number): Promise<void> {
+  const chainId = Number(await provider.send("eth_chainId", []));
+  if (chainId !== 31337) throw new Error(`Refusing to move the clock of chain ${chainId}: only the local chain's.`);
+  // Raw requests: ethers would cache the block it answers here, and the next apply must see the new one.
+  const latest = (await provider.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+  const seconds = Math.max(0, readyAt - Number(latest.timestamp)) + 1;
+  say(
+    `Licensing the demo prefixes waits the ledger's public admin delay: moving this local dev chain's clock ` +
+      `forward ${seconds} s (evm_increaseTime; only ever on chain 31337).`,
+  );
+  await provider.send("evm_increaseTime", [seconds]);
+  await provider.send("evm_mine", []);
 }
 
 async function main() {
@@ -150,8 +169,19 @@ async function main() {
         JSON.parse(readFileSync(join(ROOT, "demo", "consortium.json"), "utf8")),
         "demo/consortium.json",
       );
-      const plan = planConsortium(desired, await readConsortium({ client, ledger }));
-      await applyConsortium(admin, plan);
+      const prefixes = filePrefixes(desired);
+      const plan = planConsortium(desired, await readConsortium({ client, ledger, prefixes }));
+      const { pending } = await applyConsortium(admin, plan);
+      if (pending.length > 0) {
+        // Licensing the demo brand's prefixes waits the ledger's public delay: on this dev chain only, the
+        // clock is moved past it instead of waiting.
+        const readyAt = Math.max(...pending.map((a) => a.readyAt ?? 0));
+        await passTimeOnDevChain(provider, readyAt);
+        // Read at the block just mined (viem would answer the block number it cached before the first apply).
+        const blockNumber = BigInt(await provider.send("eth_blockNumber", []));
+        const now = await readConsortium({ client, ledger, prefixes, blockNumber });
+        await applyConsortium(admin, planConsortium(desired, now));
+      }
       const writers = {} as Record<DemoMember, TraceWriter>;
       for (const [i, member] of MEMBERS.entries()) {
         writers[member] = await TraceWriter.create({ ledger: ledger.address, signer: wallet(i + 1, provider) });

@@ -12,6 +12,7 @@ export { labelUri, labelSvg } from "./qrLabels";
 export { labelPng } from "./qrLabels/png";
 export * from "./errors/base";
 export * from "./errors/contract";
+export * from "./errors/licence";
 export * from "./read";
 export * from "./verify";
 export {

@@ -36,8 +36,8 @@ describe("README SDK example", () => {
       ...at("2026-03-02T09:15:00+08:00"),
     });
 
-    const { step: _s, disposition: _d, ...registration } = traceInput(commissioning, item.key);
-    await writer.register([registration]);
+    const { step: _s, disposition: _d, unit: _u, ...fields } = traceInput(commissioning, item.key);
+    await writer.register([{ path: item.canonicalPath, ...fields }]);
     await writer.record([traceInput(inspection, item.key)]);
 
     const reader = createTraceReader({ client: hardhatClient(), ledger: { address: address as `0x${string}` } });

@@ -28,6 +28,13 @@ import {
   type PermissionsEntry,
 } from "./consortiumFile";
 import { ACCOUNT_STATUSES, type AccountStatusName, type PendingAdmin } from "./read";
+import { prefixProblem, ConsortiumFileError } from "./consortiumFile";
+
+/** Refuses a malformed prefix before anything is sent. */
+export function checkPrefix(prefix: string, source = "prefix"): void {
+  const problem = prefixProblem(prefix);
+  if (problem) throw new ConsortiumFileError(source, [{ path: "", message: `"${prefix}" ${problem}` }]);
+}
 
 /** An organization to add. */
 export type NewOrganization = Pick<OrganizationEntry, "name" | "creditCode" | "gln" | "country" | "roles">;
@@ -259,6 +266,21 @@ export class ConsortiumAdmin extends GovernanceCalls {
         steps.map((s) => roleMask(...sortRoles(permissions[s]!))),
       ),
     );
+  }
+
+  /**
+   * Licenses a GS1 Company Prefix to an organization: after the public delay (the first call schedules it,
+   * a call from `readyAt` makes it). The prefix is checked (4 to 12 digits) before anything is sent.
+   */
+  licensePrefix(prefix: string, orgId: number): Promise<GovernedResult> {
+    checkPrefix(prefix);
+    return this.governed(this.contract.licensePrefix.populateTransaction(prefix, orgId));
+  }
+
+  /** Ends a prefix's licence and every authorization under it, at once (codes registered under it stay). */
+  revokePrefix(prefix: string): Promise<SentTransaction> {
+    checkPrefix(prefix);
+    return this.send(this.contract.revokePrefix.populateTransaction(prefix));
   }
 
   pause(): Promise<SentTransaction> {

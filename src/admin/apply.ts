@@ -92,6 +92,9 @@ export async function applyConsortium(
         case "suspendOrganization":
           tx = await admin.suspendOrganization((orgId = orgIdOf(change)));
           break;
+        case "licensePrefix":
+          tx = await admin.licensePrefix(change.prefix, (orgId = orgIdOf(change)));
+          break;
         case "setPermissions":
           tx = await admin.setPermissions(Object.fromEntries(change.steps.map((s) => [s.step, s.to])));
           break;

@@ -35,6 +35,8 @@ export interface OrganizationEntry {
   accounts: Address[];
   /** Whether the organization should be suspended (default false). */
   suspended: boolean;
+  /** GS1 Company Prefixes licensed to it (digits, in file order; none by default). */
+  prefixes: string[];
 }
 
 /** Allowed roles per step; steps not listed keep what the chain has. An empty list forbids the step. */
@@ -295,11 +297,53 @@ interface Seen {
   codes: Map<string, string>;
   glns: Map<string, string>;
   accounts: Map<string, string>;
+  prefixes: Map<string, string>;
+}
+
+/**
+ * Why `prefix` is not a GS1 Company Prefix the ledger licenses (4 to 12 digits), or undefined when it is one.
+ */
+export function prefixProblem(prefix: unknown): string | undefined {
+  const min = LIMITS.MIN_PREFIX_DIGITS;
+  const max = LIMITS.MAX_PREFIX_DIGITS;
+  if (typeof prefix !== "string" || !new RegExp(`^[0-9]{${min},${max}}$`).test(prefix)) {
+    return `must be a GS1 company prefix: ${min} to ${max} digits as a string (e.g. "6901234")`;
+  }
+  return undefined;
+}
+
+/** The prefixes of an organization entry, each checked, and none within another one of the file. */
+function parsePrefixesAt(value: unknown, path: string, p: Problems, seen: Seen): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    p.add(path, `must be a list of GS1 company prefixes`);
+    return [];
+  }
+  const out: string[] = [];
+  value.forEach((prefix, i) => {
+    const at = `${path}[${i}]`;
+    const problem = prefixProblem(prefix);
+    if (problem) return p.add(at, problem);
+    // GS1 prefixes never nest: one inside another would give one organization's codes to another.
+    const clash = [...seen.prefixes].find(([other]) => other.startsWith(prefix) || prefix.startsWith(other));
+    if (clash) {
+      p.add(
+        at,
+        clash[0] === prefix
+          ? `prefix ${prefix} is listed twice (also at ${clash[1]})`
+          : `prefix ${prefix} overlaps prefix ${clash[0]} at ${clash[1]}`,
+      );
+    } else {
+      seen.prefixes.set(prefix as string, at);
+      out.push(prefix as string);
+    }
+  });
+  return out;
 }
 
 function parseOrganizationAt(value: unknown, path: string, p: Problems, seen: Seen): OrganizationEntry | undefined {
   if (!isObject(value)) return p.add(path, `must be an object with name, creditCode, country, roles, accounts`);
-  checkKeys(value, ["name", "creditCode", "gln", "country", "roles", "accounts", "suspended"], path, p);
+  checkKeys(value, ["name", "creditCode", "gln", "country", "roles", "accounts", "suspended", "prefixes"], path, p);
   const before = p.list.length;
   const name = parseName(value.name, `${path}.name`, p);
   const creditCode = parseCreditCodeAt(value.creditCode, `${path}.creditCode`, p);
@@ -337,6 +381,7 @@ function parseOrganizationAt(value: unknown, path: string, p: Problems, seen: Se
   if (value.suspended !== undefined && typeof value.suspended !== "boolean") {
     p.add(`${path}.suspended`, `must be true or false`);
   }
+  const prefixes = parsePrefixesAt(value.prefixes, `${path}.prefixes`, p, seen);
   if (p.list.length > before) return undefined;
   return {
     name: name!,
@@ -346,6 +391,7 @@ function parseOrganizationAt(value: unknown, path: string, p: Problems, seen: Se
     roles: roles!,
     accounts,
     suspended: value.suspended === true,
+    prefixes,
   };
 }
 
@@ -362,7 +408,7 @@ export function parseConsortiumFile(value: unknown, source = "consortium file"):
   if (!Array.isArray(value.organizations)) {
     p.add("organizations", `must be a list of organizations`);
   } else {
-    const seen: Seen = { codes: new Map(), glns: new Map(), accounts: new Map() };
+    const seen: Seen = { codes: new Map(), glns: new Map(), accounts: new Map(), prefixes: new Map() };
     value.organizations.forEach((o, i) => {
       const org = parseOrganizationAt(o, `organizations[${i}]`, p, seen);
       if (org) organizations.push(org);
@@ -417,7 +463,7 @@ export function readJsonFile(path: string): unknown {
 export function parseOrganizationInput(
   input: { name?: unknown; creditCode?: unknown; gln?: unknown; country?: unknown; roles?: unknown },
   source = "organization",
-): Omit<OrganizationEntry, "accounts" | "suspended"> {
+): Omit<OrganizationEntry, "accounts" | "suspended" | "prefixes"> {
   const p = new Problems();
   const name = parseName(input.name, "--name", p);
   const creditCode = parseCreditCodeAt(input.creditCode, "--credit-code", p);

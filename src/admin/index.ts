@@ -9,3 +9,4 @@ export * from "./apply";
 export * from "./admin";
 export * from "./ownAccounts";
 export * from "./show";
+export * from "./prefixes";

@@ -48,6 +48,7 @@ export type ConsortiumChange = Delayable &
     | ({ kind: "reactivateOrganization" } & OrgTarget & { orgId: number; description: string })
     | ({ kind: "addAccount" } & OrgTarget & { account: Address; description: string })
     | ({ kind: "suspendOrganization" } & OrgTarget & { description: string })
+    | ({ kind: "licensePrefix" } & OrgTarget & { prefix: string; description: string })
     | {
         kind: "setPermissions";
         steps: { step: StepName; from: RoleName[]; to: RoleName[] }[];
@@ -93,7 +94,15 @@ const list = (roles: RoleName[]) => (roles.length ? roles.join(", ") : "(nobody)
 const label = (t: { orgId?: number; name: string }) =>
   t.orgId === undefined ? `new organization "${t.name}"` : `organization ${t.orgId} "${t.name}"`;
 
-/** Computes the changes that make the chain match the file. Throws `ConsortiumConflictError`. */
+/** Every prefix a consortium file lists (read them with `readConsortium({ prefixes })` before planning). */
+export function filePrefixes(file: ConsortiumFile): string[] {
+  return file.organizations.flatMap((o) => o.prefixes);
+}
+
+/**
+ * Computes the changes that make the chain match the file. Throws `ConsortiumConflictError`. `current` must
+ * have been read with the file's prefixes (`filePrefixes`), or licensed ones would be planned again.
+ */
 export function planConsortium(
   desired: ConsortiumFile,
   current: ConsortiumState,
@@ -219,6 +228,38 @@ export function planConsortium(
       }
     }
 
+    // Prefixes (issue 11 item 2): a licence waits the public delay; one held by another organization is a
+    // conflict (revoking it is a separate, deliberate command), one held but not listed is left alone.
+    const held = new Map(current.prefixes.map((h) => [h.prefix, h.holder]));
+    want.prefixes.forEach((prefix, j) => {
+      const holder = held.get(prefix);
+      if (holder !== undefined && holder === have?.orgId) return;
+      if (holder !== undefined) {
+        const other = current.organizations.find((o) => o.orgId === holder);
+        problems.push({
+          path: `${path}.prefixes[${j}]`,
+          message:
+            `prefix ${prefix} is licensed to organization ${holder}${other ? ` "${other.name}"` : ""} on chain, ` +
+            `not to "${want.name}" (revoke it first with \`trace consortium revoke-prefix ${prefix}\` if it moves)`,
+        });
+        return;
+      }
+      changes.push({
+        delayed: true,
+        kind: "licensePrefix",
+        ...target,
+        prefix,
+        description: `${label(target)}: license GS1 company prefix ${prefix}`,
+      });
+    });
+    for (const prefix of have?.prefixes ?? []) {
+      if (want.prefixes.includes(prefix)) continue;
+      warnings.push(
+        `${label(target)}: prefix ${prefix} is licensed on chain but not in the file; it is left as it is ` +
+          `(revoke it with \`trace consortium revoke-prefix ${prefix}\`).`,
+      );
+    }
+
     if (want.suspended && !have?.suspended) {
       changes.push({ kind: "suspendOrganization", ...target, description: `${label(target)}: suspend` });
     }
@@ -295,6 +336,7 @@ const MARK: Record<ConsortiumChangeKind, string> = {
   setPermissions: "~",
   reactivateOrganization: "~",
   suspendOrganization: "-",
+  licensePrefix: "+",
 };
 
 /** The plan as text: one line per change (a line per step for permissions), then the warnings. */

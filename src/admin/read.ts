@@ -10,6 +10,7 @@ import { STEPS, STEP_NAMES, rolesOf, type RoleName, type StepName } from "../cod
 import { InconsistentLogsError } from "../read/history";
 import { readOrganizations, type ChainOrganization } from "../read/organizations";
 import type { LedgerLocation } from "../read/types";
+import { licensedPrefixNames, readPrefixHoldings, type PrefixHolding } from "./prefixes";
 
 /** Account status names, in the contract's enum order. */
 export const ACCOUNT_STATUSES = ["active", "suspended", "retired"] as const;
@@ -38,6 +39,8 @@ export interface ConsortiumOrganization {
   accounts: ConsortiumAccount[];
   /** Block of its `OrganizationAdded` log. */
   addedInBlock: bigint;
+  /** The GS1 Company Prefixes it holds, of those read (see `ReadConsortiumOptions.prefixes`). */
+  prefixes: string[];
 }
 
 /** A two-step admin transfer in progress. */
@@ -63,6 +66,8 @@ export interface ConsortiumState {
   pendingAdmin?: PendingAdmin;
   /** The admin-transfer delay in seconds. */
   adminDelay: number;
+  /** The licensed prefixes read (those asked for, and those found in the logs when asked to look). */
+  prefixes: PrefixHolding[];
 }
 
 export interface ReadConsortiumOptions {
@@ -75,6 +80,13 @@ export interface ReadConsortiumOptions {
   maxBlockRange?: bigint;
   /** Read at this block (default: the latest). */
   blockNumber?: bigint;
+  /** Prefixes whose licence to read (e.g. every prefix of a consortium file, to plan it). */
+  prefixes?: string[];
+  /**
+   * Also list every prefix licensed since this block (from the `PrefixLicensed` logs, one range query):
+   * for `trace consortium show`, which has no file to name them.
+   */
+  prefixLogsFrom?: bigint;
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -98,6 +110,10 @@ export async function readConsortium(options: ReadConsortiumOptions): Promise<Co
   ]);
   const { permissions, permissionMasks } = await readPermissions({ client, ledger, blockNumber });
 
+  const where = { client, ledger: address, blockNumber };
+  const named = options.prefixLogsFrom === undefined ? [] : await licensedPrefixNames(where, options.prefixLogsFrom);
+  const prefixes = await readPrefixHoldings(where, [...(options.prefixes ?? []), ...named]);
+
   const ids = Array.from({ length: Number(count) }, (_, i) => i + 1);
   const chainOrgs = await readOrganizations(client, { ledger, orgIds: ids, blockNumber });
   const identities = identitiesOf(ids, chainOrgs);
@@ -113,6 +129,7 @@ export async function readConsortium(options: ReadConsortiumOptions): Promise<Co
       roles: rolesOf(roleMask),
       roleMask,
       suspended,
+      prefixes: prefixes.filter((p) => p.holder === orgId).map((p) => p.prefix),
       accounts: accounts.map((a, i) => ({
         address: a,
         status: ACCOUNT_STATUSES[Number(infos[i][2])] ?? "retired",
@@ -136,6 +153,7 @@ export async function readConsortium(options: ReadConsortiumOptions): Promise<Co
     admin,
     ...(pending[0] !== ZERO ? { pendingAdmin: { address: pending[0], acceptableAfter: Number(pending[1]) } } : {}),
     adminDelay: Number(delay),
+    prefixes,
   };
 }
 

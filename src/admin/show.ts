@@ -78,12 +78,20 @@ export function formatConsortium(state: ConsortiumState): string {
   state.organizations.forEach((org, i) => {
     lines.push(headings[i]);
     lines.push(`      roles: ${org.roles.join(", ") || "none"}`);
+    if (org.prefixes.length) lines.push(`      GS1 company prefixes: ${org.prefixes.join(", ")}`);
     if (org.accounts.length === 0) lines.push("      accounts: none");
     for (const a of org.accounts) {
       const note = a.status === "active" && !a.canAct ? " (organization suspended)" : "";
       lines.push(`      account ${a.address}  ${a.status}${note}`);
     }
   });
+  lines.push("");
+  lines.push(`Licensed GS1 company prefixes (${state.prefixes.length}):`);
+  if (state.prefixes.length === 0) lines.push('  none: list them as "prefixes" in consortium.json and apply it.');
+  const holderName = (id: number) => state.organizations.find((o) => o.orgId === id)?.name ?? "?";
+  lines.push(
+    ...table(state.prefixes.map((p) => [p.prefix, `#${p.holder}`, holderName(p.holder), `licence ${p.licence}`])),
+  );
   lines.push("");
   lines.push("Permissions (x: the role may record the step):");
   const header = ["step", ...ROLE_NAMES.map(abbr)];

@@ -14,6 +14,7 @@ import { addSigningCommands } from "./commands/signing";
 import { addImportCommand } from "./commands/import";
 import { addVerifyCommand } from "./commands/verify";
 import { addConsortiumCommands } from "./commands/consortium";
+import { addPrefixCommands } from "./commands/prefixes";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   addImportCommand(program, run);
   addVerifyCommand(program, run);
   addConsortiumCommands(program, run);
+  addPrefixCommands(program, run);
   return program;
 }
 

@@ -10,11 +10,18 @@ export interface UnitRef {
   key: Hex;
   /** The Digital Link URI used as the EPC in EPCIS records (default domain id.gs1.org). */
   uri: string;
+  /** The canonical Digital Link path, what a registration sends. */
+  path: string;
 }
 
 export function unitRef(code: string): UnitRef {
   const identity = parseGs1(code);
-  return { identity, key: identity.key as Hex, uri: toDigitalLink(identity, { attributes: false }) };
+  return {
+    identity,
+    key: identity.key as Hex,
+    uri: toDigitalLink(identity, { attributes: false }),
+    path: identity.canonicalPath,
+  };
 }
 
 /** A step name (case-insensitive, `-` or `_`). */
@@ -71,10 +78,10 @@ export function orgArg(text: string): number {
   return n;
 }
 
-/** A deadline: ISO time or "+<n>(s|m|h|d)" from now. Unix seconds. */
-export function deadlineArg(text: string): number {
+/** A deadline: ISO time or "+<n>(s|m|h|d)" from `now` (Unix seconds, default this machine's clock). Unix seconds. */
+export function deadlineArg(text: string, now = Math.floor(Date.now() / 1000)): number {
   const rel = /^\+(\d+)([smhd])$/.exec(text);
-  if (rel) return Math.floor(Date.now() / 1000) + Number(rel[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[rel[2] as "s"];
+  if (rel) return now + Number(rel[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[rel[2] as "s"];
   return Math.floor(Date.parse(timeArg(text)) / 1000);
 }
 

@@ -16,6 +16,8 @@ import { ManifestError } from "../config/manifest";
 import { NetworkEnvError } from "../config/env";
 import { InconsistentLogsError } from "../read/history";
 import { EXIT } from "./exitCodes";
+import { CodeNotLicensedError } from "../errors/licence";
+import { RowsNotLicensedError } from "./import/refusal";
 
 /** A usage or input problem detected by the CLI itself. */
 export class CliInputError extends TraceError {
@@ -50,6 +52,8 @@ export function createOutput(json: boolean, out = process.stdout, err = process.
 /** The exit code for an error. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof ContractRefusalError) return EXIT.REFUSED;
+  // Refused before sending, for the same reason the ledger would refuse (issue 11 item 2).
+  if (error instanceof CodeNotLicensedError || error instanceof RowsNotLicensedError) return EXIT.REFUSED;
   if (
     error instanceof NetworkError ||
     error instanceof WrongChainError ||

@@ -17,11 +17,17 @@ import { RecordStore, recordAggregation, recordObjectEvent, recordRegistration, 
 export const DEMO_CODES = {
   authentic: "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN0001",
   authenticSibling: "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN0002",
-  carton: "https://id.gs1.org/00/106901234000000015",
+  carton: "https://id.gs1.org/00/169012340000000013",
   consignment: "https://id.gs1.org/401/6901234MAWB784001",
   recalled: "https://id.gs1.org/01/06901234567892/10/2026B07/21/SN0101",
   counterfeit: "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN9999",
 } as const;
+
+/**
+ * The GS1 Company Prefixes the demo exporter (the brand) holds: every demo code is under the first one; the
+ * second is the README's own GTIN. The factory registers under the first as the exporter's contract manufacturer.
+ */
+export const DEMO_PREFIXES = ["6901234", "9521234"] as const;
 
 export type DemoMember =
   "exporter" | "factory" | "warehouse" | "carrier" | "broker" | "lab" | "platform" | "customs" | "market";
@@ -76,7 +82,11 @@ export async function seedDemo(
   const store = new RecordStore(recordsDir);
   const unit = (code: string): UnitRef => {
     const identity = parseGs1(code);
-    return { key: identity.key as Hex, uri: toDigitalLink(identity, { attributes: false }) };
+    return {
+      key: identity.key as Hex,
+      uri: toDigitalLink(identity, { attributes: false }),
+      path: identity.canonicalPath,
+    };
   };
   const keys = Object.fromEntries(Object.entries(DEMO_CODES).map(([k, v]) => [k, unit(v).key])) as Record<
     keyof typeof DEMO_CODES,
@@ -124,6 +134,13 @@ export async function seedDemo(
 
   const items = [DEMO_CODES.authentic, DEMO_CODES.authenticSibling];
   const { carton, consignment } = DEMO_CODES;
+
+  // The brand authorizes its contract manufacturer to register codes under its prefix (the factory's
+  // registrations then show "under the exporter's authorization").
+  const [prefix] = DEMO_PREFIXES;
+  if (!(await writers.exporter.licences.mayRegisterUnder(prefix, DEMO_ORG_IDS.factory))) {
+    await writers.exporter.authorizeManufacturer(prefix, DEMO_ORG_IDS.factory);
+  }
 
   // Factory: production, carton, lab inspection of the carton.
   await register("factory", [...items, carton], "2026-11-02T09:00:00+08:00", GLN.factory);

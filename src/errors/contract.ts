@@ -358,6 +358,72 @@ const TABLE: Record<string, Entry> = {
       "A lost admin key is replaced by the consortium admin, after the public governance delay.",
     ],
   ],
+  // --- Identity is owned (issue 11 item 2): the GS1 Company Prefix registry ---
+  TraceLedgerCodeNotLicensed: [
+    NotAllowedError,
+    (a) =>
+      Number(a[2]) === 0
+        ? `Unit ${short(a[0])} has a GS1 company prefix that is not licensed to any organization on this ledger, ` +
+          `so organization ${a[1]} cannot register it.`
+        : `Unit ${short(a[0])} is under a prefix licensed to organization ${a[2]}, which has not authorized ` +
+          `organization ${a[1]} to register its codes.`,
+    [
+      "`trace prefix <code>` shows who holds the code's prefix and whether your organization may register under it.",
+      'No licence: the consortium admin licenses the prefix ("prefixes" in consortium.json, then `trace consortium apply`).',
+      "Another holder: its organization admin runs `trace authorize-manufacturer <prefix> <your organization id>`.",
+    ],
+  ],
+  PrefixInvalid: [
+    InvalidRequestError,
+    (a) => `"${a[0]}" is not a GS1 company prefix: 4 to 12 digits are expected.`,
+    ["Give the prefix digits only, as GS1 allocated them (e.g. 6901234)."],
+  ],
+  PrefixAlreadyLicensed: [
+    InvalidRequestError,
+    (a) => `Prefix ${a[0]} is already licensed to organization ${a[1]}.`,
+    ["To move it, revoke it first (`trace consortium revoke-prefix <prefix>`), then license it again."],
+  ],
+  PrefixWithinLicensed: [
+    InvalidRequestError,
+    (a) => `Prefix ${a[0]} lies within prefix ${a[1]}, which is already licensed: its codes are already someone's.`,
+    ["Check the digits; GS1 prefixes never nest. `trace prefix <digits>` shows the holder."],
+  ],
+  PrefixCoversLicensed: [
+    InvalidRequestError,
+    (a) => `Prefix ${a[0]} covers ${a[1]} licensed longer prefix(es): licensing it would take their codes.`,
+    ["Check the digits; GS1 prefixes never nest. License the exact prefix GS1 allocated."],
+  ],
+  PrefixNotLicensed: [
+    InvalidRequestError,
+    (a) => `Prefix ${a[0]} is not licensed to any organization.`,
+    ["`trace consortium show` lists the licensed prefixes; the consortium admin licenses one in consortium.json."],
+  ],
+  PrefixNotHolder: [
+    AdminOnlyError,
+    (a) =>
+      Number(a[2]) === 0
+        ? `Prefix ${a[0]} is not licensed, so organization ${a[1]} cannot authorize anyone under it.`
+        : `Prefix ${a[0]} is licensed to organization ${a[2]}, not to organization ${a[1]}: only its holder authorizes manufacturers.`,
+    ["Run the command with an organization-admin key of the holder."],
+  ],
+  PrefixHolderIsManufacturer: [
+    InvalidRequestError,
+    (a) => `Organization ${a[1]} holds prefix ${a[0]}: it needs no authorization to register its own codes.`,
+    ["Give the organization id of the contract manufacturer."],
+  ],
+  PrefixAuthorizationUnchanged: [
+    InvalidRequestError,
+    (a) =>
+      a[2] === true || String(a[2]) === "true"
+        ? `Organization ${a[1]} is already authorized under prefix ${a[0]}.`
+        : `Organization ${a[1]} is not authorized under prefix ${a[0]}: nothing to withdraw.`,
+    ["`trace prefix <digits>` shows the authorized manufacturers."],
+  ],
+  PrefixRegistryDirectCall: [
+    InvalidRequestError,
+    () => "The prefix registry module was called directly, not through the ledger.",
+    ["Use the ledger's address from the deployment manifest."],
+  ],
 };
 
 /** Decodes revert data of the ledger into a named error, or undefined when it is not one of its errors. */

@@ -25,6 +25,8 @@ import type { RecordSink } from "./store";
 export interface UnitRef {
   key: Hex;
   uri: string;
+  /** Its canonical Digital Link path (`Gs1Identity.canonicalPath`): what a registration sends. */
+  path: string;
 }
 
 /** An event kept in the record store, with its hash and the ledger fields it determines. */
@@ -71,7 +73,7 @@ export function recordRegistration(
     objectEvent({ ...event, disposition: event.disposition ?? "ACTIVE", step: "COMMISSIONING", epcList: [unit.uri] }),
   );
   const { eventTime, location, recordHash: hash } = recorded.fields;
-  return { ...recorded, input: { unit: unit.key, eventTime, location, recordHash: hash } };
+  return { ...recorded, input: { path: unit.path, eventTime, location, recordHash: hash } };
 }
 
 /** What a packing or unpacking needs besides parent and children. */

@@ -8,11 +8,12 @@ import type { Hex } from "viem";
 import type { TraceReader } from "../read/reader";
 import type { RegistrationInput, TraceInput } from "./types";
 import { mapLimit } from "./mapLimit";
+import { unitKeyOfPath } from "../gs1/key";
 
 /** The registrations whose units are not registered yet (duplicates in the input kept once). */
 export async function unregistered(reader: TraceReader, items: RegistrationInput[]): Promise<RegistrationInput[]> {
-  const unique = [...new Map(items.map((r) => [r.unit.toLowerCase(), r])).values()];
-  const states = await mapLimit(unique, 16, (r) => reader.unitState(r.unit as Hex));
+  const unique = [...new Map(items.map((r) => [r.path, r])).values()];
+  const states = await mapLimit(unique, 16, (r) => reader.unitState(unitKeyOfPath(r.path)));
   return unique.filter((_, i) => !states[i].registered);
 }
 

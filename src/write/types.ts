@@ -19,8 +19,20 @@ export interface TraceInput {
   recordHash: Hex;
 }
 
-/** One unit to register (`ITraceLedger.Registration`). */
-export type RegistrationInput = Omit<TraceInput, "step" | "disposition">;
+/**
+ * One unit to register, by its code: the writer sends the path's bytes and finds the prefix length on the
+ * ledger (`ITraceLedger.Registration`); the ledger derives the key, `unitKeyOfPath(path)`.
+ */
+export interface RegistrationInput {
+  /** The unit's canonical Digital Link path, `Gs1Identity.canonicalPath` (e.g. `/01/09521234543213/21/1`). */
+  path: string;
+  /** Unix seconds (uint40). */
+  eventTime: number;
+  /** uint64: GLN or flagged short code, 0 for none (see `encodeLocation`). */
+  location: bigint;
+  /** SHA-256 of the commissioning record (`recordHash`). */
+  recordHash: Hex;
+}
 
 /** A (un)packing on a parent (`ITraceLedger.Aggregation`). */
 export interface AggregationInput {

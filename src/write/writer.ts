@@ -4,7 +4,7 @@
  * the block gas limit, sent exactly once per transaction (see `TransactionSender`), and refused calls come
  * back as named errors (`NotAllowed`, `UnitNotRegistered`, `StageViolation`, …).
  */
-import type { AbstractSigner, Provider, TransactionRequest } from "ethers";
+import { toUtf8Bytes, type AbstractSigner, type Provider, type TransactionRequest } from "ethers";
 import type { Hex } from "viem";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
 import { ContractRefusalError, decodeLedgerError, explainContractError } from "../errors/contract";
@@ -15,6 +15,7 @@ import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
 import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
 import type { AggregationInput, RegistrationInput, TraceInput } from "./types";
+import { LicenceChecker } from "./licences";
 import type { CorrectionProof } from "../hashChain/hashChain";
 
 /** A batch with its position in the batches given to `relay`. */
@@ -63,6 +64,9 @@ export class TraceWriter {
   private readonly provider: Provider;
   private maxItems: number | undefined;
   private budget: bigint | undefined;
+  private orgId: Promise<number> | undefined;
+  /** The GS1 Company Prefix registry as this writer sees it (licences found are remembered). */
+  readonly licences: LicenceChecker;
 
   private constructor(
     private readonly options: TraceWriterOptions,
@@ -72,6 +76,7 @@ export class TraceWriter {
     this.provider = options.signer.provider;
     this.ledger = TraceLedger__factory.connect(options.ledger, options.signer);
     this.sender = new TransactionSender(options.signer, this.provider, address, options);
+    this.licences = new LicenceChecker(this.ledger, () => this.organization());
   }
 
   /** Creates a writer for a signer. */
@@ -84,13 +89,45 @@ export class TraceWriter {
     return this.sender.address;
   }
 
-  /** Registers units (any number; split into transactions as needed). */
-  register(units: RegistrationInput[]): Promise<WriteResult> {
-    return this.batched(units, GAS_PER_ITEM_GUESS.register, (chunk) =>
+  /** The signer's organization (0 when the address is not an account), read once. */
+  organization(): Promise<number> {
+    this.orgId ??= retryTransient(() => this.ledger.accountInfo(this.address)).then(
+      ([orgId]) => Number(orgId),
+      (error) => {
+        this.orgId = undefined;
+        throw explainContractError(error);
+      },
+    );
+    return this.orgId;
+  }
+
+  /**
+   * Registers units by their codes (any number; split into transactions as needed). Every code is checked
+   * first against the prefix registry: when this writer's organization neither holds a code's prefix nor
+   * is authorized by its holder, a `CodeNotLicensedError` names each such code and nothing is sent.
+   */
+  async register(units: RegistrationInput[]): Promise<WriteResult> {
+    const lengths = await this.licences.prefixLengths(units.map((u) => u.path));
+    const registrations = units.map((u, i) => ({
+      path: toUtf8Bytes(u.path),
+      prefixLength: lengths[i],
+      eventTime: u.eventTime,
+      location: u.location,
+      recordHash: u.recordHash,
+    }));
+    return this.batched(registrations, GAS_PER_ITEM_GUESS.register, (chunk) =>
       chunk.length === 1
         ? this.ledger.register.populateTransaction(chunk[0])
         : this.ledger.registerBatch.populateTransaction(chunk),
     );
+  }
+
+  /**
+   * Authorizes (or, with `authorized = false`, stops authorizing) a contract manufacturer to register codes
+   * under a prefix this writer's organization holds; the writer's key must be an organization-admin account.
+   */
+  async authorizeManufacturer(prefix: string, manufacturer: number, authorized = true): Promise<WriteResult> {
+    return this.single(await this.ledger.authorizeManufacturer.populateTransaction(prefix, manufacturer, authorized));
   }
 
   /** Records events in order (any number; split into transactions as needed). */

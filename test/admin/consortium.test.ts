@@ -22,6 +22,7 @@ import {
   parseConsortiumFile,
   planConsortium,
   readConsortium,
+  filePrefixes,
   type ConsortiumFile,
 } from "../../src/admin";
 import { AdminOnlyError, InvalidRequestError } from "../../src/errors/contract";
@@ -178,6 +179,7 @@ describe("consortium administration (SDK)", () => {
       roles: ["CUSTOMS"],
       accounts: [accounts[4]],
       suspended: false,
+      prefixes: [],
     });
     file.permissions.DEPARTING = ["CARRIER", "WAREHOUSE"];
     const { plan } = await syncAll(ledger, file, admin.address, deploymentBlock);
@@ -270,6 +272,7 @@ describe("consortium administration (SDK)", () => {
       roles: ["EXPORTER"],
       accounts: [accounts[1]],
       suspended: false,
+      prefixes: [],
     });
     const block = await ethers.provider.getBlockNumber();
     const error = await rejection(
@@ -483,5 +486,116 @@ describe("consortium administration (SDK)", () => {
     await time.increase(ADMIN_DELAY + 1);
     const error = await rejection((await adminAs(ledger, stranger.address)).acceptAdminTransfer(), AdminOnlyError);
     expect(error.shortMessage).to.equal(`${stranger.address} is not the pending admin, so it cannot accept.`);
+  });
+});
+
+describe("consortium administration (SDK): GS1 company prefixes (issue 11 item 2)", () => {
+  const withPrefixes = (exporter: string[], factory: string[] = []) => {
+    const file = baseFile();
+    file.organizations[0].prefixes = exporter;
+    file.organizations[1].prefixes = factory;
+    return file;
+  };
+  async function readWith(ledger: TraceLedger, file: ConsortiumFile) {
+    const { chainId } = await ethers.provider.getNetwork();
+    return readConsortium({
+      client: hardhatClient(),
+      ledger: { address: (await ledger.getAddress()) as Address, chainId: Number(chainId) },
+      prefixes: filePrefixes(file),
+      prefixLogsFrom: 0n,
+    });
+  }
+  async function applyOnce(ledger: TraceLedger, file: ConsortiumFile, as: string) {
+    const plan = planConsortium(file, await readWith(ledger, file));
+    return { plan, result: await applyConsortium(await adminAs(ledger, as), plan) };
+  }
+
+  it("schedules each licence with its organization, executes it after the delay, then plans nothing", async () => {
+    const { ledger, admin } = await loadFixture(emptyLedger);
+    const file = withPrefixes(["6901234"], ["6901235"]);
+    const first = await applyOnce(ledger, file, admin.address);
+    const licences = first.plan.changes.filter((c) => c.kind === "licensePrefix");
+    expect(licences.map((c) => [c.description, c.delayed])).to.deep.equal([
+      ['new organization "Shenzhen Export": license GS1 company prefix 6901234', true],
+      ['new organization "Factory": license GS1 company prefix 6901235', true],
+    ]);
+    expect(formatPlan(first.plan)).to.include(
+      '  + new organization "Shenzhen Export": license GS1 company prefix 6901234 [delayed]',
+    );
+    const scheduled = first.result.applied.filter((a) => a.change.kind === "licensePrefix");
+    expect(scheduled.map((a) => [a.status, a.orgId])).to.deep.equal([
+      ["scheduled", 1],
+      ["scheduled", 2],
+    ]);
+    expect((await ledger.prefixLicence("6901234"))[0]).to.equal(0n); // nothing in effect before the delay
+
+    await time.increaseTo(Math.max(...first.result.pending.map((p) => p.readyAt!)));
+    const second = await applyOnce(ledger, file, admin.address);
+    expect(second.result.pending).to.deep.equal([]);
+    expect((await ledger.prefixLicence("6901234"))[0]).to.equal(1n);
+    expect((await ledger.prefixLicence("6901235"))[0]).to.equal(2n);
+    const state = await readWith(ledger, file);
+    expect(state.organizations.map((o) => o.prefixes)).to.deep.equal([["6901234"], ["6901235"], []]);
+    expect(state.prefixes.map((p) => [p.prefix, p.holder])).to.deep.equal([
+      ["6901234", 1],
+      ["6901235", 2],
+    ]);
+    expect(formatConsortium(state)).to.include("      GS1 company prefixes: 6901234");
+    expect(planConsortium(file, state).changes).to.deep.equal([]);
+    // a licence on chain that the file no longer lists is left alone, with a warning
+    const dropped = planConsortium(withPrefixes([], ["6901235"]), state);
+    expect(dropped.changes).to.deep.equal([]);
+    expect(dropped.warnings.join("\n")).to.include("prefix 6901234 is licensed on chain but not in the file");
+  });
+
+  it("ATTACK: a file moving a licensed prefix to another organization is a conflict, nothing is sent", async () => {
+    const { ledger, admin } = await loadFixture(emptyLedger);
+    const file = withPrefixes(["6901234"]);
+    const first = await applyOnce(ledger, file, admin.address);
+    await time.increaseTo(Math.max(...first.result.pending.map((p) => p.readyAt!)));
+    await applyOnce(ledger, file, admin.address);
+    const moved = withPrefixes([], ["6901234"]);
+    const error = await rejection(
+      (async () => planConsortium(moved, await readWith(ledger, moved)))(),
+      ConsortiumConflictError,
+    );
+    expect(error.shortMessage).to.include(
+      'organizations[1].prefixes[0]: prefix 6901234 is licensed to organization 1 "Shenzhen Export" on chain',
+    );
+  });
+
+  it("ATTACK: the admin's licence of a prefix inside a licensed one is refused by the ledger when scheduled", async () => {
+    const { ledger, admin } = await loadFixture(emptyLedger);
+    const file = withPrefixes(["6901234"]);
+    const first = await applyOnce(ledger, file, admin.address);
+    await time.increaseTo(Math.max(...first.result.pending.map((p) => p.readyAt!)));
+    await applyOnce(ledger, file, admin.address);
+    const adm = await adminAs(ledger, admin.address);
+    const error = await rejection(adm.licensePrefix("69012345", 2), InvalidRequestError);
+    expect(error.shortMessage).to.equal(
+      "Prefix 69012345 lies within prefix 6901234, which is already licensed: its codes are already someone's.",
+    );
+    expect(() => adm.licensePrefix("69-1", 2)).to.throw(/must be a GS1 company prefix: 4 to 12 digits/);
+  });
+
+  it("parses prefixes: 4 to 12 digits, none listed twice or nested in the file", () => {
+    const base = JSON.parse(JSON.stringify({ organizations: [] }));
+    const org = (n: number, prefixes: unknown) => ({
+      name: `Org ${n}`,
+      creditCode: code(n),
+      country: "CN",
+      roles: ["EXPORTER"],
+      prefixes,
+    });
+    expect(
+      parseConsortiumFile({ ...base, organizations: [org(1, ["6901234"])] }).organizations[0].prefixes,
+    ).to.deep.equal(["6901234"]);
+    expect(() =>
+      parseConsortiumFile({
+        organizations: [org(1, ["690", 6901234, "6901234"]), org(2, ["6901234", "69012345"])],
+      }),
+    ).to.throw(
+      /organizations\[0\]\.prefixes\[0\]: must be a GS1 company prefix[\s\S]*organizations\[0\]\.prefixes\[1\]: must be[\s\S]*organizations\[1\]\.prefixes\[0\]: prefix 6901234 is listed twice \(also at organizations\[0\]\.prefixes\[2\]\)[\s\S]*organizations\[1\]\.prefixes\[1\]: prefix 69012345 overlaps prefix 6901234/,
+    );
   });
 });

@@ -89,6 +89,7 @@ describe("consortium file", () => {
       roles: ["EXPORTER", "MANUFACTURER"],
       accounts: [A1],
       suspended: true,
+      prefixes: [],
     });
     expect(file.organizations[1].suspended).to.equal(false);
     expect(file.permissions).to.deep.equal({ SHIPPING: ["CARRIER"], SAMPLING: [] });
@@ -165,7 +166,7 @@ describe("consortium file", () => {
   it("refuses unknown fields (typos) and a missing organizations list", () => {
     expect(problems({ organizations: [org(1, { role: ["EXPORTER"] })], permisions: {} })).to.deep.equal([
       'permisions: unknown field; expected "organizations", "permissions"',
-      'organizations[0].role: unknown field; expected "name", "creditCode", "gln", "country", "roles", "accounts", "suspended"',
+      'organizations[0].role: unknown field; expected "name", "creditCode", "gln", "country", "roles", "accounts", "suspended", "prefixes"',
     ]);
     expect(problems({})).to.deep.equal(["organizations: must be a list of organizations"]);
   });

@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isCoverageRun } from "../helpers/coverage";
-import { GTIN, type MemberName } from "../helpers/ledger";
+import { GTIN, RIVAL_GTIN, type MemberName } from "../helpers/ledger";
 import { IMPORT_HEADER, isoAt } from "../helpers/importRows";
 import { startDeployedNode, runTrace, type DeployedNode, type TraceRun } from "../helpers/localNode";
 import { parseGs1 } from "../../src/gs1";
@@ -55,9 +55,10 @@ describe("trace: a seller's first hour (against a hardhat node)", function () {
   });
 
   it("import: register rows need no time; a refused row is named by its row number and code", async () => {
-    // The factory registers a unit the exporter has nothing to do with.
-    const foreign = item(900);
-    expectExit(await trace("factory", ["register", foreign]), EXIT.OK);
+    // Another brand registers a unit of its own (its prefix: nobody else may register under it), which the
+    // exporter has nothing to do with.
+    const foreign = `(01)${RIVAL_GTIN}(10)HOUR(21)900`;
+    expectExit(await trace("rival", ["register", foreign]), EXIT.OK);
 
     const good = join(setup!.work, "first.csv");
     writeFileSync(good, [IMPORT_HEADER, `register,${item(1)},,,,,,`, `register,${item(2)},,,,,,`].join("\n") + "\n");

@@ -18,7 +18,8 @@ import {
   transactionEvent,
   type EpcisEvent,
 } from "../../src/epcis";
-import { deployLedger } from "../helpers/ledger";
+import { deployLedger, EXPORTER_PREFIX } from "../helpers/ledger";
+import { ethers } from "hardhat";
 import { readHistory } from "../helpers/history";
 import { checkDigit, expectThrown } from "../helpers/thrown";
 
@@ -227,7 +228,8 @@ describe("epcis → on-chain fields", () => {
       const reg = traceInput(commissioned, UNIT);
       await (
         await ledger.connect(accounts.exporter).register({
-          unit: reg.unit,
+          path: ethers.toUtf8Bytes(itemPath({ gtin: "09521234543213", lot: "ABC123", serial: "12345" })),
+          prefixLength: EXPORTER_PREFIX.length,
           eventTime: reg.eventTime,
           location: reg.location,
           recordHash: reg.recordHash,

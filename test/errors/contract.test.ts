@@ -54,3 +54,48 @@ describe("contract refusals: aggregation and stopped units", () => {
     expect(stopped!.hints[0]).to.match(/unpack the stopped unit/);
   });
 });
+
+// Identity is owned (issue 11 item 2): the GS1 Company Prefix registry.
+describe("contract refusals: the prefix registry", () => {
+  const decode = (errorName: string, args: unknown[]) =>
+    decodeLedgerError(encodeErrorResult({ abi: traceLedgerAbi, errorName, args } as never));
+
+  it("a code nobody holds, or another holder's, is a NotAllowedError saying who acts next", () => {
+    const nobody = decode("TraceLedgerCodeNotLicensed", [UNIT, 2, 0]);
+    expect(nobody!.name).to.equal("NotAllowedError");
+    expect(nobody!.shortMessage).to.equal(
+      "Unit 0xabababab… has a GS1 company prefix that is not licensed to any organization on this ledger, so organization 2 cannot register it.",
+    );
+    const other = decode("TraceLedgerCodeNotLicensed", [UNIT, 2, 1]);
+    expect(other!.shortMessage).to.equal(
+      "Unit 0xabababab… is under a prefix licensed to organization 1, which has not authorized organization 2 to register its codes.",
+    );
+    expect(other!.hints.join("\n")).to.include("trace authorize-manufacturer <prefix> <your organization id>");
+  });
+
+  it("every Prefix* refusal has a message of its own (never the generic one) and hints", () => {
+    const cases: Array<[string, unknown[], string, RegExp]> = [
+      ["PrefixInvalid", ["69-1"], "InvalidRequestError", /"69-1" is not a GS1 company prefix: 4 to 12 digits/],
+      ["PrefixAlreadyLicensed", ["6901234", 3], "InvalidRequestError", /already licensed to organization 3/],
+      ["PrefixWithinLicensed", ["69012345", "6901234"], "InvalidRequestError", /lies within prefix 6901234/],
+      ["PrefixCoversLicensed", ["690", 2], "InvalidRequestError", /covers 2 licensed longer prefix/],
+      [
+        "PrefixNotLicensed",
+        ["6901234"],
+        "InvalidRequestError",
+        /^Prefix 6901234 is not licensed to any organization\.$/,
+      ],
+      ["PrefixNotHolder", ["6901234", 2, 1], "AdminOnlyError", /licensed to organization 1, not to organization 2/],
+      ["PrefixHolderIsManufacturer", ["6901234", 1], "InvalidRequestError", /needs no authorization/],
+      ["PrefixAuthorizationUnchanged", ["6901234", 2, true], "InvalidRequestError", /already authorized/],
+      ["PrefixAuthorizationUnchanged", ["6901234", 2, false], "InvalidRequestError", /nothing to withdraw/],
+      ["PrefixRegistryDirectCall", [], "InvalidRequestError", /called directly/],
+    ];
+    for (const [errorName, args, name, message] of cases) {
+      const e = decode(errorName, args);
+      expect(e!.name, errorName).to.equal(name);
+      expect(e!.shortMessage, errorName).to.match(message);
+      expect(e!.hints.length, errorName).to.be.greaterThan(0);
+    }
+  });
+});

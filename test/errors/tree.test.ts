@@ -16,6 +16,7 @@ import * as plan from "../../src/admin/plan";
 import * as output from "../../src/cli/output";
 import * as history from "../../src/read/history";
 import * as deployErrors from "../../deploy/lib/errors";
+import * as licence from "../../src/errors/licence";
 
 const { TraceError, ContractRefusalError } = { ...base, ...contract };
 
@@ -35,6 +36,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   "src/cli/output.ts": output,
   "src/read/history.ts": history,
   "deploy/lib/errors.ts": deployErrors,
+  "src/errors/licence.ts": licence,
 };
 
 /** Every exported class whose instances are errors, once each, with where it was found. */
@@ -60,6 +62,7 @@ function instantiate(Cls: ErrorClass): Error {
   }
   if (Cls === (consortiumFile.ConsortiumFileError as unknown)) return new C("file", [{ path: "", message: "bad" }]);
   if (Cls === (plan.ConsortiumConflictError as unknown)) return new C([{ path: "x", message: "bad" }]);
+  if (Cls === (licence.CodeNotLicensedError as unknown)) return new C(1, [{ index: 0, path: "/01/1", holder: 0 }], 1);
   return new C("LENGTH", "bad input", {});
 }
 
@@ -83,6 +86,7 @@ describe("the error tree", function () {
       "CliInputError",
       "DeployError",
       "ParametersError",
+      "CodeNotLicensedError",
     ]) {
       expect(names).to.include(expected);
     }

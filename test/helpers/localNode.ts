@@ -20,7 +20,8 @@ import { roleMask } from "../../src/codes";
 import { parseManifest, type DeploymentManifest } from "../../src/config/manifest";
 import { evmTarget } from "../../scripts/lib/evmTarget";
 import { freePort, NodeExitedError, rpcCall, waitForRpc } from "../../src/node";
-import { ADMIN_DELAY, MEMBERS, MEMBER_NAMES, creditCode, type MemberName } from "./ledger";
+import { EXPORTER_PREFIX, MEMBERS, MEMBER_NAMES, RIVAL_PREFIX, creditCode, type MemberName } from "./ledger";
+import { DEMO_PREFIXES } from "../../src/demo/journey";
 
 /** The project root (where hardhat.config.ts and node_modules live). */
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
@@ -274,7 +275,7 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
     }
     const artifact = JSON.parse(readFileSync(artifactPath, "utf8")) as { abi: unknown[]; bytecode: string };
     const factory = new ContractFactory(artifact.abi as never, artifact.bytecode, admin);
-    const deployed = await factory.deploy(admin.address, ADMIN_DELAY);
+    const deployed = await factory.deploy(admin.address, NODE_ADMIN_DELAY);
     const deployTx = deployed.deploymentTransaction();
     const receipt = await deployTx?.wait();
     if (!receipt || receipt.status !== 1) throw new Error("the TraceLedger deployment failed");
@@ -299,6 +300,19 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
       const r = await tx.wait();
       if (!r || r.status !== 1) throw new Error(`onboarding transaction ${tx.hash} failed`);
     }
+
+    // The prefixes of the test codes and of the demo journey, licensed the way a consortium must: each
+    // licence announced, the node's clock moved past the public delay, then executed.
+    const licences: Array<[string, number]> = [
+      [EXPORTER_PREFIX, MEMBER_NAMES.indexOf("exporter") + 1],
+      [RIVAL_PREFIX, MEMBER_NAMES.indexOf("rival") + 1],
+      [DEMO_PREFIXES[0], MEMBER_NAMES.indexOf("exporter") + 1],
+    ];
+    const calls = licences.map(([p, org]) => ledger.interface.encodeFunctionData("licensePrefix", [p, org]));
+    for (const data of calls) await (await ledger.schedule(data, { nonce: nonce++ })).wait();
+    await provider.send("evm_increaseTime", [NODE_ADMIN_DELAY]);
+    await provider.send("evm_mine", []);
+    for (const data of calls) await (await admin.sendTransaction({ to: address, data, nonce: nonce++ })).wait();
 
     const members = {} as Record<MemberName, NodeMember>;
     i = 0;
@@ -389,6 +403,12 @@ export async function startDeployedNode(prefix: string): Promise<DeployedNode> {
     },
   };
 }
+
+/**
+ * The admin delay of node deployments: licensing the test prefixes moves the node's clock past it, and a
+ * short one keeps the chain's time within a minute of the wall clock that signed deadlines and "now" use.
+ */
+export const NODE_ADMIN_DELAY = 60;
 
 export const TRACE_BIN = join(PROJECT_ROOT, "bin", "trace.js");
 

@@ -1,11 +1,13 @@
 /** Helpers to drive the SDK against the Hardhat in-process network. */
 import { ethers, network } from "hardhat";
-import { HDNodeWallet, Wallet, type Provider } from "ethers";
-import { createPublicClient, custom, type PublicClient, type Address } from "viem";
+import { HDNodeWallet, Wallet, toUtf8String, type BytesLike, type Provider } from "ethers";
+import { createPublicClient, custom, type PublicClient, type Address, type Hex } from "viem";
 import type { HardhatNetworkHDAccountsConfig } from "hardhat/types";
 import { createTraceReader, type TraceReader } from "../../src/read/reader";
 import { TraceWriter, type TraceWriterOptions } from "../../src/write/writer";
 import type { TraceLedger } from "../../typechain-types";
+import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
+import type { RegistrationInput } from "../../src/write/types";
 
 /** The private-key wallet behind a Hardhat account address (default mnemonic). */
 export function walletFor(address: string, provider: Provider = ethers.provider): Wallet {
@@ -79,4 +81,17 @@ export async function rejection<T extends Error>(
     throw new Error(`expected a ${type.name} rejection, got ${error === undefined ? "success" : String(error)}`);
   }
   return error;
+}
+
+/**
+ * The SDK's registration (the code's path; the writer finds the prefix length) of a contract registration
+ * built by `registration()` of ledger.ts.
+ */
+export function toSdkRegistration(r: ITraceLedger.RegistrationStruct): RegistrationInput {
+  return {
+    path: typeof r.path === "string" && r.path.startsWith("/") ? r.path : toUtf8String(r.path as BytesLike),
+    eventTime: Number(r.eventTime),
+    location: BigInt(r.location),
+    recordHash: r.recordHash as Hex,
+  };
 }

@@ -19,7 +19,11 @@ import {
 
 const unitOf = (code: string): UnitRef => {
   const identity = parseGs1(code);
-  return { key: identity.key as Hex, uri: toDigitalLink(identity, { attributes: false }) };
+  return {
+    key: identity.key as Hex,
+    uri: toDigitalLink(identity, { attributes: false }),
+    path: identity.canonicalPath,
+  };
 };
 const ITEM = unitOf("(01)09521234543213(10)LOT7(21)0001");
 const ITEM2 = unitOf("(01)09521234543213(10)LOT7(21)0002");
@@ -61,8 +65,9 @@ describe("record path (src/records)", () => {
     expect(out.record.bizStep).to.match(/commissioning$/);
     expect(out.record.disposition).to.match(/active$/);
     expect(out.fields.step).to.equal(STEPS.COMMISSIONING);
+    // The registration carries the code (the ledger derives the key from it), not the key.
     expect(out.input).to.deep.equal({
-      unit: ITEM.key,
+      path: "/01/09521234543213/10/LOT7/21/0001",
       eventTime: Date.parse(TIME) / 1000,
       location: 6901234000009n,
       recordHash: out.recordHash,

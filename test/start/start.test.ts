@@ -91,6 +91,10 @@ describe("npm start", function () {
     try {
       expect(first.output()).to.match(/Deployed the ledger at (0x[0-9a-fA-F]{40})/);
       expect(first.output()).to.include("Demo data seeded.");
+      // The demo brand's prefix licences wait the public delay: on this dev chain the clock is moved, and said so.
+      expect(first.output()).to.match(
+        /Licensing the demo prefixes waits the ledger's public admin delay: moving this local dev chain's clock forward \d+ s \(evm_increaseTime; only ever on chain 31337\)\./,
+      );
       const page = `http://127.0.0.1:${pagePort}`;
       expect(first.output()).to.include(`${page}/01/06901234567892/10/2026A01/21/SN0001`);
       const manifest = (await (await fetch(`${page}/manifest.json`)).json()) as {
@@ -148,6 +152,7 @@ describe("npm start", function () {
       });
       expect(report.verdict).to.equal("authentic");
       expect(report.state?.unit).to.equal(parseGs1(DEMO_CODES.authentic).key);
+      expect(second.output()).not.to.include("moving this local dev chain's clock");
     } catch (error) {
       await stop(second);
       throw error;

@@ -4,7 +4,7 @@ import { ethers } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { Hex } from "viem";
 import { deployLedger, itemKey, cartonKey, registration, traceInput, aggregation, recordHash } from "../helpers/ledger";
-import { readerFor, writerFor, walletFor } from "../helpers/sdk";
+import { readerFor, writerFor, walletFor, toSdkRegistration } from "../helpers/sdk";
 import {
   BatchItemRejectedError,
   NotAllowedError,
@@ -19,11 +19,12 @@ import { unregistered, unrecorded } from "../../src/write/resume";
 import { signedBatchFromJson, signedBatchToJson } from "../../src/write/sign";
 import type { TraceInput } from "../../src/write/types";
 import { STEPS } from "../../src/codes";
+import { unitKeyOfPath } from "../../src/gs1/key";
 import { correctionProof } from "../../src/hashChain/hashChain";
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
-const asReg = (r: ReturnType<typeof registration>) => r as unknown as import("../../src/write/types").RegistrationInput;
+const asReg = toSdkRegistration;
 
 describe("SDK writer", () => {
   it("registers and records many items, splitting into transactions that fit the gas budget", async () => {
@@ -203,13 +204,13 @@ describe("SDK writer", () => {
     const todo = await unregistered(reader, [...regs, regs[3]]);
     expect(todo.length).to.equal(20);
     await writer.register(todo);
-    const events = regs.map((r) => asEvent(traceInput(r.unit, "STORING")));
+    const events = regs.map((r) => asEvent(traceInput(unitKeyOfPath(r.path), "STORING")));
     await writer.record(events.slice(0, 17));
     const left = await unrecorded(reader, [...events, events[20]]);
     expect(left.map((e) => e.unit)).to.deep.equal(events.slice(17).map((e) => e.unit));
     await writer.record(left);
     expect(await unrecorded(reader, events)).to.deep.equal([]);
-    for (const r of regs) expect((await ledger.unitState(r.unit)).seq).to.equal(2);
+    for (const r of regs) expect((await ledger.unitState(unitKeyOfPath(r.path))).seq).to.equal(2);
   });
 
   it("packs, hands over (offer + accept), assigns and corrects with a proof through the SDK", async () => {

@@ -26,6 +26,8 @@ import {
   parseRoleList,
   planConsortium,
   planPermissions,
+  filePrefixes,
+  checkPrefix,
   readConsortium,
   readConsortiumFile,
   readJsonFile,
@@ -52,10 +54,19 @@ function checked<T>(fn: () => T): T {
 
 const address = (text: string, what: string) => checked(() => parseAccountAddress(text, what));
 
-async function readState(ctx: CliContext): Promise<ConsortiumState> {
+async function readState(
+  ctx: CliContext,
+  prefixes: { names?: string[]; logs?: boolean } = {},
+): Promise<ConsortiumState> {
   const range = ctx.env.maxBlockRange;
   const reader = await ctx.reader();
-  return readConsortium({ client: reader.client, ledger: reader.ledger, maxBlockRange: range });
+  return readConsortium({
+    client: reader.client,
+    ledger: reader.ledger,
+    maxBlockRange: range,
+    ...(prefixes.names ? { prefixes: prefixes.names } : {}),
+    ...(prefixes.logs ? { prefixLogsFrom: reader.ledger.deploymentBlock ?? 0n } : {}),
+  });
 }
 
 async function adminOf(ctx: CliContext): Promise<ConsortiumAdmin> {
@@ -126,10 +137,12 @@ export function addConsortiumCommands(program: Command, run: Run): void {
 
   consortium
     .command("show")
-    .description("organizations, roles, accounts and their status, the permission matrix, admin, pause")
+    .description(
+      "organizations, roles, accounts and their status, licensed prefixes, the permission matrix, admin, pause",
+    )
     .action(
       run(async (ctx: CliContext) => {
-        const state = await readState(ctx);
+        const state = await readState(ctx, { logs: true });
         ctx.out.result(state, () => formatConsortium(state));
       }),
     );
@@ -147,7 +160,7 @@ export function addConsortiumCommands(program: Command, run: Run): void {
         // apply), so that none of them is planned a second time.
         const writer = flags.dryRun ? undefined : await ctx.adminWriter();
         await writer?.settle();
-        const state = await readState(ctx);
+        const state = await readState(ctx, { names: filePrefixes(desired) });
         const plan = checked(() => planConsortium(desired, state, { source: file }));
         if (!ctx.out.json) process.stdout.write(formatPlan(plan) + "\n");
         const n = plan.changes.length;
@@ -206,6 +219,24 @@ export function addConsortiumCommands(program: Command, run: Run): void {
             : `Applied ${done} change(s) (gas ${result.gasUsed}); ${pending.length} delayed change(s) are ` +
                 `scheduled and not in effect yet. Run \`trace consortium apply ${file}\` again from ` +
                 `${iso(readyAt)} (in about ${inAbout(readyAt, await chainNow(admin))}) to apply them.`,
+        );
+      }),
+    );
+
+  consortium
+    .command("revoke-prefix")
+    .description("end a GS1 company prefix's licence and its manufacturer authorizations, at once (admin)")
+    .argument("<prefix>", "the licensed prefix digits, e.g. 6901234")
+    .action(
+      run(async (ctx: CliContext, prefix: string) => {
+        checked(() => checkPrefix(prefix));
+        const tx = await (await adminOf(ctx)).revokePrefix(prefix);
+        printTx(
+          ctx,
+          `Revoked the licence of prefix ${prefix}: nobody registers new codes under it until it is licensed ` +
+            `again (codes registered under it stay registered)`,
+          tx,
+          { prefix },
         );
       }),
     );

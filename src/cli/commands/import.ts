@@ -14,7 +14,8 @@ import { unitRef, stepArg } from "../inputs";
 import { CliInputError } from "../output";
 import { parseImportFile } from "../import/rows";
 import { Progress } from "../import/progress";
-import { refusedRow, RowRefusedError } from "../import/refusal";
+import { refusedRow, RowRefusedError, RowsNotLicensedError } from "../import/refusal";
+import { CodeNotLicensedError } from "../../errors/licence";
 import { ContractRefusalError } from "../../errors/contract";
 import type { ImportRow } from "../import/rows";
 import { RecordStore, recordObjectEvent, recordRegistration } from "../../records";
@@ -82,6 +83,17 @@ export function addImportCommand(program: Command, run: Run): void {
         await writer.settle();
         const todoRegs = await unregistered(reader, regs);
         const todoEvents = await unrecorded(reader, events);
+        // Every register row is checked against the prefix registry before the first transaction.
+        try {
+          await writer.licences.prefixLengths(todoRegs.map((r) => r.path));
+        } catch (error) {
+          if (!(error instanceof CodeNotLicensedError)) throw error;
+          throw new RowsNotLicensedError(
+            file,
+            error.refused.map((c) => rowOf.get(todoRegs[c.index])!),
+            error,
+          );
+        }
         const skipped = rows.length - todoRegs.length - todoEvents.length;
         ctx.out.info(
           `${rows.length} rows: ${skipped} already on chain, ${todoRegs.length} to register, ${todoEvents.length} to record`,

@@ -31,8 +31,12 @@ export function addSigningCommands(program: Command, run: Run): void {
           throw new CliInputError(`--nonce "${flags.nonce}" must be a whole number.`);
         }
         const writer = await ctx.writer();
+        // The ledger checks the deadline against its block time, which a dev chain may have moved ahead
+        // (npm start passes the admin delay that way): "+2h" counts from the later of the two clocks.
+        const latest = await writer.sender.provider.getBlock("latest");
+        const now = Math.max(Math.floor(Date.now() / 1000), Number(latest?.timestamp ?? 0));
         const batch = await writer.sign(events, {
-          deadline: deadlineArg(flags.deadline),
+          deadline: deadlineArg(flags.deadline, now),
           ...(flags.nonce !== undefined ? { nonce: BigInt(flags.nonce) } : {}),
         });
         writeFileSync(flags.out, signedBatchToJson(batch) + "\n");

@@ -12,7 +12,7 @@ import type { TraceReader } from "../../../src/read/reader";
 import { TraceWriter } from "../../../src/write/writer";
 import { verifyUnit } from "../../../src/verify/verify";
 import { STEPS } from "../../../src/codes";
-import { GTIN, itemKey, recordHash } from "../../helpers/ledger";
+import { GTIN, itemKey, pathOf, recordHash } from "../../helpers/ledger";
 import { deployOnNode, freePort, nodeProvider, type NodeDeployment, nodeReader } from "../../helpers/localNode";
 import { rpcCall, startAnvil, type AnvilNode } from "../../../src/node";
 import { reportFigures } from "../../helpers/figures";
@@ -67,7 +67,12 @@ describe("faults: chain reorganizations by anvil's own command (anvil_reorg)", f
     reader = nodeReader(anvil.url, dep);
     const writer = await writerAs(1);
     await writer.register(
-      [1, 2].map((n) => ({ unit: key(n), eventTime: 1_767_225_600, location: 0n, recordHash: hashOf(`reg${n}`) })),
+      [1, 2].map((n) => ({
+        path: pathOf(key(n)),
+        eventTime: 1_767_225_600,
+        location: 0n,
+        recordHash: hashOf(`reg${n}`),
+      })),
     );
   });
 

@@ -10,15 +10,15 @@ import { ethers, network } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { createPublicClient, custom, type Address, type Hex, type PublicClient } from "viem";
 import { aggregation, cartonKey, deployLedger, GTIN, itemKey, registration, traceInput } from "../../helpers/ledger";
-import { hardhatClient, readerFor, rejection, walletFor, writerFor } from "../../helpers/sdk";
+import { hardhatClient, readerFor, rejection, toSdkRegistration, walletFor, writerFor } from "../../helpers/sdk";
 import { reportFigures } from "../../helpers/figures";
 import { verifyUnit } from "../../../src/verify/verify";
 import { NetworkError, TransactionError } from "../../../src/errors/base";
-import type { RegistrationInput, TraceInput } from "../../../src/write/types";
+import type { TraceInput } from "../../../src/write/types";
 import type { VerificationReport } from "../../../src/verify/types";
 
 const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
-const asReg = (r: ReturnType<typeof registration>) => r as unknown as RegistrationInput;
+const asReg = toSdkRegistration;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const code = (n: number) => `(01)${GTIN}(10)REORG(21)S${n}`;
 const key = (n: number) => itemKey(n, "REORG");

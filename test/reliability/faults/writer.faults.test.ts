@@ -14,7 +14,7 @@ import { TraceWriter } from "../../../src/write/writer";
 import { unrecorded, unregistered } from "../../../src/write/resume";
 import type { RegistrationInput, TraceInput } from "../../../src/write/types";
 import { STEPS, DISPOSITIONS } from "../../../src/codes";
-import { itemKey } from "../../helpers/ledger";
+import { itemKey, pathOf } from "../../helpers/ledger";
 import { startLocalNode, deployOnNode, type LocalNode, type NodeDeployment, nodeReader } from "../../helpers/localNode";
 import { lostAndDuplicated, startFaultProxy, type FaultProxy } from "../../helpers/faultProxy";
 import { reportFigures } from "../../helpers/figures";
@@ -60,7 +60,7 @@ describe("faults: SDK writer and reader through an RPC fault proxy (20 % faults)
     const reader = nodeReader(proxy!.url, dep, { retryCount: 8 });
     const keys = Array.from({ length: UNITS }, (_, i) => itemKey(i + 1, "SDKFLT") as Hex);
     const registrations: RegistrationInput[] = keys.map((unit, i) => ({
-      unit,
+      path: pathOf(unit),
       eventTime: 1_767_225_600 + i,
       location: 6901234000004n,
       recordHash: hashOf(`register:${i}`),
