@@ -419,10 +419,11 @@ const TABLE: Record<string, Entry> = {
         : `Organization ${a[1]} is not authorized under prefix ${a[0]}: nothing to withdraw.`,
     ["`trace prefix <digits>` shows the authorized manufacturers."],
   ],
-  PrefixRegistryDirectCall: [
-    InvalidRequestError,
-    () => "The prefix registry module was called directly, not through the ledger.",
-    ["Use the ledger's address from the deployment manifest."],
+  PrefixRecentlyRevoked: [
+    OperationNotReadyError,
+    (a) =>
+      `Codes under prefix ${a[0]} were freed by a revoke less than the public delay ago: it can be licensed from ${new Date(Number(a[1]) * 1000).toISOString()}.`,
+    ["Run `trace consortium apply` again after that time; the announcement stays valid."],
   ],
 };
 

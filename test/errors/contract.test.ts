@@ -89,7 +89,7 @@ describe("contract refusals: the prefix registry", () => {
       ["PrefixHolderIsManufacturer", ["6901234", 1], "InvalidRequestError", /needs no authorization/],
       ["PrefixAuthorizationUnchanged", ["6901234", 2, true], "InvalidRequestError", /already authorized/],
       ["PrefixAuthorizationUnchanged", ["6901234", 2, false], "InvalidRequestError", /nothing to withdraw/],
-      ["PrefixRegistryDirectCall", [], "InvalidRequestError", /called directly/],
+      ["PrefixRecentlyRevoked", ["6901234", 1_800_000_000n], "OperationNotReadyError", /freed by a revoke.*2027-01-15/],
     ];
     for (const [errorName, args, name, message] of cases) {
       const e = decode(errorName, args);

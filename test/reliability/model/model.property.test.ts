@@ -562,10 +562,18 @@ describe("TraceLedger model-based property test", function () {
           }
           case "licensePrefix": {
             const free = PREFIXES.filter((p) => /^[0-9]{4,12}$/.test(p) && !model.state.prefixes.licences.has(p));
-            const digits = pickPrefix(op.prefix, free);
+            // A call sent without a fresh wait goes, when it can, for codes a revoke has just freed (the stale
+            // announcement attack): only the revoke's own delay holds it back.
+            const { revokedIn, period } = model.state.prefixes;
+            const justFreed = free.filter((p) =>
+              [...revokedIn].some(([r, at]) => at === period && (r.startsWith(p) || p.startsWith(r))),
+            );
+            // Half the admin's calls right after a revoke skip the fresh wait and aim at the freed codes.
+            const stale = op.byAdmin && justFreed.length > 0 && op.org % 2 === 0;
+            const digits = pickPrefix(op.prefix, stale ? justFreed : free);
             // The admin announces the exact call and waits the delay, unless it is already announced (an
             // announcement that failed when sent stays ready); an early call is sent unannounced.
-            const announce = op.byAdmin && op.announce && !model.isAnnounced(digits, op.org);
+            const announce = op.byAdmin && op.announce && !stale && !model.isAnnounced(digits, op.org);
             if (announce) model.announceLicence(digits, op.org);
             resolved = `prefix ${digits} org ${op.org}${announce ? " (announced)" : ""}`;
             expected = model.licensePrefix(addrOf(op), op.byAdmin, digits, op.org);
