@@ -18,6 +18,7 @@ import {
   revertDataOf,
 } from "../errors/contract";
 import { TransactionSender, type SentTransaction } from "../write/sender";
+import { latestBlockTime } from "../write/chainTime";
 import type { TraceWriter } from "../write/writer";
 import {
   encodeCountry,
@@ -338,8 +339,7 @@ export class ConsortiumAdmin extends GovernanceCalls {
     const opId = keccak256(tx.data as Hex);
     const readyAt = await this.operationReadyAt(opId);
     if (readyAt !== 0) {
-      const block = await this.sender.provider.getBlock("latest");
-      if (Number(block!.timestamp) < readyAt) return { status: "waiting", opId, readyAt };
+      if ((await latestBlockTime(this.sender.provider)) < readyAt) return { status: "waiting", opId, readyAt };
       return { status: "executed", transaction: await this.send(Promise.resolve(tx)), opId };
     }
     try {

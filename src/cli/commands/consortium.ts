@@ -5,6 +5,7 @@
  * admin's; for accept-admin the new admin's). Every input is checked
  * before anything is sent (exit 2); refusals of the ledger exit 3.
  */
+import { latestBlockTime } from "../../write/chainTime";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import type { Address, Hex } from "viem";
@@ -83,7 +84,7 @@ function printTx(ctx: CliContext, what: string, tx: SentTransaction, extra: Reco
 
 /** The chain's time (Unix seconds): delays run on it, and a test or consortium chain's clock may differ from ours. */
 async function chainNow(admin: ConsortiumAdmin): Promise<number> {
-  return Number((await admin.sender.provider.getBlock("latest"))!.timestamp);
+  return latestBlockTime(admin.sender.provider);
 }
 const inAbout = (readyAt: number, now: number) => roughly(Math.max(0, readyAt - now));
 

@@ -1,4 +1,5 @@
 /** Offline signing and relaying: `trace sign` writes a signed batch file, `trace relay` submits files. */
+import { latestBlockTime } from "../../write/chainTime";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { signedBatchFromJson, signedBatchToJson } from "../../write/sign";
@@ -33,8 +34,7 @@ export function addSigningCommands(program: Command, run: Run): void {
         const writer = await ctx.writer();
         // The ledger checks the deadline against its block time, which a dev chain may have moved ahead
         // (npm start passes the admin delay that way): "+2h" counts from the later of the two clocks.
-        const latest = await writer.sender.provider.getBlock("latest");
-        const now = Math.max(Math.floor(Date.now() / 1000), Number(latest?.timestamp ?? 0));
+        const now = Math.max(Math.floor(Date.now() / 1000), await latestBlockTime(writer.sender.provider));
         const batch = await writer.sign(events, {
           deadline: deadlineArg(flags.deadline, now),
           ...(flags.nonce !== undefined ? { nonce: BigInt(flags.nonce) } : {}),
