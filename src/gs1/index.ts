@@ -14,6 +14,7 @@ export * from "./elementString";
 export * from "./errors";
 export * from "./identity";
 export * from "./key";
+export * from "./prefix";
 export { checkAiValue, GTIN_LENGTHS } from "./validate";
 
 /**

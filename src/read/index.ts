@@ -25,7 +25,6 @@ export {
 export {
   readPrefixLicences,
   buildLicenceTimeline,
-  candidatePrefixes,
   prefixHashOf,
   type PrefixLicenceTimeline,
   type PrefixLicenceRecord,

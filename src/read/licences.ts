@@ -7,6 +7,7 @@
  * registered, so the timeline is rebuilt from the logs; the views at the same block are only compared with the
  * timeline's end, to catch edited logs. Browser-safe (viem only).
  */
+import { prefixCandidates } from "../gs1/prefix";
 import { keccak256, stringToBytes, toEventSelector, getAbiItem, type Hex, type PublicClient } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
 import { LIMITS } from "../codes";
@@ -58,19 +59,6 @@ export interface ReadPrefixLicencesParameters {
 const topicOf = (name: "PrefixLicensed" | "PrefixRevoked" | "ManufacturerAuthorized") =>
   toEventSelector(getAbiItem({ abi: traceLedgerAbi, name } as never) as never);
 
-/** The prefixes a canonical path could be registered under: 4 to 12 digits at `LIMITS.PREFIX_OFFSET`. */
-export function candidatePrefixes(path: string): string[] {
-  const at = Number(LIMITS.PREFIX_OFFSET);
-  const found: string[] = [];
-  for (let length = Number(LIMITS.MIN_PREFIX_DIGITS); length <= Number(LIMITS.MAX_PREFIX_DIGITS); length++) {
-    const prefix = path.slice(at, at + length);
-    // The registry only licenses digit strings: a non-digit ends every longer candidate too.
-    if (prefix.length !== length || !/^[0-9]+$/.test(prefix)) break;
-    found.push(prefix);
-  }
-  return found;
-}
-
 /** The hash the registry files a prefix under (the ledger hashes the code's bytes the same way). */
 export function prefixHashOf(prefix: string): Hex {
   return keccak256(stringToBytes(prefix));
@@ -92,7 +80,7 @@ export async function readPrefixLicences(
   parameters: ReadPrefixLicencesParameters,
 ): Promise<PrefixLicenceTimeline> {
   const { ledger } = parameters;
-  const candidates = candidatePrefixes(parameters.path);
+  const candidates = prefixCandidates(parameters.path);
   if (candidates.length === 0) return { candidates, licences: [], anomalies: [], positions: [], logQueries: 0 };
   const toBlock = parameters.blockNumber ?? (await client.getBlockNumber());
   const { logs, queries } = await readLedgerLogs(client, {

@@ -12,5 +12,5 @@ export {
   type SignedTraceBatch,
 } from "./sign";
 export { unregistered, unrecorded } from "./resume";
-export { LicenceChecker, prefixCandidates, type PrefixLicence } from "./licences";
+export { LicenceChecker, type PrefixLicence } from "./licences";
 export type { TraceInput, RegistrationInput, AggregationInput } from "./types";

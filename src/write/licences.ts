@@ -4,8 +4,8 @@
  * writer finds the licensed one (licences never overlap, so at most one of the 4 to 12 candidates is) and
  * refuses codes the ledger would refuse, before sending anything.
  */
+import { prefixCandidates } from "../gs1/prefix";
 import type { TraceLedger } from "../../typechain-types";
-import { LIMITS } from "../generated/codes";
 import { CodeNotLicensedError, type UnlicensedCode } from "../errors/licence";
 import { explainContractError } from "../errors/contract";
 import { mapLimit } from "./mapLimit";
@@ -20,15 +20,6 @@ export interface PrefixLicence {
 
 /** Prefix lookups in flight at once (an ethers provider batches them into few JSON-RPC requests). */
 const PARALLEL = 32;
-
-/** The prefixes a code could be under: the 4 to 12 digits at the prefix offset of its path, shortest first. */
-export function prefixCandidates(path: string): string[] {
-  const at = LIMITS.PREFIX_OFFSET;
-  const digits = /^[0-9]*/.exec(path.slice(at, at + LIMITS.MAX_PREFIX_DIGITS))![0];
-  const out: string[] = [];
-  for (let n = LIMITS.MIN_PREFIX_DIGITS; n <= digits.length; n++) out.push(digits.slice(0, n));
-  return out;
-}
 
 /**
  * Finds the licensed prefix of codes and checks the writer's organization may register under it. Which

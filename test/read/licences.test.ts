@@ -5,7 +5,8 @@ import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { Address, Hex } from "viem";
 import { deployLedger, EXPORTER_PREFIX, GTIN, licensePrefixes, RIVAL_PREFIX } from "../helpers/ledger";
 import { hardhatClient, logRangeRecordingClient } from "../helpers/sdk";
-import { buildLicenceTimeline, candidatePrefixes, prefixHashOf, readPrefixLicences } from "../../src/read/licences";
+import { buildLicenceTimeline, prefixHashOf, readPrefixLicences } from "../../src/read/licences";
+import { prefixCandidates } from "../../src/gs1/prefix";
 import type { DecodedLedgerLog } from "../../src/read/logRange";
 import { consignmentPath, itemPath, ssccPath } from "../../src/gs1/key";
 
@@ -13,7 +14,7 @@ const ITEM = itemPath({ gtin: GTIN, lot: "LOT1", serial: "S1" });
 
 describe("readPrefixLicences", () => {
   it("candidate prefixes: 4 to 12 digits after the code's primary key, for every kind of code", () => {
-    expect(candidatePrefixes(ITEM)).to.deep.equal([
+    expect(prefixCandidates(ITEM)).to.deep.equal([
       "9521",
       "95212",
       "952123",
@@ -24,10 +25,10 @@ describe("readPrefixLicences", () => {
       "95212345432",
       "952123454321",
     ]);
-    expect(candidatePrefixes(ssccPath("095212340000000013"))[3]).to.equal(EXPORTER_PREFIX);
+    expect(prefixCandidates(ssccPath("095212340000000013"))[3]).to.equal(EXPORTER_PREFIX);
     // A GINC ends at its first non-digit: no licence can cover a longer candidate.
-    expect(candidatePrefixes(consignmentPath("9521234MAWB1"))).to.deep.equal(["9521", "95212", "952123", "9521234"]);
-    expect(candidatePrefixes("/401/95A")).to.deep.equal([]);
+    expect(prefixCandidates(consignmentPath("9521234MAWB1"))).to.deep.equal(["9521", "95212", "952123", "9521234"]);
+    expect(prefixCandidates("/401/95A")).to.deep.equal([]);
   });
 
   it("reads licence, authorizations, revocation and a new licence from the logs, as of any block", async () => {
@@ -101,7 +102,7 @@ describe("buildLicenceTimeline: logs that cannot be the registry's are anomalies
     log("PrefixLicensed", { orgId, licence, prefix });
 
   it("a licence granted twice, a revocation or authorization of a licence that does not stand, a prefix under another's hash", () => {
-    const built = buildLicenceTimeline(candidatePrefixes(ITEM), [
+    const built = buildLicenceTimeline(prefixCandidates(ITEM), [
       licensed(1, 1n),
       licensed(2, 2n),
       log("PrefixRevoked", { orgId: 1, licence: 9n, prefix: EXPORTER_PREFIX }),
@@ -118,7 +119,7 @@ describe("buildLicenceTimeline: logs that cannot be the registry's are anomalies
 
   it("logs of prefixes that are not candidates are ignored (a filter the endpoint did not honour)", () => {
     const other = { ...licensed(5, 5n, "1234"), args: { prefixHash: prefixHashOf("1234"), orgId: 5, licence: 5n } };
-    const built = buildLicenceTimeline(candidatePrefixes(ITEM), [other]);
+    const built = buildLicenceTimeline(prefixCandidates(ITEM), [other]);
     expect([built.licences, built.anomalies, built.positions]).to.deep.equal([[], [], []]);
   });
 });

@@ -21,7 +21,7 @@ import { rejection, toSdkRegistration, writerFor } from "../helpers/sdk";
 import { itemPath } from "../../src/gs1/key";
 import { gs1CheckDigit } from "../../src/gs1/checkDigit";
 import { CodeNotLicensedError } from "../../src/errors/licence";
-import { prefixCandidates } from "../../src/write/licences";
+import { prefixCandidates } from "../../src/gs1/prefix";
 import type { TraceWriter } from "../../src/write/writer";
 
 const reg = (key: string) => toSdkRegistration(registration(key));

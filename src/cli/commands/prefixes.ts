@@ -9,7 +9,7 @@ import type { Address } from "viem";
 import { checkPrefix, ConsortiumFileError } from "../../admin";
 import { readPrefixDetails } from "../../admin/prefixes";
 import { readOrganizations } from "../../read/organizations";
-import { prefixCandidates } from "../../write/licences";
+import { prefixCandidates } from "../../gs1/prefix";
 import type { CliContext } from "../context";
 import { orgArg, unitRef } from "../inputs";
 import { CliInputError } from "../output";
