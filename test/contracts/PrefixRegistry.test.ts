@@ -359,6 +359,22 @@ describe("PrefixRegistry: views and the module", () => {
       () => module.connect(accounts.exporter).invalidateNonces(5n),
       () => module.organizationCount(),
       () => module.organization(orgIds.exporter),
+      () => module.setOrganizationRoles(orgIds.exporter, 1),
+      () => module.suspendOrganization(orgIds.exporter),
+      () => module.reactivateOrganization(orgIds.exporter),
+      () => module.addAccount(orgIds.exporter, accounts.exporter.address),
+      () => module.suspendAccount(accounts.exporter.address),
+      () => module.reactivateAccount(accounts.exporter.address),
+      () => module.rotateAccount(accounts.exporter.address, accounts.factory.address),
+      () => module.setPermissions([1], [1]),
+      () => module.unpause(),
+      () => module.cancelDelayedCall(ethers.ZeroHash),
+      () => module.connect(accounts.exporter).addAccountAsOrg(accounts.factory.address, false),
+      () => module.connect(accounts.exporter).rotateAccountAsOrg(accounts.exporter.address, accounts.factory.address),
+      () => module.scheduleOf(ethers.ZeroHash),
+      () => module.isOrgAdmin(accounts.exporter.address),
+      () => module.organizationAddedBlock(orgIds.exporter),
+      () => module.organizationAccounts(orgIds.exporter),
     ];
     for (const call of calls) await expect(call()).to.be.revertedWithCustomError(module, "LedgerModuleDirectCall");
     // The ledger's state is unchanged by the attempts.
