@@ -1,8 +1,8 @@
 /**
- * The GS1 Company Prefix registry as the chain has it (issue 11 item 2): who holds a prefix, under which
- * licence number, and which contract manufacturers the holder authorized under that licence. Views answer
- * for prefixes one names; the list of every licence comes from the `PrefixLicensed` logs (each one then
- * checked against the view, so a revoked licence is never shown as held).
+ * The GS1 Company Prefix registry as the consortium admin plans it (issue 11 item 2): who holds a prefix and
+ * under which licence number. Views answer for prefixes one names; the list of every licence comes from the
+ * `PrefixLicensed` logs (each one then checked against the view, so a revoked licence is never shown as held).
+ * A prefix's full history, with its manufacturers, is `readPrefixLicences` (`src/read/licences.ts`).
  */
 import type { Address, PublicClient } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
@@ -14,12 +14,6 @@ export interface PrefixHolding {
   holder: number;
   /** The licence number (authorizations belong to one licence). */
   licence: bigint;
-}
-
-/** A prefix's licence and its authorized manufacturers. */
-export interface PrefixDetails extends PrefixHolding {
-  /** Organizations the holder authorized under the current licence, by id. */
-  manufacturers: number[];
 }
 
 interface At {
@@ -59,38 +53,4 @@ export async function licensedPrefixNames(at: At, fromBlock: bigint): Promise<st
     strict: true,
   });
   return [...new Set(logs.map((l) => l.args.prefix))];
-}
-
-/**
- * A prefix's licence with the manufacturers authorized under it: the `ManufacturerAuthorized` logs of its
- * current licence, each manufacturer's last decision kept (and confirmed with `mayRegisterUnder`).
- */
-export async function readPrefixDetails(at: At, prefix: string, fromBlock: bigint): Promise<PrefixDetails | undefined> {
-  const [holding] = await readPrefixHoldings(at, [prefix]);
-  if (!holding) return undefined;
-  const logs = await at.client.getContractEvents({
-    address: at.ledger,
-    abi: traceLedgerAbi,
-    eventName: "ManufacturerAuthorized",
-    args: { holder: holding.holder },
-    fromBlock,
-    toBlock: at.blockNumber,
-    strict: true,
-  });
-  const last = new Map<number, boolean>();
-  for (const log of logs)
-    if (log.args.licence === holding.licence) last.set(log.args.manufacturer, log.args.authorized);
-  const named = [...last].filter(([, authorized]) => authorized).map(([id]) => id);
-  const still = await Promise.all(
-    named.map((orgId) =>
-      at.client.readContract({
-        address: at.ledger,
-        abi: traceLedgerAbi,
-        functionName: "mayRegisterUnder",
-        args: [prefix, orgId],
-        blockNumber: at.blockNumber,
-      }),
-    ),
-  );
-  return { ...holding, manufacturers: named.filter((_, i) => still[i]).sort((a, b) => a - b) };
 }

@@ -49,8 +49,10 @@ export interface PrefixLicenceTimeline {
 
 export interface ReadPrefixLicencesParameters {
   ledger: LedgerLocation;
-  /** The code's canonical Digital Link path (`Gs1Identity.canonicalPath`). */
-  path: string;
+  /** The code's canonical Digital Link path (`Gs1Identity.canonicalPath`); its candidate prefixes are read. */
+  path?: string;
+  /** Or the prefixes to read, given as digits (one is enough: `trace prefix 6901234`). */
+  prefixes?: string[];
   /** Read up to this block (default: the latest). */
   blockNumber?: bigint;
   maxBlockRange?: bigint;
@@ -80,7 +82,7 @@ export async function readPrefixLicences(
   parameters: ReadPrefixLicencesParameters,
 ): Promise<PrefixLicenceTimeline> {
   const { ledger } = parameters;
-  const candidates = prefixCandidates(parameters.path);
+  const candidates = parameters.prefixes ?? prefixCandidates(parameters.path ?? "");
   if (candidates.length === 0) return { candidates, licences: [], anomalies: [], positions: [], logQueries: 0 };
   const toBlock = parameters.blockNumber ?? (await client.getBlockNumber());
   const { logs, queries } = await readLedgerLogs(client, {
@@ -140,6 +142,24 @@ async function presentDisagreements(
     });
   }
   return found;
+}
+
+/** A prefix's standing licence with the manufacturers authorized under it now. */
+export interface StandingLicence {
+  prefix: string;
+  holder: number;
+  licence: bigint;
+  /** Organizations whose last decision under this licence authorized them, by id. */
+  manufacturers: number[];
+}
+
+/** The licence of a timeline that stands at its end (licences never overlap: at most one), if any. */
+export function standingLicence(timeline: Pick<PrefixLicenceTimeline, "licences">): StandingLicence | undefined {
+  const l = timeline.licences.find((x) => !x.revoked);
+  if (!l) return undefined;
+  const last = new Map(l.authorizations.map((a) => [a.manufacturer, a.authorized]));
+  const manufacturers = [...last].filter(([, authorized]) => authorized).map(([id]) => id);
+  return { prefix: l.prefix, holder: l.holder, licence: l.licence, manufacturers: manufacturers.sort((a, b) => a - b) };
 }
 
 /** Rebuilds licences from registry logs (chain order). Pure: exported for tests. */

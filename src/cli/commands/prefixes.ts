@@ -5,9 +5,8 @@
  * Licensing and revoking prefixes are the consortium admin's (`trace consortium apply`, `revoke-prefix`).
  */
 import type { Command } from "commander";
-import type { Address } from "viem";
 import { checkPrefix, ConsortiumFileError } from "../../admin";
-import { readPrefixDetails } from "../../admin/prefixes";
+import { readPrefixLicences, standingLicence } from "../../read/licences";
 import { readOrganizations } from "../../read/organizations";
 import { prefixCandidates } from "../../gs1/prefix";
 import type { CliContext } from "../context";
@@ -39,15 +38,13 @@ export function addPrefixCommands(program: Command, run: Run): void {
     .argument("<code-or-prefix>", "a GS1 code (Digital Link URI or element string) or the prefix digits")
     .action(
       run(async (ctx: CliContext, input: string) => {
-        const candidates = looksLikePrefix(input) ? [prefixArg(input)] : prefixCandidates(unitRef(input).path);
+        const prefixes = looksLikePrefix(input) ? [prefixArg(input)] : prefixCandidates(unitRef(input).path);
         const reader = await ctx.reader();
-        const at = {
-          client: reader.client,
-          ledger: reader.ledger.address as Address,
-          blockNumber: await reader.client.getBlockNumber(),
-        };
-        const fromBlock = reader.ledger.deploymentBlock ?? 0n;
-        const found = (await Promise.all(candidates.map((p) => readPrefixDetails(at, p, fromBlock)))).find(Boolean);
+        // The verifier's reader: one log query for every candidate, checked against the registry's views.
+        const timeline = await readPrefixLicences(reader.client, { ledger: reader.ledger, prefixes });
+        for (const anomaly of timeline.anomalies)
+          ctx.out.info(`warning: the registry's logs and views disagree: ${anomaly}`);
+        const found = standingLicence(timeline);
         // With a key, say what the caller's organization may do; without one, the public facts only.
         const keyed = Boolean(ctx.options.keyFile || ctx.env.privateKey);
         const writer = keyed ? await ctx.writer() : undefined;
