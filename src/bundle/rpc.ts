@@ -72,7 +72,8 @@ export function httpSender(url: string, options: { retries?: number; fetchFn?: t
   };
   return async (requests) => {
     const chunks: Promise<RpcAnswer[]>[] = [];
-    for (let i = 0; i < requests.length; i += MAX_BATCH_CHUNK) chunks.push(post(requests.slice(i, i + MAX_BATCH_CHUNK), i));
+    for (let i = 0; i < requests.length; i += MAX_BATCH_CHUNK)
+      chunks.push(post(requests.slice(i, i + MAX_BATCH_CHUNK), i));
     return (await Promise.all(chunks)).flat();
   };
 }
@@ -86,7 +87,9 @@ export function providerSender(provider: Eip1193Like): RpcSend {
         provider.request({ method: r.method, params: JSON.parse(JSON.stringify(r.params)) }).then(
           (result) => ({ result: result ?? null }) as RpcAnswer,
           (error: { code?: number; message?: string; data?: unknown }) =>
-            ({ error: { code: error?.code ?? -32603, message: error?.message ?? String(error), data: error?.data } }) as RpcAnswer,
+            ({
+              error: { code: error?.code ?? -32603, message: error?.message ?? String(error), data: error?.data },
+            }) as RpcAnswer,
         ),
       ),
     );
