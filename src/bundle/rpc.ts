@@ -5,6 +5,7 @@
  * counted, so a verification reports how many sequential trips it took. Also the read-only method list a
  * bundle may ask for, and the key two requests are the same request by. Browser-safe.
  */
+import { NetworkError } from "../errors/base";
 import type { RpcRequest } from "./types";
 
 /** JSON-RPC methods that only read: the only ones a bundle may make a verifier send (or a gateway forward). */
@@ -40,10 +41,6 @@ export function requestKey(method: string, params: unknown): string {
   return JSON.stringify([method, params ?? []]).toLowerCase();
 }
 
-/** Raised when a node cannot be reached or answers something that is not JSON-RPC. */
-export class RpcTransportError extends Error {
-  override name = "RpcTransportError";
-}
 
 /** An `RpcSend` over HTTP: batches of at most {@link MAX_BATCH_CHUNK} in parallel, network failures retried. */
 export function httpSender(url: string, options: { retries?: number; fetchFn?: typeof fetch } = {}): RpcSend {
@@ -54,7 +51,7 @@ export function httpSender(url: string, options: { retries?: number; fetchFn?: t
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await doFetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
-        if (response.status >= 500 && attempt < retries) throw new RpcTransportError(`HTTP ${response.status}`);
+        if (response.status >= 500 && attempt < retries) throw new Error(`HTTP ${response.status}`);
         const json = (await response.json()) as unknown;
         const list = Array.isArray(json) ? json : [json];
         const byId = new Map(list.map((a) => [(a as { id: number }).id, a as Partial<RpcAnswer>]));
@@ -65,7 +62,11 @@ export function httpSender(url: string, options: { retries?: number; fetchFn?: t
           return { error: { code: -32603, message: `no answer from ${url} to this request` } };
         });
       } catch (error) {
-        if (attempt >= retries) throw new RpcTransportError(`${url}: ${(error as Error).message}`);
+        if (attempt >= retries) {
+          throw new NetworkError(`The JSON-RPC endpoint ${url} did not answer: ${(error as Error).message}`, {
+            hints: ["Check the endpoint URL and that the node is running, or choose another endpoint."],
+          });
+        }
         await new Promise((done) => setTimeout(done, 100 * 2 ** attempt));
       }
     }
