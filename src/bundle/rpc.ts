@@ -41,7 +41,6 @@ export function requestKey(method: string, params: unknown): string {
   return JSON.stringify([method, params ?? []]).toLowerCase();
 }
 
-
 /** An `RpcSend` over HTTP: batches of at most {@link MAX_BATCH_CHUNK} in parallel, network failures retried. */
 export function httpSender(url: string, options: { retries?: number; fetchFn?: typeof fetch } = {}): RpcSend {
   const doFetch = options.fetchFn ?? fetch;
