@@ -13,6 +13,7 @@ import { DEMO_CODES } from "../../src/demo/journey";
 import { buildProofBundle } from "../../src/bundle/build";
 import { verifyWithBundle } from "../../src/bundle/verify";
 import type { ProofBundle } from "../../src/bundle/types";
+import { requestKey } from "../../src/bundle/rpc";
 import type { VerificationReport } from "../../src/verify/types";
 import { demoFixture, fromStore, verifyDemo, type DemoFixture } from "../helpers/demo";
 
@@ -225,5 +226,38 @@ describe("proof bundle: verifyWithBundle", () => {
     expect(told(fast)).to.deep.equal(told(await verifyDemo(f, AUTHENTIC)));
     expect(fast.stats.source).to.equal("logWalk");
     expect(fast.stats.roundTrips).to.be.greaterThan(5);
+  });
+
+  it("ATTACK: a bundle made from a lying index (logs dropped, moved, invented) still gives the log walk's report", async () => {
+    const f = (await loadFixture(fixture)) as F;
+    const nodeLogs = (filter: Record<string, unknown>) =>
+      provider.request({ method: "eth_getLogs", params: [filter] }) as Promise<Array<Record<string, unknown>>>;
+    const liars: Array<(filter: Record<string, unknown>) => Promise<unknown[]>> = [
+      async () => [],
+      async (filter) => (await nodeLogs(filter)).slice(1),
+      async (filter) => (await nodeLogs(filter)).map((l) => ({ ...l, blockNumber: "0x1" })),
+      async (filter) => [...(await nodeLogs(filter)), ...(await nodeLogs(filter))],
+    ];
+    const walk = told(await verifyDemo(f, AUTHENTIC));
+    for (const logSource of liars) {
+      const bundle = await buildProofBundle(AUTHENTIC, {
+        rpcUrl: "",
+        provider,
+        ledger: f.location,
+        fetchRecord: fromStore(f.records),
+        logSource,
+      }).catch(() => undefined);
+      expect(told(await check(f, AUTHENTIC, bundle))).to.deep.equal(walk);
+    }
+    // Legitimate: an index that answers as the node does makes the same bundle as the node.
+    const fromIndex = await buildProofBundle(AUTHENTIC, {
+      rpcUrl: "",
+      provider,
+      ledger: f.location,
+      fetchRecord: fromStore(f.records),
+      logSource: nodeLogs,
+    });
+    const keys = (b: ProofBundle) => b.requests.map((r) => requestKey(r.method, r.params)).sort();
+    expect(keys(fromIndex)).to.deep.equal(keys(await build(f, AUTHENTIC)));
   });
 });
