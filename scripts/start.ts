@@ -19,6 +19,7 @@ import { deployTraceLedger } from "../deploy/lib/deployLedger";
 import { buildPage } from "./build-page";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 import { createTraceServer } from "../src/server/server";
+import { traceEnv } from "../src/config/env";
 import { TraceWriter } from "../src/write/writer";
 import { readUnitState } from "../src/read/history";
 import { parseGs1 } from "../src/gs1";
@@ -191,7 +192,16 @@ async function main() {
     }
 
     const pageDir = await buildPage();
-    server = createTraceServer({ pageDir, recordsDir: records, manifest, rpcUrl });
+    // The server reads its own node (TRACE_SERVER_RPC_URL, default this one); browsers read the public URL
+    // when the operator names one (TRACE_PUBLIC_RPC_URL), else the server's read-only /rpc gateway.
+    const settings = traceEnv();
+    server = createTraceServer({
+      pageDir,
+      recordsDir: records,
+      manifest,
+      nodeUrl: settings.serverRpcUrl ?? rpcUrl,
+      ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
+    });
     await new Promise<void>((done) => server!.listen(PAGE_PORT, HOST, done));
     const page = `http://${HOST}:${PAGE_PORT}`;
     const link = (uri: string) => page + new URL(uri).pathname;

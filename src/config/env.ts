@@ -103,6 +103,10 @@ export const TRACE_SETTINGS = {
   domain: setting("TRACE_DL_DOMAIN", asText),
   /** Largest block range of one `eth_getLogs` query. */
   maxBlockRange: setting("TRACE_MAX_BLOCK_RANGE", maxBlockRange),
+  /** The JSON-RPC URL the verification page reads the chain from (a public node); default: the platform's /rpc gateway. */
+  publicRpcUrl: setting("TRACE_PUBLIC_RPC_URL", httpUrl),
+  /** The platform server's own node (bundles, the /rpc gateway); usually internal. */
+  serverRpcUrl: setting("TRACE_SERVER_RPC_URL", httpUrl),
 };
 
 export type TraceSettingName = keyof typeof TRACE_SETTINGS;

@@ -1,11 +1,15 @@
 /**
  * The verification page: reads the code from the URL (a scanned Digital Link path such as
  * /01/<gtin>/10/<lot>/21/<serial>, or ?code=…), runs the SDK's verdict engine in the browser against the
- * JSON-RPC endpoint named in /manifest.json, and renders the verdict, the product and the journey. The
- * server only supplies static files, the manifest and the off-chain records; every check happens here.
+ * JSON-RPC endpoint named in the platform's settings (by default the platform's read-only gateway on this
+ * origin), and renders the verdict, the product and the journey. The server supplies the files, the
+ * settings and the proof bundle (both inlined in the HTML of a scanned link, else /manifest.json and
+ * /bundle?code=) and the off-chain records; the bundle only says which requests to send in one batch, so
+ * every check still happens here, against the chain.
  */
-import { createPublicClient, http, type Hex, type PublicClient } from "viem";
-import { verifyUnit } from "../verify/verify";
+import type { Hex } from "viem";
+import { verifyWithBundle } from "../bundle/verify";
+import type { BundleUse, ProofBundle } from "../bundle/types";
 import type { VerificationReport, VerifiedEntry } from "../verify/types";
 import { decodeLocation, type EpcisEvent } from "../epcis";
 import { stageName, dispositionName, type StepName } from "../codes";
@@ -208,12 +212,65 @@ function journey(r: VerificationReport): HTMLElement | null {
   );
 }
 
+/** What `verifyWithBundle` adds to the report's stats. */
+type BundleStats = VerificationReport["stats"] & {
+  roundTrips?: number;
+  source?: "bundle" | "logWalk";
+  bundle?: BundleUse;
+};
+
+const REJECTED: Record<NonNullable<BundleUse["rejected"]>, string> = {
+  format: "its format is unknown",
+  ledger: "it is for another ledger",
+  unit: "it is for another unit",
+  stale: "the chain moved on after it was made",
+  reorganized: "its block is no longer on the chain",
+};
+
+/** How the verdict was checked: the block, the sequential round trips, and what became of the bundle. */
+function howChecked(stats: BundleStats): string {
+  const trips =
+    stats.roundTrips === undefined ? "" : ` in ${stats.roundTrips} round trip${stats.roundTrips === 1 ? "" : "s"}`;
+  const b = stats.bundle;
+  const bundle = !b
+    ? "no bundle: every log walked"
+    : b.rejected
+      ? `bundle not used because ${REJECTED[b.rejected] ?? b.rejected}: every log walked`
+      : `bundle used (${b.hits} answers from one batch${b.misses ? `, ${b.misses} read besides` : ""})`;
+  return `${trips} · ${bundle}`;
+}
+
 function render(r: VerificationReport, config: PageConfig) {
   app.replaceChildren(...([banner(r), productCard(r), journey(r)].filter(Boolean) as HTMLElement[]));
+  const stats = r.stats as BundleStats;
+  footer.dataset.source = stats.source ?? "logWalk";
+  footer.dataset.roundTrips = String(stats.roundTrips ?? "");
+  if (stats.bundle?.rejected) footer.dataset.bundleRejected = stats.bundle.rejected;
   footer.replaceChildren(
-    `Checked in your browser against ${config.rpcUrl} · chain ${config.chainId} · ledger ${config.ledger.address} v${config.ledger.version}${r.asOf ? ` · as of block ${r.asOf.blockNumber}` : ""} · ${r.stats.milliseconds} ms · 在您的浏览器中直接校验`,
+    `Checked in your browser against ${config.rpcUrl} · chain ${config.chainId} · ledger ${config.ledger.address} v${config.ledger.version}${r.asOf ? ` · at block ${r.asOf.blockNumber}` : ""}${howChecked(stats)} · ${r.stats.milliseconds} ms · 在您的浏览器中直接校验`,
   );
   document.title = `${VERDICT_LABELS[r.verdict][0]} · cbec-trace`;
+}
+
+/** The JSON the server inlined in the element `id`, or undefined (absent or not JSON). */
+function inlined(id: string): unknown {
+  const text = document.getElementById(id)?.textContent;
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The bundle from the platform when the HTML did not carry it; without one the page walks the logs. */
+async function fetchBundle(code: string): Promise<ProofBundle | undefined> {
+  try {
+    const res = await fetch(`/bundle?code=${encodeURIComponent(code)}`);
+    return res.ok ? ((await res.json()) as ProofBundle) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function main() {
@@ -230,24 +287,27 @@ async function main() {
   app.replaceChildren(h("p", { class: "loading" }, "Reading the chain… 正在读取区块链…"));
   let config: PageConfig;
   try {
-    config = (await (await fetch("/manifest.json")).json()) as PageConfig;
+    config =
+      (inlined("trace-config") as PageConfig | undefined) ??
+      ((await (await fetch("/manifest.json")).json()) as PageConfig);
   } catch {
     app.replaceChildren(h("p", { class: "loading" }, "The platform's manifest could not be loaded. 无法加载配置。"));
     return;
   }
+  const bundle = (inlined("trace-bundle") as ProofBundle | undefined) ?? (await fetchBundle(code));
   // A buyer who does not trust the platform can name its own endpoint and the ledger it expects:
   // ?rpc=<url>&ledger=<address>&chain=<id> override what the platform's manifest says.
   const params = new URLSearchParams(location.search);
   config = {
     ...config,
-    rpcUrl: params.get("rpc") ?? config.rpcUrl,
+    // The platform's default is its gateway, "/rpc" on this origin.
+    rpcUrl: new URL(params.get("rpc") ?? config.rpcUrl, location.href).href,
     chainId: params.get("chain") ? Number(params.get("chain")) : config.chainId,
     ledger: { ...config.ledger, address: (params.get("ledger") as Hex | null) ?? config.ledger.address },
   };
-  const client = createPublicClient({ transport: http(config.rpcUrl, { batch: true }) }) as PublicClient;
   try {
-    const report = await verifyUnit(code, {
-      client,
+    const report = await verifyWithBundle(code, bundle, {
+      rpcUrl: config.rpcUrl,
       ledger: {
         address: config.ledger.address,
         chainId: config.chainId,

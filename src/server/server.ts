@@ -1,95 +1,116 @@
 /**
- * The platform's HTTP server for the verification page: it serves the static page, the deployment manifest
- * (with the public JSON-RPC URL the page reads the chain from) and the off-chain records by hash — nothing
- * else. The page checks everything it shows against the chain itself; this server is not trusted for the
- * verdict. Node-only.
+ * The platform's HTTP server for the verification page: it serves the page (its HTML with the settings and,
+ * for a scanned link, the unit's proof bundle inlined; its script and CSS under content-hashed names), the
+ * deployment manifest, the off-chain records by hash, the proof bundles (`/bundle/…`) and a read-only
+ * JSON-RPC gateway to its node (`POST /rpc`) — nothing else. The page checks everything it shows against the
+ * chain itself; this server is not trusted for the verdict. Routes live here; each job in its own file.
+ * Node-only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { DeploymentManifest } from "../config/manifest";
+import { CONTENT_TYPES, IMMUTABLE, fail, hasBody, send } from "./http";
+import { pageAssets } from "./pageAssets";
+import { recordFile, storeFetcher } from "./records";
+import { createBundleService, type BundleService } from "./bundles";
+import { bundleForPage, bundleRequestCode, scannedCode, serveBundle } from "./bundleRoute";
+import { createGateway } from "./gateway";
 
 export interface TraceServerOptions {
-  /** Directory of the built page (index.html, app.js, app.css …). */
+  /** Directory of the built page (index.html, app.<hash>.js …). */
   pageDir: string;
   /** Directory of the off-chain record store (`<0x…hash>.json`). */
   recordsDir: string;
   /** The deployment manifest served at /manifest.json. */
   manifest: DeploymentManifest;
-  /** The JSON-RPC URL browsers should read the chain from. */
-  rpcUrl: string;
+  /** The server's own JSON-RPC node (usually internal): bundles are built and `/rpc` forwards to it. */
+  nodeUrl?: string;
+  /**
+   * The JSON-RPC URL browsers read the chain from (`TRACE_PUBLIC_RPC_URL`, a public node). Default: this
+   * server's own gateway, `/rpc` — same origin, so no CORS preflight.
+   */
+  publicRpcUrl?: string;
+  /** @deprecated The node's URL, as `nodeUrl` (before issue 12 it was also the page's). */
+  rpcUrl?: string;
+  /** Bundles kept in memory (default 512). */
+  bundleCacheSize?: number;
+  /** How long a scanned link's HTML waits for its bundle before it is sent without (ms, default 3 s). */
+  bundleTimeoutMs?: number;
 }
-
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".map": "application/json; charset=utf-8",
-};
 
 /** Longest request target accepted (a Digital Link with attributes is far shorter). */
 export const MAX_URL_LENGTH = 2048;
 
-const SECURITY_HEADERS = {
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-};
+/** The page's default JSON-RPC endpoint: the gateway on its own origin. */
+export const GATEWAY_PATH = "/rpc";
+
+/** The server with its bundle service (for tests and benchmarks that look at the cache). */
+export type TraceServer = Server & { bundles?: BundleService };
 
 /** Creates the server (not listening yet). */
-export function createTraceServer(options: TraceServerOptions): Server {
-  const pageDir = resolve(options.pageDir);
+export function createTraceServer(options: TraceServerOptions): TraceServer {
   const recordsDir = resolve(options.recordsDir);
-  const assets = new Set(existsSync(pageDir) ? listFiles(pageDir) : []);
-  const config = JSON.stringify({ ...options.manifest, rpcUrl: options.rpcUrl });
+  const assets = pageAssets(options.pageDir);
+  const config = { ...options.manifest, rpcUrl: options.publicRpcUrl ?? GATEWAY_PATH };
+  const manifestJson = JSON.stringify(config);
+  const nodeUrl = options.nodeUrl ?? options.rpcUrl;
+  const bundles = nodeUrl
+    ? createBundleService({
+        nodeUrl,
+        manifest: options.manifest,
+        fetchRecord: storeFetcher(recordsDir),
+        cacheSize: options.bundleCacheSize,
+      })
+    : undefined;
+  const gateway = nodeUrl ? createGateway({ nodeUrl }) : undefined;
+  const bundleTimeoutMs = options.bundleTimeoutMs ?? 3_000;
 
-  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer, cache = "no-cache") => {
-    res.writeHead(status, { "content-type": type, "cache-control": cache, ...SECURITY_HEADERS });
-    res.end(body);
+  const page = async (res: ServerResponse, code: string | undefined) => {
+    const bundle = code && bundles ? await bundleForPage(bundles, code, bundleTimeoutMs) : undefined;
+    const html = assets.html(config, bundle);
+    if (html === undefined) return fail(res, 503, "the page is not built: run npm run build:page");
+    send(res, 200, CONTENT_TYPES[".html"], html);
   };
-  const fail = (res: ServerResponse, status: number, message: string) =>
-    send(res, status, TYPES[".json"], JSON.stringify({ error: message }));
 
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? "/";
     if (raw.length > MAX_URL_LENGTH) return fail(res, 414, "request target too long");
+    const [path, query = ""] = raw.split("#")[0].split(/\?(.*)/s);
+    if (path === GATEWAY_PATH && req.method === "POST") {
+      if (!gateway) return fail(res, 503, "this server has no node to forward JSON-RPC to");
+      return gateway(req, res);
+    }
     if (req.method !== "GET" && req.method !== "HEAD") return fail(res, 405, "only GET and HEAD");
-    const hasBody =
-      (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0") ||
-      req.headers["transfer-encoding"] !== undefined;
-    if (hasBody) return fail(res, 413, "no request body accepted");
-    const path = raw.split("?")[0].split("#")[0];
-    if (path === "/manifest.json") return send(res, 200, TYPES[".json"], config);
+    if (hasBody(req)) return fail(res, 413, "no request body accepted");
+    if (path === GATEWAY_PATH) return fail(res, 405, "POST JSON-RPC requests to /rpc");
+    if (path === "/manifest.json") return send(res, 200, CONTENT_TYPES[".json"], manifestJson);
+    const params = new URLSearchParams(query);
+    if (path === "/bundle" || path.startsWith("/bundle/")) {
+      if (!bundles) return fail(res, 503, "this server has no node to build bundles from");
+      return serveBundle(res, bundles, bundleRequestCode(path, params));
+    }
     const record = /^\/records\/(0x[0-9a-f]{64})\.json$/.exec(path);
     if (record) {
-      const file = join(recordsDir, `${record[1]}.json`);
-      if (!existsSync(file)) return fail(res, 404, "no record with that hash");
-      return send(res, 200, TYPES[".json"], readFileSync(file), "public, max-age=31536000, immutable");
+      const file = recordFile(recordsDir, record[1]);
+      if (!file) return fail(res, 404, "no record with that hash");
+      return send(res, 200, CONTENT_TYPES[".json"], readFileSync(file), IMMUTABLE);
     }
     if (path.startsWith("/records/")) return fail(res, 404, "records are served by their 0x-prefixed SHA-256 only");
     const asset = path.slice(1);
-    if (assets.has(asset)) {
-      const ext = asset.slice(asset.lastIndexOf("."));
-      return send(res, 200, TYPES[ext] ?? "application/octet-stream", readFileSync(join(pageDir, asset)));
-    }
+    if (assets.has(asset)) return assets.serve(res, asset);
     // Every other path (/, /01/…/21/… QR links, /verify?…) is the single-page app; anything with dots,
     // backslashes or encoded separators that is not a known asset is refused rather than guessed at.
     if (/\.\.|\\|%2e|%2f|%5c/i.test(path)) return fail(res, 400, "invalid path");
-    const index = join(pageDir, "index.html");
-    if (!existsSync(index)) return fail(res, 503, "the page is not built: run npm run build:page");
-    return send(res, 200, TYPES[".html"], readFileSync(index));
-  });
-}
+    return page(res, scannedCode(path, params));
+  };
 
-function listFiles(dir: string, prefix = ""): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listFiles(full, `${prefix}${name}/`));
-    else out.push(`${prefix}${name}`);
-  }
-  return out;
+  const server: TraceServer = createServer((req, res) => {
+    route(req, res).catch(() => {
+      if (!res.headersSent) fail(res, 500, "internal error");
+      else res.end();
+    });
+  });
+  server.bundles = bundles;
+  return server;
 }

@@ -23,6 +23,12 @@ import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/d
 import { buildPage } from "../../scripts/build-page";
 import { createTraceServer } from "../../src/server/server";
 import { TraceWriter } from "../../src/write/writer";
+import { startLatencyProxy, type LatencyProxy } from "../../scripts/lib/latencyProxy";
+import { inlineJson } from "../../src/server/inlineJson";
+import { storeFetcher } from "../../src/server/records";
+import { verifyUnit } from "../../src/verify/verify";
+import { createPublicClient, http, type Address, type PublicClient } from "viem";
+import type { ProofBundle } from "../../src/bundle/types";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(__dirname, "..", "..", "test-results", "page");
@@ -34,6 +40,10 @@ describe("verification page (browser)", function () {
   let server: Server | undefined;
   let base = "";
   let browser: import("playwright-core").Browser | undefined;
+  /** Between the platform server and the node: what reached the node. */
+  let nodeProxy: LatencyProxy | undefined;
+  let deployment: NodeDeployment;
+  let records = "";
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
@@ -43,8 +53,9 @@ describe("verification page (browser)", function () {
     }
     node = await startLocalNode();
     const d: NodeDeployment = await deployOnNode(node.rpcUrl);
+    deployment = d;
     const provider = await nodeProvider(node.rpcUrl);
-    const records = mkdtempSync(join(tmpdir(), "cbec-page-records-"));
+    records = mkdtempSync(join(tmpdir(), "cbec-page-records-"));
     const writers = {} as Record<DemoMember, TraceWriter>;
     for (const m of MEMBERS) {
       writers[m] = await TraceWriter.create({
@@ -54,7 +65,8 @@ describe("verification page (browser)", function () {
     }
     await seedDemo(writers, records);
     const pageDir = await buildPage(mkdtempSync(join(tmpdir(), "cbec-page-")));
-    server = createTraceServer({ pageDir, recordsDir: records, manifest: d.manifest, rpcUrl: node.rpcUrl });
+    nodeProxy = await startLatencyProxy(node.rpcUrl);
+    server = createTraceServer({ pageDir, recordsDir: records, manifest: d.manifest, nodeUrl: nodeProxy.url });
     const port = await freePort();
     await new Promise<void>((done) => server!.listen(port, "127.0.0.1", done));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -75,7 +87,9 @@ describe("verification page (browser)", function () {
 
   after(async () => {
     await browser?.close();
+    server?.closeAllConnections();
     await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await nodeProxy?.close();
     await node?.stop();
   });
 
@@ -167,5 +181,123 @@ describe("verification page (browser)", function () {
     expect(await page.locator("[data-reason]").first().getAttribute("data-reason")).to.equal("INVALID_CODE");
     await page.screenshot({ path: join(SHOTS, "invalid.png"), fullPage: true });
     await page.close();
+  });
+
+  // Issue 12: a scanned link carries its proof bundle; the page checks it against the chain in one batch.
+  const logWalk = (code: string) =>
+    verifyUnit(code, {
+      client: createPublicClient({ transport: http(node!.rpcUrl, { batch: true }) }) as PublicClient,
+      ledger: { address: deployment.ledger as Address, chainId: 31337 },
+      fetchRecord: storeFetcher(records),
+    });
+
+  /** Opens `path` counting the JSON-RPC HTTP requests the page sends to the gateway after its HTML. */
+  async function openCounting(path: string, shot: string, rewrite?: (html: string) => string) {
+    const page = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    const rpc: string[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/rpc") rpc.push(r.method());
+    });
+    if (rewrite) {
+      await page.route(base + path, async (route) => {
+        const response = await route.fetch();
+        await route.fulfill({ response, body: rewrite(await response.text()) });
+      });
+    }
+    await page.goto(base + path);
+    await page.waitForSelector("[data-verdict]", { timeout: 60_000 });
+    const verdict = await page.getAttribute("[data-verdict]", "data-verdict");
+    const steps = await page.locator(".event").evaluateAll((els) => els.map((e) => e.getAttribute("data-step")));
+    const reasons = await page
+      .locator("[data-reason]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-reason")));
+    const footer = await page.locator("#footer").evaluate((el) => ({
+      text: el.textContent ?? "",
+      source: el.getAttribute("data-source"),
+      roundTrips: Number(el.getAttribute("data-round-trips")),
+      rejected: el.getAttribute("data-bundle-rejected"),
+    }));
+    await page.screenshot({ path: join(SHOTS, `${shot}.png`), fullPage: true });
+    return { page, verdict, steps, reasons, footer, rpc };
+  }
+
+  const bundleOf = (html: string) =>
+    JSON.parse(/<script type="application\/json" id="trace-bundle">([^<]*)<\/script>/.exec(html)![1]) as ProofBundle;
+  const withBundle = (html: string, bundle: ProofBundle) =>
+    html.replace(
+      /(<script type="application\/json" id="trace-bundle">)[^<]*(<\/script>)/,
+      (_, open: string, close: string) => open + inlineJson(bundle) + close,
+    );
+
+  it("a scanned link verifies with its inlined bundle: the log walk's verdict in at most 2 gateway requests", async () => {
+    for (const [code, shot] of [
+      [DEMO_CODES.authentic, "bundle-authentic"],
+      [DEMO_CODES.recalled, "bundle-recalled"],
+      [DEMO_CODES.consignment, "bundle-consignment"],
+    ] as const) {
+      const walked = await logWalk(code);
+      const r = await openCounting(path(code), shot);
+      expect(r.verdict, code).to.equal(walked.verdict);
+      expect(r.reasons, code).to.deep.equal(walked.reasons.map((x) => x.code));
+      expect(r.steps, code).to.deep.equal(
+        walked.entries.filter((e) => e.stepName !== "ASSIGNED").map((e) => e.stepName),
+      );
+      expect(r.rpc.length, `${code}: JSON-RPC HTTP requests after the HTML`).to.be.at.most(2);
+      expect(r.rpc.every((m) => m === "POST")).to.equal(true);
+      expect(r.footer.source, code).to.equal("bundle");
+      expect(r.footer.roundTrips, code).to.be.within(1, 2);
+      expect(r.footer.text).to.match(/at block \d+ in [12] round trips? · bundle used/);
+      expect(r.footer.text).to.include(`${base}/rpc`);
+      await r.page.close();
+    }
+  });
+
+  it("ATTACK: a tampered inlined bundle still gives the honest verdict", async () => {
+    const recalled = path(DEMO_CODES.recalled);
+    const honest = await logWalk(DEMO_CODES.recalled);
+    expect(honest.verdict).to.equal("warning");
+    const authenticHtml = await (await fetch(base + path(DEMO_CODES.authentic))).text();
+    // 1. Another unit's (authentic) bundle in the recalled product's page.
+    const swapped = await openCounting(recalled, "bundle-swapped", (html) => withBundle(html, bundleOf(authenticHtml)));
+    expect(swapped.verdict).to.equal("warning");
+    expect(swapped.reasons).to.include("RECALLED");
+    expect(swapped.footer.source).to.equal("logWalk");
+    expect(swapped.footer.rejected).to.equal("unit");
+    expect(swapped.footer.text).to.include("bundle not used because it is for another unit");
+    await swapped.page.close();
+    // 2. Its own bundle, lying: says authentic, drops and reorders requests, and fabricates one.
+    const lying = await openCounting(recalled, "bundle-lying", (html) => {
+      const b = bundleOf(html);
+      b.preview = { verdict: "authentic" };
+      b.requests = [
+        { method: "eth_getLogs", params: [{ address: deployment.ledger, fromBlock: "0x0", toBlock: "0x1" }] },
+        ...b.requests.filter((_, i) => i % 2 === 1).reverse(),
+      ];
+      b.records = {};
+      return withBundle(html, b);
+    });
+    expect(lying.verdict).to.equal("warning");
+    expect(lying.reasons).to.deep.equal(honest.reasons.map((x) => x.code));
+    expect(lying.steps).to.deep.equal(["COMMISSIONING", "RECALL"]);
+    await lying.page.close();
+    // 3. Not JSON at all: the page walks the logs.
+    const broken = await openCounting(recalled, "bundle-broken", (html) =>
+      html.replace(/(id="trace-bundle">)[^<]*/, (_, open: string) => `${open}{not json`),
+    );
+    expect(broken.verdict).to.equal("warning");
+    expect(broken.reasons).to.include("RECALLED");
+    await broken.page.close();
+  });
+
+  it("a buyer's own endpoint (?rpc=) is used with the bundle, not the gateway", async () => {
+    const r = await openCounting(
+      `${path(DEMO_CODES.authentic)}?rpc=${encodeURIComponent(node!.rpcUrl)}`,
+      "bundle-own-rpc",
+    );
+    expect(r.verdict).to.equal("authentic");
+    expect(r.rpc).to.deep.equal([]);
+    expect(r.footer.source).to.equal("bundle");
+    expect(r.footer.text).to.include(node!.rpcUrl);
+    await r.page.close();
   });
 });

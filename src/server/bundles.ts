@@ -1,0 +1,78 @@
+/**
+ * The server's proof bundles (issue 12): one per unit, built with `buildProofBundle` against the server's
+ * own node and record store, and kept in memory by (unit key, node head block) — a new block makes a new
+ * bundle, so no bundle is served for a chain that moved on (the verifier would find it stale and fall back
+ * to the log walk, slower but no less right). Concurrent requests for the same bundle share one build; the
+ * cache holds at most `cacheSize` bundles, the least recently used going first. Node-only.
+ */
+import type { Hex } from "viem";
+import { parseGs1 } from "../gs1";
+import { rpcCall } from "../node/rpc";
+import type { DeploymentManifest } from "../config/manifest";
+import type { EpcisEvent } from "../epcis";
+import { buildProofBundle } from "../bundle/build";
+import type { ProofBundle } from "../bundle/types";
+
+export interface BundleServiceOptions {
+  /** The server's own (internal) node. */
+  nodeUrl: string;
+  manifest: DeploymentManifest;
+  fetchRecord: (hash: Hex) => Promise<EpcisEvent | undefined>;
+  /** Bundles kept (default 512). */
+  cacheSize?: number;
+  /** Finality depth the bundles are read at (default 1: the latest block). */
+  confirmations?: number;
+}
+
+export interface BundleService {
+  /** The bundle of the unit `code` names; throws the GS1 error of an invalid code. */
+  bundleFor(code: string): Promise<ProofBundle>;
+  /** Bundles built and requests answered from the cache, since the start. */
+  readonly stats: { builds: number; hits: number; cached: number };
+}
+
+export const DEFAULT_BUNDLE_CACHE_SIZE = 512;
+
+/** Creates the bundle builder and cache. */
+export function createBundleService(options: BundleServiceOptions): BundleService {
+  const cap = Math.max(1, options.cacheSize ?? DEFAULT_BUNDLE_CACHE_SIZE);
+  const cache = new Map<string, Promise<ProofBundle>>();
+  const stats = { builds: 0, hits: 0, cached: 0 };
+  const { manifest } = options;
+  const ledger = {
+    address: manifest.ledger.address,
+    chainId: manifest.chainId,
+    version: manifest.ledger.version,
+    deploymentBlock: BigInt(manifest.ledger.deploymentBlock),
+  };
+
+  return {
+    stats,
+    async bundleFor(code) {
+      const unit = parseGs1(code).key;
+      const head = BigInt(await rpcCall<string>(options.nodeUrl, "eth_blockNumber", []));
+      const key = `${unit}@${head}`;
+      const known = cache.get(key);
+      if (known) {
+        stats.hits++;
+        // Most recently used last.
+        cache.delete(key);
+        cache.set(key, known);
+        return known;
+      }
+      stats.builds++;
+      const built = buildProofBundle(code, {
+        rpcUrl: options.nodeUrl,
+        ledger,
+        fetchRecord: options.fetchRecord,
+        confirmations: options.confirmations,
+      });
+      cache.set(key, built);
+      // A failed build is not kept: the next request tries again.
+      built.catch(() => cache.get(key) === built && cache.delete(key)).finally(() => (stats.cached = cache.size));
+      while (cache.size > cap) cache.delete(cache.keys().next().value as string);
+      stats.cached = cache.size;
+      return built;
+    },
+  };
+}
