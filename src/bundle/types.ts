@@ -56,3 +56,13 @@ export interface BundleUse {
   /** Requests the bundle named that are not read-only JSON-RPC methods: never sent. */
   refused?: number;
 }
+
+/** Why a bundle was not used, in words (the page's footer and `trace verify` print it). */
+export const BUNDLE_REJECTIONS: Record<NonNullable<BundleUse["rejected"]>, string> = {
+  format: "it is not a proof bundle this verifier reads",
+  ledger: "it is for another ledger or chain",
+  unit: "it is for another unit",
+  stale: "the chain changed after it was made",
+  missing: "the endpoint does not have its block",
+  unconfirmed: "its block is not yet as deep as the confirmations asked for",
+};

@@ -9,7 +9,7 @@
  */
 import type { Hex } from "viem";
 import { verifyWithBundle } from "../bundle/verify";
-import type { BundleUse, ProofBundle } from "../bundle/types";
+import { BUNDLE_REJECTIONS, type ProofBundle } from "../bundle/types";
 import type { VerificationReport, VerifiedEntry } from "../verify/types";
 import { decodeLocation, type EpcisEvent } from "../epcis";
 import { stageName, dispositionName, type StepName } from "../codes";
@@ -212,20 +212,7 @@ function journey(r: VerificationReport): HTMLElement | null {
   );
 }
 
-/** What `verifyWithBundle` adds to the report's stats. */
-type BundleStats = VerificationReport["stats"] & {
-  roundTrips?: number;
-  source?: "bundle" | "logWalk";
-  bundle?: BundleUse;
-};
-
-const REJECTED: Record<NonNullable<BundleUse["rejected"]>, string> = {
-  format: "its format is unknown",
-  ledger: "it is for another ledger",
-  unit: "it is for another unit",
-  stale: "the chain moved on after it was made",
-  reorganized: "its block is no longer on the chain",
-};
+type BundleStats = VerificationReport["stats"];
 
 /** How the verdict was checked: the block, the sequential round trips, and what became of the bundle. */
 function howChecked(stats: BundleStats): string {
@@ -235,7 +222,7 @@ function howChecked(stats: BundleStats): string {
   const bundle = !b
     ? "no bundle: every log walked"
     : b.rejected
-      ? `bundle not used because ${REJECTED[b.rejected] ?? b.rejected}: every log walked`
+      ? `bundle not used because ${BUNDLE_REJECTIONS[b.rejected] ?? b.rejected}: every log walked`
       : `bundle used (${b.hits} answers from one batch${b.misses ? `, ${b.misses} read besides` : ""})`;
   return `${trips} · ${bundle}`;
 }

@@ -9,20 +9,10 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CONTENT_TYPES, fail, send } from "./http";
+import { READ_METHODS } from "../bundle/rpc";
 
-/** The methods the gateway forwards: the verifier's reads, nothing that writes or administers. */
-export const GATEWAY_METHODS: ReadonlySet<string> = new Set([
-  "eth_chainId",
-  "net_version",
-  "eth_blockNumber",
-  "eth_call",
-  "eth_getLogs",
-  "eth_getBlockByNumber",
-  "eth_getBlockByHash",
-  "eth_getTransactionByHash",
-  "eth_getTransactionReceipt",
-  "eth_getCode",
-]);
+/** The methods the gateway forwards: the verifier's reads (the ones a bundle may ask for), nothing that writes. */
+export const GATEWAY_METHODS: ReadonlySet<string> = READ_METHODS;
 
 export interface GatewayOptions {
   /** The node requests are forwarded to (the server's internal node). */

@@ -10,6 +10,7 @@ import { parseGs1 } from "../../gs1";
 import { verifyUnit } from "../../verify/verify";
 import { verifyWithBundle } from "../../bundle/verify";
 import { fetchBundle } from "../../bundle/fetch";
+import { BUNDLE_REJECTIONS } from "../../bundle/types";
 import { judge } from "../../verify/judge";
 import type { VerificationReport } from "../../verify/types";
 import type { Verdict } from "../../verify/reasons";
@@ -126,7 +127,7 @@ function render(r: InputReport & Partial<VerificationReport>): string {
   const { source, roundTrips, bundle } = r.stats ?? {};
   if (source) {
     const how = bundle?.rejected
-      ? `proof bundle not used (${bundle.rejected}): log walk`
+      ? `proof bundle not used, ${BUNDLE_REJECTIONS[bundle.rejected]}: log walk`
       : bundle
         ? `proof bundle, ${bundle.misses} request${bundle.misses === 1 ? "" : "s"} it did not foresee`
         : "no proof bundle: log walk";
