@@ -83,3 +83,14 @@ export async function allPages<T>(fetch: (after?: string) => Promise<{ items: T[
   } while (after);
   return out;
 }
+
+/** Asserts two indexes hold the same rows in every chain table (the cursor's checkpoints aside). */
+export async function expectSameIndex(actual: IndexDb, expected: IndexDb): Promise<void> {
+  const { expect } = await import("chai");
+  const { CHAIN_TABLES } = await import("../../src/indexer/schema");
+  for (const table of CHAIN_TABLES.filter((t) => t !== "checkpoints")) {
+    const a = await actual.query(`SELECT * FROM ${table} ORDER BY 1, 2, 3`);
+    const b = await expected.query(`SELECT * FROM ${table} ORDER BY 1, 2, 3`);
+    expect(a, table).to.deep.equal(b);
+  }
+}
