@@ -29,6 +29,7 @@ export async function organizationsByName(
 ): Promise<Page<IndexedOrganization>> {
   const limit = limitOf(page);
   const [after] = keyOf(page.after, 1) ?? ["0"];
+  if (text.includes("\u0000")) return { items: [] };
   // The user's text is a literal: LIKE's wildcards in it are escaped.
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await db.query("SELECT * FROM organizations WHERE name ILIKE $1 AND id > $2 ORDER BY id LIMIT $3", [

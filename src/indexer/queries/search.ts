@@ -57,7 +57,8 @@ export async function search(db: IndexSql, text: string): Promise<SearchResult> 
   const units = (list: IndexedUnit[]) => result.hits.push(...list.map((unit) => ({ kind: "unit" as const, unit })));
   const unit = (u: IndexedUnit | undefined) => u && units([u]);
   const org = (o: IndexedOrganization | undefined) => o && result.hits.push({ kind: "organization", organization: o });
-  if (q === "" || q.length > 500) return result;
+  // PostgreSQL text cannot hold NUL: such input matches nothing rather than failing the query.
+  if (q === "" || q.length > 500 || q.includes("\u0000")) return result;
 
   if (/^0x[0-9a-fA-F]{64}$/.test(q)) {
     result.as.push("transaction", "unitKey");
