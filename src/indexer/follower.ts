@@ -141,6 +141,7 @@ export function createFollower(options: FollowerOptions): Follower {
     const logs = await rpc<RpcLog[]>("eth_getLogs", [
       { address: target.ledger, fromBlock: numberToHex(from), toBlock: numberToHex(to) },
     ]);
+    checkLogs(logs, target.ledger, from, to);
     const numbers = [...new Set(logs.map((l) => BigInt(l.blockNumber!)))];
     const blocks = await Promise.all(
       numbers.map((n) => rpc<RpcBlock<"latest", true> | null>("eth_getBlockByNumber", [numberToHex(n), true])),
@@ -240,6 +241,19 @@ export function createFollower(options: FollowerOptions): Follower {
   };
 
   return { step, catchUp, run };
+}
+
+/** Refuses logs the filter cannot have matched: another contract's, outside the range, or pending ones. */
+function checkLogs(logs: RpcLog[], ledger: Hex, from: bigint, to: bigint): void {
+  for (const log of logs) {
+    const block = log.blockNumber === null ? undefined : BigInt(log.blockNumber);
+    if (block === undefined || block < from || block > to || log.address.toLowerCase() !== ledger.toLowerCase()) {
+      throw new IndexSourceError(
+        `The node answered a log query for ${ledger} in blocks ${from}–${to} with a log of ${log.address} in block ${block ?? "(pending)"}.`,
+        { hints: ["The node is broken or lying; point the index at another endpoint."] },
+      );
+    }
+  }
 }
 
 function sourceBlock(b: RpcBlock<"latest", true>): SourceBlock {
