@@ -9,3 +9,4 @@ export * from "./queries/units";
 export * from "./queries/organizations";
 export * from "./queries/chain";
 export * from "./queries/search";
+export * from "./queries/journey";

@@ -23,10 +23,12 @@ import {
   status,
   transactionByHash,
   unitEntries,
+  unitJourney,
   unitsByGtin,
   type LogFilter,
 } from "../../src/indexer/queries";
 import { TraceWriter } from "../../src/write/writer";
+import { readJourney } from "../../src/read/journey";
 import { nodeProvider } from "../helpers/localNode";
 import { itemKey, pathOf, recordHash } from "../helpers/ledger";
 import { indexBackends } from "../helpers/indexDb";
@@ -263,6 +265,32 @@ describe("index: queries", function () {
         expect(inside.items.map((s) => s.child)).to.include(chain.keys.authentic.toLowerCase());
         const before = await childrenAt(db(), chain.keys.carton, { block: packed.blockNumber - 1n, logIndex: 0 });
         expect(before.items).to.deep.equal([]);
+      });
+
+      it("unitJourney holds the journey readJourney walks on chain: own entries, parents' entries during the stays", async () => {
+        for (const name of ["authentic", "carton", "recalled"] as const) {
+          const key = chain.keys[name];
+          const onChain = await readJourney(chain.client, chain.ledger, key);
+          const indexed = await unitJourney(db(), key);
+          const id = (e: { unit: Hex; seq: number }) => `${e.unit.toLowerCase()}#${e.seq}`;
+          const windows = [...indexed.entries.values()].flat();
+          // The parents' container-side (un)packing entries are in the windows but not in a journey.
+          const containerSide = (e: { step: number; aux: bigint; unit: Hex }) =>
+            e.unit.toLowerCase() !== key.toLowerCase() &&
+            (e.step === STEPS.PACKING || e.step === STEPS.UNPACKING) &&
+            e.aux > 0n;
+          expect(
+            windows
+              .filter((e) => !containerSide(e))
+              .map(id)
+              .sort(),
+            name,
+          ).to.deep.equal(onChain.entries.map(id).sort());
+          expect(indexed.entries.get(key.toLowerCase() as Hex)).to.deep.equal(onChain.histories.get(key)!.entries);
+          expect([...indexed.organizations.keys()].sort()).to.deep.equal(
+            [...new Set(windows.map((e) => e.org))].sort(),
+          );
+        }
       });
 
       it("ATTACK: pagination refuses forged cursors and page sizes it does not serve", async () => {
