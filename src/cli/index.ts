@@ -15,6 +15,7 @@ import { addImportCommand } from "./commands/import";
 import { addVerifyCommand } from "./commands/verify";
 import { addConsortiumCommands } from "./commands/consortium";
 import { addPrefixCommands } from "./commands/prefixes";
+import { addIndexCommand } from "./commands/index";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   addVerifyCommand(program, run);
   addConsortiumCommands(program, run);
   addPrefixCommands(program, run);
+  addIndexCommand(program, run);
   return program;
 }
 
