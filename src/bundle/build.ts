@@ -4,8 +4,9 @@
  * off-chain records it asked for. The answers are not kept: the buyer's verifier asks its own node for them,
  * all in one round trip. Browser-safe (viem and pure code), used by the server.
  */
-import { createPublicClient, custom, type Address, type Hex, type PublicClient } from "viem";
+import { custom, type Address, type Hex } from "viem";
 import { parseGs1 } from "../gs1";
+import { createReadClient } from "../read/readClient";
 import type { EpcisEvent } from "../epcis";
 import { verifyUnit } from "../verify/verify";
 import { BUNDLE_FORMAT, type ProofBundle, type RpcRequest } from "./types";
@@ -40,7 +41,7 @@ export async function buildProofBundle(code: string, options: BuildBundleOptions
   const trips = new RoundTrips(options.provider ? providerSender(options.provider) : httpSender(options.rpcUrl));
   const requests: RpcRequest[] = [];
   const seen = new Set<string>();
-  const client = createPublicClient({
+  const client = createReadClient({
     transport: custom(
       {
         request: ({ method, params }: { method: string; params?: unknown }) => {
@@ -59,7 +60,7 @@ export async function buildProofBundle(code: string, options: BuildBundleOptions
       },
       { retryCount: 0 },
     ),
-  }) as PublicClient;
+  });
 
   const confirmations = Math.max(1, Math.floor(options.confirmations ?? 1));
   let at = options.blockNumber;

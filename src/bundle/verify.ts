@@ -7,8 +7,9 @@
  * is the log walk's whatever the bundle says. A chain that changed after the bundle's block (a twin
  * disagrees) is read at the latest block instead, as without a bundle. Browser-safe.
  */
-import { createPublicClient, custom, numberToHex, type Hex, type PublicClient } from "viem";
+import { custom, numberToHex, type Hex } from "viem";
 import { parseGs1 } from "../gs1";
+import { createReadClient } from "../read/readClient";
 import { recordHash, type EpcisEvent } from "../epcis";
 import type { LedgerLocation } from "../read/types";
 import { verifyUnit } from "../verify/verify";
@@ -89,7 +90,7 @@ export async function verifyWithBundle(
     else pinAt = at;
   }
 
-  const client = createPublicClient({
+  const client = createReadClient({
     transport: custom(
       {
         request: ({ method, params }: { method: string; params?: unknown }) => {
@@ -105,7 +106,7 @@ export async function verifyWithBundle(
       },
       { retryCount: 0 },
     ),
-  }) as PublicClient;
+  });
 
   const records = bundle && !use.rejected ? bundle.records : {};
   const fetchRecord = async (hash: Hex): Promise<EpcisEvent | undefined> => {

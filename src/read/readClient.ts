@@ -17,6 +17,7 @@ import {
   getTransaction,
   getTransactionReceipt,
   readContract,
+  verifyTypedData,
 } from "viem/actions";
 
 /** The actions the read path and the verifier call on their client. */
@@ -31,6 +32,7 @@ export const READ_ACTIONS = [
   "getTransaction",
   "getTransactionReceipt",
   "readContract",
+  "verifyTypedData",
   "request",
 ] as const;
 
@@ -57,5 +59,6 @@ export function createReadClient(options: { transport: Transport }): PublicClien
     getTransaction: bind(getTransaction),
     getTransactionReceipt: bind(getTransactionReceipt),
     readContract: bind(readContract),
+    verifyTypedData: bind(verifyTypedData),
   }) as unknown as PublicClient;
 }

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { network } from "hardhat";
 import { custom } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { demoFixture, verifyDemo } from "../helpers/demo";
 import { hardhatClient } from "../helpers/sdk";
 import { DEMO_CODES } from "../../src/demo/journey";
@@ -31,5 +32,20 @@ describe("read: the lean read client", function () {
       expect(lean[action], action).to.equal(undefined);
     }
     expect(typeof lean.readContract).to.equal("function");
+  });
+
+  it("checks typed-data signatures (the verifier's ERC-1271 fallback for a signer that is not the recovered key)", async () => {
+    const lean = createReadClient({ transport: custom(network.provider) });
+    const account = privateKeyToAccount(generatePrivateKey());
+    const typed = {
+      domain: { name: "t", version: "1", chainId: 31337 },
+      types: { M: [{ name: "x", type: "uint256" }] },
+      primaryType: "M" as const,
+      message: { x: 1n },
+    };
+    const signature = await account.signTypedData(typed);
+    expect(await lean.verifyTypedData({ address: account.address, ...typed, signature })).to.equal(true);
+    const other = privateKeyToAccount(generatePrivateKey()).address;
+    expect(await lean.verifyTypedData({ address: other, ...typed, signature })).to.equal(false);
   });
 });
