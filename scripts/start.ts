@@ -19,6 +19,9 @@ import { deployTraceLedger } from "../deploy/lib/deployLedger";
 import { buildPage } from "./build-page";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 import { createTraceServer } from "../src/server/server";
+import { startIndexer, type RunningIndexer } from "../src/indexer/start";
+import { progressPrinter } from "../src/indexer/progress";
+import { summaryLine } from "../src/cli/commands/index";
 import { traceEnv } from "../src/config/env";
 import { TraceWriter } from "../src/write/writer";
 import { readUnitState } from "../src/read/history";
@@ -120,12 +123,14 @@ async function main() {
   say(`Starting the local chain on ${rpcUrl} (state in ${DATA_DIR}; process ${process.pid}) …`);
   let node: AnvilNode | undefined;
   let server: ReturnType<typeof createTraceServer> | undefined;
+  let indexer: RunningIndexer | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say("\nStopping: saving the chain state …");
     server?.close();
+    await indexer?.stop().catch(() => undefined);
     await node?.stop("SIGINT"); // anvil writes its state on SIGINT
     say("Stopped. `npm start` again continues with the same data.");
     process.exit(code);
@@ -191,6 +196,21 @@ async function main() {
       say("Demo data seeded.");
     }
 
+    // The ledger index follows the chain for the explorer and the proof bundles (PGlite in the data
+    // directory, or the PostgreSQL server DATABASE_URL names).
+    say(
+      `Indexing the ledger (${process.env.DATABASE_URL ? "PostgreSQL at DATABASE_URL" : `PGlite in ${join(DATA_DIR, "index")}`}) …`,
+    );
+    indexer = await startIndexer({
+      client,
+      ledger,
+      ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: join(DATA_DIR, "index") }),
+      onProgress: progressPrinter(),
+      onError: (error) => say(`index: ${(error as Error).message.split("\n")[0]} (retrying)`),
+    });
+    const indexed = await indexer.ready;
+    say(summaryLine(indexed));
+
     const pageDir = await buildPage();
     // The server reads its own node (TRACE_SERVER_RPC_URL, default this one); browsers read the public URL
     // when the operator names one (TRACE_PUBLIC_RPC_URL), else the server's read-only /rpc gateway.
@@ -200,6 +220,7 @@ async function main() {
       recordsDir: records,
       manifest,
       nodeUrl: settings.serverRpcUrl ?? rpcUrl,
+      index: indexer.db,
       ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
     });
     await new Promise<void>((done) => server!.listen(PAGE_PORT, HOST, done));

@@ -12,6 +12,8 @@ import type { DeploymentManifest } from "../config/manifest";
 import type { EpcisEvent } from "../epcis";
 import { buildProofBundle } from "../bundle/build";
 import type { ProofBundle } from "../bundle/types";
+import type { IndexSql } from "../indexer/db";
+import { indexLogSource, indexedBlock } from "./indexLogs";
 
 export interface BundleServiceOptions {
   /** The server's own (internal) node. */
@@ -22,6 +24,11 @@ export interface BundleServiceOptions {
   cacheSize?: number;
   /** Finality depth the bundles are read at (default 1: the latest block). */
   confirmations?: number;
+  /**
+   * The ledger index: its logs answer the bundle's log queries (database queries instead of node queries),
+   * and bundles are pinned at the block it has reached, or below.
+   */
+  index?: IndexSql;
 }
 
 export interface BundleService {
@@ -51,7 +58,13 @@ export function createBundleService(options: BundleServiceOptions): BundleServic
     async bundleFor(code) {
       const unit = parseGs1(code).key;
       const head = BigInt(await rpcCall<string>(options.nodeUrl, "eth_blockNumber", []));
-      const key = `${unit}@${head}`;
+      const depth = BigInt(Math.max(1, Math.floor(options.confirmations ?? 1)) - 1);
+      let at = head - depth > 0n ? head - depth : 0n;
+      // With an index, the bundle is read where the index has reached (its log answers stop there).
+      const indexed = options.index ? await indexedBlock(options.index) : undefined;
+      const fromIndex = indexed !== undefined && indexed >= BigInt(manifest.ledger.deploymentBlock);
+      if (fromIndex && indexed < at) at = indexed;
+      const key = `${unit}@${at}`;
       const known = cache.get(key);
       if (known) {
         stats.hits++;
@@ -66,6 +79,8 @@ export function createBundleService(options: BundleServiceOptions): BundleServic
         ledger,
         fetchRecord: options.fetchRecord,
         confirmations: options.confirmations,
+        blockNumber: at,
+        ...(fromIndex ? { logSource: indexLogSource(options.index!) } : {}),
       });
       cache.set(key, built);
       // A failed build is not kept: the next request tries again.

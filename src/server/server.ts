@@ -16,6 +16,7 @@ import { recordFile, storeFetcher } from "./records";
 import { createBundleService, type BundleService } from "./bundles";
 import { bundleForPage, bundleRequestCode, scannedCode, serveBundle } from "./bundleRoute";
 import { createGateway } from "./gateway";
+import type { IndexSql } from "../indexer/db";
 
 export interface TraceServerOptions {
   /** Directory of the built page (index.html, app.<hash>.js …). */
@@ -33,6 +34,8 @@ export interface TraceServerOptions {
   publicRpcUrl?: string;
   /** @deprecated The node's URL, as `nodeUrl` (before issue 12 it was also the page's). */
   rpcUrl?: string;
+  /** The ledger index (`startIndexer(…).db`): bundles read their logs from it. */
+  index?: IndexSql;
   /** Bundles kept in memory (default 512). */
   bundleCacheSize?: number;
   /** How long a scanned link's HTML waits for its bundle before it is sent without (ms, default 3 s). */
@@ -61,6 +64,7 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
         manifest: options.manifest,
         fetchRecord: storeFetcher(recordsDir),
         cacheSize: options.bundleCacheSize,
+        ...(options.index ? { index: options.index } : {}),
       })
     : undefined;
   const gateway = nodeUrl ? createGateway({ nodeUrl }) : undefined;
