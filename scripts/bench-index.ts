@@ -9,7 +9,7 @@
  * Run: `npm run bench:index [-- --entries 1000000 --backends pglite,postgres --samples 200]`; PostgreSQL is
  * used when DATABASE_URL (or TEST_DATABASE_URL) is set (scripts/ci-postgres.sh starts one).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { numberToHex, type Hex, type RpcLog } from "viem";
@@ -166,7 +166,10 @@ function decodeRate(): { entriesPerSecond: number; entries: number } {
 async function main() {
   const decoder = decodeRate();
   console.log(`decodeRange: ${decoder.entriesPerSecond} entries/s (${decoder.entries} entries)`);
-  const backends: Record<string, unknown> = {};
+  // A run of one backend keeps the other's figures from an earlier run (each is measured on its own).
+  const file = join("bench", "index.json");
+  const earlier = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")).backends as Record<string, unknown>) : {};
+  const backends: Record<string, unknown> = { ...earlier };
   for (const name of BACKENDS) backends[name] = await benchBackend(name);
   const out = {
     when: new Date().toISOString(),
@@ -177,7 +180,7 @@ async function main() {
     backends,
   };
   mkdirSync("bench", { recursive: true });
-  writeFileSync(join("bench", "index.json"), JSON.stringify(out, null, 2) + "\n");
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
   console.log("wrote bench/index.json");
 }
 
