@@ -6,10 +6,12 @@
  * organizations) and of `search` (Digital Link, GTIN, SSCC, transaction hash, organization name). Also the
  * decoder's rate (`decodeRange` on the same rows as RPC logs). Writes bench/index.json.
  *
+ * First, the follower end to end: `--node-entries` (default 5,000) written to anvil, then caught up over HTTP.
+ *
  * Run: `npm run bench:index [-- --entries 1000000 --backends pglite,postgres --samples 200]`; PostgreSQL is
  * used when DATABASE_URL (or TEST_DATABASE_URL) is set (scripts/ci-postgres.sh starts one).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { numberToHex, type Hex, type RpcLog } from "viem";
@@ -163,10 +165,97 @@ function decodeRate(): { entriesPerSecond: number; entries: number } {
   };
 }
 
+/**
+ * The follower end to end from a local node (anvil over HTTP): `entries` written by the demo exporter (units
+ * of 20 entries, batched as the writer batches them), then one catch-up into each backend.
+ */
+async function nodeIngest(
+  entries: number,
+): Promise<Record<string, { entries: number; seconds: number; entriesPerSecond: number }>> {
+  const { Wallet } = await import("ethers");
+  const { createPublicClient, http } = await import("viem");
+  const { freePort, startAnvil } = await import("../src/node");
+  const { deployOnNode, nodeProvider } = await import("../test/helpers/localNode");
+  const { TraceWriter } = await import("../src/write/writer");
+  const { itemPath, unitKeyOfPath } = await import("../src/gs1/key");
+  const { GTIN } = await import("../test/helpers/ledger");
+  const { createFollower } = await import("../src/indexer/follower");
+  const { STEPS } = await import("../src/codes");
+  const anvil = await startAnvil({ port: await freePort(), silent: true, args: ["--accounts", "20"] });
+  try {
+    const dep = await deployOnNode(anvil.url);
+    const writer = await TraceWriter.create({
+      ledger: dep.ledger,
+      signer: new Wallet(dep.members.exporter.privateKey, await nodeProvider(anvil.url)),
+      pollIntervalMs: 5,
+    });
+    const units = Math.ceil(entries / 20);
+    const paths = Array.from({ length: units }, (_, i) => itemPath({ gtin: GTIN, lot: "BENCH", serial: `S${i}` }));
+    await writer.register(
+      paths.map((path, i) => ({
+        path,
+        eventTime: 1_767_225_600,
+        location: 0n,
+        recordHash: numberToHex(i + 1, { size: 32 }),
+      })),
+    );
+    for (let s = 1; s < 20; s++) {
+      await writer.record(
+        paths.map((path, i) => ({
+          unit: unitKeyOfPath(path),
+          step: STEPS.STORING,
+          disposition: 0,
+          eventTime: 1_767_225_600 + s,
+          location: 0n,
+          recordHash: numberToHex(s * 1_000_000 + i + 1, { size: 32 }),
+        })),
+      );
+    }
+    const client = createPublicClient({ transport: http(anvil.url, { batch: { batchSize: 100 } }) });
+    const result: Record<string, { entries: number; seconds: number; entriesPerSecond: number }> = {};
+    for (const name of BACKENDS) {
+      const schema = `bench_node_${Date.now().toString(36)}`;
+      const db = await openIndexDb(name === "postgres" ? { databaseUrl: DATABASE_URL, schema } : { schema });
+      await ensureSchema(db);
+      const t = now();
+      const summary = await createFollower({
+        client: client as never,
+        db,
+        target: {
+          chainId: dep.chainId,
+          ledger: dep.ledger as Hex,
+          deploymentBlock: BigInt(dep.deploymentBlock),
+          finality: 0,
+        },
+      }).catchUp();
+      const seconds = (now() - t) / 1000;
+      result[name] = {
+        entries: summary.entries,
+        seconds: Math.round(seconds * 100) / 100,
+        entriesPerSecond: Math.round(summary.entries / seconds),
+      };
+      console.log(
+        `${name.padEnd(8)} from anvil: ${summary.entries} entries in ${seconds.toFixed(2)} s = ${result[name].entriesPerSecond} entries/s`,
+      );
+      if (name === "postgres") await db.query(`DROP SCHEMA ${schema} CASCADE`);
+      await db.close();
+    }
+    return result;
+  } finally {
+    await anvil.stop("SIGKILL");
+  }
+}
+
 async function main() {
+  const nodeEntries = Number(arg("node-entries", "5000"));
+  const fromNode = nodeEntries > 0 ? await nodeIngest(nodeEntries) : undefined;
   const decoder = decodeRate();
   console.log(`decodeRange: ${decoder.entriesPerSecond} entries/s (${decoder.entries} entries)`);
-  const backends: Record<string, unknown> = {};
+  // A run of one backend keeps the other's figures from an earlier run (each is measured on its own).
+  const file = join("bench", "index.json");
+  const before = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  const backends: Record<string, unknown> = { ...before.backends };
+  const nodeFigures = fromNode ? { ...before.fromLocalNode, ...fromNode } : before.fromLocalNode;
   for (const name of BACKENDS) backends[name] = await benchBackend(name);
   const out = {
     when: new Date().toISOString(),
@@ -174,10 +263,11 @@ async function main() {
     targets: { ingestEntriesPerSecond: 5_000, bundleP99MsAt1MOnPostgres: 20 },
     samplesPerFigure: SAMPLES,
     decoder,
+    ...(nodeFigures ? { fromLocalNode: nodeFigures } : {}),
     backends,
   };
   mkdirSync("bench", { recursive: true });
-  writeFileSync(join("bench", "index.json"), JSON.stringify(out, null, 2) + "\n");
+  writeFileSync(file, JSON.stringify(out, null, 2) + "\n");
   console.log("wrote bench/index.json");
 }
 

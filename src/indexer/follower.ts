@@ -120,7 +120,17 @@ export function createFollower(options: FollowerOptions): Follower {
 
   const step = async (): Promise<StepResult> => {
     await ensureChain();
-    const cursor = await loadCursor(db, target);
+    let cursor = await loadCursor(db, target);
+    if (cursor.deploymentBlock !== target.deploymentBlock) {
+      // The same address deployed again at another block (a local chain reset): what is indexed is another
+      // ledger's history, so it all goes and indexing starts over from the new deployment.
+      await db.transaction(async (tx) => {
+        await rollbackAbove(tx, -1n);
+        await tx.query("UPDATE sync SET deployment_block = $1 WHERE id = 1", [target.deploymentBlock.toString()]);
+        await moveCursor(tx, target.deploymentBlock - 1n, undefined);
+      });
+      cursor = await loadCursor(db, target);
+    }
     start ??= cursor.block;
     if (cursor.hash !== undefined && (await hashAt(cursor.block)) !== cursor.hash) {
       const fork = await forkPoint(cursor);

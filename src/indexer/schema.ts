@@ -109,7 +109,9 @@ CREATE TABLE IF NOT EXISTS units (
   seq bigint NOT NULL,
   last_block bigint NOT NULL
 );
-CREATE INDEX IF NOT EXISTS units_gtin ON units (gtin, lot, path);
+-- A GTIN's units in path order, and a lot's: each list query reads its page straight off one index.
+CREATE INDEX IF NOT EXISTS units_gtin ON units (gtin, path);
+CREATE INDEX IF NOT EXISTS units_gtin_lot ON units (gtin, lot, path);
 CREATE INDEX IF NOT EXISTS units_sscc ON units (sscc);
 CREATE INDEX IF NOT EXISTS units_ginc ON units (ginc);
 CREATE INDEX IF NOT EXISTS units_registered ON units (registered_block);

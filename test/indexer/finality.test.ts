@@ -29,7 +29,7 @@ import type { IndexDb } from "../../src/indexer/db";
 import { deployLedger, itemKey, pathOf, recordHash, registration, type LedgerFixture } from "../helpers/ledger";
 import { hardhatClient } from "../helpers/sdk";
 import { indexBackends } from "../helpers/indexDb";
-import { followerOf } from "./setup";
+import { expectSameIndex, followerOf } from "./setup";
 
 type Rewrite = (method: string, params: unknown[], result: unknown) => unknown;
 
@@ -181,7 +181,7 @@ describe("index: finality and lying sources", function () {
         await db.close();
       });
 
-      it("ATTACK: a node of another chain is refused; an index of another ledger or schema version is refused", async () => {
+      it("ATTACK: a node of another chain is refused; an index of another ledger or schema version is refused; a redeployment re-indexes", async () => {
         const db = await backend.open();
         const otherChain = lyingClient((m, _p, r) => (m === "eth_chainId" ? "0x1" : r));
         let thrown: unknown;
@@ -200,6 +200,14 @@ describe("index: finality and lying sources", function () {
           finality: 0,
         }).catch((e) => (thrown = e));
         expect(thrown).to.be.instanceOf(IndexDatabaseError);
+        // The same ledger address deployed at another block (a reset local chain): indexed over from there.
+        const moved = { ...ledger, deploymentBlock: ledger.deploymentBlock! + 5n };
+        await followerOf(client, moved, db, { blockRange: 1000n }).catchUp();
+        expect((await readCursor(db))?.deploymentBlock).to.equal(moved.deploymentBlock);
+        const fresh = await backend.open();
+        await followerOf(client, moved, fresh, { blockRange: 1000n }).catchUp();
+        await expectSameIndex(db, fresh);
+        await fresh.close();
         await db.query("UPDATE meta SET value = '999' WHERE key = 'schema_version'");
         thrown = undefined;
         await ensureSchema(db).catch((e) => (thrown = e));

@@ -1,38 +1,45 @@
 /**
- * A unit's journey from the index in a few queries: its own entries, the parents it was packed in (over
- * time, recursively: item → carton → consignment) with only their entries during each stay, and the
- * organizations that wrote any of them. What a proof bundle carries; untrusted until checked on chain.
+ * A unit's journey from the index in three queries, whatever its depth: its own entries, the parents it was
+ * packed in (over time, recursively: item → carton → consignment) with only their entries during each stay,
+ * and the organizations that wrote any of them. What a proof bundle carries; untrusted until checked on
+ * chain. The stays are walked in SQL (a recursive query) so that the number of round trips stays fixed.
  */
 import type { Hex } from "viem";
 import type { TraceEntry } from "../../read/types";
 import type { IndexSql } from "../db";
-import { MAX_LIMIT, type Page } from "./page";
-import { toOrganization, type ChainPosition, type IndexedOrganization, type Stay } from "./mappers";
-import { unitEntries, unitEntriesBetween, unitStays } from "./units";
+import { int } from "../rows";
+import { ENTRY_COLUMNS, toEntry, toOrganization, toStay, type IndexedOrganization, type Stay } from "./mappers";
 
 export interface IndexedJourney {
   unit: Hex;
   /** The unit's entries in full, and each parent's entries during the child's stays in it, oldest first. */
   entries: Map<Hex, TraceEntry[]>;
-  /** Every stay followed (the unit's, then its parents'), in the order they were found. */
+  /** Every stay followed (the unit's, then its parents'), by depth then packing position. */
   stays: Stay[];
   /** The organizations of every entry. */
   organizations: Map<number, IndexedOrganization>;
 }
 
-async function every<T>(fetch: (after?: string) => Promise<Page<T>>): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | undefined;
-  do {
-    const page = await fetch(after);
-    out.push(...page.items);
-    after = page.next;
-  } while (after);
-  return out;
-}
+const MAX = "9223372036854775807";
 
-const later = (a: ChainPosition, b: ChainPosition) =>
-  a.block > b.block || (a.block === b.block && a.logIndex > b.logIndex);
+// Each row: a unit and the window (exclusive bounds) of its entries that count. A parent's window is its
+// child's stay clipped to the child's own window; stays outside the window are not followed.
+const WALK = `
+WITH RECURSIVE walk(unit, fb, fl, tb, tl, depth, child, packed_block, packed_log_index, unpacked_block, unpacked_log_index) AS (
+  SELECT $1::text, -1::bigint, -1::int, ${MAX}::bigint, 0::int, 0, NULL::text, NULL::bigint, NULL::int, NULL::bigint, NULL::int
+  UNION ALL
+  SELECT s.parent,
+    CASE WHEN (w.fb, w.fl) > (s.packed_block, s.packed_log_index) THEN w.fb ELSE s.packed_block END,
+    CASE WHEN (w.fb, w.fl) > (s.packed_block, s.packed_log_index) THEN w.fl ELSE s.packed_log_index END,
+    CASE WHEN s.unpacked_block IS NULL OR (s.unpacked_block, s.unpacked_log_index) > (w.tb, w.tl) THEN w.tb ELSE s.unpacked_block END,
+    CASE WHEN s.unpacked_block IS NULL OR (s.unpacked_block, s.unpacked_log_index) > (w.tb, w.tl) THEN w.tl ELSE s.unpacked_log_index END,
+    w.depth + 1, s.child, s.packed_block, s.packed_log_index, s.unpacked_block, s.unpacked_log_index
+  FROM walk w JOIN stays s ON s.child = w.unit
+  WHERE w.depth < $2
+    AND (s.unpacked_block IS NULL OR (s.unpacked_block, s.unpacked_log_index) > (w.fb, w.fl))
+    AND (s.packed_block, s.packed_log_index) < (w.tb, w.tl)
+)
+SELECT * FROM walk ORDER BY depth, packed_block, packed_log_index`;
 
 /**
  * Collects a unit's journey from the index.
@@ -48,36 +55,32 @@ export async function unitJourney(
   options: { maxDepth?: number } = {},
 ): Promise<IndexedJourney> {
   const key = unit.toLowerCase() as Hex;
+  const windows = await db.query(WALK, [key, options.maxDepth ?? 8]);
   const journey: IndexedJourney = { unit: key, entries: new Map(), stays: [], organizations: new Map() };
-  const add = (k: Hex, list: TraceEntry[]) => {
-    const known = journey.entries.get(k) ?? [];
-    const seen = new Set(known.map((e) => e.seq));
-    journey.entries.set(
-      k,
-      [...known, ...list.filter((e) => !seen.has(e.seq))].sort((a, b) => a.seq - b.seq),
-    );
-  };
-  const visit = async (k: Hex, from: ChainPosition | undefined, to: ChainPosition | undefined, depth: number) => {
-    add(
-      k,
-      from === undefined
-        ? await every((after) => unitEntries(db, k, { limit: MAX_LIMIT, after }))
-        : await every((after) => unitEntriesBetween(db, k, from, to, { limit: MAX_LIMIT, after })),
-    );
-    if (depth === 0) return;
-    for (const stay of await every((after) => unitStays(db, k, { limit: MAX_LIMIT, after }))) {
-      // Only the part of a parent's stay inside this unit's own window counts.
-      const start = from !== undefined && later(from, stay.packed) ? from : stay.packed;
-      const end = to !== undefined && (stay.unpacked === undefined || later(stay.unpacked, to)) ? to : stay.unpacked;
-      if (end !== undefined && !later(end, start)) continue;
-      journey.stays.push(stay);
-      await visit(stay.parent, start, end, depth - 1);
-    }
-  };
-  await visit(key, undefined, undefined, options.maxDepth ?? 8);
-  const orgIds = [...new Set([...journey.entries.values()].flat().map((e) => e.org))];
-  if (orgIds.length > 0) {
-    for (const row of await db.query("SELECT * FROM organizations WHERE id = ANY($1::bigint[])", [orgIds])) {
+  for (const w of windows) if (w.child !== null) journey.stays.push(toStay({ ...w, parent: w.unit }));
+  const rows = await db.query(
+    `SELECT DISTINCT ON (e.unit, e.seq) ${ENTRY_COLUMNS}, e.seq, e.org
+     FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::int[]) AS w(unit, fb, fl, tb, tl)
+     JOIN entries e ON e.unit = w.unit AND (e.block, e.log_index) > (w.fb, w.fl) AND (e.block, e.log_index) < (w.tb, w.tl)
+     JOIN blocks b ON b.number = e.block
+     ORDER BY e.unit, e.seq`,
+    [
+      windows.map((w) => w.unit),
+      windows.map((w) => String(w.fb)),
+      windows.map((w) => int(w.fl)),
+      windows.map((w) => String(w.tb)),
+      windows.map((w) => int(w.tl)),
+    ],
+  );
+  const orgIds = new Set<number>();
+  for (const r of rows) {
+    const list = journey.entries.get(r.unit as Hex) ?? [];
+    list.push(toEntry(r));
+    journey.entries.set(r.unit as Hex, list);
+    orgIds.add(int(r.org));
+  }
+  if (orgIds.size > 0) {
+    for (const row of await db.query("SELECT * FROM organizations WHERE id = ANY($1::bigint[])", [[...orgIds]])) {
       const org = toOrganization(row);
       journey.organizations.set(org.id, org);
     }
