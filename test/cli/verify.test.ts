@@ -15,6 +15,9 @@ import {
 import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
 import { TraceWriter } from "../../src/write/writer";
 import { EXIT } from "../../src/cli/exitCodes";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createTraceServer } from "../../src/server/server";
 
 const MEMBERS = DEMO_MEMBERS;
 
@@ -135,5 +138,75 @@ describe("trace verify", function () {
     expect(json.verdict).to.equal("fail");
     expect(json.reasons[0].code).to.equal("INVALID_CODE");
     expect(json.reasons[0].detail).to.include("check digit");
+  });
+
+  /** A platform server on this node and records, or one answering every bundle request with `bundle`. */
+  async function platform(bundle?: (code: string) => Promise<unknown>): Promise<{ base: string; close(): void }> {
+    const real = createTraceServer({
+      pageDir: mkdtempSync(join(tmpdir(), "cbec-nopage-")),
+      recordsDir: records,
+      manifest: d.manifest,
+      nodeUrl: node.rpcUrl,
+    });
+    const server: Server = bundle
+      ? createServer((req, res) => {
+          const code = new URL(req.url ?? "/", "http://x").searchParams.get("code") ?? "";
+          if (!req.url?.startsWith("/bundle")) return real.emit("request", req, res);
+          void bundle(code).then((b) =>
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(b)),
+          );
+        })
+      : real;
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    return {
+      base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    };
+  }
+
+  it("--platform: the platform's bundle and records, checked against --rpc in one round trip", async () => {
+    const p = await platform();
+    try {
+      const run = await verify(DEMO_CODES.authentic, "--platform", p.base);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.include("checked in 1 JSON-RPC round trip (proof bundle, 0 requests it did not foresee)");
+      expect(run.stdout).to.not.match(/RECORD MISMATCH/);
+      const json = JSON.parse((await verify(DEMO_CODES.recalled, "--platform", p.base, "--json")).stdout);
+      expect(json.verdict).to.equal("warning");
+      expect(json.stats).to.include({ source: "bundle", roundTrips: 1 });
+    } finally {
+      p.close();
+    }
+  });
+
+  it("ATTACK: --platform serving the genuine product's bundle for a counterfeit code: still a fail verdict (exit 11)", async () => {
+    const genuine = await fetch(`${(await platform()).base}/bundle?code=${encodeURIComponent(DEMO_CODES.authentic)}`);
+    const bundle = await genuine.json();
+    const liar = await platform(async () => bundle);
+    try {
+      const run = await verify(DEMO_CODES.counterfeit, "--platform", liar.base);
+      expect(run.code, run.stderr).to.equal(EXIT.VERDICT_FAIL);
+      expect(run.stdout).to.include("proof bundle not used, it is for another unit: log walk");
+    } finally {
+      liar.close();
+    }
+  });
+
+  it("--platform that is not an http(s) URL is invalid input (exit 2); a platform that is down costs only the bundle", async () => {
+    const bad = await verify(DEMO_CODES.authentic, "--platform", "ftp://x");
+    expect(bad.code).to.equal(EXIT.INVALID_INPUT);
+    expect(bad.stderr).to.include("must start with http:// or https://");
+    const down = await verify(
+      DEMO_CODES.authentic,
+      "--platform",
+      "http://127.0.0.1:9",
+      "--records-url",
+      "http://127.0.0.1:9",
+    );
+    expect(down.code, down.stderr).to.equal(0);
+    expect(down.stdout).to.include("no proof bundle: log walk");
   });
 });
