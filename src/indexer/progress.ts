@@ -2,7 +2,7 @@
  * Catch-up progress on stderr: a bar redrawn in place on a terminal, and a plain line every 10 % (and at
  * the end) otherwise, so CI logs and `npm start` output stay readable.
  */
-import type { FollowerProgress } from "./follower";
+import type { CatchUpSummary, FollowerProgress } from "./follower";
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -37,4 +37,9 @@ export function progressPrinter(stream: ProgressStream = process.stderr): (p: Fo
       stream.write(`${line}\n`);
     }
   };
+}
+
+/** The summary line of a catch-up (`trace index --once`, `npm start`). */
+export function summaryLine(s: CatchUpSummary): string {
+  return `indexed ${s.blocks} blocks, ${s.entries} entries, ${s.units} units in ${s.seconds.toFixed(1)} s (cursor ${s.cursor}${s.reorgs ? `, ${s.reorgs} reorganizations` : ""})`;
 }

@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { progressPrinter } from "../../indexer/progress";
+import { progressPrinter, summaryLine } from "../../indexer/progress";
 import { startIndexer } from "../../indexer/start";
 import type { CatchUpSummary } from "../../indexer/follower";
 import type { CliContext } from "../context";
@@ -35,10 +35,7 @@ function whole(text: string | undefined, flag: string, min: number): number | un
   return Number(text);
 }
 
-/** The summary line of a catch-up. */
-export function summaryLine(s: CatchUpSummary): string {
-  return `indexed ${s.blocks} blocks, ${s.entries} entries, ${s.units} units in ${s.seconds.toFixed(1)} s (cursor ${s.cursor}${s.reorgs ? `, ${s.reorgs} reorganizations` : ""})`;
-}
+export { summaryLine };
 
 export function addIndexCommand(program: Command, run: Run): void {
   program
