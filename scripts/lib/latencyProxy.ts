@@ -17,6 +17,9 @@ export interface ProxiedRequest {
   rpcMethods: string[];
   /** The body's length in bytes. */
   bytes: number;
+  /** When the request arrived and when its answer was sent (ms, `performance.now()`). */
+  startMs: number;
+  endMs?: number;
 }
 
 export interface LatencyProxy {
@@ -74,16 +77,20 @@ export async function startLatencyProxy(upstream: string, delayMs = 0): Promise<
   };
 
   const server = createServer((req, res) => {
+    const startMs = performance.now();
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks);
-      requests.push({
+      const seen: ProxiedRequest = {
         method: req.method ?? "",
         path: req.url ?? "/",
         rpcMethods: rpcMethods(body),
         bytes: body.length,
-      });
+        startMs,
+      };
+      requests.push(seen);
+      res.on("finish", () => (seen.endMs = performance.now()));
       if (proxy.delayMs > 0) setTimeout(() => forward(req, res, body), proxy.delayMs);
       else forward(req, res, body);
     });
@@ -107,4 +114,22 @@ function rpcMethods(body: Buffer): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The sequential round trips among `requests` (of one or more proxies): the longest chain of requests each
+ * of which arrived only after the one before it had been answered — what a client's latency multiplies.
+ * Requests in flight together (a batch, parallel reads) count once.
+ */
+export function sequentialRoundTrips(requests: readonly ProxiedRequest[]): number {
+  const done = requests.filter((r) => r.endMs !== undefined).sort((a, b) => a.startMs - b.startMs);
+  const depth: number[] = [];
+  let best = 0;
+  done.forEach((r, i) => {
+    let d = 1;
+    for (let j = 0; j < i; j++) if (done[j].endMs! <= r.startMs && depth[j] + 1 > d) d = depth[j] + 1;
+    depth.push(d);
+    best = Math.max(best, d);
+  });
+  return best;
 }

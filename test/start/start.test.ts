@@ -102,11 +102,14 @@ describe("npm start", function () {
         rpcUrl: string;
       };
       ledger = manifest.ledger.address;
-      expect(manifest.rpcUrl).to.equal(`http://127.0.0.1:${rpcPort}`);
+      // Issue 12: the page reads the chain through the server's read-only gateway on its own origin, and a
+      // scanned link's HTML carries the unit's proof bundle; the script has a content-hashed name.
+      expect(manifest.rpcUrl).to.equal("/rpc");
       const html = await (await fetch(`${page}${new URL(DEMO_CODES.authentic).pathname}`)).text();
-      expect(html).to.include('<script src="/app.js">');
+      expect(html).to.match(/<script src="\/app\.[0-9a-f]{16}\.js">/);
+      expect(html).to.include('<script type="application/json" id="trace-bundle">');
       expect((await fetch(`${page}/records/..%2F..%2Fpackage.json`)).status).to.equal(404);
-      const client = createPublicClient({ transport: http(manifest.rpcUrl) });
+      const client = createPublicClient({ transport: http(page + manifest.rpcUrl) });
       const verdicts = await Promise.all(
         [DEMO_CODES.authentic, DEMO_CODES.recalled, DEMO_CODES.counterfeit].map((c) =>
           verifyUnit(c, { client: client as never, ledger: { address: ledger as Address } }),
