@@ -15,6 +15,7 @@ export * from "./errors/contract";
 export * from "./errors/licence";
 export * from "./read";
 export * from "./verify";
+export * from "./bundle";
 export {
   genesisHead,
   nextHead,

@@ -47,9 +47,12 @@ export interface BundleUse {
   /** Requests the engine made that the bundle had not foreseen (each went to the node). */
   misses: number;
   /**
-   * Why the bundle was not used as given: "format" (unknown format), "ledger" (another ledger or chain),
-   * "unit" (another unit), "stale" (the chain changed after the bundle's block), "reorganized" (its block
-   * is not canonical any more). Absent when it was used.
+   * Why the bundle's block was not the one read at: "format" (not a bundle of this format, or more requests
+   * than a verification makes), "ledger" (another ledger or chain), "unit" (another unit), "stale" (the
+   * chain changed after the bundle's block), "missing" (the node has no such block), "unconfirmed" (the
+   * block is above the finality depth asked for). The verification then reads the latest block as usual.
    */
-  rejected?: "format" | "ledger" | "unit" | "stale" | "reorganized";
+  rejected?: "format" | "ledger" | "unit" | "stale" | "missing" | "unconfirmed";
+  /** Requests the bundle named that are not read-only JSON-RPC methods: never sent. */
+  refused?: number;
 }

@@ -30,7 +30,7 @@ export async function readJourney(
   unit: Hex,
   options: ReadHistoryOptions & { maxDepth?: number } = {},
 ): Promise<Journey> {
-  const histories = new Map<Hex, UnitHistory>();
+  const done = new Map<Hex, UnitHistory>();
   // One version read for every history of the journey (it decides the hash-chain format).
   const located: LedgerLocation = ledger.version
     ? ledger
@@ -38,21 +38,37 @@ export async function readJourney(
         ...ledger,
         version: await client.readContract({ address: ledger.address, abi: traceLedgerAbi, functionName: "version" }),
       };
-  const load = async (key: Hex) => {
-    let h = histories.get(key);
+  // Each history is read once; a unit's parents are all read at the same time (see `collect`).
+  const reading = new Map<Hex, Promise<UnitHistory>>();
+  const load = (key: Hex) => {
+    let h = reading.get(key);
     if (!h) {
-      h = await readHistory(client, located, key, {
+      h = readHistory(client, located, key, {
         maxBlockRange: options.maxBlockRange,
         blockNumber: options.blockNumber,
         // The caller's state is the unit's own (parents' states are read with their histories).
         state: key === unit ? options.state : undefined,
+      }).then((read) => {
+        done.set(key, read);
+        return read;
       });
-      histories.set(key, h);
+      h.catch(() => undefined); // awaited by whoever needs it; a failure is theirs, not unhandled
+      reading.set(key, h);
     }
     return h;
   };
-  const entries = await collect(unit, undefined, undefined, options.maxDepth ?? 8, load);
+  const followed = new Set<Hex>();
+  const follow = (key: Hex) => {
+    followed.add(key);
+    return load(key);
+  };
+  // The parent the unit is in now is known from its state: read its history alongside the unit's own.
+  if (options.state?.parent) void load(options.state.parent);
+  const entries = await collect(unit, undefined, undefined, options.maxDepth ?? 8, follow, load);
   entries.sort(byChainPosition);
+  // The histories followed, in the order they were first followed, whatever order the node answered in (a
+  // history read ahead but not followed is no part of the journey).
+  const histories = new Map([...followed].map((k) => [k, done.get(k)!] as const));
   const intact = [...histories.values()].every((h) => h.intact);
   return { unit, entries, histories, intact };
 }
@@ -66,15 +82,18 @@ async function collect(
   from: bigint | undefined,
   to: bigint | undefined,
   depth: number,
-  load: (key: Hex) => Promise<UnitHistory>,
+  follow: (key: Hex) => Promise<UnitHistory>,
+  readAhead: (key: Hex) => Promise<UnitHistory>,
 ): Promise<JourneyEntry[]> {
-  const history = await load(unit);
+  const history = await follow(unit);
   const inWindow = (e: TraceEntry) =>
     (from === undefined || position(e) > from) && (to === undefined || position(e) < to);
   const own = history.entries.filter(inWindow);
   const result: JourneyEntry[] = own.filter((e) => !isContainerSide(e) || from === undefined);
   if (depth === 0) return result;
-  // Each child-side PACKING entry opens a stay in a parent, closed by the next child-side UNPACKING.
+  // Each child-side PACKING entry opens a stay in a parent, closed by the next child-side UNPACKING. Every
+  // stay is known from the child's own entries: all the parents are read at once, then followed in order.
+  const stays: { parent: Hex; start: bigint; end: bigint | undefined }[] = [];
   for (let i = 0; i < history.entries.length; i++) {
     const e = history.entries[i];
     if (e.step !== STEPS.PACKING || isContainerSide(e)) continue;
@@ -86,10 +105,14 @@ async function collect(
     const start = from !== undefined && from > stayFrom ? from : stayFrom;
     const end = to !== undefined && (stayTo === undefined || to < stayTo) ? to : stayTo;
     if (end !== undefined && end <= start) continue;
-    const inherited = await collect(e.data, start, end, depth - 1, load);
+    stays.push({ parent: e.data, start, end });
+  }
+  for (const stay of stays) void readAhead(stay.parent);
+  for (const { parent, start, end } of stays) {
+    const inherited = await collect(parent, start, end, depth - 1, follow, readAhead);
     for (const x of inherited) {
       if (isContainerSide(x)) continue;
-      result.push({ ...x, inheritedFrom: x.inheritedFrom ?? e.data });
+      result.push({ ...x, inheritedFrom: x.inheritedFrom ?? parent });
     }
   }
   return result;

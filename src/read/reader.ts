@@ -26,6 +26,8 @@ export interface TraceReaderOptions {
 
 export interface TraceReader {
   client: PublicClient;
+  /** The JSON-RPC URL it reads (undefined when made from an existing client). */
+  rpcUrl?: string;
   ledger: LedgerLocation;
   /** Widest block range of one log query (undefined: the default, 1,000). */
   maxBlockRange?: bigint;
@@ -47,6 +49,7 @@ export function createTraceReader(options: TraceReaderOptions): TraceReader {
   const maxBlockRange = options.maxBlockRange;
   return {
     client,
+    ...(options.client ? {} : { rpcUrl: options.rpcUrl }),
     ledger,
     maxBlockRange,
     checkDeployment: () => checkDeployment(client, { ...ledger, rpcUrl: options.rpcUrl }),

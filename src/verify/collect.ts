@@ -14,7 +14,7 @@ import { readBlockHeaders, type BlockHeader } from "../read/blocks";
 import { readJourney } from "../read/journey";
 import { readOrganizations } from "../read/organizations";
 import type { ChainOrganization } from "../read/organizations";
-import type { Journey, LedgerLocation, UnitHistory } from "../read/types";
+import type { Journey, JourneyEntry, LedgerLocation, UnitHistory } from "../read/types";
 import type { TraceDomain } from "../eip712";
 import { checkSignatures } from "./signatures";
 import type { Gs1Identity } from "../gs1";
@@ -162,13 +162,40 @@ export async function collect(
     ...(registration ? { registration: { ...positionOf(registration), org: registration.org } } : {}),
     organizations: new Map(),
   };
-  if (versionAtLeast(version, OWNERSHIP_CHECKED_FROM)) {
-    ownership.timeline = await readPrefixLicences(client, {
-      ledger,
-      path: code.canonicalPath,
-      blockNumber: at,
-      maxBlockRange: options.maxBlockRange,
-    });
+  // The reads below do not depend on each other (organizations only on the licences' holders): they all
+  // start now, so the log walk waits for the slowest instead of for each in turn.
+  const timelineRead = versionAtLeast(version, OWNERSHIP_CHECKED_FROM)
+    ? started(
+        readPrefixLicences(client, {
+          ledger,
+          path: code.canonicalPath,
+          blockNumber: at,
+          maxBlockRange: options.maxBlockRange,
+        }),
+      )
+    : undefined;
+  const keysChecked = versionAtLeast(version, KEY_ORIGINS_FROM);
+  const keyOriginsRead = keysChecked
+    ? started(
+        readKeyOrigins(client, {
+          ledger,
+          keys: entries.map((e) => ({ account: e.account, orgId: e.org })),
+          blockNumber: at,
+          maxBlockRange: options.maxBlockRange,
+        }),
+      )
+    : undefined;
+  const signaturesRead =
+    options.checkSignatures === false
+      ? undefined
+      : started(domainOf(client, ledger, at).then((domain) => checkSignatures(client, domain, entries)));
+  const matrixRead = started(readMatrix(client, ledger, entries, at));
+  const recordsRead = started(Promise.all(entries.map((e) => recordCheck(options, e))));
+  const journeyOrgIds = [state.registrant, ...entries.map((e) => e.org)];
+  const journeyOrgsRead = started(readOrganizations(client, { ledger, orgIds: journeyOrgIds, blockNumber: at }));
+
+  if (timelineRead) {
+    ownership.timeline = await timelineRead;
     collected.logQueries += ownership.timeline.logQueries;
     noteLogs(ownership.timeline.positions);
   }
@@ -176,26 +203,18 @@ export async function collect(
     l.holder,
     ...l.authorizations.map((a) => a.manufacturer),
   ]);
-  const orgs = await readOrganizations(client, {
-    ledger,
-    orgIds: [state.registrant, ...entries.map((e) => e.org), ...licensees],
-    blockNumber: at,
-  });
+  const orgs = new Map(await journeyOrgsRead);
+  const more = [...new Set(licensees)].filter((id) => !journeyOrgIds.includes(id));
+  if (more.length) {
+    (await readOrganizations(client, { ledger, orgIds: more, blockNumber: at })).forEach((o, id) => orgs.set(id, o));
+  }
   const registrant = orgs.get(state.registrant);
   if (registrant) evidence.registrant = organizationInfo(registrant);
   for (const [orgId, org] of orgs) ownership.organizations.set(orgId, organizationInfo(org));
   evidence.ownership = ownership;
 
   // Who put the journey's signing keys there (ledgers from 2.0.0 name who added each key).
-  const keysChecked = versionAtLeast(version, KEY_ORIGINS_FROM);
-  const keyOrigins = keysChecked
-    ? await readKeyOrigins(client, {
-        ledger,
-        keys: entries.map((e) => ({ account: e.account, orgId: e.org })),
-        blockNumber: at,
-        maxBlockRange: options.maxBlockRange,
-      })
-    : undefined;
+  const keyOrigins = keyOriginsRead ? await keyOriginsRead : undefined;
   if (keyOrigins) {
     collected.logQueries += keyOrigins.logQueries;
     noteLogs(keyOrigins.positions);
@@ -211,24 +230,14 @@ export async function collect(
     for (const e of h.entries) if (e.step === STEPS.CORRECTION) corrected.add(`${e.unit}:${e.aux}`);
   }
 
-  const signatures =
-    options.checkSignatures === false
-      ? undefined
-      : await checkSignatures(client, await domainOf(client, ledger, at), entries);
-  evidence.matrix = await readMatrix(client, ledger, entries, at);
+  const signatures = signaturesRead ? await signaturesRead : undefined;
+  evidence.matrix = await matrixRead;
+  const recordChecks = await recordsRead;
 
-  for (const e of entries) {
+  entries.forEach((e, i) => {
     const org = orgs.get(e.org);
     const sig = signatures?.get(`${e.transactionHash}:${e.logIndex}`);
-    let recordMatches: boolean | null = null;
-    let recordNamesUnit: boolean | undefined;
-    if (options.fetchRecord && /^0x[0-9a-f]{64}$/.test(e.data) && !isParentLink(e)) {
-      const record = await options.fetchRecord(e.data).catch(() => undefined);
-      if (record) {
-        recordNamesUnit = namesUnit(record, e.unit);
-        recordMatches = safeHash(record) === e.data.toLowerCase() && recordNamesUnit;
-      }
-    }
+    const { recordMatches, recordNamesUnit } = recordChecks[i];
     const entry: VerifiedEntry = {
       ...e,
       ...(org ? { organization: organizationInfo(org) } : {}),
@@ -238,8 +247,26 @@ export async function collect(
       corrected: corrected.has(`${e.unit}:${BigInt(e.seq)}`),
     };
     evidence.entries.push(entry);
-  }
+  });
   return collected;
+}
+
+/** Marks a read as handled now (it is awaited later), so a failure elsewhere first is no unhandled rejection. */
+function started<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
+}
+
+/** Fetches an entry's off-chain record and checks it against the entry's hash and unit. */
+async function recordCheck(
+  options: CollectOptions,
+  e: Pick<JourneyEntry, "data" | "unit" | "step" | "aux">,
+): Promise<{ recordMatches: boolean | null; recordNamesUnit?: boolean }> {
+  if (!options.fetchRecord || !/^0x[0-9a-f]{64}$/.test(e.data) || isParentLink(e)) return { recordMatches: null };
+  const record = await options.fetchRecord(e.data).catch(() => undefined);
+  if (!record) return { recordMatches: null };
+  const recordNamesUnit = namesUnit(record, e.unit);
+  return { recordMatches: safeHash(record) === e.data.toLowerCase() && recordNamesUnit, recordNamesUnit };
 }
 
 /** An organization as a report shows it. */

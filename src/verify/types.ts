@@ -4,6 +4,7 @@ import type { Gs1Identity } from "../gs1";
 import type { JourneyEntry, UnitState } from "../read/types";
 import type { NoticeCode, ReasonCode, Verdict } from "./reasons";
 import type { OwnershipFinding } from "./licence";
+import type { BundleUse } from "../bundle/types";
 
 export interface ReasonFound {
   code: ReasonCode;
@@ -73,5 +74,14 @@ export interface VerificationReport {
   /** The block everything was read at (checked to be canonical after reading), and the depth it was chosen at. */
   asOf?: { blockNumber: bigint; blockHash: Hex; confirmations: number };
   /** Timings and call counts, for benchmarks. */
-  stats: { milliseconds: number; logQueries: number };
+  stats: {
+    milliseconds: number;
+    logQueries: number;
+    /** Sequential JSON-RPC round trips (set by `verifyWithBundle`, which counts them). */
+    roundTrips?: number;
+    /** Whether the answers were prefetched with a proof bundle, or read by the log walk alone. */
+    source?: "bundle" | "logWalk";
+    /** How the proof bundle was used. */
+    bundle?: BundleUse;
+  };
 }

@@ -33,6 +33,11 @@ export interface VerifyOptions extends CollectOptions {
    * reorganization cannot take back anything a verdict showed.
    */
   confirmations?: number;
+  /**
+   * Read the chain as of exactly this block instead (the proof bundle's block, `src/bundle`); it must still
+   * be on the canonical chain, as any pinned block.
+   */
+  pinAt?: bigint;
 }
 
 /** Verifies a unit given as a QR payload / element string, or as fields. */
@@ -89,7 +94,7 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
   // the chain dropped.
   const confirmations = Math.max(1, Math.floor(options.confirmations ?? 1));
   for (let attempt = 1; ; attempt++) {
-    const view = await pinView(client, confirmations);
+    const view = await pinView(client, confirmations, attempt === 1 ? options.pinAt : undefined);
     let found: Collected;
     try {
       found = await collect(key, where, view, identity);
@@ -124,10 +129,13 @@ const reorganized = (times: number) =>
 /** Reorganizations tolerated during one verification before giving up. */
 const MAX_VIEW_ATTEMPTS = 3;
 
-/** The newest block with `confirmations` blocks on top (counting itself). */
-async function pinView(client: PublicClient, confirmations: number): Promise<ChainView> {
-  const head = await client.getBlockNumber({ cacheTime: 0 });
-  const blockNumber = head - BigInt(confirmations - 1) > 0n ? head - BigInt(confirmations - 1) : 0n;
+/** The newest block with `confirmations` blocks on top (counting itself), or block `at`. */
+async function pinView(client: PublicClient, confirmations: number, at: bigint | undefined): Promise<ChainView> {
+  let blockNumber = at;
+  if (blockNumber === undefined) {
+    const head = await client.getBlockNumber({ cacheTime: 0 });
+    blockNumber = head - BigInt(confirmations - 1) > 0n ? head - BigInt(confirmations - 1) : 0n;
+  }
   const block = await client.getBlock({ blockNumber });
   return { blockNumber, blockHash: block.hash!, confirmations };
 }

@@ -56,6 +56,7 @@ describe("the cbec-trace package", function () {
       "./write",
       "./records",
       "./admin",
+      "./bundle",
       "./package.json",
     ]);
     expect(pkg.sideEffects).to.equal(false);
@@ -76,6 +77,7 @@ describe("the cbec-trace package", function () {
         write: require("cbec-trace/write"),
         records: require("cbec-trace/records"),
         admin: require("cbec-trace/admin"),
+        bundle: require("cbec-trace/bundle"),
       };
       return {
         tsNode: require.extensions[".ts"] !== undefined,
@@ -92,6 +94,7 @@ describe("the cbec-trace package", function () {
           signTraceBatch: typeof m.write.signTraceBatch,
           recordObjectEvent: typeof m.records.recordObjectEvent,
           parseConsortiumFile: typeof m.admin.parseConsortiumFile,
+          verifyWithBundle: typeof m.bundle.verifyWithBundle,
         },
         version: require("cbec-trace/package.json").version,
         loaded: Object.keys(require.cache),
@@ -111,6 +114,7 @@ describe("the cbec-trace package", function () {
       signTraceBatch: "function",
       recordObjectEvent: "function",
       parseConsortiumFile: "function",
+      verifyWithBundle: "function",
     });
     expect(out.version).to.match(/^\d+\.\d+\.\d+/);
     // Self-contained: the generated contract types and ABI come from dist/ too, nothing from the sources.

@@ -8,6 +8,8 @@ import type { Command } from "commander";
 import type { Hex } from "viem";
 import { parseGs1 } from "../../gs1";
 import { verifyUnit } from "../../verify/verify";
+import { verifyWithBundle } from "../../bundle/verify";
+import { fetchBundle } from "../../bundle/fetch";
 import { judge } from "../../verify/judge";
 import type { VerificationReport } from "../../verify/types";
 import type { Verdict } from "../../verify/reasons";
@@ -40,46 +42,68 @@ export function addVerifyCommand(program: Command, run: Run): void {
       "--records-url <url>",
       "fetch off-chain records from this server (e.g. http://127.0.0.1:8080) instead of --records-dir",
     )
+    .option(
+      "--platform <url>",
+      "take the proof bundle and the records from this platform server (e.g. http://127.0.0.1:8080): the same checks against --rpc, in one round trip",
+    )
     .option("--no-signatures", "skip reading each transaction to check who signed it (faster)")
     .action(
-      run(async (ctx: CliContext, code: string, flags: { recordsUrl?: string; signatures: boolean }) => {
-        // Input first, then settings, then the network: a mistyped code is told as such even with no node.
-        try {
-          parseGs1(code);
-        } catch (error) {
-          const report: InputReport = {
-            verdict: "fail",
-            reasons: judge({ kind: "invalidCode", error: (error as Error).message }),
-            input: code,
-          };
-          ctx.out.result(report, () => render(report));
-          process.exitCode = EXIT.INVALID_INPUT;
-          return;
-        }
-        const confirmations = ctx.confirmations();
-        if (flags.recordsUrl !== undefined && !/^https?:\/\//.test(flags.recordsUrl)) {
-          throw new CliInputError(`The records URL "${flags.recordsUrl}" must start with http:// or https://.`);
-        }
-        // Unchecked: the engine checks the deployment once and turns a wrong chain into a verdict.
-        const reader = ctx.uncheckedReader();
-        const store = new RecordStore(ctx.recordsDir);
-        const fetchRecord = flags.recordsUrl
-          ? async (hash: Hex) => {
-              const res = await fetch(`${flags.recordsUrl!.replace(/\/$/, "")}/records/${hash}.json`);
-              return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
+      run(
+        async (
+          ctx: CliContext,
+          code: string,
+          flags: { recordsUrl?: string; platform?: string; signatures: boolean },
+        ) => {
+          // Input first, then settings, then the network: a mistyped code is told as such even with no node.
+          try {
+            parseGs1(code);
+          } catch (error) {
+            const report: InputReport = {
+              verdict: "fail",
+              reasons: judge({ kind: "invalidCode", error: (error as Error).message }),
+              input: code,
+            };
+            ctx.out.result(report, () => render(report));
+            process.exitCode = EXIT.INVALID_INPUT;
+            return;
+          }
+          const confirmations = ctx.confirmations();
+          for (const [flag, url] of [
+            ["records URL", flags.recordsUrl],
+            ["platform URL", flags.platform],
+          ] as const) {
+            if (url !== undefined && !/^https?:\/\//.test(url)) {
+              throw new CliInputError(`The ${flag} "${url}" must start with http:// or https://.`);
             }
-          : async (hash: Hex) => store.get(hash);
-        const report = await verifyUnit(code, {
-          client: reader.client,
-          ledger: reader.ledger,
-          fetchRecord,
-          checkSignatures: flags.signatures,
-          confirmations,
-          maxBlockRange: reader.maxBlockRange,
-        });
-        ctx.out.result(report, () => render(report));
-        process.exitCode = EXIT_OF[report.verdict];
-      }),
+          }
+          const recordsUrl = flags.recordsUrl ?? flags.platform;
+          // Unchecked: the engine checks the deployment once and turns a wrong chain into a verdict.
+          const reader = ctx.uncheckedReader();
+          const store = new RecordStore(ctx.recordsDir);
+          const fetchRecord = recordsUrl
+            ? async (hash: Hex) => {
+                const res = await fetch(`${recordsUrl.replace(/\/$/, "")}/records/${hash}.json`);
+                return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
+              }
+            : async (hash: Hex) => store.get(hash);
+          const options = {
+            ledger: reader.ledger,
+            fetchRecord,
+            checkSignatures: flags.signatures,
+            confirmations,
+            maxBlockRange: reader.maxBlockRange,
+          };
+          // The bundle is the platform's say-so about what to ask: a missing or lying one costs round trips only.
+          const report = flags.platform
+            ? await verifyWithBundle(code, await fetchBundle(flags.platform, code), {
+                ...options,
+                rpcUrl: reader.rpcUrl!,
+              })
+            : await verifyUnit(code, { ...options, client: reader.client });
+          ctx.out.result(report, () => render(report));
+          process.exitCode = EXIT_OF[report.verdict];
+        },
+      ),
     );
 }
 
@@ -98,6 +122,15 @@ function render(r: InputReport & Partial<VerificationReport>): string {
   if (r.asOf) {
     const depth = r.asOf.confirmations > 1 ? `, ${r.asOf.confirmations} confirmations` : "";
     lines.push(`  as of block ${r.asOf.blockNumber} (${r.asOf.blockHash.slice(0, 10)}…${depth})`);
+  }
+  const { source, roundTrips, bundle } = r.stats ?? {};
+  if (source) {
+    const how = bundle?.rejected
+      ? `proof bundle not used (${bundle.rejected}): log walk`
+      : bundle
+        ? `proof bundle, ${bundle.misses} request${bundle.misses === 1 ? "" : "s"} it did not foresee`
+        : "no proof bundle: log walk";
+    lines.push(`  checked in ${roundTrips} JSON-RPC round trip${roundTrips === 1 ? "" : "s"} (${how})`);
   }
   if (entries.length) lines.push(`  journey (${entries.length} events, hash chains intact):`);
   for (const e of entries) {
