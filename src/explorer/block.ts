@@ -61,7 +61,7 @@ export async function blockPage(ctx: ExplorerContext, n: bigint): Promise<PageRe
         <h2>Ledger transactions 交易 · ${txs.length}</h2>
         ${
           txs.length
-            ? html`<ul class="rows">
+            ? html`<ul class="rows stack">
                 ${txs.map(
                   (t) =>
                     html`<li data-tx="${t.hash}">

@@ -38,7 +38,7 @@ export async function homePage(ctx: ExplorerContext, after?: string): Promise<Pa
     <div class="cols">
       <section class="card orgs">
         <h2>Organizations 企业 · ${orgs.items.length}</h2>
-        <ul class="rows">
+        <ul class="rows stack">
           ${orgs.items.map(
             (o) =>
               html`<li>

@@ -33,6 +33,7 @@ export function layout(parts: PageParts, assets: Assets): SafeHtml {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${parts.title} · cbec-trace explorer</title>
         <link rel="stylesheet" href="${assets.css}" />
+        <link rel="icon" href="data:," />
       </head>
       <body>
         <header class="top">

@@ -115,7 +115,7 @@ export async function organizationPage(ctx: ExplorerContext, id: number, after?:
           <h2>GS1 prefixes 厂商识别代码 · ${prefixes.items.length}</h2>
           ${
             prefixes.items.length
-              ? html`<ul class="rows">
+              ? html`<ul class="rows stack">
                   ${prefixes.items.map((p) => prefixRow(p, names.orgs))}
                 </ul>`
               : html`<p class="sub">No prefix licensed to it.</p>`
@@ -125,7 +125,7 @@ export async function organizationPage(ctx: ExplorerContext, id: number, after?:
           <h2>Accounts 账户 · ${accounts.items.length}</h2>
           ${
             accounts.items.length
-              ? html`<ul class="rows">
+              ? html`<ul class="rows stack">
                   ${accounts.items.map(accountRow)}
                 </ul>`
               : html`<p class="sub">No account.</p>`

@@ -10,7 +10,7 @@ font-family:-apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Noto Sans
 body{margin:0;background:var(--bg);color:var(--ink);font-size:15px;line-height:1.45}
 a{color:var(--accent);text-decoration:none;overflow-wrap:anywhere}
 a:hover{text-decoration:underline}
-.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
+.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px;overflow-wrap:anywhere}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 .top{background:#0e1726;color:#fff;padding:10px 14px}
 .top-inner{max-width:1200px;margin:0 auto}
@@ -35,6 +35,7 @@ h2{font-size:16px;margin:0 0 8px}
 .row-meta{color:var(--muted);font-size:13px;overflow-wrap:anywhere}
 .row-meta a{font-size:13px}
 .tag{display:inline-block;font-size:11px;padding:1px 7px;border-radius:10px;background:#eef1f6;color:var(--muted);margin-left:6px;vertical-align:1px}
+.kv dd>.tag:first-child{margin-left:0}
 .tag.bad{background:var(--fail-bg);color:var(--fail)}
 .tag.ok{background:var(--ok-bg);color:var(--ok)}
 .tag.warn{background:var(--warn-bg);color:var(--warn)}
@@ -61,5 +62,6 @@ table{border-collapse:collapse;width:100%}
  .kv{grid-template-columns:170px minmax(0,1fr);gap:6px 12px}
  .kv dt{margin-top:0}
  .rows>li{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:12px}
+ .rows.stack>li{display:block}
 }
 `;

@@ -1,17 +1,19 @@
 /** The transaction page: its block, who sent it (a relayer or the signer itself) and the entries it wrote. */
 import type { Hex } from "viem";
-import { transactionByHash } from "../indexer/queries";
+import { accountByAddress, organizationById, transactionByHash } from "../indexer/queries";
 import type { ExplorerContext, PageResult } from "./context";
 import { entryList, entryRow, namesOf } from "./entries";
 import { ExplorerNotFoundError } from "./errors";
-import { accountLink, blockLink, time } from "./format";
+import { accountLink, blockLink, orgLink, time } from "./format";
 import { html, type HtmlValue } from "./html";
 
 /** The page of transaction `hash`. */
 export async function transactionPage(ctx: ExplorerContext, hash: Hex): Promise<PageResult> {
   const tx = await transactionByHash(ctx.db, hash);
   if (!tx) throw new ExplorerNotFoundError(`The index holds no ledger transaction ${hash}.`);
-  const names = await namesOf(ctx.db, tx.entries);
+  const [names, sender] = await Promise.all([namesOf(ctx.db, tx.entries), accountByAddress(ctx.db, tx.from)]);
+  const relayer = sender && !names.orgs.has(sender.org) ? await organizationById(ctx.db, sender.org) : undefined;
+  if (relayer) names.orgs.set(relayer.id, relayer);
   const signers = [...new Set(tx.entries.map((e) => e.account.toLowerCase()))];
   const relayedFor = signers.filter((s) => s !== tx.from.toLowerCase());
   const facts: Array<[string, HtmlValue]> = [
@@ -23,7 +25,7 @@ export async function transactionPage(ctx: ExplorerContext, hash: Hex): Promise<
     ],
     [
       tx.relayed || relayedFor.length ? "From (relayer) 中继" : "From (signer) 发送方",
-      html`${accountLink(tx.from, 8)}${
+      html`${accountLink(tx.from, 8)}${sender ? html` (${orgLink(sender.org, names.orgs)})` : null}${
         relayedFor.length
           ? html` <span class="tag"
               >relayed for ${relayedFor.map((s, i) => html`${i ? ", " : ""}${accountLink(s as Hex, 4)}`)}</span

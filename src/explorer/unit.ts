@@ -217,16 +217,20 @@ export async function unitPage(ctx: ExplorerContext, key: Hex): Promise<PageResu
               )}
           </dl>
         </section>
-        <section class="card children">
-          <h2>Packed inside now 内含 · ${children.items.length}${children.more ? "+" : ""}</h2>
-          ${
-            childRows.length
-              ? html`<ul class="rows">
-                  ${childRows}
-                </ul>`
-              : html`<p class="sub">Nothing is packed inside it now.</p>`
-          }
-        </section>
+        ${
+          childRows.length || unit.sscc || unit.ginc
+            ? html`<section class="card children">
+                <h2>Packed inside now 内含 · ${children.items.length}${children.more ? "+" : ""}</h2>
+                ${
+                  childRows.length
+                    ? html`<ul class="rows stack">
+                        ${childRows}
+                      </ul>`
+                    : html`<p class="sub">Nothing is packed inside it now.</p>`
+                }
+              </section>`
+            : null
+        }
       </div>
       <section class="card journey">
         <h2>

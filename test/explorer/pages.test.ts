@@ -231,7 +231,9 @@ describe("explorer: pages", function () {
         [world.relayedTx.toLowerCase()],
       );
       const t = text(r.body);
-      expect(t).to.include("From (relayer) 中继");
+      expect(t)
+        .to.include("From (relayer) 中继")
+        .and.match(/\(\s*platform org\s*\)/);
       expect(links(r.body)).to.include.members([
         `/explorer/block/${tx.block}`,
         `/explorer/account/${tx.from}`,

@@ -166,10 +166,17 @@ export async function serveExplorer(
   };
 }
 
-/** A GET without following redirects: status, headers and body text. */
+/**
+ * A request without following redirects: status, headers and the body with its layout whitespace collapsed
+ * (one space, none around tags), so tests match markup, not indentation.
+ */
 export async function get(base: string, path: string, init: RequestInit = {}) {
   const res = await fetch(base + path, { redirect: "manual", ...init });
-  return { status: res.status, headers: res.headers, body: await res.text() };
+  const body = (await res.text())
+    .replace(/\s+/g, " ")
+    .replace(/\s+(\/?>)/g, "$1")
+    .replace(/>\s+</g, "><");
+  return { status: res.status, headers: res.headers, body };
 }
 
 /** The href values of the page's links, decoded of HTML entities. */
