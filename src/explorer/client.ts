@@ -3,7 +3,8 @@
  * bundle against the chain with `verifyWithBundle` and fills the verdict box. The bundle and the page are
  * the platform's, so neither is believed: the verdict is the one the chain's answers give (a lying or stale
  * bundle only costs round trips), and the box names the code it judged and the block it read at.
- * ?rpc=<url> lets a buyer pick another endpoint.
+ * The endpoint is the page's (the content-security-policy allows no other); a buyer who trusts neither picks
+ * their own on the verification page (`/?rpc=…`) or with `trace verify --rpc`.
  */
 import type { Hex } from "viem";
 import { verifyWithBundle } from "../bundle/verify";
@@ -103,7 +104,7 @@ async function main() {
     );
     return;
   }
-  const rpcUrl = new URLSearchParams(location.search).get("rpc") ?? config.rpcUrl;
+  const rpcUrl = config.rpcUrl;
   try {
     const report = await verifyWithBundle(config.code, bundle, {
       rpcUrl: new URL(rpcUrl, location.href).href,

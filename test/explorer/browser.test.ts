@@ -15,6 +15,7 @@ import { hex } from "../../src/indexer/rows";
 import { parseGs1 } from "../../src/gs1";
 import type { IndexDb } from "../../src/indexer/db";
 import { indexBackends } from "../helpers/indexDb";
+import { buildProofBundle } from "../../src/bundle/build";
 import { indexWorld, serveExplorer, startExplorerChain, type ExplorerServer, type ExplorerWorld } from "./setup";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -140,6 +141,30 @@ describe("explorer: in the browser", function () {
       await setInfo(recalled, recall.seq, recall.info);
       await setInfo(authentic, last.seq, last.info);
       await db.query("UPDATE organizations SET suspended = false WHERE id = $1", [DEMO_ORG_IDS.factory]);
+    }
+  });
+
+  it("ATTACK: a platform serving the authentic item's bundle (preview: authentic) on the recalled item's page still gets warning", async () => {
+    const liar = await serveExplorer(world, db, {
+      bundle: async () => {
+        const genuine = await buildProofBundle(DEMO_CODES.authentic, {
+          rpcUrl: world.anvil.url,
+          ledger: world.ledger,
+          fetchRecord: world.fetchRecord,
+        });
+        return { ...genuine, preview: { verdict: "authentic" } };
+      },
+    });
+    try {
+      const page = await browser!.newPage({ viewport: VIEWPORTS.phone });
+      await page.goto(`${liar.base}/explorer/unit/${key(DEMO_CODES.recalled)}`);
+      await page.waitForSelector("#verdict:not([data-verdict=pending])", { timeout: 60_000 });
+      expect(await page.getAttribute("#verdict", "data-verdict")).to.equal("warning");
+      // The bundle was for another unit: refused, the chain's logs walked instead.
+      expect(await page.textContent("#verdict")).to.include("by walking the logs");
+      await page.close();
+    } finally {
+      await liar.close();
     }
   });
 });

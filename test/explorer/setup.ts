@@ -18,6 +18,7 @@ import { parseGs1, toDigitalLink } from "../../src/gs1";
 import { roleMask } from "../../src/codes";
 import { TraceLedger__factory } from "../../typechain-types";
 import { buildProofBundle } from "../../src/bundle/build";
+import type { ProofBundle } from "../../src/bundle/types";
 import type { EpcisEvent } from "../../src/epcis";
 import type { IndexDb } from "../../src/indexer/db";
 import { createExplorerHandler } from "../../src/explorer/handler";
@@ -128,7 +129,7 @@ export interface ExplorerServer {
 export async function serveExplorer(
   world: ExplorerWorld,
   db: IndexDb,
-  extra: { rpcUrl?: string; pageSize?: number } = {},
+  extra: { rpcUrl?: string; pageSize?: number; bundle?: (code: string) => Promise<ProofBundle | undefined> } = {},
 ): Promise<ExplorerServer> {
   const scriptPath = await buildExplorer(mkdtempSync(join(tmpdir(), "cbec-explorer-js-")));
   const bundles: string[] = [];
@@ -141,6 +142,7 @@ export async function serveExplorer(
     client: world.client,
     bundle: async (code) => {
       bundles.push(code);
+      if (extra.bundle) return extra.bundle(code);
       return buildProofBundle(code, { rpcUrl: world.anvil.url, ledger: world.ledger, fetchRecord: world.fetchRecord });
     },
   });
