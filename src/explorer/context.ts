@@ -19,6 +19,8 @@ export interface ExplorerContext {
   ledger: ExplorerLedger;
   /** Where the page fetches an off-chain record the bundle lacks (`<recordsUrl><hash>.json`). */
   recordsUrl: string;
+  /** Look document numbers up in the records' table (`documents.ts`). */
+  documents: boolean;
   /** Entries per page of the paginated lists. */
   pageSize: number;
   /** The chain, for the home page's lag (optional). */

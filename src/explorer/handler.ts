@@ -42,6 +42,11 @@ export interface ExplorerOptions {
   ledger: ExplorerLedger;
   /** Where a record the bundle lacks is fetched from (default "/records/", the platform server's store). */
   recordsUrl?: string;
+  /**
+   * Search document numbers too: the table `indexRecordDocuments` fills from the record store (default false:
+   * the table may not exist).
+   */
+  documents?: boolean;
   /** Entries per page of the paginated lists (default 25). */
   pageSize?: number;
   /** The chain, to show how far the index lags behind it on the home page. */
@@ -73,6 +78,7 @@ export function createExplorerHandler(
     ledger: options.ledger,
     recordsUrl: options.recordsUrl ?? "/records/",
     pageSize: options.pageSize ?? 25,
+    documents: options.documents ?? false,
     ...(options.client ? { client: options.client } : {}),
   };
   const css = asset(Buffer.from(EXPLORER_CSS, "utf8"), "text/css; charset=utf-8");

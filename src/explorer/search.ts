@@ -6,6 +6,7 @@ import { search, type SearchAs, type SearchHit } from "../indexer/queries";
 import type { ExplorerContext, PageResult, Redirect } from "./context";
 import { href, link, short, unitCode } from "./format";
 import { html } from "./html";
+import { unitsByDocument } from "./documents";
 
 const AS_TEXT: Record<SearchAs, string> = {
   digitalLink: "a Digital Link",
@@ -67,8 +68,16 @@ export async function searchPage(ctx: ExplorerContext, q: string): Promise<PageR
     };
   }
   const result = await search(ctx.db, text);
+  const taken = result.as.map((a) => AS_TEXT[a]);
+  // Document numbers (18-digit customs numbers too) are looked up whatever else the text may be.
+  if (ctx.documents && text.length <= 100 && !/^0x[0-9a-fA-F]+$/.test(text)) {
+    taken.push("a document number");
+    for (const unit of await unitsByDocument(ctx.db, text)) {
+      if (!result.hits.some((h) => h.kind === "unit" && h.unit.key === unit.key))
+        result.hits.push({ kind: "unit", unit });
+    }
+  }
   if (result.hits.length === 1) return { redirect: hitHref(result.hits[0]) };
-  const taken = result.as.map((a) => AS_TEXT[a]).join(" or ");
   if (result.hits.length === 0) {
     return {
       status: 404,
@@ -76,7 +85,7 @@ export async function searchPage(ctx: ExplorerContext, q: string): Promise<PageR
       query: text,
       body: html`<h1>Nothing found<small>未找到</small></h1>
         <p class="sub" data-search-as="${result.as.join(",")}">
-          Nothing in the index matches “${text}”${taken ? html` (read as ${taken})` : null}.
+          Nothing in the index matches “${text}”${taken.length ? html` (read as ${taken.join(" or ")})` : null}.
         </p>
         <p class="sub">
           Hint: a product's QR link (https://…/01/…/21/…) or its code in brackets ((01)…(10)…(21)…), a GTIN of 8–14
@@ -90,7 +99,7 @@ export async function searchPage(ctx: ExplorerContext, q: string): Promise<PageR
     status: 200,
     title: `Search: ${text}`,
     query: text,
-    body: html`<h1>${result.hits.length} results<small>搜索结果 · read as ${taken}</small></h1>
+    body: html`<h1>${result.hits.length} results<small>搜索结果 · read as ${taken.join(" or ")}</small></h1>
       <section class="card">
         <ul class="rows hits">
           ${result.hits.map((h) => html`<li data-kind="${h.kind}">${link(hitHref(h), hitText(h))}</li>`)}

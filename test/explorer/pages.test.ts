@@ -21,6 +21,10 @@ import {
 } from "../../src/indexer/queries";
 import { BUNDLE_FORMAT, type ProofBundle } from "../../src/bundle/types";
 import { indexBackends } from "../helpers/indexDb";
+import { indexRecordDocuments } from "../../src/explorer/documents";
+import { recordHash } from "../../src/epcis";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { allPages } from "../indexer/setup";
 import {
   HOSTILE,
@@ -52,7 +56,8 @@ describe("explorer: pages", function () {
     world = await startExplorerChain();
     db = await backend.open();
     await indexWorld(world, db);
-    http = await serveExplorer(world, db, { pageSize: PAGE });
+    await indexRecordDocuments(db, world.records);
+    http = await serveExplorer(world, db, { pageSize: PAGE, documents: true });
   });
   after(async () => {
     await http?.close();
@@ -348,6 +353,34 @@ describe("explorer: pages", function () {
       expect(text(none.body)).to.include("Nothing in the index matches “no such company”").and.include("Hint:");
       expect(none.body).to.include('data-search-as="organizationName,consignment"');
       expect(none.body).to.include('value="no such company"');
+    });
+
+    it("a document number from the records (an order, an 18-digit customs number) finds the unit whose entry cites it", async () => {
+      expect(await redirects("SO-2026-110501")).to.equal(`/explorer/unit/${key(DEMO_CODES.consignment)}`);
+      expect(await redirects("531620261107000123")).to.equal(`/explorer/unit/${key(DEMO_CODES.consignment)}`);
+      expect(await redirects("urn:cbec-trace:bt:order:SO-2026-110501")).to.equal(
+        `/explorer/unit/${key(DEMO_CODES.consignment)}`,
+      );
+    });
+
+    it("ATTACK: a record file that does not hash to its name, or a record no entry on chain cites, finds nothing", async () => {
+      const forged = {
+        type: "ObjectEvent",
+        bizTransactionList: [{ type: "x", bizTransaction: "urn:x:bt:order:FORGED-1" }],
+      };
+      // Named after a hash it does not have: skipped.
+      writeFileSync(join(world.records, `0x${"ab".repeat(32)}.json`), JSON.stringify(forged));
+      // Hashes to its name, but no entry on chain has that hash: indexed, yet it reaches no unit.
+      const invented = { ...forged, bizTransactionList: [{ type: "x", bizTransaction: "urn:x:bt:order:INVENTED-1" }] };
+      writeFileSync(join(world.records, `${recordHash(invented).toLowerCase()}.json`), JSON.stringify(invented));
+      expect(await indexRecordDocuments(db, world.records)).to.equal(1);
+      expect(await count(db, "SELECT count(*) AS n FROM explorer_documents WHERE number = 'FORGED-1'")).to.equal(0);
+      expect(await count(db, "SELECT count(*) AS n FROM explorer_documents WHERE number = 'INVENTED-1'")).to.equal(1);
+      for (const q of ["FORGED-1", "INVENTED-1"]) {
+        const r = await page(`/explorer/search?q=${q}`);
+        expect(r.status, q).to.equal(404);
+        expect(text(r.body)).to.include("a document number");
+      }
     });
   });
 

@@ -129,7 +129,12 @@ export interface ExplorerServer {
 export async function serveExplorer(
   world: ExplorerWorld,
   db: IndexDb,
-  extra: { rpcUrl?: string; pageSize?: number; bundle?: (code: string) => Promise<ProofBundle | undefined> } = {},
+  extra: {
+    rpcUrl?: string;
+    pageSize?: number;
+    documents?: boolean;
+    bundle?: (code: string) => Promise<ProofBundle | undefined>;
+  } = {},
 ): Promise<ExplorerServer> {
   const scriptPath = await buildExplorer(mkdtempSync(join(tmpdir(), "cbec-explorer-js-")));
   const bundles: string[] = [];
@@ -138,6 +143,7 @@ export async function serveExplorer(
     rpcUrl: extra.rpcUrl ?? world.anvil.url,
     scriptPath,
     ...(extra.pageSize ? { pageSize: extra.pageSize } : {}),
+    ...(extra.documents ? { documents: true } : {}),
     ledger: world.ledger,
     client: world.client,
     bundle: async (code) => {
