@@ -17,6 +17,8 @@ import { HDNodeWallet, JsonRpcProvider, Network, Wallet } from "ethers";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import { deployTraceLedger } from "../deploy/lib/deployLedger";
 import { buildPage } from "./build-page";
+import { buildExplorer } from "./build-explorer";
+import { indexRecordDocuments } from "../src/explorer/documents";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 import { createTraceServer } from "../src/server/server";
 import { startIndexer, type RunningIndexer } from "../src/indexer/start";
@@ -211,6 +213,9 @@ async function main() {
     say(summaryLine(indexed));
 
     const pageDir = await buildPage();
+    const explorerScript = await buildExplorer();
+    // Document numbers (orders, waybills, declarations) found in the records become searchable.
+    await indexRecordDocuments(indexer.db, records);
     // The server reads its own node (TRACE_SERVER_RPC_URL, default this one); browsers read the public URL
     // when the operator names one (TRACE_PUBLIC_RPC_URL), else the server's read-only /rpc gateway.
     const settings = traceEnv();
@@ -220,6 +225,7 @@ async function main() {
       manifest,
       nodeUrl: settings.serverRpcUrl ?? rpcUrl,
       index: indexer.db,
+      explorer: { scriptPath: explorerScript, documents: true },
       ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
     });
     await new Promise<void>((done) => server!.listen(PAGE_PORT, HOST, done));
@@ -227,6 +233,7 @@ async function main() {
     const link = (uri: string) => page + new URL(uri).pathname;
     say("");
     say(`Verification page: ${page}`);
+    say(`Explorer (units, organizations, transactions, blocks, search): ${page}/explorer`);
     say("Demo codes (open on a phone-sized window, or scan them as QR codes):");
     say(`  authentic 正品          ${link(DEMO_CODES.authentic)}`);
     say(`  recalled 已召回          ${link(DEMO_CODES.recalled)}`);

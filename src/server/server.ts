@@ -17,6 +17,7 @@ import { createBundleService, type BundleService } from "./bundles";
 import { bundleForPage, bundleRequestCode, scannedCode, serveBundle } from "./bundleRoute";
 import { createGateway } from "./gateway";
 import type { IndexSql } from "../indexer/db";
+import { createExplorerHandler } from "../explorer/handler";
 
 export interface TraceServerOptions {
   /** Directory of the built page (index.html, app.<hash>.js …). */
@@ -34,8 +35,13 @@ export interface TraceServerOptions {
   publicRpcUrl?: string;
   /** @deprecated The node's URL, as `nodeUrl` (before issue 12 it was also the page's). */
   rpcUrl?: string;
-  /** The ledger index (`startIndexer(…).db`): bundles read their logs from it. */
+  /** The ledger index (`startIndexer(…).db`): bundles read their logs from it, the explorer its pages. */
   index?: IndexSql;
+  /**
+   * Serve the explorer at /explorer (needs `index`): the built client script (`buildExplorer()`), and whether
+   * document numbers are searchable (the table `indexRecordDocuments` fills from the record store).
+   */
+  explorer?: { scriptPath: string; documents?: boolean };
   /** Bundles kept in memory (default 512). */
   bundleCacheSize?: number;
   /** How long a scanned link's HTML waits for its bundle before it is sent without (ms, default 3 s). */
@@ -68,6 +74,24 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
       })
     : undefined;
   const gateway = nodeUrl ? createGateway({ nodeUrl }) : undefined;
+  const explorer =
+    options.index && options.explorer
+      ? createExplorerHandler({
+          db: options.index,
+          // A unit page's verdict is checked in the browser with the bundle; without one it walks the logs.
+          bundle: (code) => (bundles ? bundles.bundleFor(code).catch(() => undefined) : Promise.resolve(undefined)),
+          rpcUrl: config.rpcUrl,
+          scriptPath: options.explorer.scriptPath,
+          ledger: {
+            address: options.manifest.ledger.address,
+            chainId: options.manifest.chainId,
+            deploymentBlock: options.manifest.ledger.deploymentBlock,
+            version: options.manifest.ledger.version,
+          },
+          recordsUrl: "/records/",
+          documents: options.explorer.documents ?? false,
+        })
+      : undefined;
   const bundleTimeoutMs = options.bundleTimeoutMs ?? 3_000;
 
   const page = async (res: ServerResponse, code: string | undefined) => {
@@ -80,6 +104,7 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = req.url ?? "/";
     if (raw.length > MAX_URL_LENGTH) return fail(res, 414, "request target too long");
+    if (explorer?.(req, res)) return;
     const [path, query = ""] = raw.split("#")[0].split(/\?(.*)/s);
     if (path === GATEWAY_PATH && req.method === "POST") {
       if (!gateway) return fail(res, 503, "this server has no node to forward JSON-RPC to");
