@@ -3,6 +3,7 @@
  * parents during its stays) with every proof, all as indexed; and a verdict box the client script fills
  * from the proof bundle checked against the chain. The page never shows a verdict of the index's.
  */
+import { isContainerSide } from "../read/journey";
 import type { Hex } from "viem";
 import { parseGs1, toDigitalLink, toElementString } from "../gs1";
 import { readCursor } from "../indexer/cursor";
@@ -62,7 +63,8 @@ async function inherited(
     const own = await upTo(JOURNEY_LIMIT, (after) =>
       unitEntriesBetween(ctx.db, stay.parent, start, end, { limit: 500, after }),
     );
-    out.push(...own.items.map((e) => ({ ...e, inheritedFrom: stay.parent })));
+    // As the verifier's journey does: a parent's own (un)packing of its contents is not the unit's event.
+    out.push(...own.items.filter((e) => !isContainerSide(e)).map((e) => ({ ...e, inheritedFrom: stay.parent })));
     out.push(...(await inherited(ctx, stay.parent, start, end, depth + 1)));
   }
   return out;

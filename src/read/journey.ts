@@ -18,8 +18,11 @@ export function byChainPosition(a: TraceEntry, b: TraceEntry): number {
   return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
 
-/** Whether an entry is the parent side of a (un)packing of other units (aux = child count). */
-function isContainerSide(e: TraceEntry): boolean {
+/**
+ * Whether an entry is the parent side of a (un)packing of other units (aux = child count): part of the
+ * parent's own history, never inherited by what is inside it.
+ */
+export function isContainerSide(e: TraceEntry): boolean {
   return (e.step === STEPS.PACKING || e.step === STEPS.UNPACKING) && e.aux > 0n;
 }
 
