@@ -43,6 +43,17 @@ export function encodeLocation(location: string | Location): bigint {
   return word | LOCATION_CODE_FLAG;
 }
 
+/** A location word as text — `GLN …` or its short code — and "" for none or a word that does not decode. */
+export function locationText(value: bigint | number): string {
+  try {
+    const l = decodeLocation(value);
+    if (!l) return "";
+    return "gln" in l ? `GLN ${l.gln}` : l.code;
+  } catch {
+    return "";
+  }
+}
+
 /** Decodes a location word: `{ gln }`, `{ code }`, or `null` for 0 (no location). Refuses malformed words. */
 export function decodeLocation(value: bigint | number): Location | null {
   if (typeof value === "number") {

@@ -13,6 +13,7 @@ import type { EpcisEvent } from "../epcis";
 import { parseGs1 } from "../gs1";
 import type { VerificationReport } from "../verify/types";
 import { VERDICT_LABELS } from "../page/text";
+import { h, type Child } from "../page/dom";
 
 interface UnitPageConfig {
   code: string;
@@ -20,16 +21,6 @@ interface UnitPageConfig {
   rpcUrl: string;
   recordsUrl: string;
   ledger: { address: Hex; chainId: number; deploymentBlock: string; version?: string };
-}
-
-type Child = Node | string | null | undefined | false;
-
-/** An element whose text is always set as text, never parsed as HTML. */
-function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
 }
 
 function json<T>(id: string): T | undefined {

@@ -4,7 +4,6 @@
  */
 import type { Address, Hex } from "viem";
 import { dispositionName, type StepName } from "../codes";
-import { decodeLocation } from "../epcis";
 import type { IndexedOrganization, IndexedUnit } from "../indexer/queries";
 import { STEP_LABELS } from "../page/text";
 import { html, type SafeHtml } from "./html";
@@ -41,17 +40,6 @@ export function stepLabel(step: number, name: StepName | undefined): string {
 /** A disposition's name in lower case, or "" for none. */
 export function dispositionText(code: number): string {
   return (dispositionName(code) ?? "").toLowerCase().replace(/_/g, " ");
-}
-
-/** A packed location word as `GLN …` or its code, "" when none or undecodable. */
-export function locationText(value: bigint): string {
-  try {
-    const l = decodeLocation(value);
-    if (!l) return "";
-    return "gln" in l ? `GLN ${l.gln}` : l.code;
-  } catch {
-    return "";
-  }
 }
 
 /** A unit's code, human-readable: `GTIN … · Lot … · Serial …`, `SSCC …`, `Consignment …`. */
@@ -97,3 +85,5 @@ export function unitLink(key: Hex, units: Map<string, IndexedUnit>): SafeHtml {
   const u = units.get(key.toLowerCase());
   return link(href.unit(key), unitCode(u, key), key);
 }
+
+export { locationText } from "../epcis";

@@ -11,26 +11,17 @@ import type { Hex } from "viem";
 import { verifyWithBundle } from "../bundle/verify";
 import { BUNDLE_REJECTIONS, type ProofBundle } from "../bundle/types";
 import type { VerificationReport, VerifiedEntry } from "../verify/types";
-import { decodeLocation, type EpcisEvent } from "../epcis";
+import { locationText, type EpcisEvent } from "../epcis";
 import { stageName, dispositionName, type StepName } from "../codes";
 import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./text";
 import { ownershipLines } from "../verify/ownershipText";
 import { parseGs1 } from "../gs1";
+import { h } from "./dom";
 
 interface PageConfig {
   chainId: number;
   rpcUrl: string;
   ledger: { address: Hex; deploymentBlock: number; version: string };
-}
-
-type Child = Node | string | null | undefined | false;
-
-/** Builds an element; text is always set as text, never parsed as HTML. */
-function h(tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
 }
 
 const app = document.getElementById("app")!;
@@ -48,16 +39,6 @@ function codeFromLocation(): string | undefined {
     return location.origin + location.pathname + (query ? `?${query}` : "");
   }
   return undefined;
-}
-
-function locationText(value: bigint): string {
-  try {
-    const l = decodeLocation(value);
-    if (!l) return "";
-    return "gln" in l ? `GLN ${l.gln}` : l.code;
-  } catch {
-    return "";
-  }
 }
 
 function time(seconds: number): string {

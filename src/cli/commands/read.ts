@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { labelUri, labelSvg } from "../../qrLabels";
 import { labelPng } from "../../qrLabels/png";
-import { epcisDocument, decodeLocation, type EpcisEvent } from "../../epcis";
+import { epcisDocument, locationText, type EpcisEvent } from "../../epcis";
 import { dispositionName } from "../../codes";
 import type { JourneyEntry } from "../../read/types";
 import type { CliContext } from "../context";
@@ -15,13 +15,6 @@ import type { TraceReader } from "../../read/reader";
 import { readOrganizations } from "../../read/organizations";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-
-/** A location word as text: the GLN, or the short code. */
-export function locationText(location: bigint): string {
-  const l = decodeLocation(location);
-  if (l === null) return "";
-  return "gln" in l ? `GLN ${l.gln}` : l.code;
-}
 
 function entryRow(e: JourneyEntry) {
   return {
@@ -199,3 +192,5 @@ export function addReadCommands(program: Command, run: Run): void {
       }),
     );
 }
+
+export { locationText };
