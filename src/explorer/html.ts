@@ -51,3 +51,16 @@ export function jsonForScript(value: unknown): SafeHtml {
   const json = JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? "null";
   return new SafeHtml(json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
+
+/** A `<dl class="kv">` of label → value rows, leaving out rows without a value. */
+export function definitionList(rows: Array<[string, HtmlValue]>): SafeHtml {
+  return html`<dl class="kv">
+    ${rows
+      .filter(([, v]) => v)
+      .map(
+        ([k, v]) =>
+          html`<dt>${k}</dt>
+            <dd>${v}</dd>`,
+      )}
+  </dl>`;
+}

@@ -12,7 +12,7 @@ import type { ExplorerContext, PageResult } from "./context";
 import { entryList, entryRow, namesOf, pager } from "./entries";
 import { ExplorerNotFoundError } from "./errors";
 import { accountLink, blockLink, href, orgLink } from "./format";
-import { html, type HtmlValue } from "./html";
+import { html, type HtmlValue, definitionList } from "./html";
 import { organizationsByIds } from "./queries";
 
 function accountRow(a: IndexedAccount): HtmlValue {
@@ -101,15 +101,7 @@ export async function organizationPage(ctx: ExplorerContext, id: number, after?:
       <div>
         <section class="card identity">
           <h2>Identity 身份</h2>
-          <dl class="kv">
-            ${identity
-              .filter(([, v]) => v)
-              .map(
-                ([k, v]) =>
-                  html`<dt>${k}</dt>
-                    <dd>${v}</dd>`,
-              )}
-          </dl>
+          ${definitionList(identity)}
         </section>
         <section class="card prefixes">
           <h2>GS1 prefixes 厂商识别代码 · ${prefixes.items.length}</h2>

@@ -23,7 +23,7 @@ import type { ExplorerContext, PageResult } from "./context";
 import { entryList, entryRow, namesOf } from "./entries";
 import { ExplorerNotFoundError } from "./errors";
 import { blockLink, href, link, unitCode, unitKind, unitLink } from "./format";
-import { html, jsonForScript, type HtmlValue } from "./html";
+import { html, jsonForScript, type HtmlValue, definitionList } from "./html";
 
 /** Most entries of a journey the page lists (own and inherited). */
 export const JOURNEY_LIMIT = 1000;
@@ -209,15 +209,7 @@ export async function unitPage(ctx: ExplorerContext, key: Hex): Promise<PageResu
       <div>
         <section class="card unit">
           <h2>Product 商品</h2>
-          <dl class="kv">
-            ${identity
-              .filter(([, v]) => v)
-              .map(
-                ([k, v]) =>
-                  html`<dt>${k}</dt>
-                    <dd>${v}</dd>`,
-              )}
-          </dl>
+          ${definitionList(identity)}
         </section>
         ${
           childRows.length || unit.sscc || unit.ginc
