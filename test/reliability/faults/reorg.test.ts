@@ -229,11 +229,15 @@ describe("faults: chain reorganizations", () => {
     let snapshot = await rpc<string>("evm_snapshot");
     await plain.record([asEvent(traceInput(key(6), "STORING", { label: "flapping" }))]);
     let reorgs = 0;
+    // Each reading pins the head (eth_blockNumber); its first log query then sees the chain replace that
+    // block. (The verifier reads independent logs at the same time, so one reorganization per reading.)
+    let armed = false;
     const client = createPublicClient({
       transport: custom({
         async request({ method, params }: { method: string; params?: unknown[] }) {
-          if (method === "eth_getLogs") {
-            // Every log query sees a fork other than the block it was pinned to.
+          if (method === "eth_blockNumber") armed = true;
+          if (method === "eth_getLogs" && armed) {
+            armed = false;
             const tip = await head();
             await reorganize(snapshot, tip.timestamp);
             snapshot = await rpc<string>("evm_snapshot");
