@@ -17,9 +17,9 @@ import { verifyUnit } from "../../src/verify/verify";
 import { verifyWithBundle } from "../../src/bundle/verify";
 import type { ProofBundle } from "../../src/bundle/types";
 import type { DeploymentManifest } from "../../src/config/manifest";
+import { CHROMIUM, launchChromium } from "./chromium";
 
 export const LATENCIES_MS = [0, 50, 150];
-const CHROMIUM = "/usr/bin/chromium";
 
 /** The targets at 150 ms (issue 12). */
 export const TARGETS = { sdkMs: 600, pageMs: 1200, roundTrips: 3 };
@@ -172,21 +172,6 @@ async function measure(
 }
 
 type Browser = import("playwright-core").Browser;
-
-async function launchChromium(): Promise<Browser> {
-  const { chromium } = await import("playwright-core");
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-    ],
-  });
-}
 
 /**
  * A first visit (fresh context: nothing cached) from navigation to the verdict on screen: the time is the

@@ -17,8 +17,8 @@ import type { IndexDb } from "../../src/indexer/db";
 import { indexBackends } from "../helpers/indexDb";
 import { buildProofBundle } from "../../src/bundle/build";
 import { indexWorld, serveExplorer, startExplorerChain, type ExplorerServer, type ExplorerWorld } from "./setup";
+import { CHROMIUM, launchChromium } from "../../scripts/lib/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(__dirname, "..", "..", "test-results", "screenshots");
 const key = (code: string) => parseGs1(code).key.toLowerCase() as Hex;
 const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
@@ -42,11 +42,7 @@ describe("explorer: in the browser", function () {
     db = await backend.open();
     await indexWorld(world, db);
     http = await serveExplorer(world, db);
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-    });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {

@@ -29,8 +29,8 @@ import { storeFetcher } from "../../src/server/records";
 import { verifyUnit } from "../../src/verify/verify";
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 import type { ProofBundle } from "../../src/bundle/types";
+import { CHROMIUM, launchChromium } from "../../scripts/lib/chromium";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(__dirname, "..", "..", "test-results", "page");
 const MEMBERS = DEMO_MEMBERS;
 
@@ -70,18 +70,7 @@ describe("verification page (browser)", function () {
     const port = await freePort();
     await new Promise<void>((done) => server!.listen(port, "127.0.0.1", done));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
 
