@@ -25,6 +25,9 @@ export const READ_METHODS: ReadonlySet<string> = new Set([
 /** Requests per HTTP body: below the batch caps of common nodes (geth 1,000, Besu 1,024). */
 export const MAX_BATCH_CHUNK = 500;
 
+/** HTTP bodies of one batch sent at the same time (4,000 requests: more than a 1,000-entry journey needs). */
+export const MAX_CHUNKS_IN_FLIGHT = 8;
+
 /** One answer: the node's `result`, or its JSON-RPC `error`. */
 export type RpcAnswer = { result: unknown } | { error: { code: number; message: string; data?: unknown } };
 
@@ -71,10 +74,20 @@ export function httpSender(url: string, options: { retries?: number; fetchFn?: t
     }
   };
   return async (requests) => {
-    const chunks: Promise<RpcAnswer[]>[] = [];
-    for (let i = 0; i < requests.length; i += MAX_BATCH_CHUNK)
-      chunks.push(post(requests.slice(i, i + MAX_BATCH_CHUNK), i));
-    return (await Promise.all(chunks)).flat();
+    // At most MAX_CHUNKS_IN_FLIGHT bodies at a time: one round trip for any real verification, while a
+    // bundle naming tens of thousands of requests cannot make a buyer flood its own endpoint.
+    const answers: RpcAnswer[][] = [];
+    const starts: number[] = [];
+    for (let i = 0; i < requests.length; i += MAX_BATCH_CHUNK) starts.push(i);
+    let next = 0;
+    const lane = async () => {
+      while (next < starts.length) {
+        const k = next++;
+        answers[k] = await post(requests.slice(starts[k], starts[k] + MAX_BATCH_CHUNK), starts[k]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MAX_CHUNKS_IN_FLIGHT, starts.length) }, lane));
+    return answers.flat();
   };
 }
 

@@ -2,7 +2,15 @@
 import { expect } from "chai";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MAX_BATCH_CHUNK, READ_METHODS, RoundTrips, httpSender, requestKey, unwrap } from "../../src/bundle/rpc";
+import {
+  MAX_BATCH_CHUNK,
+  MAX_CHUNKS_IN_FLIGHT,
+  READ_METHODS,
+  RoundTrips,
+  httpSender,
+  requestKey,
+  unwrap,
+} from "../../src/bundle/rpc";
 import { NetworkError } from "../../src/errors/base";
 
 type Item = { id: number; method: string; params: unknown[] };
@@ -119,6 +127,30 @@ describe("bundle rpc: round trips", () => {
       "debug_traceCall",
     ]) {
       expect(READ_METHODS.has(write), write).to.equal(false);
+    }
+  });
+
+  it("ATTACK: a batch of tens of thousands of requests keeps at most MAX_CHUNKS_IN_FLIGHT bodies open at once", async () => {
+    let open = 0;
+    let most = 0;
+    const s = await echoServer((items) => items.map(answer));
+    const fetchFn: typeof fetch = async (url, init) => {
+      most = Math.max(most, ++open);
+      try {
+        return await fetch(url, init);
+      } finally {
+        open--;
+      }
+    };
+    try {
+      const requests = Array.from({ length: MAX_BATCH_CHUNK * 20 }, (_, i) => ({ method: "m", params: [i] }));
+      const answers = await httpSender(s.url, { fetchFn })(requests);
+      expect(answers).to.have.length(requests.length);
+      expect(answers[MAX_BATCH_CHUNK * 13 + 7]).to.deep.equal({ result: `m:[${MAX_BATCH_CHUNK * 13 + 7}]` });
+      expect(s.bodies).to.have.length(20);
+      expect(most).to.equal(MAX_CHUNKS_IN_FLIGHT);
+    } finally {
+      await s.close();
     }
   });
 });
