@@ -39,13 +39,22 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 // A build is announced even by `--quiet` compiles: it takes a while, and is skipped when dist/ is current.
 task(TASK_COMPILE, async (args, hre, runSuper) => {
   const result = await runSuper(args);
-  writeCodes(__dirname, hre.config.paths.artifacts);
-  if (target.isDefault) buildSdk(__dirname, { log: (line) => console.log(line) });
+  // A build of its own (coverage's instrumented one) leaves the generated mirror and the SDK alone: CI runs
+  // coverage beside the default suite, which reads both.
+  if (!buildDir) writeCodes(__dirname, hre.config.paths.artifacts);
+  if (ownBuild) buildSdk(__dirname, { log: (line) => console.log(line) });
   return result;
 });
 
 loadEnv({ quiet: true });
 const target = evmTarget(process.env.EVM_TARGET);
+/**
+ * TRACE_BUILD_DIR=<name> builds into artifacts-<name>/ and cache-<name>/ without touching the default build,
+ * its types or the SDK (CI's coverage run, which compiles instrumented contracts, uses `coverage`).
+ */
+const buildDir = process.env.TRACE_BUILD_DIR?.trim() || undefined;
+/** Whether this is the default build: artifacts/, typechain-types/, src/generated/ and dist/. */
+const ownBuild = target.isDefault && !buildDir;
 const consortium = consortiumNetwork(process.env);
 
 const config: HardhatUserConfig = {
@@ -66,11 +75,15 @@ const config: HardhatUserConfig = {
     localhost: { url: process.env.TRACE_LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
     ...(consortium ? { consortium } : {}),
   },
-  // Non-default targets build into their own folders, so a paris run never overwrites the default build.
-  paths: target.isDefault
+  // Other targets and named builds go to their own folders, so a paris or coverage run never overwrites the default build.
+  paths: ownBuild
     ? { ignition: "deploy" }
-    : { ignition: "deploy", artifacts: `artifacts-${target.evmVersion}`, cache: `cache-${target.evmVersion}` },
-  typechain: { outDir: "typechain-types", target: "ethers-v6", dontOverrideCompile: !target.isDefault },
+    : {
+        ignition: "deploy",
+        artifacts: `artifacts-${buildDir ?? target.evmVersion}`,
+        cache: `cache-${buildDir ?? target.evmVersion}`,
+      },
+  typechain: { outDir: "typechain-types", target: "ethers-v6", dontOverrideCompile: !ownBuild },
   gasReporter: { enabled: process.env.REPORT_GAS === "true", offline: true },
   mocha: {
     timeout: 120_000,
