@@ -18,6 +18,10 @@ import { bundleForPage, bundleRequestCode, scannedCode, serveBundle } from "./bu
 import { createGateway } from "./gateway";
 import type { IndexSql } from "../indexer/db";
 import { createExplorerHandler } from "../explorer/handler";
+import type { RouteContext, RouteHandler } from "./routes";
+import { createCaptureRoutes, type CaptureOptions } from "./captureRoutes";
+import { createQueryRoutes, type QueryOptions } from "./queryRoutes";
+import { createResolverRoutes, type ResolverOptions } from "./resolverRoutes";
 
 export interface TraceServerOptions {
   /** Directory of the built page (index.html, app.<hash>.js …). */
@@ -42,6 +46,12 @@ export interface TraceServerOptions {
    * document numbers are searchable (the table `indexRecordDocuments` fills from the record store).
    */
   explorer?: { scriptPath: string; documents?: boolean };
+  /** The EPCIS 2.0 capture interface (`POST /capture`, `POST /events`); needs `nodeUrl` and `index`. */
+  capture?: CaptureOptions;
+  /** The EPCIS 2.0 query interface (`GET /events`, `/queries`, subscriptions); needs `index`. */
+  epcisQuery?: QueryOptions;
+  /** The GS1-conformant resolver (`/.well-known/gs1resolver`, Digital Link paths). */
+  resolver?: ResolverOptions;
   /** Bundles kept in memory (default 512). */
   bundleCacheSize?: number;
   /** How long a scanned link's HTML waits for its bundle before it is sent without (ms, default 3 s). */
@@ -93,6 +103,17 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
         })
       : undefined;
   const bundleTimeoutMs = options.bundleTimeoutMs ?? 3_000;
+  const context: RouteContext = {
+    manifest: options.manifest,
+    recordsDir,
+    ...(nodeUrl ? { nodeUrl } : {}),
+    ...(options.index ? { index: options.index } : {}),
+  };
+  const interfaces: RouteHandler[] = [
+    createCaptureRoutes(context, options.capture),
+    createQueryRoutes(context, options.epcisQuery),
+    createResolverRoutes(context, options.resolver),
+  ].filter((h): h is RouteHandler => h !== undefined);
 
   const page = async (res: ServerResponse, code: string | undefined) => {
     const bundle = code && bundles ? await bundleForPage(bundles, code, bundleTimeoutMs) : undefined;
@@ -105,6 +126,7 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     const raw = req.url ?? "/";
     if (raw.length > MAX_URL_LENGTH) return fail(res, 414, "request target too long");
     if (explorer?.(req, res)) return;
+    for (const handler of interfaces) if (handler.handle(req, res)) return;
     const [path, query = ""] = raw.split("#")[0].split(/\?(.*)/s);
     if (path === GATEWAY_PATH && req.method === "POST") {
       if (!gateway) return fail(res, 503, "this server has no node to forward JSON-RPC to");
@@ -141,5 +163,8 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     });
   });
   server.bundles = bundles;
+  server.on("close", () => {
+    for (const handler of interfaces) void handler.close?.();
+  });
   return server;
 }
