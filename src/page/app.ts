@@ -1,7 +1,7 @@
 /**
- * The verification page: reads the code from the URL (a scanned Digital Link path such as
- * /01/<gtin>/10/<lot>/21/<serial>, or ?code=…), runs the SDK's verdict engine in the browser against the
- * JSON-RPC endpoint named in the platform's settings (by default the platform's read-only gateway on this
+ * The verification page: reads the code from the URL (/verify followed by a scanned Digital Link path such as
+ * /01/<gtin>/10/<lot>/21/<serial>, where the resolver redirects a scan; or ?code=…), runs the SDK's verdict
+ * engine in the browser against the JSON-RPC endpoint named in the platform's settings (by default the platform's read-only gateway on this
  * origin), and renders the verdict, the product and the journey. The server supplies the files, the
  * settings and the proof bundle (both inlined in the HTML of a scanned link, else /manifest.json and
  * /bundle?code=) and the off-chain records; the bundle only says which requests to send in one batch, so
@@ -12,6 +12,7 @@ import { verifyWithBundle } from "../bundle/verify";
 import { BUNDLE_REJECTIONS, type ProofBundle } from "../bundle/types";
 import type { VerificationReport, VerifiedEntry } from "../verify/types";
 import { locationText, type EpcisEvent } from "../epcis";
+import { digitalLinkPathOf } from "../resolver/verifyPath";
 import { stageName, dispositionName, type StepName } from "../codes";
 import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./text";
 import { ownershipLines } from "../verify/ownershipText";
@@ -27,16 +28,17 @@ interface PageConfig {
 const app = document.getElementById("app")!;
 const footer = document.getElementById("footer")!;
 
-/** The code to verify: the scanned URL itself, or ?code=. */
+/** The code to verify: ?code=, or the Digital Link path after /verify (where the resolver sends a scan). */
 function codeFromLocation(): string | undefined {
   const params = new URLSearchParams(location.search);
   const code = params.get("code");
   if (code) return code;
-  if (/^\/(01|00|401|414)\//.test(location.pathname)) {
+  const path = digitalLinkPathOf(location.pathname);
+  if (path !== undefined) {
     // The page's own parameters are not part of the product's Digital Link.
     for (const own of ["rpc", "ledger", "chain"]) params.delete(own);
     const query = params.toString();
-    return location.origin + location.pathname + (query ? `?${query}` : "");
+    return location.origin + path + (query ? `?${query}` : "");
   }
   return undefined;
 }

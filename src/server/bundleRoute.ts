@@ -1,13 +1,14 @@
 /**
  * `GET /bundle/<Digital Link path>` and `GET /bundle?code=<any GS1 input>`: the unit's proof bundle as JSON
  * (`cache-control: no-cache`: it changes with every block). An invalid code is a 400 naming what is wrong;
- * a node that cannot be read is a 502. Also finds the code of a scanned link (`/01/…`, `/00/…`, `/401/…`,
- * `/414/…`, `/?code=`), whose HTML gets the bundle inlined. Node-only.
+ * a node that cannot be read is a 502. Also finds the code of a verification page request (`/verify/01/…`,
+ * `/verify?code=`, `/?code=`), whose HTML gets the bundle inlined. Node-only.
  */
 import type { ServerResponse } from "node:http";
 import { Gs1Error } from "../gs1/errors";
 import type { BundleService } from "./bundles";
 import { CONTENT_TYPES, fail, send } from "./http";
+import { VERIFY_PATH, digitalLinkPathOf } from "../resolver/verifyPath";
 
 /** The page's own query parameters: not part of a product's Digital Link. */
 const PAGE_PARAMS = ["rpc", "ledger", "chain"];
@@ -25,14 +26,19 @@ export function bundleRequestCode(path: string, query: URLSearchParams): string 
   return rest + (attributes ? `?${attributes}` : "");
 }
 
-/** The code a scanned link (or `/?code=`) names, or undefined. */
+/**
+ * The code a verification page request names: `/verify/<Digital Link path>` (where the resolver sends a
+ * scan), `/verify?code=` or `/?code=` (a typed code), or a bare Digital Link path when the server runs
+ * without its resolver; undefined otherwise.
+ */
 export function scannedCode(path: string, query: URLSearchParams): string | undefined {
-  if (path === "/" && query.get("code")) return query.get("code")!;
-  if (!SCANNED.test(path)) return undefined;
+  if ((path === "/" || path === VERIFY_PATH) && query.get("code")) return query.get("code")!;
+  const dl = digitalLinkPathOf(path);
+  if (dl === undefined) return undefined;
   const q = new URLSearchParams(query);
   for (const own of PAGE_PARAMS) q.delete(own);
   const attributes = q.toString();
-  return path + (attributes ? `?${attributes}` : "");
+  return dl + (attributes ? `?${attributes}` : "");
 }
 
 /** Answers a bundle request. */

@@ -16,6 +16,7 @@ import { recordFile, storeFetcher } from "./records";
 import { createBundleService, type BundleService } from "./bundles";
 import { bundleForPage, bundleRequestCode, scannedCode, serveBundle } from "./bundleRoute";
 import { createGateway } from "./gateway";
+import { parseGs1 } from "../gs1";
 import type { IndexSql } from "../indexer/db";
 import { createExplorerHandler } from "../explorer/handler";
 import type { RouteContext, RouteHandler } from "./routes";
@@ -67,6 +68,16 @@ export const GATEWAY_PATH = "/rpc";
 /** The server with its bundle service (for tests and benchmarks that look at the cache). */
 export type TraceServer = Server & { bundles?: BundleService };
 
+/** Whether a page's code is a valid GS1 code (an invalid one still gets the page, which explains). */
+function isValidCode(code: string): boolean {
+  try {
+    parseGs1(code);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Creates the server (not listening yet). */
 export function createTraceServer(options: TraceServerOptions): TraceServer {
   const recordsDir = resolve(options.recordsDir);
@@ -116,10 +127,12 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
   ].filter((h): h is RouteHandler => h !== undefined);
 
   const page = async (res: ServerResponse, code: string | undefined) => {
-    const bundle = code && bundles ? await bundleForPage(bundles, code, bundleTimeoutMs) : undefined;
+    // An invalid code's page says so (the verifier in it reports INVALID_CODE), with an honest 400 status.
+    const valid = code === undefined || isValidCode(code);
+    const bundle = code && valid && bundles ? await bundleForPage(bundles, code, bundleTimeoutMs) : undefined;
     const html = assets.html(config, bundle);
     if (html === undefined) return fail(res, 503, "the page is not built: run npm run build:page");
-    send(res, 200, CONTENT_TYPES[".html"], html);
+    send(res, valid ? 200 : 400, CONTENT_TYPES[".html"], html);
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse) => {
@@ -150,10 +163,14 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     if (path.startsWith("/records/")) return fail(res, 404, "records are served by their 0x-prefixed SHA-256 only");
     const asset = path.slice(1);
     if (assets.has(asset)) return assets.serve(res, asset);
-    // Every other path (/, /01/…/21/… QR links, /verify?…) is the single-page app; anything with dots,
-    // backslashes or encoded separators that is not a known asset is refused rather than guessed at.
+    // The verification page of a code (/verify/01/…/21/…, where the resolver sends scans; /verify?code=,
+    // /?code=): the code is parsed, never used as a file path, so an encoded "/" in a serial is fine.
+    const code = scannedCode(path, params);
+    if (code !== undefined) return page(res, code);
+    // Every other path is the single-page app; anything with dots, backslashes or encoded separators that is
+    // not a known asset is refused rather than guessed at.
     if (/\.\.|\\|%2e|%2f|%5c/i.test(path)) return fail(res, 400, "invalid path");
-    return page(res, scannedCode(path, params));
+    return page(res, undefined);
   };
 
   const server: TraceServer = createServer((req, res) => {
