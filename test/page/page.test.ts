@@ -95,10 +95,14 @@ describe("verification page (browser)", function () {
     return { page, verdict, steps, reasons };
   }
 
+  /** The QR link's path (the resolver answers it with a 307 to the verification page). */
   const path = (uri: string) => new URL(uri).pathname;
+  /** The verification page's own path for a code. */
+  const verifyPath = (uri: string) => `/verify${path(uri)}`;
 
-  it("opening the QR link of the authentic item shows 'authentic' and the whole export journey", async () => {
+  it("opening the QR link of the authentic item: the resolver's 307 lands on the verification page, 'authentic', the whole journey", async () => {
     const { page, verdict, steps } = await open(path(DEMO_CODES.authentic), "authentic");
+    expect(page.url()).to.equal(base + verifyPath(DEMO_CODES.authentic));
     expect(verdict).to.equal("authentic");
     for (const s of [
       "COMMISSIONING",
@@ -140,8 +144,18 @@ describe("verification page (browser)", function () {
     await page.close();
   });
 
-  it("an unknown (counterfeit) code shows a clear fail, not an error page", async () => {
-    const { page, verdict, reasons, steps } = await open(path(DEMO_CODES.counterfeit), "counterfeit");
+  it("an unknown (counterfeit) code: the resolver's 404 page offers the check, which shows a clear fail", async () => {
+    const scan = await browser!.newPage({ viewport: { width: 390, height: 844 } });
+    const answer = await scan.goto(base + path(DEMO_CODES.counterfeit));
+    expect(answer!.status()).to.equal(404);
+    expect(await scan.textContent("h1")).to.include("Not registered on the ledger");
+    await scan.screenshot({ path: join(SHOTS, "counterfeit-resolver.png"), fullPage: true });
+    await scan.click("#check");
+    await scan.waitForSelector("[data-verdict]", { timeout: 60_000 });
+    expect(scan.url()).to.equal(base + verifyPath(DEMO_CODES.counterfeit));
+    expect(await scan.getAttribute("[data-verdict]", "data-verdict")).to.equal("fail");
+    await scan.close();
+    const { page, verdict, reasons, steps } = await open(verifyPath(DEMO_CODES.counterfeit), "counterfeit");
     expect(verdict).to.equal("fail");
     expect(reasons).to.deep.equal(["NOT_REGISTERED"]);
     expect(steps).to.deep.equal([]);
@@ -150,7 +164,7 @@ describe("verification page (browser)", function () {
 
   it("a buyer can name the ledger to check against: another address fails as the wrong contract", async () => {
     const other = "0x000000000000000000000000000000000000dEaD";
-    const { page, verdict, reasons } = await open(`${path(DEMO_CODES.authentic)}?ledger=${other}`, "wrong-ledger");
+    const { page, verdict, reasons } = await open(`${verifyPath(DEMO_CODES.authentic)}?ledger=${other}`, "wrong-ledger");
     expect(verdict).to.equal("fail");
     expect(reasons).to.deep.equal(["WRONG_CHAIN"]);
     expect(await page.textContent("#footer")).to.include(other);
@@ -164,7 +178,9 @@ describe("verification page (browser)", function () {
     await page.click("#search button");
     await page.waitForSelector("[data-verdict]", { timeout: 60_000 });
     expect(await page.getAttribute("[data-verdict]", "data-verdict")).to.equal("authentic");
-    await page.goto(base + "/01/06901234567893/10/2026A01/21/SN0001");
+    // Scanned, the resolver refuses it (400); the page itself explains it to the buyer.
+    expect((await page.goto(base + "/01/06901234567893/10/2026A01/21/SN0001"))!.status()).to.equal(400);
+    expect((await page.goto(base + "/verify/01/06901234567893/10/2026A01/21/SN0001"))!.status()).to.equal(400);
     await page.waitForSelector("[data-verdict]", { timeout: 60_000 });
     expect(await page.getAttribute("[data-verdict]", "data-verdict")).to.equal("fail");
     expect(await page.locator("[data-reason]").first().getAttribute("data-reason")).to.equal("INVALID_CODE");
@@ -242,7 +258,7 @@ describe("verification page (browser)", function () {
   });
 
   it("ATTACK: a tampered inlined bundle still gives the honest verdict", async () => {
-    const recalled = path(DEMO_CODES.recalled);
+    const recalled = verifyPath(DEMO_CODES.recalled);
     const honest = await logWalk(DEMO_CODES.recalled);
     expect(honest.verdict).to.equal("warning");
     const authenticHtml = await (await fetch(base + path(DEMO_CODES.authentic))).text();
@@ -280,7 +296,7 @@ describe("verification page (browser)", function () {
 
   it("a buyer's own endpoint (?rpc=) is used with the bundle, not the gateway", async () => {
     const r = await openCounting(
-      `${path(DEMO_CODES.authentic)}?rpc=${encodeURIComponent(node!.rpcUrl)}`,
+      `${verifyPath(DEMO_CODES.authentic)}?rpc=${encodeURIComponent(node!.rpcUrl)}`,
       "bundle-own-rpc",
     );
     expect(r.verdict).to.equal("authentic");

@@ -99,7 +99,7 @@ describe("server: the page's files and inlined JSON", function () {
 
   it("ATTACK: a scanned link whose node is down still loads the page, with its settings and no bundle", async () => {
     const base = await serve({ nodeUrl: "http://127.0.0.1:9" });
-    const res = await fetch(`${base}/01/06901234567892/10/2026A01/21/SN0001`);
+    const res = await fetch(`${base}/verify/01/06901234567892/10/2026A01/21/SN0001`);
     expect(res.status).to.equal(200);
     const html = await res.text();
     expect(inlinedJson(html, "trace-config")).to.deep.equal({ ...MANIFEST, rpcUrl: "/rpc" });
@@ -119,7 +119,7 @@ describe("server: the page's files and inlined JSON", function () {
         bundleTimeoutMs: 300,
       });
       const t = Date.now();
-      const html = await (await fetch(`${base}/01/06901234567892/10/2026A01/21/SN0001`)).text();
+      const html = await (await fetch(`${base}/verify/01/06901234567892/10/2026A01/21/SN0001`)).text();
       expect(Date.now() - t).to.be.below(2_000);
       expect(html).to.include('id="trace-config"');
       expect(html).not.to.include('id="trace-bundle"');
