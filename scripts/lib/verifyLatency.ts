@@ -18,6 +18,7 @@ import { verifyWithBundle } from "../../src/bundle/verify";
 import type { ProofBundle } from "../../src/bundle/types";
 import type { DeploymentManifest } from "../../src/config/manifest";
 import { CHROMIUM, launchChromium } from "./chromium";
+import { verifyPathOf } from "../../src/resolver/verifyPath";
 
 export const LATENCIES_MS = [0, 50, 150];
 
@@ -111,10 +112,12 @@ export async function measureLatency(setup: LatencySetup, cases: LatencyCase[]):
         rows.push({ case: c.name, latencyMs: latency, mode: "sdk + bundle", ...sdk });
         if (browser) {
           const page = await measure([serverProxy], 3, () =>
-            openPage(browser, serverProxy.url + new URL(c.code).pathname),
+            openPage(browser, serverProxy.url + verifyPathOf(new URL(c.code).pathname)),
           );
           rows.push({ case: c.name, latencyMs: latency, mode: "page + bundle", ...page });
-          const url = serverProxy.url + new URL(c.code).pathname;
+          // The verification page itself (a scan reaches it after the resolver's 307; a counterfeit's scan
+          // stops at the resolver's 404, so the page is opened directly to time its verdict).
+          const url = serverProxy.url + verifyPathOf(new URL(c.code).pathname);
           const cached = await measure([serverProxy], 3, (ready) => openPage(browser, url, true, ready), true);
           rows.push({ case: c.name, latencyMs: latency, mode: "page, cached script", ...cached });
         }

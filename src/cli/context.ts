@@ -12,6 +12,7 @@ import { TraceWriter } from "../write/writer";
 import { manifestPath, readManifestFile } from "../config/files";
 import type { DeploymentManifest } from "../config/manifest";
 import { traceEnv, type TraceEnv } from "../config/env";
+import { DEFAULT_DL_DOMAIN } from "../gs1/digitalLink";
 import { decryptKeystoreJson } from "../config/keystore";
 import { CliInputError, type Output } from "./output";
 
@@ -35,7 +36,10 @@ export interface CliContext {
   options: GlobalOptions;
   /** Directory of the off-chain record store (EPCIS events and documents by hash). */
   recordsDir: string;
-  /** Domain for Digital Link URIs the CLI prints and labels. */
+  /**
+   * Domain for Digital Link URIs the CLI prints and labels: --domain, else TRACE_RESOLVER_URL, else
+   * TRACE_DL_DOMAIN, else id.gs1.org.
+   */
   domain: string;
   /** The `TRACE_*` settings, with the global flags winning. */
   env: TraceEnv;
@@ -125,7 +129,9 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
     options,
     env,
     recordsDir: resolve(env.recordsDir ?? "records"),
-    domain: env.domain ?? "https://id.gs1.org",
+    // --domain wins; else the platform's resolver (TRACE_RESOLVER_URL), so a scanned label resolves there.
+    domain:
+      (options.domain !== undefined ? env.domain : undefined) ?? env.resolverUrl ?? env.domain ?? DEFAULT_DL_DOMAIN,
     manifest: loadManifest,
     reader() {
       reader ??= (async () => {

@@ -8,6 +8,7 @@
  */
 import { isAddress, type Address } from "viem";
 import { TraceError } from "../errors/base";
+import { normaliseResolverUrl, resolverUrlProblem } from "../resolver/publicUrl";
 
 /** A `TRACE_*` setting (or the command-line flag that overrides it) is malformed; the message names it. */
 export class NetworkEnvError extends TraceError {
@@ -72,6 +73,11 @@ const privateKey: Parse<string> = (text, source) =>
     ? text
     : refuse(source, `${source} must be 0x followed by 64 hex digits (the key itself is never printed).`);
 
+const resolverUrl: Parse<string> = (text, source) => {
+  const problem = resolverUrlProblem(text);
+  return problem === undefined ? normaliseResolverUrl(text) : refuse(source, problem);
+};
+
 /** Every `TRACE_*` setting: its variable and its parser. */
 export const TRACE_SETTINGS = {
   /** JSON-RPC endpoint of the consortium chain. */
@@ -107,6 +113,8 @@ export const TRACE_SETTINGS = {
   publicRpcUrl: setting("TRACE_PUBLIC_RPC_URL", httpUrl),
   /** The platform server's own node (bundles, the /rpc gateway); usually internal. */
   serverRpcUrl: setting("TRACE_SERVER_RPC_URL", httpUrl),
+  /** The GS1 resolver's public base URL: QR labels print it, the resolver builds its links on it. */
+  resolverUrl: setting("TRACE_RESOLVER_URL", resolverUrl),
 };
 
 export type TraceSettingName = keyof typeof TRACE_SETTINGS;

@@ -6,7 +6,7 @@
  */
 import { ResolverConfigError } from "./errors";
 
-const ORIGIN = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?\/?$/;
+const ORIGIN = /^(https?):\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?\/?$/i;
 
 /** What is wrong with a resolver base URL, or undefined when it is a valid http(s) origin. */
 export function resolverUrlProblem(text: string): string | undefined {

@@ -164,7 +164,10 @@ describe("verification page (browser)", function () {
 
   it("a buyer can name the ledger to check against: another address fails as the wrong contract", async () => {
     const other = "0x000000000000000000000000000000000000dEaD";
-    const { page, verdict, reasons } = await open(`${verifyPath(DEMO_CODES.authentic)}?ledger=${other}`, "wrong-ledger");
+    const { page, verdict, reasons } = await open(
+      `${verifyPath(DEMO_CODES.authentic)}?ledger=${other}`,
+      "wrong-ledger",
+    );
     expect(verdict).to.equal("fail");
     expect(reasons).to.deep.equal(["WRONG_CHAIN"]);
     expect(await page.textContent("#footer")).to.include(other);
