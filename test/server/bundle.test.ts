@@ -129,6 +129,24 @@ describe("server: proof bundles", function () {
     }
     const typed = await (await fetch(`${base}/?code=${encodeURIComponent("(00)169012340000000013")}`)).text();
     expect((inlinedJson(typed, "trace-bundle") as ProofBundle).unit).to.equal(parseGs1(DEMO_CODES.carton).key);
+    // The page's own paths: /verify/<Digital Link path> (where the resolver sends a scan) and /verify?code=.
+    const direct = await fetch(`${base}/verify${path(DEMO_CODES.authentic)}`, { redirect: "manual" });
+    expect(direct.status).to.equal(200);
+    expect((inlinedJson(await direct.text(), "trace-bundle") as ProofBundle).unit).to.equal(
+      parseGs1(DEMO_CODES.authentic).key,
+    );
+    const typedVerify = await (
+      await fetch(`${base}/verify?code=${encodeURIComponent("(00)169012340000000013")}`)
+    ).text();
+    expect((inlinedJson(typedVerify, "trace-bundle") as ProofBundle).unit).to.equal(parseGs1(DEMO_CODES.carton).key);
+    // The scanned link itself is the resolver's: a 307 to that page.
+    const scanned = await fetch(base + path(DEMO_CODES.authentic), { redirect: "manual" });
+    expect(scanned.status).to.equal(307);
+    expect(scanned.headers.get("location")).to.equal(`/verify${path(DEMO_CODES.authentic)}`);
+    // An invalid code's page is served with an honest 400 (the page explains it), without a bundle.
+    const invalid = await fetch(`${base}/verify/01/06901234567893/21/SN0001`);
+    expect(invalid.status).to.equal(400);
+    expect(await invalid.text()).not.to.include('id="trace-bundle"');
     // The page's own parameters are not part of the code.
     const own = await (await fetch(`${base}${path(DEMO_CODES.authentic)}?rpc=http://x.example&chain=1`)).text();
     expect((inlinedJson(own, "trace-bundle") as ProofBundle).unit).to.equal(parseGs1(DEMO_CODES.authentic).key);

@@ -376,6 +376,15 @@ describe("server: GS1-conformant resolver", function () {
     expect(report.reasons.map((r) => r.code)).to.deep.equal(["NOT_REGISTERED"]);
   });
 
+  it("a server without its resolver (enabled: false) leaves the Digital Link paths to the page, as before", async () => {
+    const without = (await platform.serve({ resolver: { enabled: false } })).base;
+    const res = await get(AUTHENTIC, {}, "GET", without);
+    // This platform has no built page: the page route answers, not the resolver.
+    expect(res.status).to.equal(503);
+    expect(((await res.json()) as { error: string }).error).to.match(/page is not built/);
+    expect((await get("/.well-known/gs1resolver", {}, "GET", without)).status).to.equal(503);
+  });
+
   it("ATTACK: a node that cannot be read is a 503, never a 404 telling a buyer a genuine code is unknown", async () => {
     const dead = (await platform.serve({ nodeUrl: "http://127.0.0.1:9", resolver: { publicUrl: PUBLIC } })).base;
     const res = await get(AUTHENTIC, {}, "GET", dead);
