@@ -20,6 +20,7 @@ import { buildPage } from "./build-page";
 import { buildExplorer } from "./build-explorer";
 import { indexRecordDocuments } from "../src/explorer/documents";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
+import { demoLinks } from "../src/demo/links";
 import { createTraceServer } from "../src/server/server";
 import { startIndexer, type RunningIndexer } from "../src/indexer/start";
 import { progressPrinter, summaryLine } from "../src/indexer/progress";
@@ -226,19 +227,16 @@ async function main() {
       nodeUrl: settings.serverRpcUrl ?? rpcUrl,
       index: indexer.db,
       explorer: { scriptPath: explorerScript, documents: true },
+      resolver: { publicUrl: settings.resolverUrl ?? `http://${HOST}:${PAGE_PORT}` },
       ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
     });
     await new Promise<void>((done) => server!.listen(PAGE_PORT, HOST, done));
     const page = `http://${HOST}:${PAGE_PORT}`;
-    const link = (uri: string) => page + new URL(uri).pathname;
     say("");
     say(`Verification page: ${page}`);
     say(`Explorer (units, organizations, transactions, blocks, search): ${page}/explorer`);
     say("Demo codes (open on a phone-sized window, or scan them as QR codes):");
-    say(`  authentic 正品          ${link(DEMO_CODES.authentic)}`);
-    say(`  recalled 已召回          ${link(DEMO_CODES.recalled)}`);
-    say(`  counterfeit 假冒(未登记)  ${link(DEMO_CODES.counterfeit)}`);
-    say(`  the consignment 运单     ${link(DEMO_CODES.consignment)}`);
+    for (const { label, url } of demoLinks(settings.resolverUrl ?? page)) say(`  ${label}${url}`);
     say("");
     for (const line of cliLines(rpcUrl, records)) say(line);
     say("Press Ctrl-C to stop.");

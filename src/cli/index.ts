@@ -36,7 +36,10 @@ export function buildProgram(): Command {
       "finality depth: writes wait for it, verify reads at it (env TRACE_CONFIRMATIONS; default 1)",
     )
     .option("--records-dir <dir>", "off-chain record store (env TRACE_RECORDS_DIR; default ./records)")
-    .option("--domain <url>", "Digital Link domain for printed URIs and labels (env TRACE_DL_DOMAIN)")
+    .option(
+      "--domain <url>",
+      "Digital Link domain for printed URIs and labels (env TRACE_RESOLVER_URL, else TRACE_DL_DOMAIN)",
+    )
     .option("--max-block-range <n>", "widest eth_getLogs range the node allows (default 1000)")
     .option("--json", "machine-readable output")
     .showHelpAfterError("(run `trace --help` for usage)")

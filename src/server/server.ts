@@ -123,7 +123,7 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
   const interfaces: RouteHandler[] = [
     createCaptureRoutes(context, options.capture),
     createQueryRoutes(context, options.epcisQuery),
-    createResolverRoutes(context, options.resolver),
+    createResolverRoutes(context, { explorer: explorer !== undefined, ...options.resolver }),
   ].filter((h): h is RouteHandler => h !== undefined);
 
   const page = async (res: ServerResponse, code: string | undefined) => {
