@@ -11,6 +11,7 @@ import { CodeNotLicensedError, unlicensedReason } from "../errors/licence";
 import type { ContractRefusalError } from "../errors/contract";
 import { simulateInOrder, type LedgerCall } from "../write/simulate";
 import type { TraceWriter } from "../write/writer";
+import type { AggregationInput } from "../write/types";
 import type { PlannedEvent } from "./plan";
 
 /** Why the ledger would refuse one event (the job's `errors` entry). */
@@ -86,7 +87,7 @@ export async function preflight(plan: PlannedEvent[], writer: TraceWriter): Prom
     }
     for (const input of event.records ?? []) add(ledger.encodeFunctionData("record", [input]));
     if (event.aggregation) {
-      const args = [event.aggregation, event.children!] as const;
+      const args: [AggregationInput, Hex[]] = [event.aggregation, event.children!];
       add(event.kind === "pack" ? ledger.encodeFunctionData("pack", args) : ledger.encodeFunctionData("unpack", args));
     }
   }

@@ -82,6 +82,10 @@ export function createCaptureService(options: CaptureServiceOptions): CaptureSer
     let writer: TraceWriter;
     try {
       writer = await writerFor(job.account);
+      // A database row that was tampered with must not make another key sign for this token's account.
+      if (writer.address.toLowerCase() !== job.account) {
+        throw new TraceError(`The key held for ${job.account} is another account's (${writer.address}).`);
+      }
       const orgId = await writer.organization();
       if (orgId !== job.orgId) {
         throw new TraceError(`The capture key ${job.account} no longer belongs to organization ${job.orgId}.`);
