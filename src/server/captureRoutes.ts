@@ -13,7 +13,7 @@ import type { RouteContext, RouteHandler } from "./routes";
 import { EpcisRestError, sendProblem } from "../epcis/rest/problem";
 import { checkRequestedVersions, epcisResponseHeaders } from "../epcis/rest/headers";
 import { checkEpcisCapture } from "../epcis/rest/validate";
-import { withEventId, type EpcisEvent } from "../epcis";
+import { EpcisHashError, recordHash, withEventId, type EpcisEvent } from "../epcis";
 import { authenticateCaptureToken, type CaptureIdentity } from "../capture/credentials";
 import { createCaptureService, type CaptureService } from "../capture/service";
 import { captureJobDocument, listJobs, loadJob, type CaptureErrorBehaviour } from "../capture/jobs";
@@ -145,7 +145,17 @@ export function createCaptureRoutes(context: RouteContext, options?: CaptureOpti
       req.on("error", reject);
     });
 
-  const fillEventIds = (events: EpcisEvent[]) => events.map((e) => (e.eventID ? e : withEventId(e)));
+  /** The events with a missing eventID filled in (the record hash ID); an unhashable event is a 400. */
+  const fillEventIds = (events: EpcisEvent[], at: (i: number) => string) =>
+    events.map((e, i) => {
+      try {
+        recordHash(e); // refuses what RFC 8785 cannot canonicalize (lone surrogates …) even when an eventID is given
+        return e.eventID ? e : withEventId(e);
+      } catch (error) {
+        if (!(error instanceof EpcisHashError)) throw error;
+        throw new EpcisRestError("ValidationException", `${at(i)}: ${error.shortMessage}`);
+      }
+    });
 
   const accepted = (res: ServerResponse, id: string) => {
     res.writeHead(202, { ...epcisResponseHeaders(), location: `/capture/${id}`, "cache-control": "no-store" });
@@ -171,7 +181,11 @@ export function createCaptureRoutes(context: RouteContext, options?: CaptureOpti
     }
     checkEpcisCapture(doc);
     await checkSender(doc.sender, identity.orgId);
-    const job = await service.submit(identity, behaviour, fillEventIds(list as EpcisEvent[]));
+    const job = await service.submit(
+      identity,
+      behaviour,
+      fillEventIds(list as EpcisEvent[], (i) => `$.epcisBody.eventList[${i}]`),
+    );
     accepted(res, job.id);
   };
 
@@ -186,7 +200,11 @@ export function createCaptureRoutes(context: RouteContext, options?: CaptureOpti
     }
     checkEpcisCapture(event, "The event");
     const { ["@context"]: _context, ...bare } = event as EpcisEvent & { "@context"?: unknown };
-    const job = await service.submit(identity, "rollback", fillEventIds([bare as EpcisEvent]));
+    const job = await service.submit(
+      identity,
+      "rollback",
+      fillEventIds([bare as EpcisEvent], () => "$"),
+    );
     accepted(res, job.id);
   };
 

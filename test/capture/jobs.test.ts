@@ -6,6 +6,8 @@
  * without writing anything twice.
  */
 import { expect } from "chai";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Wallet } from "ethers";
 import type { Hex } from "viem";
 import { cartonUri, epcisDocument, itemUri, objectEvent, startCaptureWorld, type CaptureWorld } from "./setup";
@@ -227,5 +229,71 @@ describe("capture: credentials and jobs", function () {
     const [entry] = (await world.reader.history(key(itemUri("K1", true)))).entries;
     expect(entry.account.toLowerCase()).to.equal(world.keys.rival.address.toLowerCase());
     await right.close();
+  });
+
+  it("ATTACK: a node that lies in the pre-flight cannot make a refused write look written (the send is refused, reported, the rest not sent)", async () => {
+    // Forwards JSON-RPC to anvil, but answers every eth_simulateV1 call as a success.
+    const proxy = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks).toString("utf8");
+      const upstream = await fetch(world.anvil.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
+      const answer = await upstream.json();
+      const sent = JSON.parse(body);
+      const lie = (
+        request: { method?: string },
+        reply: { result?: Array<{ calls: Array<Record<string, unknown>> }> },
+      ) => {
+        if (request.method !== "eth_simulateV1" || !reply.result) return reply;
+        for (const block of reply.result)
+          for (const call of block.calls) Object.assign(call, { status: "0x1", returnData: "0x" });
+        return reply;
+      };
+      const lied = Array.isArray(sent) ? answer.map((r: never, i: number) => lie(sent[i], r)) : lie(sent, answer);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(lied));
+    });
+    await new Promise<void>((done) => proxy.listen(0, "127.0.0.1", done));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const events = [
+        objectEvent([itemUri("L1")], { action: "ADD", bizStep: "commissioning" }),
+        objectEvent([itemUri("L-NEVER")], { bizStep: "storing", eventTime: "2026-11-20T10:00:00+08:00" }),
+        objectEvent([itemUri("L1")], { bizStep: "storing", eventTime: "2026-11-20T10:00:00+08:00" }),
+      ].map((e) => withEventId(e as unknown as EpcisEvent));
+      const identity = {
+        tokenId: "t",
+        account: world.keys.exporter.address as Hex,
+        orgId: world.dep.members.exporter.orgId,
+      };
+      const service = createCaptureService({
+        db: world.db,
+        nodeUrl: proxyUrl,
+        manifest: world.dep.manifest,
+        recordsDir: world.records,
+        devKeys: [world.keys.exporter.privateKey],
+        pollIntervalMs: 20,
+      });
+      const job = await service.submit(identity, "rollback", events);
+      await service.idle();
+      await service.close();
+      const done = (await loadJob(world.db, job.id))!;
+      expect(done.running).to.equal(false);
+      expect(done.success).to.equal(false);
+      expect(done.outcome.events.map((e) => e.status)).to.deep.equal(["written", "refused", "notWritten"]);
+      expect(done.outcome.errors.map((e) => [e.eventIndex, e.title])).to.deep.equal([[1, "UnitNotRegisteredError"]]);
+      // What the chain holds is what the job says: the registration (sent before the refusal), nothing more.
+      expect((await world.reader.history(key(itemUri("L1")))).entries.map((e) => e.stepName)).to.deep.equal([
+        "COMMISSIONING",
+      ]);
+      expect(done.outcome.events[0]["cbectrace:anchor"]!.seq).to.equal(1);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>((done) => proxy.close(() => done()));
+    }
   });
 });

@@ -212,6 +212,12 @@ describe("server: EPCIS capture interface", function () {
     const body = await problem(await post("/capture", doc, exporter), 400, "ValidationException");
     expect(body.detail).to.contain("$.epcisBody.eventList[1].bizStep").and.contain("transforming");
     await problem(await post("/capture", "{not json", exporter), 400, "ValidationException");
+    // ATTACK: a lone surrogate passes JSON and the schema but has no canonical form (no hash): 400, not 500.
+    const surrogate = JSON.stringify(
+      epcisDocument([objectEvent([itemUri("X")], { bizStep: "storing", "ex:note": "@" })]),
+    );
+    const unhashable = await post("/capture", surrogate.replace('"@"', '"\\ud800"'), exporter);
+    expect((await problem(unhashable, 400, "ValidationException")).detail).to.contain("$.epcisBody.eventList[0]");
     await problem(await post("/capture", objectEvent([itemUri("X")], {}), exporter), 400, "ValidationException");
     const noContext = await post("/events", objectEvent([itemUri("X")], { bizStep: "storing" }), exporter);
     expect((await problem(noContext, 400, "ValidationException")).detail).to.contain("$.@context");
