@@ -8,7 +8,7 @@
 import { toUtf8Bytes } from "ethers";
 import type { Hex } from "viem";
 import { CodeNotLicensedError, unlicensedReason } from "../errors/licence";
-import type { ContractRefusalError } from "../errors/contract";
+import { BatchItemRejectedError, type ContractRefusalError } from "../errors/contract";
 import { simulateInOrder, type LedgerCall } from "../write/simulate";
 import type { TraceWriter } from "../write/writer";
 import type { AggregationInput } from "../write/types";
@@ -26,8 +26,9 @@ export interface EventRefusal {
   detail: string;
 }
 
-/** The refusal entry for a decoded ledger error. */
-export function refusalOf(event: PlannedEvent, error: ContractRefusalError): EventRefusal {
+/** The refusal entry for a decoded ledger error (a batch's refusal: its item's own reason). */
+export function refusalOf(event: PlannedEvent, refusal: ContractRefusalError): EventRefusal {
+  const error = refusal instanceof BatchItemRejectedError ? refusal.reason : refusal;
   return {
     eventIndex: event.eventIndex,
     eventID: event.eventID,
@@ -64,30 +65,44 @@ export async function preflight(plan: PlannedEvent[], writer: TraceWriter): Prom
   }
 
   const ledger = writer.ledger.interface;
+  const maxBatch = Number(await writer.ledger.MAX_BATCH());
   const calls: LedgerCall[] = [];
   const owner: PlannedEvent[] = [];
+  const chunks = <T>(items: T[]) => {
+    const out: T[][] = [];
+    for (let i = 0; i < items.length; i += maxBatch) out.push(items.slice(i, i + maxBatch));
+    return out;
+  };
   for (const event of plan) {
     if (event.kind === "offchain" || refusals.has(event.eventIndex)) continue;
     const add = (data: string) => {
       calls.push({ data: data as Hex });
       owner.push(event);
     };
-    for (const r of event.registrations ?? []) {
+    // One call per event (a batch call for an event on several units), as the writer would send them.
+    const registrations = (event.registrations ?? []).map((r) => ({
+      path: toUtf8Bytes(r.path),
+      prefixLength: lengths.get(r.path)!,
+      eventTime: r.eventTime,
+      location: r.location,
+      recordHash: r.recordHash,
+    }));
+    for (const chunk of chunks(registrations)) {
       add(
-        ledger.encodeFunctionData("register", [
-          {
-            path: toUtf8Bytes(r.path),
-            prefixLength: lengths.get(r.path)!,
-            eventTime: r.eventTime,
-            location: r.location,
-            recordHash: r.recordHash,
-          },
-        ]),
+        chunk.length === 1
+          ? ledger.encodeFunctionData("register", [chunk[0]])
+          : ledger.encodeFunctionData("registerBatch", [chunk]),
       );
     }
-    for (const input of event.records ?? []) add(ledger.encodeFunctionData("record", [input]));
-    if (event.aggregation) {
-      const args: [AggregationInput, Hex[]] = [event.aggregation, event.children!];
+    for (const chunk of chunks(event.records ?? [])) {
+      add(
+        chunk.length === 1
+          ? ledger.encodeFunctionData("record", [chunk[0]])
+          : ledger.encodeFunctionData("recordBatch", [chunk]),
+      );
+    }
+    for (const children of event.aggregation ? chunks(event.children!) : []) {
+      const args: [AggregationInput, Hex[]] = [event.aggregation!, children];
       add(event.kind === "pack" ? ledger.encodeFunctionData("pack", args) : ledger.encodeFunctionData("unpack", args));
     }
   }

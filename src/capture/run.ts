@@ -177,8 +177,7 @@ export async function sendJob(job: CaptureJob, ctx: JobContext): Promise<void> {
     } catch (error) {
       if (!(error instanceof ContractRefusalError)) throw error; // network trouble: the job resumes later
       const bad = refusedIn(run, error);
-      const inner = error instanceof BatchItemRejectedError ? error.reason : error;
-      job.outcome.errors.push(refusalOf(bad, inner));
+      job.outcome.errors.push(refusalOf(bad, error));
       for (const e of run) report(e).status = e === bad ? "refused" : "notWritten";
       stopped = true;
     }

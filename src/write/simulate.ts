@@ -26,8 +26,10 @@ export class SimulationUnsupportedError extends TraceError {
   override name = "SimulationUnsupportedError" as const;
 }
 
-/** Calls per simulated block: the block's gas is shared among them. */
+/** Calls per simulated block (more when needed to stay within the blocks a node simulates at once). */
 const CALLS_PER_BLOCK = 8;
+/** Most blocks one `eth_simulateV1` may hold (geth's limit). */
+const MAX_BLOCKS = 256;
 
 interface SimulatedCall {
   status: string;

@@ -367,7 +367,8 @@ describe("server: EPCIS capture interface", function () {
     const attack = await capture(
       epcisDocument([
         objectEvent([itemUri("OK-BEFORE")], { action: "ADD", bizStep: "commissioning" }),
-        objectEvent([rivalItem], { bizStep: "storing" }),
+        // One event on two units (a batch): the rival's one is the refused item.
+        objectEvent([itemUri("OK-BEFORE"), rivalItem], { bizStep: "storing" }),
         objectEvent([itemUri("RV2", true)], { action: "ADD", bizStep: "commissioning" }),
       ]),
     );
