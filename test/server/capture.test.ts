@@ -26,6 +26,8 @@ import { parseGs1, gs1CheckDigit } from "../../src/gs1";
 import { recordHashOfEventId, recordHash } from "../../src/epcis";
 import { roleMask } from "../../src/codes";
 import { TraceLedger__factory } from "../../typechain-types";
+import { verifyUnit } from "../../src/verify/verify";
+import { storeFetcher } from "../../src/server/records";
 
 const VALID = resolve(__dirname, "../../../shared/standards/epcis/capture/valid");
 const INVALID = resolve(__dirname, "../../../shared/standards/epcis/capture/invalid");
@@ -317,6 +319,15 @@ describe("server: EPCIS capture interface", function () {
     expect(shipAnchor.chainId).to.equal(world.dep.chainId);
     expect(shipAnchor.ledger.toLowerCase()).to.equal(world.dep.ledger.toLowerCase());
     expect(ship.data).to.equal(recordHash((doc.epcisBody as { eventList: object[] }).eventList[4]));
+    // The buyer's verifier, reading the chain itself, checks the captured journey (a journey without customs).
+    const verdict = await verifyUnit(item1, {
+      client: world.client,
+      ledger: world.ledger as never,
+      fetchRecord: storeFetcher(world.records),
+    });
+    // Records found and matching, the capture key not flagged: only the missing customs release is said.
+    const reasons = (verdict as unknown as { reasons: Array<{ code: string }> }).reasons.map((r) => r.code);
+    expect([verdict.verdict, reasons]).to.deep.equal(["warning", ["NO_CUSTOMS_RELEASE"]]);
     // The off-chain events are listed for the query interface.
     const rows = await world.db.query<{ capture_id: string }>(
       "SELECT capture_id FROM epcis_offchain_events WHERE capture_id = $1",
