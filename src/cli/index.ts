@@ -16,6 +16,7 @@ import { addVerifyCommand } from "./commands/verify";
 import { addConsortiumCommands } from "./commands/consortium";
 import { addPrefixCommands } from "./commands/prefixes";
 import { addIndexCommand } from "./commands/index";
+import { addCaptureCommands } from "./commands/capture";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
   addConsortiumCommands(program, run);
   addPrefixCommands(program, run);
   addIndexCommand(program, run);
+  addCaptureCommands(program, run);
   return program;
 }
 

@@ -11,6 +11,7 @@ import {
   recordHash,
   traceFields,
   withEventId,
+  EpcisError,
   type AggregationEvent,
   type AggregationEventInput,
   type ObjectEvent,
@@ -96,4 +97,26 @@ export function recordAggregation(
     input: { parent: parent.key, eventTime, location, recordHash: hash },
     children: children.map((c) => c.key),
   };
+}
+
+/** A captured event as kept: with the ledger fields it determines, or why it has no ledger form. */
+export type CapturedRecord = Omit<RecordedEvent, "fields"> & ({ fields: TraceFields } | { offChain: string });
+
+/**
+ * Keeps an event received by the EPCIS capture interface exactly as sent, except that a missing `eventID`
+ * is filled in from its record hash (`ni:///sha-256;…?ver=cbec-trace-1`, as `recordEvent` sets it); an
+ * `eventID` the sender gave is kept (the hash leaves it out, so either way the ledger anchors the same
+ * hash). `fields` are its ledger fields, or `offChain` says why it has none (a step, time or location the
+ * ledger cannot hold).
+ */
+export function recordCapturedEvent(sink: RecordSink, event: EpcisEvent): CapturedRecord {
+  const hash = recordHash(event);
+  const record = (event.eventID ? event : withEventId(event, hash)) as EpcisEvent & { eventID: string };
+  sink.put(hash, record);
+  try {
+    return { record, recordHash: hash, fields: traceFields(event, hash) };
+  } catch (error) {
+    if (!(error instanceof EpcisError)) throw error;
+    return { record, recordHash: hash, offChain: error.shortMessage };
+  }
 }
