@@ -21,6 +21,7 @@ import { buildExplorer } from "./build-explorer";
 import { indexRecordDocuments } from "../src/explorer/documents";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 import { demoLinks } from "../src/demo/links";
+import { demoCaptureToken } from "../src/demo/captureToken";
 import { createTraceServer } from "../src/server/server";
 import { startIndexer, type RunningIndexer } from "../src/indexer/start";
 import { progressPrinter, summaryLine } from "../src/indexer/progress";
@@ -213,6 +214,19 @@ async function main() {
     const indexed = await indexer.ready;
     say(summaryLine(indexed));
 
+    // The demo exporter's EPCIS capture key (a development key no member uses) and a bearer token for it.
+    const captureKey = wallet(MEMBERS.length + 1, provider);
+    const captureToken = await demoCaptureToken({
+      db: indexer.db,
+      client,
+      ledger: ledger.address,
+      exporterAdmin: await TraceWriter.create({
+        ledger: ledger.address,
+        signer: wallet(MEMBERS.indexOf("exporter") + 1, provider),
+      }),
+      captureKey,
+    });
+
     const pageDir = await buildPage();
     const explorerScript = await buildExplorer();
     // Document numbers (orders, waybills, declarations) found in the records become searchable.
@@ -227,6 +241,7 @@ async function main() {
       nodeUrl: settings.serverRpcUrl ?? rpcUrl,
       index: indexer.db,
       explorer: { scriptPath: explorerScript, documents: true },
+      capture: { devKeys: [captureKey.privateKey] },
       resolver: { publicUrl: settings.resolverUrl ?? `http://${HOST}:${PAGE_PORT}` },
       ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
     });
@@ -237,6 +252,10 @@ async function main() {
     say(`Explorer (units, organizations, transactions, blocks, search): ${page}/explorer`);
     say("Demo codes (open on a phone-sized window, or scan them as QR codes):");
     for (const { label, url } of demoLinks(settings.resolverUrl ?? page)) say(`  ${label}${url}`);
+    say("");
+    say(`EPCIS 2.0 interface (capture, query, subscriptions): ${page}/events, ${page}/capture — docs/epcis-capture.md`);
+    say(`  the demo exporter's capture token:  Authorization: Bearer ${captureToken}`);
+    say(`GS1 resolver: ${page}/.well-known/gs1resolver — docs/resolver.md`);
     say("");
     for (const line of cliLines(rpcUrl, records)) say(line);
     say("Press Ctrl-C to stop.");
