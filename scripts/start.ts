@@ -219,7 +219,7 @@ async function main() {
     const captureToken = await demoCaptureToken({
       db: indexer.db,
       client,
-      ledger: ledger.address,
+      ledger,
       exporterAdmin: await TraceWriter.create({
         ledger: ledger.address,
         signer: wallet(MEMBERS.indexOf("exporter") + 1, provider),

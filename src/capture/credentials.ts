@@ -65,7 +65,9 @@ export async function checkCaptureKey(
   if (Number(status) !== 0) {
     throw new CaptureKeyRefusedError(`${account} is not an active account (suspended or retired).`);
   }
-  const { origins } = await readKeyOrigins(client, { ledger, keys: [{ account, orgId: Number(orgId) }] });
+  // The head as of now, not viem's cached block number: a key added a moment ago must be found.
+  const blockNumber = await client.getBlockNumber({ cacheTime: 0 });
+  const { origins } = await readKeyOrigins(client, { ledger, blockNumber, keys: [{ account, orgId: Number(orgId) }] });
   const origin = origins.get(account.toLowerCase());
   if (origin?.how !== "organization") {
     const how =

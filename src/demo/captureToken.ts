@@ -16,7 +16,7 @@ export const DEMO_CAPTURE_LABEL = "demo exporter (npm start)";
 export interface DemoCaptureOptions {
   db: IndexSql;
   client: PublicClient;
-  ledger: Address;
+  ledger: { address: Address; chainId: number; deploymentBlock: bigint };
   /** A writer with the demo exporter's admin account. */
   exporterAdmin: TraceWriter;
   /** The capture key (its raw key goes to the server's `capture.devKeys`: a local chain only). */
@@ -38,7 +38,7 @@ export async function demoCaptureToken(options: DemoCaptureOptions): Promise<str
   const { token } = await issueCaptureToken({
     db: options.db,
     client: options.client,
-    ledger: { address: options.ledger },
+    ledger: options.ledger,
     privateKey: options.captureKey.privateKey,
     label: DEMO_CAPTURE_LABEL,
   });
