@@ -590,5 +590,43 @@ describe("server: the EPCIS 2.0 query interface", function () {
       expect(ws).to.equal(501);
       expect((await send("POST", "/queries/missing/subscriptions", { dest, stream: true })).status).to.equal(404);
     });
+
+    it("survives a restart: a subscription made where no scheduler runs is delivered by the next server, with its owner's off-chain events", async () => {
+      // Stop the first server (and its scheduler); the authenticating one runs none.
+      const first = servers.shift()!;
+      await new Promise((r) => first.close(r));
+      const org1 = { authorization: "Bearer org1" };
+      expect(
+        (
+          await send(
+            "POST",
+            "/queries",
+            { name: "mine-received", query: { EQ_bizStep: ["receiving"] } },
+            org1,
+            authBase,
+          )
+        ).status,
+      ).to.equal(201);
+      const sub = await send(
+        "POST",
+        "/queries/mine-received/subscriptions",
+        { dest, stream: true, initialRecordTime: "2000-01-01T00:00:00Z" },
+        org1,
+        authBase,
+      );
+      expect(sub.status).to.equal(201);
+      const before = got.length;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(got.length).to.equal(before);
+      await serve({
+        subscriptions: { intervalMs: 50, retryBaseMs: 50 },
+        authenticate: async (req: IncomingMessage) =>
+          req.headers.authorization === "Bearer org1" ? { org: 1, account: "0x0" } : undefined,
+      });
+      const delivery = await waitFor("the restarted server's delivery", () => got[before]);
+      const list = JSON.parse(delivery.body).epcisBody.queryResults.resultsBody.eventList as Ev[];
+      expect(list.filter((e) => e["cbectrace:anchor"] === null).length).to.be.greaterThan(0);
+      expect(list.every((e) => e.bizStep === `${CBV_BIZ_STEP_PREFIX}receiving`)).to.equal(true);
+    });
   });
 });
