@@ -13,7 +13,7 @@ import type { Caller, QueryContext } from "../epcis/rest/query/context";
 import { startSubscriptionRunner, type SubscriptionRunnerOptions } from "../epcis/rest/subscriptions/runner";
 
 export interface QueryOptions {
-  /** Serve the interface (default true when the server has an index). */
+  /** Serve the interface (default true when options are given and the server has an index). */
   enabled?: boolean;
   /**
    * Identifies a caller (the capture interface's bearer tokens). When given, off-chain-only events are shown
@@ -31,9 +31,12 @@ export interface QueryOptions {
   pageTokenSecret?: Buffer;
 }
 
-/** The query interface's handler, or undefined when it is off (no index, or `enabled: false`). */
-export function createQueryRoutes(context: RouteContext, options: QueryOptions = {}): RouteHandler | undefined {
-  if (options.enabled === false || !context.index) return undefined;
+/**
+ * The query interface's handler, or undefined when it is off: no options (a server that did not ask for
+ * it starts no scheduler), `enabled: false`, or no index.
+ */
+export function createQueryRoutes(context: RouteContext, options?: QueryOptions): RouteHandler | undefined {
+  if (!options || options.enabled === false || !context.index) return undefined;
   const ctx: QueryContext = {
     db: context.index,
     store: new RecordStore(context.recordsDir),

@@ -24,11 +24,11 @@ import { CBV_BIZ_STEP_PREFIX } from "../../src/epcis/vocabulary";
 import { indexedDemo, type IndexedDemo } from "../helpers/eventRepository";
 import { querySchemas, type QuerySchemas } from "../helpers/epcisQuerySchemas";
 
-type Ev = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Ev = Record<string, any>;
 interface Answer {
   status: number;
   headers: Headers;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  body: any;
 }
 
 const waitFor = async <T>(what: string, probe: () => T | undefined, ms = 8_000): Promise<T> => {
