@@ -21,6 +21,8 @@ import { ensureEventRepository } from "../../src/epcis/repository";
 import { gs1CheckDigit } from "../../src/gs1/checkDigit";
 import { DEMO_CODES } from "../../src/demo/journey";
 import { CBV_BIZ_STEP_PREFIX } from "../../src/epcis/vocabulary";
+import { checkAnchor, type AnchorCheck } from "../../src/epcis/rest/query/checkAnchor";
+import { hardhatClient } from "../helpers/sdk";
 import { indexedDemo, type IndexedDemo } from "../helpers/eventRepository";
 import { querySchemas, type QuerySchemas } from "../helpers/epcisQuerySchemas";
 
@@ -30,6 +32,8 @@ interface Answer {
   headers: Headers;
   body: any;
 }
+
+const reasonOf = (c: AnchorCheck) => (c.ok ? "ok" : c.reason);
 
 const waitFor = async <T>(what: string, probe: () => T | undefined, ms = 8_000): Promise<T> => {
   const until = Date.now() + ms;
@@ -210,6 +214,52 @@ describe("server: the EPCIS 2.0 query interface", function () {
     expect(events(await get(`/events?EQ_eventID=${encodeURIComponent(id)}`))).to.deep.equal([]);
     const one = await get(`/events/${encodeURIComponent(id)}`);
     expect([one.status, one.body.type]).to.deep.equal([404, "epcisException:NoSuchResourceException"]);
+  });
+
+  it("a client checks every anchored event on its own node: the anchor's entry holds the event's hash", async () => {
+    const client = hardhatClient();
+    const started = performance.now();
+    for (const e of all) {
+      const check = await checkAnchor(client, e);
+      if (e["cbectrace:anchor"] === null) expect(check).to.deep.equal({ ok: false, reason: "OFF_CHAIN" });
+      else
+        expect(check, e.eventID).to.deep.equal({ ok: true, hash: recordHash({ ...e, "cbectrace:anchor": undefined }) });
+    }
+    console.log(`      checked ${all.length} anchors on chain: ${(performance.now() - started).toFixed(0)} ms`);
+  });
+
+  it("ATTACK: a lying server or index (event or anchor altered) fails the client's on-chain check", async () => {
+    const client = hardhatClient();
+    const e = all.find((x) => x["cbectrace:anchor"] !== null)!;
+    const a = e["cbectrace:anchor"];
+    const lies: Array<[Ev, string]> = [
+      [{ ...e, action: e.action === "ADD" ? "OBSERVE" : "ADD" }, "HASH_MISMATCH"],
+      [{ ...e, "cbectrace:anchor": { ...a, seq: a.seq + 1 } }, "NO_ENTRY"],
+      [{ ...e, "cbectrace:anchor": { ...a, unit: `0x${"ab".repeat(32)}` } }, "NO_ENTRY"],
+      [{ ...e, "cbectrace:anchor": { ...a, ledger: `0x${"11".repeat(20)}` } }, "NO_ENTRY"],
+      [{ ...e, "cbectrace:anchor": { ...a, blockNumber: a.blockNumber + 1 } }, "WRONG_BLOCK"],
+      [{ ...e, "cbectrace:anchor": { ...a, transactionHash: `0x${"cd".repeat(32)}` } }, "NO_TRANSACTION"],
+      [{ ...e, "cbectrace:anchor": { ...a, chainId: 1 } }, "WRONG_CHAIN"],
+      [{ ...e, "cbectrace:anchor": { ...a, seq: "1" } }, "MALFORMED"],
+    ];
+    for (const [lie, reason] of lies) expect(reasonOf(await checkAnchor(client, lie)), reason).to.equal(reason);
+    // The repository's database rewritten (another disposition for the same anchor): served, and caught.
+    const [row] = await t.db.query<{ record_hash: string; event: string }>(
+      "SELECT record_hash, event FROM epcis_events WHERE event_id = $1",
+      [e.eventID],
+    );
+    const forged = { ...JSON.parse(row.event), bizStep: "urn:cbec-trace:bizstep:forged" };
+    await t.db.query("UPDATE epcis_events SET event = $1 WHERE record_hash = $2", [
+      JSON.stringify(forged),
+      row.record_hash,
+    ]);
+    try {
+      const [served] = events(await get(`/events?EQ_eventID=${encodeURIComponent(e.eventID)}`));
+      expect(served.bizStep).to.equal("urn:cbec-trace:bizstep:forged");
+      expect(reasonOf(await checkAnchor(client, served))).to.equal("HASH_MISMATCH");
+    } finally {
+      await t.db.query("UPDATE epcis_events SET event = $1 WHERE record_hash = $2", [row.event, row.record_hash]);
+    }
   });
 
   it("each filter parameter: a matching value finds exactly the oracle's events, a non-matching one none", async () => {

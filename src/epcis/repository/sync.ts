@@ -69,8 +69,21 @@ async function syncOnce(db: IndexSql, store: RecordStore, ledger: RepositoryLedg
   let cursor = BigInt(state.cursor);
   if (index) {
     const head = BigInt(index.block);
-    if (state.index_block === null || BigInt(state.index_block) !== head || state.index_hash !== index.hash) {
-      // The index moved (forward, back, or sideways after a reorganization): drop what it no longer holds.
+    const moved = state.index_block === null || BigInt(state.index_block) !== head || state.index_hash !== index.hash;
+    // The block we synced up to is still a checkpoint of the index with the same hash: nothing at or below
+    // it was rolled back, and the index only grew. Otherwise (moved back, or sideways after a
+    // reorganization, or the checkpoint is gone) every anchored row is checked against the index.
+    const kept =
+      moved &&
+      state.index_block !== null &&
+      state.index_hash !== null &&
+      (
+        await db.query("SELECT 1 FROM checkpoints WHERE number = $1 AND hash = $2", [
+          state.index_block,
+          state.index_hash,
+        ])
+      ).length > 0;
+    if (moved && !kept) {
       const gone = await db.query<{ block: string }>(
         `DELETE FROM epcis_events ev WHERE ev.unit IS NOT NULL AND NOT EXISTS (
            SELECT 1 FROM entries e WHERE e.unit = ev.unit AND e.seq = ev.seq AND e.tx_hash = ev.tx_hash
