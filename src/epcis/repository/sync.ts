@@ -84,7 +84,7 @@ async function syncOnce(db: IndexSql, store: RecordStore, ledger: RepositoryLedg
         ])
       ).length > 0;
     if (moved && !kept) {
-      const gone = await db.query<{ block: string }>(
+      const gone = await db.query<{ record_hash: string; block: string }>(
         `DELETE FROM epcis_events ev WHERE ev.unit IS NOT NULL AND NOT EXISTS (
            SELECT 1 FROM entries e WHERE e.unit = ev.unit AND e.seq = ev.seq AND e.tx_hash = ev.tx_hash
              AND e.block = ev.block AND e.log_index = ev.log_index)
@@ -92,8 +92,8 @@ async function syncOnce(db: IndexSql, store: RecordStore, ledger: RepositoryLedg
       );
       if (gone.length) {
         await db.query(
-          "DELETE FROM epcis_event_epcs WHERE record_hash = ANY($1::text[]) AND record_hash NOT IN (SELECT record_hash FROM epcis_events)",
-          [gone.map((g) => (g as unknown as { record_hash: string }).record_hash)],
+          "DELETE FROM epcis_event_epcs k WHERE k.record_hash = ANY($1::text[]) AND NOT EXISTS (SELECT 1 FROM epcis_events ev WHERE ev.record_hash = k.record_hash)",
+          [gone.map((g) => g.record_hash)],
         );
         const low = gone.reduce((m, g) => (BigInt(g.block) < m ? BigInt(g.block) : m), cursor + 1n);
         cursor = low - 1n < cursor ? low - 1n : cursor;
