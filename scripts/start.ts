@@ -242,6 +242,8 @@ async function main() {
       index: indexer.db,
       explorer: { scriptPath: explorerScript, documents: true },
       capture: { devKeys: [captureKey.privateKey] },
+      // Webhook subscriptions of the local demo may call any address; a deployment names the allowed ones.
+      epcisQuery: { subscriptions: {} },
       resolver: { publicUrl: settings.resolverUrl ?? `http://${HOST}:${PAGE_PORT}` },
       ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
     });
@@ -253,8 +255,9 @@ async function main() {
     say("Demo codes (open on a phone-sized window, or scan them as QR codes):");
     for (const { label, url } of demoLinks(settings.resolverUrl ?? page)) say(`  ${label}${url}`);
     say("");
-    say(`EPCIS 2.0 interface (capture, query, subscriptions): ${page}/events, ${page}/capture — docs/epcis-capture.md`);
-    say(`  the demo exporter's capture token:  Authorization: Bearer ${captureToken}`);
+    say(`EPCIS 2.0 query:   ${page}/events?MATCH_anyEPC=${encodeURIComponent(DEMO_CODES.authentic)}`);
+    say(`EPCIS 2.0 capture: POST ${page}/capture (docs/epcis-capture.md), as the demo exporter with`);
+    say(`  Authorization: Bearer ${captureToken}`);
     say(`GS1 resolver: ${page}/.well-known/gs1resolver — docs/resolver.md`);
     say("");
     for (const line of cliLines(rpcUrl, records)) say(line);

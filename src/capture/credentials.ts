@@ -9,6 +9,7 @@
  * Tokens are 256-bit random values shown once; only their SHA-256 is stored (`epcis_capture_tokens`).
  * Node-only.
  */
+import type { IncomingMessage } from "node:http";
 import { createHash, randomBytes } from "node:crypto";
 import { Wallet, type Provider } from "ethers";
 import type { Address, PublicClient } from "viem";
@@ -35,6 +36,23 @@ export interface CaptureTokenInfo extends CaptureIdentity {
 
 /** Chain ids of local development chains, the only ones on which raw keys from settings are used. */
 export const LOCAL_CHAIN_IDS: readonly number[] = [31337, 1337];
+
+/** The token of an `Authorization: Bearer <token>` header, or undefined when there is none. */
+export function bearerTokenOf(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
+}
+
+/**
+ * The caller a request's capture token names, for the other EPCIS routes (query, named queries,
+ * subscriptions): its organization and account, or undefined without a valid token.
+ */
+export function captureCaller(db: IndexSql) {
+  return async (req: IncomingMessage): Promise<{ org: number; account: string } | undefined> => {
+    const token = bearerTokenOf(req.headers.authorization);
+    const identity = token === undefined ? undefined : await authenticateCaptureToken(db, token);
+    return identity && { org: identity.orgId, account: identity.account };
+  };
+}
 
 /** SHA-256 (hex) of a token: what is stored and looked up. */
 export function hashCaptureToken(token: string): string {

@@ -14,7 +14,7 @@ import { EpcisRestError, sendProblem } from "../epcis/rest/problem";
 import { checkRequestedVersions, epcisResponseHeaders } from "../epcis/rest/headers";
 import { checkEpcisCapture } from "../epcis/rest/validate";
 import { EpcisHashError, recordHash, withEventId, type EpcisEvent } from "../epcis";
-import { authenticateCaptureToken, type CaptureIdentity } from "../capture/credentials";
+import { authenticateCaptureToken, bearerTokenOf, type CaptureIdentity } from "../capture/credentials";
 import { createCaptureService, type CaptureService } from "../capture/service";
 import { captureJobDocument, listJobs, loadJob, type CaptureErrorBehaviour } from "../capture/jobs";
 import { createSenderCheck } from "../capture/sender";
@@ -77,13 +77,12 @@ export function createCaptureRoutes(context: RouteContext, options?: CaptureOpti
   };
 
   const authenticate = async (req: IncomingMessage): Promise<CaptureIdentity> => {
-    const header = req.headers.authorization ?? "";
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const identity = m ? await authenticateCaptureToken(db, m[1]) : undefined;
+    const token = bearerTokenOf(req.headers.authorization);
+    const identity = token === undefined ? undefined : await authenticateCaptureToken(db, token);
     if (!identity) {
       throw new EpcisRestError(
         "SecurityException",
-        m ? "The bearer token is unknown or revoked." : "Send Authorization: Bearer <capture token>.",
+        token !== undefined ? "The bearer token is unknown or revoked." : "Send Authorization: Bearer <capture token>.",
       );
     }
     return identity;

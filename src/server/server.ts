@@ -21,6 +21,7 @@ import type { IndexSql } from "../indexer/db";
 import { createExplorerHandler } from "../explorer/handler";
 import type { RouteContext, RouteHandler } from "./routes";
 import { createCaptureRoutes, type CaptureOptions } from "./captureRoutes";
+import { captureCaller } from "../capture/credentials";
 import { createQueryRoutes, type QueryOptions } from "./queryRoutes";
 import { createResolverRoutes, type ResolverOptions } from "./resolverRoutes";
 
@@ -78,6 +79,17 @@ function isValidCode(code: string): boolean {
   }
 }
 
+/**
+ * The query interface's options: with the capture interface on, a capture token also names its caller to the
+ * query routes (its organization's off-chain events, named queries and subscriptions), unless the caller
+ * gives its own `authenticate`.
+ */
+function queryOptions(options: TraceServerOptions): QueryOptions | undefined {
+  const query = options.epcisQuery;
+  if (!query || query.authenticate || !options.capture || !options.index) return query;
+  return { ...query, authenticate: captureCaller(options.index) };
+}
+
 /** Creates the server (not listening yet). */
 export function createTraceServer(options: TraceServerOptions): TraceServer {
   const recordsDir = resolve(options.recordsDir);
@@ -122,7 +134,7 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
   };
   const interfaces: RouteHandler[] = [
     createCaptureRoutes(context, options.capture),
-    createQueryRoutes(context, options.epcisQuery),
+    createQueryRoutes(context, queryOptions(options)),
     createResolverRoutes(context, { explorer: explorer !== undefined, ...options.resolver }),
   ].filter((h): h is RouteHandler => h !== undefined);
 

@@ -160,9 +160,12 @@ describe("server: the EPCIS 2.0 query interface", function () {
       });
       off.push(event);
     }
-    base = await serve({ subscriptions: { intervalMs: 50, retryBaseMs: 50 } });
+    // The webhook receivers of these tests listen on loopback, which the default destination policy refuses.
+    const anyDest = () => true;
+    base = await serve({ subscriptions: { intervalMs: 50, retryBaseMs: 50 }, allowDest: anyDest });
     authBase = await serve({
       subscriptions: false,
+      allowDest: anyDest,
       authenticate: async (req: IncomingMessage) => {
         const m = /^Bearer org(\d)$/.exec(String(req.headers.authorization ?? ""));
         return m ? { org: Number(m[1]), account: "0x0" } : undefined;
@@ -641,6 +644,33 @@ describe("server: the EPCIS 2.0 query interface", function () {
       expect((await send("POST", "/queries/missing/subscriptions", { dest, stream: true })).status).to.equal(404);
     });
 
+    it("ATTACK: by default a subscription cannot make the server POST to its own or a private network (SSRF)", async () => {
+      const guarded = await serve({ subscriptions: false });
+      await send("POST", "/queries", { name: "ssrf", query: {} }, {}, guarded);
+      for (const target of [
+        "http://127.0.0.1:8545/",
+        "http://localhost/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.7/hook",
+        "http://192.168.1.1/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+      ]) {
+        const a = await send("POST", "/queries/ssrf/subscriptions", { dest: target, stream: true }, {}, guarded);
+        expect([a.status, a.body.type], target).to.deep.equal([400, "epcisException:SubscriptionControlsException"]);
+        expect(a.body.detail).to.include("not an allowed webhook destination");
+      }
+      const ok = await send(
+        "POST",
+        "/queries/ssrf/subscriptions",
+        { dest: "https://hooks.example.com/epcis", stream: true },
+        {},
+        guarded,
+      );
+      expect(ok.status).to.equal(201);
+    });
+
     it("survives a restart: a subscription made where no scheduler runs is delivered by the next server, with its owner's off-chain events", async () => {
       // Stop the first server (and its scheduler); the authenticating one runs none.
       const first = servers.shift()!;
@@ -670,6 +700,7 @@ describe("server: the EPCIS 2.0 query interface", function () {
       expect(got.length).to.equal(before);
       await serve({
         subscriptions: { intervalMs: 50, retryBaseMs: 50 },
+        allowDest: () => true,
         authenticate: async (req: IncomingMessage) =>
           req.headers.authorization === "Bearer org1" ? { org: 1, account: "0x0" } : undefined,
       });

@@ -4,6 +4,7 @@
  * deleting subscriptions. The secret is never sent back. WebSocket subscriptions are not implemented (501).
  * Node-only.
  */
+import { isPublicDestination } from "./destination";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { EpcisRestError } from "../problem";
 import { parseDateTime, isoMillis } from "../../time";
@@ -53,7 +54,12 @@ function subscriptionRequest(ctx: QueryContext, body: unknown) {
     throw bad(`dest: ${url.protocol} is not supported; webhooks are http or https (WebSocket: not implemented).`);
   }
   if (url.username || url.password) throw bad("dest: must not carry credentials in the URL.");
-  if (ctx.allowDest && !ctx.allowDest(url)) throw bad(`dest: ${url.origin} is not an allowed webhook destination.`);
+  if (!(ctx.allowDest ?? isPublicDestination)(url)) {
+    throw bad(
+      `dest: ${url.origin} is not an allowed webhook destination` +
+        (ctx.allowDest ? "." : " (loopback and private addresses need the operator's allowDest)."),
+    );
+  }
   if (
     signatureToken !== undefined &&
     (typeof signatureToken !== "string" || signatureToken.length < 1 || signatureToken.length > 512)
