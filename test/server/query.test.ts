@@ -223,7 +223,7 @@ describe("server: the EPCIS 2.0 query interface", function () {
     const client = hardhatClient();
     const started = performance.now();
     for (const e of all) {
-      const check = await checkAnchor(client, e);
+      const check = await checkAnchor(client, e, { ledger: t.demo.address });
       if (e["cbectrace:anchor"] === null) expect(check).to.deep.equal({ ok: false, reason: "OFF_CHAIN" });
       else
         expect(check, e.eventID).to.deep.equal({ ok: true, hash: recordHash({ ...e, "cbectrace:anchor": undefined }) });
@@ -235,17 +235,20 @@ describe("server: the EPCIS 2.0 query interface", function () {
     const client = hardhatClient();
     const e = all.find((x) => x["cbectrace:anchor"] !== null)!;
     const a = e["cbectrace:anchor"];
+    const trusted = { ledger: t.demo.address };
     const lies: Array<[Ev, string]> = [
       [{ ...e, action: e.action === "ADD" ? "OBSERVE" : "ADD" }, "HASH_MISMATCH"],
       [{ ...e, "cbectrace:anchor": { ...a, seq: a.seq + 1 } }, "NO_ENTRY"],
       [{ ...e, "cbectrace:anchor": { ...a, unit: `0x${"ab".repeat(32)}` } }, "NO_ENTRY"],
-      [{ ...e, "cbectrace:anchor": { ...a, ledger: `0x${"11".repeat(20)}` } }, "NO_ENTRY"],
+      // Another contract (one the liar deployed to emit look-alike logs) is not the ledger the client trusts.
+      [{ ...e, "cbectrace:anchor": { ...a, ledger: `0x${"11".repeat(20)}` } }, "WRONG_LEDGER"],
       [{ ...e, "cbectrace:anchor": { ...a, blockNumber: a.blockNumber + 1 } }, "WRONG_BLOCK"],
       [{ ...e, "cbectrace:anchor": { ...a, transactionHash: `0x${"cd".repeat(32)}` } }, "NO_TRANSACTION"],
       [{ ...e, "cbectrace:anchor": { ...a, chainId: 1 } }, "WRONG_CHAIN"],
       [{ ...e, "cbectrace:anchor": { ...a, seq: "1" } }, "MALFORMED"],
     ];
-    for (const [lie, reason] of lies) expect(reasonOf(await checkAnchor(client, lie)), reason).to.equal(reason);
+    for (const [lie, reason] of lies)
+      expect(reasonOf(await checkAnchor(client, lie, trusted)), reason).to.equal(reason);
     // The repository's database rewritten (another disposition for the same anchor): served, and caught.
     const [row] = await t.db.query<{ record_hash: string; event: string }>(
       "SELECT record_hash, event FROM epcis_events WHERE event_id = $1",
@@ -259,7 +262,7 @@ describe("server: the EPCIS 2.0 query interface", function () {
     try {
       const [served] = events(await get(`/events?EQ_eventID=${encodeURIComponent(e.eventID)}`));
       expect(served.bizStep).to.equal("urn:cbec-trace:bizstep:forged");
-      expect(reasonOf(await checkAnchor(client, served))).to.equal("HASH_MISMATCH");
+      expect(reasonOf(await checkAnchor(client, served, trusted))).to.equal("HASH_MISMATCH");
     } finally {
       await t.db.query("UPDATE epcis_events SET event = $1 WHERE record_hash = $2", [row.event, row.record_hash]);
     }

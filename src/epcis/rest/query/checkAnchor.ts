@@ -16,7 +16,14 @@ export type AnchorCheck =
   | {
       ok: false;
       reason:
-        "OFF_CHAIN" | "MALFORMED" | "WRONG_CHAIN" | "NO_TRANSACTION" | "WRONG_BLOCK" | "NO_ENTRY" | "HASH_MISMATCH";
+        | "OFF_CHAIN"
+        | "MALFORMED"
+        | "WRONG_LEDGER"
+        | "WRONG_CHAIN"
+        | "NO_TRANSACTION"
+        | "WRONG_BLOCK"
+        | "NO_ENTRY"
+        | "HASH_MISMATCH";
       hash?: Hex;
     };
 
@@ -48,19 +55,26 @@ const isAnchor = (a: unknown): a is Anchor => {
  *
  * @param client - A client of a node the caller trusts (not the query server's word).
  * @param event - The event as the query interface returned it.
+ * @param trusted - The ledger the caller trusts (its deployment manifest, not the anchor's word): an anchor
+ *   naming another contract — one a lying server deployed to emit look-alike logs — is refused.
  * @returns `ok` with the record hash, or why the anchor does not hold.
  */
-export async function checkAnchor(client: PublicClient, event: Record<string, unknown>): Promise<AnchorCheck> {
+export async function checkAnchor(
+  client: PublicClient,
+  event: Record<string, unknown>,
+  trusted: { ledger: string },
+): Promise<AnchorCheck> {
   const { [ANCHOR_FIELD]: anchor, ...record } = event;
   if (anchor === null || anchor === undefined) return { ok: false, reason: "OFF_CHAIN" };
   if (!isAnchor(anchor)) return { ok: false, reason: "MALFORMED" };
   const hash = recordHash(record);
+  if (anchor.ledger.toLowerCase() !== trusted.ledger.toLowerCase()) return { ok: false, reason: "WRONG_LEDGER", hash };
   if ((await client.getChainId()) !== anchor.chainId) return { ok: false, reason: "WRONG_CHAIN", hash };
   const receipt = await client.getTransactionReceipt({ hash: anchor.transactionHash }).catch(() => undefined);
   if (!receipt || receipt.status !== "success") return { ok: false, reason: "NO_TRANSACTION", hash };
   if (receipt.blockNumber !== BigInt(anchor.blockNumber)) return { ok: false, reason: "WRONG_BLOCK", hash };
   for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== anchor.ledger.toLowerCase()) continue;
+    if (log.address.toLowerCase() !== trusted.ledger.toLowerCase()) continue;
     let decoded;
     try {
       decoded = decodeEventLog({ abi: traceLedgerAbi, data: log.data, topics: log.topics, eventName: "Traced" });
