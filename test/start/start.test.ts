@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, existsSync } from "node:fs";
+import { mkdtempSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createPublicClient, http, type Address } from "viem";
@@ -72,6 +72,27 @@ async function stop(s: Started): Promise<number | null> {
   return code;
 }
 
+/** Posts the README's EPCIS document (demo/epcis/commission.jsonld) and waits for the capture job. */
+async function captureReadmeDocument(page: string, token: string) {
+  const auth = { authorization: `Bearer ${token}` };
+  const res = await fetch(`${page}/capture`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/ld+json" },
+    body: readFileSync(join(PROJECT_ROOT, "demo/epcis/commission.jsonld")),
+  });
+  expect(res.status, await res.clone().text()).to.equal(202);
+  for (let i = 0; i < 300; i++) {
+    const job = (await (await fetch(page + res.headers.get("location"), { headers: auth })).json()) as {
+      running: boolean;
+      success: boolean;
+      errors: unknown[];
+    };
+    if (!job.running) return job;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the capture job did not finish");
+}
+
 describe("npm start", function () {
   this.timeout(400_000);
 
@@ -88,6 +109,7 @@ describe("npm start", function () {
     };
     const first = await start(env);
     let ledger: string;
+    let captureToken = "";
     try {
       expect(first.output()).to.match(/Deployed the ledger at (0x[0-9a-fA-F]{40})/);
       expect(first.output()).to.include("Demo data seeded.");
@@ -116,6 +138,27 @@ describe("npm start", function () {
         ),
       );
       expect(verdicts.map((v) => v.verdict)).to.deep.equal(["authentic", "warning", "fail"]);
+
+      // Issue 13: the README's capture document, posted with the printed demo exporter token, is written and
+      // queried back; its QR link resolves to the verification page.
+      captureToken = /Authorization: Bearer (cbt_\S+)/.exec(first.output())![1];
+      const job = await captureReadmeDocument(page, captureToken);
+      expect([job.success, job.errors], JSON.stringify(job)).to.deep.equal([true, []]);
+      const sn0500 = "https://id.gs1.org/01/06901234567892/10/2026A01/21/SN0500";
+      // Queryable once the index has followed the chain (it polls the node: a second or two).
+      let served: unknown[] = [];
+      for (let i = 0; i < 60 && served.length < 2; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 250));
+        const query = await fetch(`${page}/events?MATCH_anyEPC=${encodeURIComponent(sn0500)}`);
+        const body = (await query.json()) as { epcisBody: { queryResults: { resultsBody: { eventList: unknown[] } } } };
+        served = body.epcisBody.queryResults.resultsBody.eventList;
+      }
+      expect(served).to.have.length(2);
+      const scan = await fetch(`${page}/01/06901234567892/10/2026A01/21/SN0500`, { redirect: "manual" });
+      expect([scan.status, scan.headers.get("location")]).to.deep.equal([
+        307,
+        `${page}/verify/01/06901234567892/10/2026A01/21/SN0500`,
+      ]);
 
       // The printed CLI line works on custom ports as printed, and the printed exporter key writes with it —
       // with TRACE_GAS_PRICE=0 too (the node is a zero-gas chain).
@@ -156,6 +199,12 @@ describe("npm start", function () {
       expect(report.verdict).to.equal("authentic");
       expect(report.state?.unit).to.equal(parseGs1(DEMO_CODES.authentic).key);
       expect(second.output()).not.to.include("moving this local dev chain's clock");
+      // Each start prints a fresh capture token and revokes the previous one.
+      const page = `http://127.0.0.1:${pagePort}`;
+      const revoked = await fetch(`${page}/capture`, { headers: { authorization: `Bearer ${captureToken}` } });
+      expect(revoked.status).to.equal(401);
+      const fresh = /Authorization: Bearer (cbt_\S+)/.exec(second.output())![1];
+      expect((await fetch(`${page}/capture`, { headers: { authorization: `Bearer ${fresh}` } })).status).to.equal(200);
     } catch (error) {
       await stop(second);
       throw error;
