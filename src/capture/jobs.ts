@@ -8,18 +8,11 @@ import type { IndexSql } from "../indexer/db";
 import type { EpcisEvent } from "../epcis";
 import { planFromJson, planToJson, type PlannedEvent } from "./plan";
 import type { EventRefusal } from "./preflight";
+import { ANCHOR_FIELD, type LedgerAnchor } from "../epcis/rest/anchor";
 
 export type CaptureErrorBehaviour = "rollback" | "proceed";
 
-/** Where a written event is anchored (the shared `cbectrace:anchor` extension field). */
-export interface LedgerAnchor {
-  chainId: number;
-  ledger: string;
-  transactionHash: string;
-  blockNumber: number;
-  unit: string;
-  seq: number;
-}
+export type { LedgerAnchor } from "../epcis/rest/anchor";
 
 /** What became of one event. */
 export interface EventReport {
@@ -34,7 +27,7 @@ export interface EventReport {
    */
   status: "pending" | "written" | "offchain" | "refused" | "rolledBack" | "notWritten";
   note?: string;
-  "cbectrace:anchor"?: LedgerAnchor | null;
+  [ANCHOR_FIELD]?: LedgerAnchor | null;
 }
 
 export interface JobOutcome {

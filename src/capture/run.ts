@@ -22,7 +22,8 @@ import { RecordStore, type RecordSink } from "../records/store";
 import { unrecorded, unregistered } from "../write/resume";
 import type { TraceInput } from "../write/types";
 import type { TraceWriter } from "../write/writer";
-import { saveJob, type CaptureJob, type LedgerAnchor } from "./jobs";
+import { saveJob, type CaptureJob } from "./jobs";
+import { ANCHOR_FIELD, type LedgerAnchor } from "../epcis/rest/anchor";
 import { planEvents, type PlannedEvent } from "./plan";
 import { preflight, refusalOf } from "./preflight";
 
@@ -84,7 +85,7 @@ export async function prepareJob(job: CaptureJob, ctx: JobContext): Promise<void
       account: job.account,
       captureId: job.id,
     });
-    job.outcome.events[p.eventIndex]["cbectrace:anchor"] = null;
+    job.outcome.events[p.eventIndex][ANCHOR_FIELD] = null;
   }
   await saveJob(ctx.db, job);
 }
@@ -186,7 +187,7 @@ export async function sendJob(job: CaptureJob, ctx: JobContext): Promise<void> {
   for (const e of todo) {
     if (report(e).status !== "written") continue;
     const anchor = await anchorOf(ctx, e);
-    if (anchor) report(e)["cbectrace:anchor"] = anchor;
+    if (anchor) report(e)[ANCHOR_FIELD] = anchor;
   }
   finish(job);
   await saveJob(ctx.db, job);

@@ -176,3 +176,30 @@ export function epcisDocument(events: unknown[], extra: Record<string, unknown> 
     epcisBody: { eventList: events },
   };
 }
+
+/** A capture job as `GET /capture/{id}` reports it (the fields the tests read). */
+export interface CaptureJobBody {
+  captureID: string;
+  running: boolean;
+  success: boolean;
+  errors: unknown[];
+  "cbectrace:events": Array<{ eventID: string; status: string }>;
+}
+
+/** Posts a document (an object or the file's bytes) to `base`/capture as `token`'s member; waits for the job. */
+export async function captureAndWait(base: string, doc: unknown, token: string): Promise<CaptureJobBody> {
+  const auth = { authorization: `Bearer ${token}` };
+  const res = await fetch(`${base}/capture`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/ld+json" },
+    body: Buffer.isBuffer(doc) ? doc.toString("utf8") : JSON.stringify(doc),
+  });
+  if (res.status !== 202) throw new Error(`POST /capture: ${res.status} ${await res.text()}`);
+  const location = res.headers.get("location")!;
+  for (let i = 0; i < 600; i++) {
+    const job = (await (await fetch(base + location, { headers: auth })).json()) as CaptureJobBody;
+    if (!job.running) return job;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`capture job ${location} did not finish in 30 s`);
+}

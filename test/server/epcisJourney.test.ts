@@ -19,6 +19,7 @@ import {
   itemUri,
   objectEvent,
   startCaptureWorld,
+  captureAndWait,
   type CaptureWorld,
 } from "../capture/setup";
 import { followerOf } from "../indexer/setup";
@@ -75,27 +76,7 @@ describe("server: an export journey through the EPCIS interfaces and the resolve
     await world?.stop();
   });
 
-  /** Posts a document as `token`'s member and waits for its job to end. */
-  const capture = async (doc: unknown, token: string) => {
-    const res = await fetch(`${base}/capture`, {
-      method: "POST",
-      headers: { "content-type": "application/ld+json", authorization: `Bearer ${token}` },
-      body: JSON.stringify(doc),
-    });
-    expect(res.status, await res.clone().text()).to.equal(202);
-    const location = res.headers.get("location")!;
-    for (let i = 0; i < 600; i++) {
-      const job = (await (await fetch(base + location, { headers: { authorization: `Bearer ${token}` } })).json()) as {
-        running: boolean;
-        success: boolean;
-        errors: unknown[];
-        "cbectrace:events": Array<{ eventID: string; status: string }>;
-      };
-      if (!job.running) return job;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`job ${location} did not finish`);
-  };
+  const capture = (doc: unknown, token: string) => captureAndWait(base, doc, token);
   const catchUp = () => followerOf(world.client, world.ledger, world.db).catchUp(new AbortController().signal);
 
   it("two members capture the journey, the query interface serves it anchored, the resolver and the page say authentic", async () => {

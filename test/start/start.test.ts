@@ -13,6 +13,7 @@ import { freePort, PROJECT_ROOT, runTrace } from "../helpers/localNode";
 import { DEMO_CODES } from "../../src/demo/journey";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
+import { captureAndWait } from "../capture/setup";
 
 interface Started {
   child: ChildProcess;
@@ -73,25 +74,8 @@ async function stop(s: Started): Promise<number | null> {
 }
 
 /** Posts the README's EPCIS document (demo/epcis/commission.jsonld) and waits for the capture job. */
-async function captureReadmeDocument(page: string, token: string) {
-  const auth = { authorization: `Bearer ${token}` };
-  const res = await fetch(`${page}/capture`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/ld+json" },
-    body: readFileSync(join(PROJECT_ROOT, "demo/epcis/commission.jsonld")),
-  });
-  expect(res.status, await res.clone().text()).to.equal(202);
-  for (let i = 0; i < 300; i++) {
-    const job = (await (await fetch(page + res.headers.get("location"), { headers: auth })).json()) as {
-      running: boolean;
-      success: boolean;
-      errors: unknown[];
-    };
-    if (!job.running) return job;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("the capture job did not finish");
-}
+const captureReadmeDocument = (page: string, token: string) =>
+  captureAndWait(page, readFileSync(join(PROJECT_ROOT, "demo/epcis/commission.jsonld")), token);
 
 describe("npm start", function () {
   this.timeout(400_000);

@@ -5,6 +5,7 @@
 import type { IndexSql } from "../../indexer/db";
 import type { EpcField } from "./eventRow";
 import type { KeyMatch } from "./epcKeys";
+import type { LedgerAnchor } from "../rest/anchor";
 
 /** What a query asks for; every list means "any of". */
 export interface EventFilter {
@@ -44,14 +45,7 @@ export interface StoredEvent {
   eventTime: number;
   recordTime: number;
   event: Record<string, unknown>;
-  anchor: {
-    chainId: number;
-    ledger: string;
-    transactionHash: string;
-    blockNumber: number;
-    unit: string;
-    seq: number;
-  } | null;
+  anchor: LedgerAnchor | null;
 }
 
 const COLUMN: Record<OrderField, string> = { eventTime: "event_time", recordTime: "record_time", syncId: "sync_id" };

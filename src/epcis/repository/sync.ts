@@ -13,6 +13,7 @@ import { recordHash, eventIdOf, recordHashOfEventId } from "../hash";
 import type { RecordStore } from "../../records/store";
 import { ensureEventRepository } from "./schema";
 import { eventColumns } from "./eventRow";
+import { ANCHOR_FIELD } from "../rest/anchor";
 
 /** The ledger the index follows (the anchor names it). */
 export interface RepositoryLedger {
@@ -240,7 +241,7 @@ async function insertEvent(
     given === undefined || (claimed !== undefined && claimed !== hash) ? eventIdOf(hash as `0x${string}`) : given;
   const event = { ...record, eventID: eventId };
   delete (event as Record<string, unknown>).recordTime;
-  delete (event as Record<string, unknown>)["cbectrace:anchor"];
+  delete (event as Record<string, unknown>)[ANCHOR_FIELD];
   const inserted = await db.query(
     `INSERT INTO epcis_events (record_hash, event_id, event_type, action, biz_step, disposition, read_point,
        biz_location, event_time, event_offset, record_time, org, event, chain_id, ledger, tx_hash, block,

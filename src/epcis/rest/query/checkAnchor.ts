@@ -8,7 +8,7 @@ import { decodeEventLog, type Hex, type PublicClient } from "viem";
 import { traceLedgerAbi } from "../../../generated/abi";
 import { decodeInfo } from "../../../codes";
 import { recordHash } from "../../hash";
-import { ANCHOR_FIELD } from "./document";
+import { ANCHOR_FIELD, type LedgerAnchor } from "../anchor";
 
 /** Why an anchor does not hold (or `ok`). */
 export type AnchorCheck =
@@ -27,14 +27,7 @@ export type AnchorCheck =
       hash?: Hex;
     };
 
-interface Anchor {
-  chainId: number;
-  ledger: string;
-  transactionHash: Hex;
-  blockNumber: number;
-  unit: Hex;
-  seq: number;
-}
+type Anchor = LedgerAnchor & { transactionHash: Hex; unit: Hex };
 
 const isAnchor = (a: unknown): a is Anchor => {
   const x = a as Record<string, unknown>;

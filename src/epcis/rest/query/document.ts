@@ -10,7 +10,9 @@ import { isoMillis } from "../../time";
 import type { StoredEvent } from "../../repository";
 
 /** The extension field naming where an event is anchored. */
-export const ANCHOR_FIELD = "cbectrace:anchor";
+import { ANCHOR_FIELD } from "../anchor";
+
+export { ANCHOR_FIELD };
 
 /** An event as the interface serves it. */
 export function servedEvent(stored: StoredEvent): Record<string, unknown> {
