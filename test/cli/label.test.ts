@@ -10,7 +10,7 @@ import { create as createQr } from "qrcode";
 import { EXIT } from "../../src/cli/exitCodes";
 import { MM_PER_PT } from "../../src/qrLabels";
 import { runTrace, type TraceRun } from "../helpers/localNode";
-import { readPdf, readSvg } from "../helpers/labelFiles";
+import { readPdf, readPng, readSvg } from "../helpers/labelFiles";
 
 const GTIN = "09521234543213";
 const item = (n: number) => `(01)${GTIN}(10)LOT1(21)${n}`;
@@ -42,12 +42,13 @@ describe("trace label: printable labels and sheets", function () {
 
   it("writes labels with their HRI at the size asked for: one SVG, a PDF sheet from a file, on the resolver domain", async () => {
     writeFileSync(file("codes.txt"), `# carton 1\n${item(1)}\n\n${uri(2)}\r\n${item(3)}\n`);
-    const [svg, pdf, env] = await Promise.all([
+    const [svg, pdf, env, png] = await Promise.all([
       runTrace(["label", item(7), "--out", file("one.svg"), "--size", "25mm", "--json"]),
       runTrace(["label", "--from", file("codes.txt"), item(4), "--out", file("sheet.pdf"), "--columns", "2", "--json"]),
       runTrace(["label", item(8), "--out", file("env.svg"), "--json"], {
         env: { TRACE_RESOLVER_URL: "https://trace.example.cn" },
       }),
+      runTrace(["label", item(5), item(6), "--out", file("sheet.png"), "--size", "20mm", "--json"]),
     ]);
 
     expect(ok(svg)).to.deep.equal({ file: file("one.svg"), uri: uri(7) });
@@ -68,6 +69,12 @@ describe("trace label: printable labels and sheets", function () {
     expect((modules + 8) * m * MM_PER_PT).to.be.closeTo(30, 0.01);
 
     expect(ok(env)).to.deep.equal({ file: file("env.svg"), uri: uri(8, "https://trace.example.cn") });
+
+    // PNG: two 20 mm labels side by side (5 mm gap) at 8 pixels per module, printing at 45 mm (pHYs).
+    expect(ok(png)).to.deep.equal({ file: file("sheet.png"), uris: [uri(5), uri(6)] });
+    const image = readPng(readFileSync(file("sheet.png")));
+    expect((image.width / image.pixelsPerMetre) * 1000).to.be.closeTo(45, 0.2);
+    expect(image.height).to.be.greaterThan(image.width / 2);
   });
 
   it("ATTACK: a code naming another resolver is printed on this deployment's domain, not the code's", async () => {
@@ -79,15 +86,15 @@ describe("trace label: printable labels and sheets", function () {
     expect(readFileSync(file("foreign.svg"), "utf8")).not.to.include("evil.example");
   });
 
-  it("refuses a bad code line, a bad extension, a too small size and a PNG sheet, and writes no file", async () => {
+  it("refuses a bad code line, a bad extension, a too small size, a bad PNG scale and too many columns, and writes no file", async () => {
     const badGtin = GTIN.slice(0, 13) + String((Number(GTIN[13]) + 1) % 10);
     writeFileSync(file("bad.txt"), `${item(1)}\n${item(2)}\n(01)${badGtin}(21)3\n`);
-    const outs = ["bad.pdf", "x.gif", "tiny.pdf", "two.png", "cols.pdf"].map(file);
-    const [badLine, badExt, tiny, pngSheet, cols] = await Promise.all([
+    const outs = ["bad.pdf", "x.gif", "tiny.pdf", "scale.png", "cols.pdf"].map(file);
+    const [badLine, badExt, tiny, badScale, cols] = await Promise.all([
       runTrace(["label", "--from", file("bad.txt"), "--out", outs[0]]),
       runTrace(["label", item(1), "--out", outs[1]]),
       runTrace(["label", item(1), "--out", outs[2], "--size", "8mm"]),
-      runTrace(["label", item(1), item(2), "--out", outs[3]]),
+      runTrace(["label", item(1), item(2), "--out", outs[3], "--scale", "0"]),
       runTrace(["label", item(1), "--out", outs[4], "--size", "60mm", "--columns", "4"]),
     ]);
     const line = refused(badLine);
@@ -95,7 +102,7 @@ describe("trace label: printable labels and sheets", function () {
     expect(line).to.match(/wrong check digit: expected 3/);
     expect(refused(badExt)).to.match(/\.svg, \.pdf or \.png/);
     expect(refused(tiny)).to.match(/0\.254 mm minimum/);
-    expect(refused(pngSheet)).to.match(/PNG labels are the bare QR code of one unit/);
+    expect(refused(badScale)).to.match(/--scale "0" must be a whole number of pixels per module/);
     expect(refused(cols)).to.match(/at most 3 fit across/);
     for (const out of outs) expect(existsSync(out), out).to.equal(false);
   });

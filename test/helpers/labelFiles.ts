@@ -2,6 +2,7 @@
  * Reading back what `trace label` writes, independently of the writer: the PDF's structure (header, xref
  * offsets, stream lengths, `%%EOF`), its pages' module rectangles and `Tj` texts, and the SVG's labels.
  */
+import { inflateSync } from "node:zlib";
 import { expect } from "chai";
 
 /** One PDF page as read back: its MediaBox, its `re` rectangles and its `Tj` strings (unescaped). */
@@ -92,4 +93,103 @@ export function readSvg(svg: string): { width: string; height: string; labels: S
     };
   });
   return { width: root![1], height: root![2], labels };
+}
+
+/** A greyscale PNG as read back: size, pixels per metre (pHYs) and an ink test per pixel. */
+export interface PngImage {
+  width: number;
+  height: number;
+  pixelsPerMetre: number;
+  ink: (x: number, y: number) => boolean;
+}
+
+/** Decodes the 8-bit greyscale, filter-0 PNGs `labelsPng` writes (and checks every chunk's CRC). */
+export function readPng(png: Buffer): PngImage {
+  expect(png.subarray(0, 8).toString("hex")).to.equal("89504e470d0a1a0a");
+  const chunks = new Map<string, Buffer[]>();
+  for (let at = 8; at < png.length;) {
+    const length = png.readUInt32BE(at);
+    const type = png.subarray(at + 4, at + 8).toString("latin1");
+    const data = png.subarray(at + 8, at + 8 + length);
+    expect(png.readUInt32BE(at + 8 + length), `${type} CRC`).to.equal(zlibCrc32(png.subarray(at + 4, at + 8 + length)));
+    chunks.set(type, [...(chunks.get(type) ?? []), data]);
+    at += 12 + length;
+  }
+  const ihdr = chunks.get("IHDR")![0];
+  const width = ihdr.readUInt32BE(0);
+  const height = ihdr.readUInt32BE(4);
+  expect([...ihdr.subarray(8)], "8-bit greyscale").to.deep.equal([8, 0, 0, 0, 0]);
+  const phys = chunks.get("pHYs")![0];
+  expect(phys[8], "pHYs unit is the metre").to.equal(1);
+  const raw = inflateSync(Buffer.concat(chunks.get("IDAT")!));
+  expect(raw.length).to.equal((width + 1) * height);
+  for (let y = 0; y < height; y++) expect(raw[y * (width + 1)], `row ${y} filter`).to.equal(0);
+  return {
+    width,
+    height,
+    pixelsPerMetre: phys.readUInt32BE(0),
+    ink: (x, y) => raw[y * (width + 1) + 1 + x] < 128,
+  };
+}
+
+function zlibCrc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/**
+ * Reads the text lines drawn in a PNG region with the 5 × 7 bitmap font: finds each band of ink rows, its
+ * pixel size (band height / 7, every HRI line holds a full-height "(" or digit), then matches cell by cell.
+ */
+export function readPngText(
+  png: PngImage,
+  region: { x: number; y: number; width: number; height: number },
+  glyphs: Map<string, string>,
+): string[] {
+  const rowInk = (y: number) => {
+    for (let x = region.x; x < region.x + region.width; x++) if (png.ink(x, y)) return true;
+    return false;
+  };
+  const bands: Array<[number, number]> = [];
+  for (let y = region.y; y < region.y + region.height; y++) {
+    if (!rowInk(y)) continue;
+    const top = y;
+    while (y < region.y + region.height && rowInk(y)) y++;
+    bands.push([top, y]);
+  }
+  return bands.map(([top, bottom]) => {
+    const s = (bottom - top) / 7;
+    expect(Number.isInteger(s), `band at ${top} is 7 font pixels tall`).to.equal(true);
+    let left = region.x + region.width;
+    let right = region.x;
+    for (let y = top; y < bottom; y++) {
+      for (let x = region.x; x < region.x + region.width; x++) {
+        if (png.ink(x, y)) {
+          left = Math.min(left, x);
+          right = Math.max(right, x);
+        }
+      }
+    }
+    // The first glyph's ink may start a few font pixels into its cell: try each offset, keep the one that reads.
+    for (let k = 0; k < 5; k++) {
+      let text = "";
+      let x0 = left - k * s;
+      for (; x0 <= right; x0 += 6 * s) {
+        let key = "";
+        for (let gy = 0; gy < 7; gy++) {
+          for (let gx = 0; gx < 5; gx++) key += png.ink(x0 + gx * s + (s >> 1), top + gy * s + (s >> 1)) ? "1" : "0";
+          key += gy < 6 ? " " : "";
+        }
+        const char = glyphs.get(key);
+        if (char === undefined) break;
+        text += char;
+      }
+      if (x0 > right) return text;
+    }
+    throw new Error(`the text band at y ${top} does not read as the bitmap font`);
+  });
 }

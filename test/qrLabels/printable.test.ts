@@ -15,7 +15,19 @@ import {
   parseSizeMm,
   type LabelContent,
 } from "../../src/qrLabels";
-import { readPdf, readSvg } from "../helpers/labelFiles";
+import { FONT_CHARACTERS, glyph } from "../../src/qrLabels/bitmapFont";
+import { labelsPng } from "../../src/qrLabels/rasterPng";
+import { readPdf, readPng, readPngText, readSvg } from "../helpers/labelFiles";
+
+/** The bitmap font as the PNG reader matches it: rows of 0/1 → character. */
+const FONT = new Map(
+  FONT_CHARACTERS.map((c) => [
+    glyph(c)
+      .map((row) => row.map((ink) => (ink ? "1" : "0")).join(""))
+      .join(" "),
+    c,
+  ]),
+);
 
 const GTIN = "09521234543213";
 const content = (serial: string, extra: Record<string, string> = {}): LabelContent => {
@@ -159,5 +171,41 @@ describe("printable labels: PDF", function () {
     const [page] = readPdf(bytes);
     expect(page.texts).to.include("(10) X)Tj(Y\\");
     expect(page.texts).to.have.length(3);
+  });
+});
+
+describe("printable labels: PNG", function () {
+  it("draws the QR at whole pixels per module, prints at the size in mm (pHYs) and writes the HRI in the bitmap font", function () {
+    const c = content("SN0001", { lot: "Lot-7/b.x" });
+    const label = layoutLabel(c, { sizeMm: 30 });
+    const png = readPng(labelsPng([label], { scale: 8 }));
+    const side = (label.modules + 2 * label.margin) * 8;
+    expect(png.width).to.equal(side);
+    expect((png.width / png.pixelsPerMetre) * 1000).to.be.closeTo(30, 0.01);
+    const qr = createQr(c.uri, { errorCorrectionLevel: "M" }).modules;
+    for (let r = 0; r < qr.size; r++) {
+      for (let col = 0; col < qr.size; col++) {
+        const x = (col + label.margin) * 8 + 4;
+        const y = (r + label.margin) * 8 + 4;
+        if (png.ink(x, y) !== (qr.get(r, col) === 1)) throw new Error(`module ${r},${col} differs`);
+      }
+    }
+    // The HRI starts in the quiet zone under the modules.
+    const below = (label.modules + label.margin) * 8;
+    const text = readPngText(png, { x: 0, y: below, width: png.width, height: png.height - below }, FONT);
+    expect(text).to.deep.equal(["(01) 09521234543213", "(10) Lot-7/b.x", "(21) SN0001"]);
+  });
+
+  it("stacks a sheet's labels, each with its own HRI", function () {
+    const contents = ["A", "B", "C"].map((s) => content(`SN${s}`));
+    const labels = contents.map((c) => layoutLabel(c, { sizeMm: 25 }));
+    const png = readPng(labelsPng(labels, { columns: 1, scale: 6 }));
+    const pxPerMm = png.pixelsPerMetre / 1000;
+    const texts = labels.map((l, i) => {
+      const top = Math.round(i * (l.heightMm + 5) * pxPerMm) + (l.modules + l.margin) * 6;
+      const bottom = Math.round((i * (l.heightMm + 5) + l.heightMm) * pxPerMm);
+      return readPngText(png, { x: 0, y: top, width: png.width, height: bottom - top }, FONT);
+    });
+    expect(texts).to.deep.equal(contents.map((c) => c.hri));
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `trace label`: printable labels — the QR code of each unit's Digital Link with its GS1 human-readable text
- * (HRI) under it, at a physical size, one label or a sheet (SVG or A4 PDF); PNG is the bare QR of one unit.
+ * (HRI) under it, at a physical size, one label or a sheet (SVG, PNG, or PDF on A4 pages).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -14,7 +14,7 @@ import {
   RECOMMENDED_MIN_MODULE_MM,
   type LabelLayout,
 } from "../../qrLabels";
-import { labelPng } from "../../qrLabels/png";
+import { labelsPng } from "../../qrLabels/rasterPng";
 import { TraceError } from "../../errors/base";
 import type { CliContext } from "../context";
 import { unitRef } from "../inputs";
@@ -55,6 +55,14 @@ function codeSources(codes: string[], from: string | undefined): CodeSource[] {
   return out;
 }
 
+function scaleArg(text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > 64) {
+    throw new CliInputError(`--scale "${text}" must be a whole number of pixels per module from 1 to 64.`);
+  }
+  return n;
+}
+
 /** The unit of every code, all checked before anything is rendered or written. */
 function units(sources: CodeSource[]) {
   return sources.map(({ code, where }) => {
@@ -71,23 +79,23 @@ export function addLabelCommand(program: Command, run: Run): void {
   program
     .command("label")
     .description(
-      "write printable labels: each unit's QR code with its GS1 human-readable text — one label or a sheet " +
-        "(.svg, or .pdf on A4), or a bare QR of one unit (.png, no text)",
+      "write printable labels: each unit's QR code with its GS1 human-readable text, one label or a sheet " +
+        "(.svg, .pdf on A4 pages, or .png)",
     )
     .argument("[code...]", "the units (Digital Link URIs or element strings)")
     .requiredOption("--out <file>", "output file ending in .svg, .pdf or .png")
     .option("--from <file>", "more codes, one per line (blank lines and # comments skipped)")
-    .option("--size <length>", "width of each QR with its quiet zone, e.g. 30mm, 3cm, 1.2in (SVG/PDF; default 30mm)")
+    .option("--size <length>", "width of each QR with its quiet zone, e.g. 30mm, 3cm, 1.2in (default 30mm)")
     .option("--columns <n>", "labels per row on a sheet (default: as many as fit across A4)")
-    .option("--scale <n>", "PNG pixels per module", "8")
+    .option("--scale <n>", "PNG pixels per module (sets the resolution; the PNG prints at --size)", "8")
     .addHelpText(
       "after",
       [
         "",
         "The QR encodes the unit's Digital Link on the resolver domain (--domain, else TRACE_RESOLVER_URL, else",
         "TRACE_DL_DOMAIN); the text under it is the GS1 HRI, one (AI) value per line. Modules under 0.254 mm are",
-        "refused and under 0.396 mm (GS1's minimum for retail and phone scanning) warned about. Print PDFs at",
-        "100 % (actual size). PNG output has no text and holds one label: use .svg or .pdf for HRI and sheets.",
+        "refused and under 0.396 mm (GS1's minimum for retail and phone scanning) warned about. Print at 100 %",
+        "(actual size). PDF sheets fill A4 pages; SVG and PNG sheets are one canvas as tall as the grid.",
       ].join("\n"),
     )
     .action(
@@ -95,11 +103,6 @@ export function addLabelCommand(program: Command, run: Run): void {
         const ext = /\.(svg|pdf|png)$/i.exec(flags.out)?.[1]?.toLowerCase();
         if (ext === undefined) throw new CliInputError(`--out "${flags.out}" must end in .svg, .pdf or .png.`);
         const sources = codeSources(codes, flags.from);
-        if (ext === "png" && (sources.length > 1 || flags.size !== undefined || flags.columns !== undefined)) {
-          throw new CliInputError("PNG labels are the bare QR code of one unit (no text, size or sheet).", {
-            hints: ["Write a .svg or .pdf for labels with their human-readable text, a physical size or a sheet."],
-          });
-        }
         const sizeMm = flags.size === undefined ? undefined : parseSizeMm(flags.size);
         const columns = flags.columns === undefined ? undefined : Number(flags.columns);
         if (columns !== undefined && !(Number.isInteger(columns) && columns >= 1)) {
@@ -111,20 +114,20 @@ export function addLabelCommand(program: Command, run: Run): void {
           hri: hriLines(u.identity),
         }));
 
-        let bytes: Uint8Array | string;
-        if (ext === "png") {
-          bytes = await labelPng(contents[0].uri, { scale: Number(flags.scale) });
-        } else {
-          const labels: LabelLayout[] = contents.map((c) => layoutLabel(c, sizeMm === undefined ? {} : { sizeMm }));
-          const small = labels.filter((l) => l.moduleMm < RECOMMENDED_MIN_MODULE_MM);
-          if (small.length > 0) {
-            ctx.out.info(
-              `warning: ${small.length} label(s) have modules of ${Math.min(...small.map((l) => l.moduleMm)).toFixed(3)} mm, under the ${RECOMMENDED_MIN_MODULE_MM} mm GS1 minimum for retail and phone scanning; a larger --size is safer.`,
-            );
-          }
-          const sheet = columns === undefined ? {} : { columns };
-          bytes = ext === "svg" ? labelsSvg(labels, sheet) : labelsPdf(labels, sheet);
+        const labels: LabelLayout[] = contents.map((c) => layoutLabel(c, sizeMm === undefined ? {} : { sizeMm }));
+        const small = labels.filter((l) => l.moduleMm < RECOMMENDED_MIN_MODULE_MM);
+        if (small.length > 0) {
+          ctx.out.info(
+            `warning: ${small.length} label(s) have modules of ${Math.min(...small.map((l) => l.moduleMm)).toFixed(3)} mm, under the ${RECOMMENDED_MIN_MODULE_MM} mm GS1 minimum for retail and phone scanning; a larger --size is safer.`,
+          );
         }
+        const sheet = columns === undefined ? {} : { columns };
+        const bytes =
+          ext === "svg"
+            ? labelsSvg(labels, sheet)
+            : ext === "pdf"
+              ? labelsPdf(labels, sheet)
+              : labelsPng(labels, { ...sheet, scale: scaleArg(flags.scale) });
         writeFileSync(flags.out, bytes);
         if (contents.length === 1) {
           ctx.out.result({ file: flags.out, uri: contents[0].uri }, `wrote ${flags.out} for ${contents[0].uri}`);
