@@ -191,6 +191,14 @@ function elementsOf(identity: Gs1Identity): Element[] {
 }
 
 /**
+ * The AI/value pairs of a unit in element-string print order (key, fixed-length attributes, qualifiers, other
+ * attributes), values unescaped: what a label prints as human-readable text, one `(AI) value` per pair.
+ */
+export function identityElements(identity: Gs1Identity): Array<{ ai: string; value: string }> {
+  return elementsOf(checkIdentity(identity));
+}
+
+/**
  * The GS1 element string of a unit: bracketed by default (`(01)09521234543213(10)ABC123(17)261231`), or raw
  * with GS separators (`form: "raw"`), as a Data Matrix or GS1 QR code would encode it.
  */

@@ -5,3 +5,7 @@
 export * from "./options";
 export * from "./svg";
 export * from "./uri";
+export * from "./hri";
+export * from "./layout";
+export * from "./sheetSvg";
+export * from "./pdf";

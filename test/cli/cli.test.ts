@@ -159,7 +159,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
         const text = readFileSync(svg, "utf8");
         expect(text).to.match(/<svg/);
         expect(b.stdout).to.include(`https://trace.example.cn/01/${GTIN}/10/CLI/21/1`);
-        expect(fails(c, EXIT.INVALID_INPUT)).to.match(/\.png or \.svg/);
+        expect(fails(c, EXIT.INVALID_INPUT)).to.match(/\.svg, \.pdf or \.png/);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -1,8 +1,8 @@
 /** Read commands: key, label, state, history (the journey), export-epcis. No key needed. */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { labelUri, labelSvg } from "../../qrLabels";
-import { labelPng } from "../../qrLabels/png";
+import { labelUri } from "../../qrLabels";
+import { addLabelCommand } from "./label";
 import { epcisDocument, locationText, type EpcisEvent } from "../../epcis";
 import { dispositionName } from "../../codes";
 import type { JourneyEntry } from "../../read/types";
@@ -87,23 +87,7 @@ export function addReadCommands(program: Command, run: Run): void {
       }),
     );
 
-  program
-    .command("label")
-    .description("write a QR label (PNG or SVG by file extension) for a unit's Digital Link URI")
-    .argument("<code>", "the unit")
-    .requiredOption("--out <file>", "output file ending in .png or .svg")
-    .option("--scale <n>", "PNG pixels per module", "8")
-    .action(
-      run(async (ctx: CliContext, code: string, flags: { out: string; scale: string }) => {
-        const u = unitRef(code);
-        const uri = labelUri(u.identity, { domain: ctx.domain });
-        if (flags.out.endsWith(".svg")) writeFileSync(flags.out, await labelSvg(uri));
-        else if (flags.out.endsWith(".png"))
-          writeFileSync(flags.out, await labelPng(uri, { scale: Number(flags.scale) }));
-        else throw new CliInputError(`--out "${flags.out}" must end in .png or .svg.`);
-        ctx.out.result({ file: flags.out, uri }, `wrote ${flags.out} for ${uri}`);
-      }),
-    );
+  addLabelCommand(program, run);
 
   program
     .command("state")
