@@ -15,6 +15,7 @@ import { traceEnv, type TraceEnv } from "../config/env";
 import { DEFAULT_DL_DOMAIN } from "../gs1/digitalLink";
 import { decryptKeystoreJson } from "../config/keystore";
 import { CliInputError, type Output } from "./output";
+import { WrittenRecords } from "./recordPublishing";
 
 export interface GlobalOptions {
   network?: string;
@@ -36,6 +37,11 @@ export interface CliContext {
   options: GlobalOptions;
   /** Directory of the off-chain record store (EPCIS events and documents by hash). */
   recordsDir: string;
+  /**
+   * The record store of write commands: it remembers what this command put, which the CLI publishes to the
+   * platform (TRACE_PLATFORM_URL) once the command succeeded.
+   */
+  records: WrittenRecords;
   /**
    * Domain for Digital Link URIs the CLI prints and labels: --domain, else TRACE_RESOLVER_URL, else
    * TRACE_DL_DOMAIN, else id.gs1.org.
@@ -129,6 +135,7 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
     options,
     env,
     recordsDir: resolve(env.recordsDir ?? "records"),
+    records: new WrittenRecords(resolve(env.recordsDir ?? "records")),
     // --domain wins; else the platform's resolver (TRACE_RESOLVER_URL), so a scanned label resolves there.
     domain:
       (options.domain !== undefined ? env.domain : undefined) ?? env.resolverUrl ?? env.domain ?? DEFAULT_DL_DOMAIN,

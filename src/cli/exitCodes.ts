@@ -10,7 +10,11 @@ export const EXIT = {
   REFUSED: 3,
   /** Network, chain or deployment problem (node unreachable, wrong chain id, no ledger at the address). */
   NETWORK: 4,
-  /** `trace relay`: some signed batches were recorded and others refused (listed in the output). */
+  /**
+   * Part of the work is done, the rest is listed: `trace relay` recorded some signed batches and the others
+   * were refused; a write is on chain but some of its records were not published to the platform (they stay
+   * in the local store: `trace records publish`); `trace records publish` had records refused.
+   */
   PARTIAL: 5,
   /**
    * `trace verify` ran and the verdict is "warning" (recalled, held, no customs release…). Verdicts have

@@ -17,6 +17,9 @@ import { addConsortiumCommands } from "./commands/consortium";
 import { addPrefixCommands } from "./commands/prefixes";
 import { addIndexCommand } from "./commands/index";
 import { addCaptureCommands } from "./commands/capture";
+import { addRecordsCommands } from "./commands/records";
+import { publishWritten } from "./recordPublishing";
+import { PlatformUnreachableError } from "../records/publish";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -52,6 +55,7 @@ export function buildProgram(): Command {
       const options = command.optsWithGlobals() as GlobalOptions;
       const ctx = createContext(options, createOutput(Boolean(options.json)));
       await (fn as (ctx: CliContext, ...a: unknown[]) => Promise<void>)(ctx, ...args.slice(0, -1));
+      await publishAfterWrite(ctx);
     };
   addWriteCommands(program, run);
   addReadCommands(program, run);
@@ -62,7 +66,29 @@ export function buildProgram(): Command {
   addPrefixCommands(program, run);
   addIndexCommand(program, run);
   addCaptureCommands(program, run);
+  addRecordsCommands(program, run);
   return program;
+}
+
+/**
+ * After a write command succeeded: its records go to the platform. The chain write stands either way; a
+ * record the platform did not take (or an unreachable platform) is a warning with exit code PARTIAL, and
+ * the records stay in the local store for `trace records publish`.
+ */
+async function publishAfterWrite(ctx: CliContext): Promise<void> {
+  const written = ctx.records.toPublish();
+  if (written.length === 0) return;
+  const partial = () => {
+    if (!process.exitCode) process.exitCode = EXIT.PARTIAL;
+  };
+  try {
+    const outcome = await publishWritten(ctx.out, ctx.env.platformUrl, written, ctx.recordsDir);
+    if (outcome.report?.refused.length) partial();
+  } catch (error) {
+    if (!(error instanceof PlatformUnreachableError)) throw error;
+    process.stderr.write(`warning: the write is on chain, but its records were not published.\n${error.message}\n`);
+    partial();
+  }
 }
 
 /** Runs the CLI and returns the exit code. */

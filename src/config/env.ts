@@ -43,6 +43,14 @@ const httpUrl: Parse<string> = (text, source) =>
     ? text
     : refuse(source, `The RPC URL "${text}" must be an http(s) JSON-RPC URL, e.g. http://10.0.0.5:8545.`);
 
+const platformUrl: Parse<string> = (text, source) =>
+  /^https?:\/\/[^/\s]+/.test(text)
+    ? text.replace(/\/+$/, "")
+    : refuse(
+        source,
+        `The platform URL "${text}" must be an http(s) URL, e.g. http://127.0.0.1:8080 (npm start's server).`,
+      );
+
 const chainId: Parse<number> = (text, source) => {
   const n = Number(text);
   return Number.isSafeInteger(n) && n > 0 ? n : refuse(source, `The chain id "${text}" must be a positive integer.`);
@@ -115,6 +123,11 @@ export const TRACE_SETTINGS = {
   serverRpcUrl: setting("TRACE_SERVER_RPC_URL", httpUrl),
   /** The GS1 resolver's public base URL: QR labels print it, the resolver builds its links on it. */
   resolverUrl: setting("TRACE_RESOLVER_URL", resolverUrl),
+  /**
+   * The platform server members publish their records to (`PUT /records/<hash>.json`) after each write, so
+   * buyers' pages can show them. Empty: records stay in the local store only.
+   */
+  platformUrl: setting("TRACE_PLATFORM_URL", platformUrl),
 };
 
 export type TraceSettingName = keyof typeof TRACE_SETTINGS;

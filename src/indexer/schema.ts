@@ -2,8 +2,9 @@
  * The index's one SQL schema, the same for PGlite and PostgreSQL. Hashes, addresses and keys are lower-case
  * 0x-hex text; block numbers are bigint; a chain position is (block, log_index). Every table but `meta`,
  * `sync` and `checkpoints` holds rows tied to a block, so a reorganization deletes exactly the rows above
- * the fork point (`write.ts`, `rollbackAbove`). Bump {@link SCHEMA_VERSION} on any change: an index of
- * another version is refused (rebuild it: it is a cache of the chain), never migrated in place.
+ * the fork point (`write.ts`, `rollbackAbove`). Bump {@link SCHEMA_VERSION} on any change to a table: an
+ * index of another version is refused (rebuild it: it is a cache of the chain), never migrated in place. An
+ * added secondary index needs no bump: `CREATE INDEX IF NOT EXISTS` builds it on the next open.
  */
 import type { IndexDb } from "./db";
 import { IndexDatabaseError } from "./errors";
@@ -91,6 +92,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS entries_position ON entries (block, log_index)
 CREATE INDEX IF NOT EXISTS entries_org ON entries (org, block, log_index);
 CREATE INDEX IF NOT EXISTS entries_tx ON entries (tx_hash);
 CREATE INDEX IF NOT EXISTS entries_account ON entries (account, block, log_index);
+-- Which entries hold a record hash: the platform accepts an uploaded record only when the chain anchors it.
+CREATE INDEX IF NOT EXISTS entries_data ON entries (data);
 
 CREATE TABLE IF NOT EXISTS units (
   key text PRIMARY KEY,

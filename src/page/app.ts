@@ -16,7 +16,6 @@ import { digitalLinkPathOf } from "../resolver/verifyPath";
 import { stageName, dispositionName, type StepName } from "../codes";
 import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./text";
 import { ownershipLines } from "../verify/ownershipText";
-import { parseGs1 } from "../gs1";
 import { h } from "./dom";
 
 interface PageConfig {
@@ -244,21 +243,6 @@ async function fetchBundle(code: string): Promise<ProofBundle | undefined> {
   }
 }
 
-/**
- * True when the bundle is this unit's: the server made it from its record store, so a record it does not
- * carry is one the store does not have, and asking for each would cost one sequential request per entry (a
- * 1,000-entry unit without records: 1,000). A record left out only shows as "not available", which never
- * changes a verdict; a record the bundle carries is checked against its on-chain hash like any other.
- */
-function bundleCoversRecords(code: string, bundle: ProofBundle | undefined): boolean {
-  if (!bundle) return false;
-  try {
-    return bundle.unit === parseGs1(code).key;
-  } catch {
-    return false;
-  }
-}
-
 async function main() {
   const form = document.getElementById("search") as HTMLFormElement;
   const input = document.getElementById("code") as HTMLInputElement;
@@ -299,12 +283,12 @@ async function main() {
         chainId: config.chainId,
         deploymentBlock: BigInt(config.ledger.deploymentBlock),
       },
-      fetchRecord: bundleCoversRecords(code, bundle)
-        ? async () => undefined
-        : async (hash) => {
-            const res = await fetch(`/records/${hash}.json`);
-            return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
-          },
+      // A record the bundle lacks (or got wrong) is asked of the platform's store: a bundle that drops records
+      // must not make them look unavailable.
+      fetchRecord: async (hash) => {
+        const res = await fetch(`/records/${hash}.json`);
+        return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
+      },
     });
     render(report, config);
   } catch (error) {

@@ -36,6 +36,11 @@ export interface BundleService {
   bundleFor(code: string): Promise<ProofBundle>;
   /** Bundles built and requests answered from the cache, since the start. */
   readonly stats: { builds: number; hits: number; cached: number };
+  /**
+   * Drops every cached bundle: a record that reached the store after a bundle was built at the same block
+   * would otherwise stay missing from it until the next block.
+   */
+  forget(): void;
 }
 
 export const DEFAULT_BUNDLE_CACHE_SIZE = 512;
@@ -55,6 +60,10 @@ export function createBundleService(options: BundleServiceOptions): BundleServic
 
   return {
     stats,
+    forget() {
+      cache.clear();
+      stats.cached = 0;
+    },
     async bundleFor(code) {
       const unit = parseGs1(code).key;
       const head = BigInt(await rpcCall<string>(options.nodeUrl, "eth_blockNumber", []));

@@ -43,3 +43,33 @@ export function hasBody(req: IncomingMessage): boolean {
     req.headers["transfer-encoding"] !== undefined
   );
 }
+
+/** Thrown by {@link readBodyLimited} when a body passes its limit. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`the body exceeds ${limit} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/** Reads a request body of at most `limit` bytes (a longer one is refused as soon as it passes the limit). */
+export function readBodyLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? NaN);
+    if (declared > limit) return reject(new BodyTooLargeError(limit));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.pause();
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

@@ -1,7 +1,8 @@
 /**
  * The platform's HTTP server for the verification page: it serves the page (its HTML with the settings and,
  * for a scanned link, the unit's proof bundle inlined; its script and CSS under content-hashed names), the
- * deployment manifest, the off-chain records by hash, the proof bundles (`/bundle/…`) and a read-only
+ * deployment manifest, the off-chain records by hash (and members' uploads of them, each checked against the
+ * chain: `recordRoutes.ts`), the proof bundles (`/bundle/…`) and a read-only
  * JSON-RPC gateway to its node (`POST /rpc`) — nothing else. The page checks everything it shows against the
  * chain itself; this server is not trusted for the verdict. Routes live here; each job in its own file.
  * Node-only.
@@ -13,6 +14,7 @@ import type { DeploymentManifest } from "../config/manifest";
 import { CONTENT_TYPES, IMMUTABLE, fail, hasBody, send } from "./http";
 import { pageAssets } from "./pageAssets";
 import { recordFile, storeFetcher } from "./records";
+import { createRecordRoutes } from "./recordRoutes";
 import { createBundleService, type BundleService } from "./bundles";
 import { bundleForPage, bundleRequestCode, scannedCode, serveBundle } from "./bundleRoute";
 import { createGateway } from "./gateway";
@@ -136,6 +138,8 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     createCaptureRoutes(context, options.capture),
     createQueryRoutes(context, queryOptions(options)),
     createResolverRoutes(context, { explorer: explorer !== undefined, ...options.resolver }),
+    // Members' records reach the store here (PUT /records/<hash>.json), each checked against the chain.
+    createRecordRoutes(context, { onStored: () => bundles?.forget() }),
   ].filter((h): h is RouteHandler => h !== undefined);
 
   const page = async (res: ServerResponse, code: string | undefined) => {

@@ -237,13 +237,14 @@ export async function collect(
   entries.forEach((e, i) => {
     const org = orgs.get(e.org);
     const sig = signatures?.get(`${e.transactionHash}:${e.logIndex}`);
-    const { recordMatches, recordNamesUnit } = recordChecks[i];
+    const { recordMatches, recordNamesUnit, recordMissing } = recordChecks[i];
     const entry: VerifiedEntry = {
       ...e,
       ...(org ? { organization: organizationInfo(org) } : {}),
       ...(sig ? { signatureValid: sig.valid, signedVia: sig.via } : {}),
       recordMatches,
       ...(recordNamesUnit === false ? { recordNamesOtherUnit: true } : {}),
+      ...(recordMissing ? { recordMissing: true } : {}),
       corrected: corrected.has(`${e.unit}:${BigInt(e.seq)}`),
     };
     evidence.entries.push(entry);
@@ -261,10 +262,12 @@ function started<T>(read: Promise<T>): Promise<T> {
 async function recordCheck(
   options: CollectOptions,
   e: Pick<JourneyEntry, "data" | "unit" | "step" | "aux">,
-): Promise<{ recordMatches: boolean | null; recordNamesUnit?: boolean }> {
-  if (!options.fetchRecord || !/^0x[0-9a-f]{64}$/.test(e.data) || isParentLink(e)) return { recordMatches: null };
+): Promise<{ recordMatches: boolean | null; recordNamesUnit?: boolean; recordMissing?: boolean }> {
+  if (!options.fetchRecord || !/^0x[0-9a-f]{64}$/.test(e.data) || isParentLink(e) || e.data === ZERO_HASH) {
+    return { recordMatches: null };
+  }
   const record = await options.fetchRecord(e.data).catch(() => undefined);
-  if (!record) return { recordMatches: null };
+  if (!record) return { recordMatches: null, recordMissing: true };
   const recordNamesUnit = namesUnit(record, e.unit);
   return { recordMatches: safeHash(record) === e.data.toLowerCase() && recordNamesUnit, recordNamesUnit };
 }
@@ -273,6 +276,9 @@ async function recordCheck(
 function organizationInfo(org: ChainOrganization): OrganizationInfo {
   return { orgId: org.orgId, roles: org.roles, suspended: org.suspended, ...org.identity };
 }
+
+/** An entry written without a record (its data is zero) has nothing to fetch. */
+const ZERO_HASH = `0x${"0".repeat(64)}`;
 
 /** Child-side (un)packing entries hold the parent key, not a record hash. */
 function isParentLink(e: { step: number; aux: bigint }): boolean {

@@ -67,6 +67,10 @@ export function judge(evidence: Evidence): ReasonFound[] {
   const delivered = evidence.entries.some((e) => e.step === STEPS.DELIVERED);
   if (!released) reasons.push(reason(delivered ? "DELIVERED_WITHOUT_RELEASE" : "NO_CUSTOMS_RELEASE"));
   if (evidence.entries.some((e) => e.corrected)) reasons.push(reason("CORRECTED"));
+  const missing = evidence.entries.filter((e) => e.recordMissing);
+  if (missing.length) {
+    reasons.push(reason("RECORD_UNAVAILABLE", missing.map((e) => `entry ${e.seq} (${e.stepName})`).join(", ")));
+  }
   return reasons;
 }
 

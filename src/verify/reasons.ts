@@ -78,6 +78,11 @@ export const REASONS = {
     en: "An off-chain record served by the platform does not match its on-chain hash, or names another product.",
     zh: "平台提供的某条链下记录与链上哈希不一致，或记录的是其他产品。",
   },
+  RECORD_UNAVAILABLE: {
+    severity: "warning",
+    en: "The details of some events are not available from the platform: the events are on the chain, but what they record cannot be shown or checked.",
+    zh: "平台未提供部分事件的详细记录：事件已上链，但其内容无法显示或核验。",
+  },
   // Issue 11 item 2 (identity is owned) and item 7 (who added the keys).
   PREFIX_NOT_HELD: {
     severity: "fail",

@@ -47,6 +47,8 @@ export interface VerifiedEntry extends JourneyEntry {
   recordMatches: boolean | null;
   /** Set when the record served hashes right but names another unit (so it is no evidence for this one). */
   recordNamesOtherUnit?: true;
+  /** Set when a record source was given and had no record for this entry's hash (the buyer cannot see it). */
+  recordMissing?: true;
   /** This entry was declared wrong by a later correction. */
   corrected: boolean;
 }

@@ -207,6 +207,16 @@ describe("judge: the verdict rules on evidence", () => {
     expect(codes(authentic({ entries: [entry(STEPS.CUSTOMS_RELEASED, { recordMatches: null })] }))).to.deep.equal([]);
   });
 
+  it("RECORD_UNAVAILABLE: a record source that has no record for an entry is a warning naming the entries", () => {
+    const a = entry(STEPS.INSPECTING, { recordMatches: null, recordMissing: true });
+    const b = entry(STEPS.CUSTOMS_RELEASED, { recordMatches: null, recordMissing: true });
+    const found = judge(authentic({ entries: [a, entry(STEPS.CUSTOMS_RELEASED, { recordMatches: true }), b] }));
+    expect(found.map((x) => [x.code, x.detail])).to.deep.equal([
+      ["RECORD_UNAVAILABLE", `entry ${a.seq} (INSPECTING), entry ${b.seq} (CUSTOMS_RELEASED)`],
+    ]);
+    expect(found[0].severity).to.equal("warning");
+  });
+
   it("SIGNER_NOT_ALLOWED: unknown or suspended organization, or one whose roles no longer allow the step", () => {
     const released = (extra: Partial<VerifiedEntry>) => entry(STEPS.CUSTOMS_RELEASED, { org: 7, ...extra });
     const cases: Partial<VerifiedEntry>[] = [
@@ -311,6 +321,7 @@ describe("judge: the verdict rules on evidence", () => {
             corrected: true,
             organization: undefined,
           }),
+          entry(STEPS.INSPECTING, { recordMatches: null, recordMissing: true }),
         ],
       }),
       authentic({ entries: [entry(STEPS.DELIVERED)] }),

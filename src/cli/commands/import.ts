@@ -18,7 +18,7 @@ import { refusedRow, RowRefusedError, RowsNotLicensedError } from "../import/ref
 import { CodeNotLicensedError } from "../../errors/licence";
 import { ContractRefusalError } from "../../errors/contract";
 import type { ImportRow } from "../import/rows";
-import { RecordStore, recordObjectEvent, recordRegistration } from "../../records";
+import { recordObjectEvent, recordRegistration } from "../../records";
 import { unitEventOf } from "./write";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -46,7 +46,7 @@ export function addImportCommand(program: Command, run: Run): void {
         }
         const rows = parseImportFile(basename(file), text);
         // Build (and store) every record first: a bad row stops the import before anything is sent.
-        const store = new RecordStore(ctx.recordsDir);
+        const store = ctx.records;
         const regs: RegistrationInput[] = [];
         const events: TraceInput[] = [];
         // Each input's row, so that a refusal names the row and the code as the file writes them.

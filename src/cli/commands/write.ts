@@ -6,7 +6,6 @@
 import type { Command } from "commander";
 import type { BizTransactionTypeName } from "../../epcis";
 import {
-  RecordStore,
   recordAggregation,
   recordObjectEvent,
   recordRegistration,
@@ -78,7 +77,7 @@ export function recordUnitEvent(
   flags: EventFlags,
   extra?: Record<string, string>,
 ) {
-  return recordObjectEvent(new RecordStore(ctx.recordsDir), unit, unitEventOf(step, flags, extra)).input;
+  return recordObjectEvent(ctx.records, unit, unitEventOf(step, flags, extra)).input;
 }
 
 const eventOptions = (c: Command) =>
@@ -108,7 +107,7 @@ export function addWriteCommands(program: Command, run: Run): void {
     run(async (ctx: CliContext, codes: string[], flags: EventFlags) => {
       const units = codes.map(unitRef); // bad codes are refused before anything else
       await ctx.writer(); // then the key and the chain, before any record is stored
-      const store = new RecordStore(ctx.recordsDir);
+      const store = ctx.records;
       const regs = units.map((unit) => recordRegistration(store, unit, unitEventOf("COMMISSIONING", flags)).input);
       const reader = await ctx.reader();
       const todo = await unregistered(reader, regs);
@@ -153,7 +152,7 @@ export function addWriteCommands(program: Command, run: Run): void {
         run(async (ctx: CliContext, parentCode: string, childCodes: string[], flags: EventFlags) => {
           const parent = unitRef(parentCode);
           const children = childCodes.map(unitRef);
-          const { input, children: keys } = recordAggregation(new RecordStore(ctx.recordsDir), parent, children, {
+          const { input, children: keys } = recordAggregation(ctx.records, parent, children, {
             action,
             eventTime: timeArg(flags.time),
             ...(flags.location ? { location: flags.location } : {}),
