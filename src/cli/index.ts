@@ -17,6 +17,7 @@ import { addConsortiumCommands } from "./commands/consortium";
 import { addPrefixCommands } from "./commands/prefixes";
 import { addIndexCommand } from "./commands/index";
 import { addCaptureCommands } from "./commands/capture";
+import { addCustomsCommands } from "./commands/customs";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
   addPrefixCommands(program, run);
   addIndexCommand(program, run);
   addCaptureCommands(program, run);
+  addCustomsCommands(program, run);
   return program;
 }
 

@@ -105,8 +105,43 @@ function summaryCites(sum: SummaryRecord, cited: CustomsRecord[]): void {
   }
 }
 
+/** Everything of a `CustomsDocumentInput` but the unit: what the record alone determines. */
+export type CustomsDocumentFields = Omit<CustomsDocumentInput, "unit">;
+
 /**
- * The `CustomsDocumentInput` of a record on a unit.
+ * The ledger fields of a record, without the unit (for showing and checking a record before filing).
+ * @param record The record (either form; parsed and checked here).
+ * @param cites For a DECLARATION or a SUMMARY: the documents it cites, with their issuers' organization ids.
+ * @returns kind, numberHash, orderRef, terms, mode, cites, eventTime, location, recordHash. Throws
+ * `CustomsRecordError` for a bad record, `CustomsInputError` for wrong citations.
+ */
+export function documentFields(
+  record: CustomsRecord | unknown,
+  cites: readonly CitedDocument[] = [],
+): CustomsDocumentFields {
+  const r = parseCustomsRecord(record);
+  const citedRecords = cites.map((c) => parseCustomsRecord(c.record));
+  if (r.kind === "DECLARATION") declarationCites(r, citedRecords);
+  else if (r.kind === "SUMMARY") summaryCites(r, citedRecords);
+  else if (cites.length > 0) {
+    throw new CustomsInputError(`a ${r.kind.toLowerCase()} cites no documents; only declarations and summaries do.`);
+  }
+  const ms = (parseDateTime(r.time) as { ms: number }).ms;
+  return {
+    kind: DOCUMENT_KINDS[r.kind],
+    numberHash: documentNumberHash(documentNumber(r)),
+    orderRef: orderRefOf(r),
+    terms: termsOf(r),
+    mode: r.kind === "DECLARATION" ? r.mode : 0,
+    cites: cites.map((c, i) => documentIdOf(citedRecords[i], c.issuerOrg)),
+    eventTime: Math.floor(ms / 1000),
+    location: r.location === undefined ? 0n : encodeLocation(r.location),
+    recordHash: customsRecordHash(r),
+  };
+}
+
+/**
+ * The `CustomsDocumentInput` of a record on a unit: `documentFields` plus the unit key.
  * @param record The record (either form; parsed and checked here).
  * @param unit The unit key (bytes32) the document is about.
  * @param cites For a DECLARATION or a SUMMARY: the documents it cites, with their issuers' organization ids.
@@ -118,28 +153,10 @@ export function documentInput(
   unit: Hex,
   cites: readonly CitedDocument[] = [],
 ): CustomsDocumentInput {
-  const r = parseCustomsRecord(record);
   if (typeof unit !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(unit) || /^0x0{64}$/.test(unit)) {
     throw new CustomsInputError(
       `unit ${String(unit)} is not a unit key (0x + 64 hex digits, not zero): give the key of the shipment the document is about.`,
     );
   }
-  const citedRecords = cites.map((c) => parseCustomsRecord(c.record));
-  if (r.kind === "DECLARATION") declarationCites(r, citedRecords);
-  else if (r.kind === "SUMMARY") summaryCites(r, citedRecords);
-  else if (cites.length > 0)
-    throw new CustomsInputError(`a ${r.kind.toLowerCase()} cites no documents; only declarations and summaries do.`);
-  const ms = (parseDateTime(r.time) as { ms: number }).ms;
-  return {
-    unit,
-    kind: DOCUMENT_KINDS[r.kind],
-    numberHash: documentNumberHash(documentNumber(r)),
-    orderRef: orderRefOf(r),
-    terms: termsOf(r),
-    mode: r.kind === "DECLARATION" ? r.mode : 0,
-    cites: cites.map((c, i) => documentIdOf(citedRecords[i], c.issuerOrg)),
-    eventTime: Math.floor(ms / 1000),
-    location: r.location === undefined ? 0n : encodeLocation(r.location),
-    recordHash: customsRecordHash(r),
-  };
+  return { unit, ...documentFields(record, cites) };
 }
