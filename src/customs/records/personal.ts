@@ -32,13 +32,14 @@ export function publicPerson(privacySalt: Hex, person: PersonRecord): PublicPers
 
 /**
  * Text folded for the leak check: compatibility forms unified (full-width digits and letters, ligatures),
- * case folded, and every space, separator, punctuation and invisible format character (zero-width space,
+ * case folded (ß as ss), and every space, separator, punctuation and invisible format character (zero-width space,
  * joiners, soft hyphen) removed — so "张 三", "ＺＨＡＮＧ", "1101​0519" all meet their plain spelling.
  */
 function fold(text: string): string {
   return text
     .normalize("NFKC")
     .toLowerCase()
+    .replace(/ß/g, "ss")
     .replace(/[\p{Z}\p{Cf}\p{P}\p{S}\s]/gu, "");
 }
 
