@@ -19,6 +19,7 @@ import {
   paymentTerms,
   shipmentTerms,
   ZERO_HASH,
+  type GoodsLine,
 } from "../../src/customs";
 import { encodeLocation } from "../../src/epcis";
 import { demo, demo9610 } from "./demoRecords";
@@ -65,9 +66,9 @@ describe("customs: ledger inputs of document records", () => {
   });
 
   it("goodsRef: lines in line-number order; GTIN-13 or -14, names and prices do not change it; quantity does", () => {
-    const lines = demo("9610-clean", "order").goods;
+    const lines: GoodsLine[] = demo("9610-clean", "order").goods;
     const ref = goodsRef(lines);
-    const respelled = [...lines].reverse().map((l: { gtin: string }) => ({ ...l, gtin: l.gtin.slice(1), name: "x" }));
+    const respelled = [...lines].reverse().map((l) => ({ ...l, gtin: l.gtin!.slice(1), name: "x" }));
     expect(goodsRef(respelled)).to.equal(ref);
     expect(goodsRef(demo("9610-clean", "waybill").goods)).to.equal(ref);
     expect(goodsRef([{ ...lines[0], quantity: 3 }, lines[1]])).not.to.equal(ref);
