@@ -46,6 +46,9 @@ export function documentIdOf(record: CustomsRecord | unknown, issuerOrg: number)
   return documentId(DOCUMENT_KINDS[r.kind], issuerOrg, documentNumberHash(documentNumber(r)));
 }
 
+/** A kind as words: `ZONE_ENTRY` → "zone entry". */
+const words = (kind: DocumentKindName) => kind.toLowerCase().replace("_", " ");
+
 const same = (a: string | undefined, b: string | undefined) =>
   a !== undefined && b !== undefined && canonicalDocumentNumber(a) === canonicalDocumentNumber(b);
 
@@ -83,7 +86,7 @@ function declarationCites(decl: DeclarationRecord, cited: CustomsRecord[]): void
     const [named, own] = declarationNames(decl, c.kind, c);
     if (!same(named, own)) {
       throw new CustomsInputError(
-        `the declaration names ${named ?? "no number"} for the ${c.kind.toLowerCase()}, but the cited ${c.kind.toLowerCase()} is ${own}: cite the document the declaration names.`,
+        `the declaration names ${named ?? "no number"} for the ${words(c.kind)}, but the cited ${words(c.kind)} is ${own}: cite the document the declaration names.`,
       );
     }
   }
@@ -93,7 +96,7 @@ function summaryCites(sum: SummaryRecord, cited: CustomsRecord[]): void {
   const named = new Set(sum.invtNos.map(canonicalDocumentNumber));
   const lists = cited.map((c) => {
     if (c.kind !== "DECLARATION" || c.invtNo === undefined) {
-      throw new CustomsInputError(`a summary cites 9610 declaration lists; a ${c.kind.toLowerCase()} was given.`);
+      throw new CustomsInputError(`a summary cites 9610 declaration lists; a ${words(c.kind)} was given.`);
     }
     return canonicalDocumentNumber(c.invtNo);
   });
@@ -124,7 +127,7 @@ export function documentFields(
   if (r.kind === "DECLARATION") declarationCites(r, citedRecords);
   else if (r.kind === "SUMMARY") summaryCites(r, citedRecords);
   else if (cites.length > 0) {
-    throw new CustomsInputError(`a ${r.kind.toLowerCase()} cites no documents; only declarations and summaries do.`);
+    throw new CustomsInputError(`a ${words(r.kind)} cites no documents; only declarations and summaries do.`);
   }
   const ms = (parseDateTime(r.time) as { ms: number }).ms;
   return {

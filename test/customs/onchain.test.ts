@@ -194,6 +194,73 @@ describe("customs: ledger inputs of document records", () => {
     ).to.throw(CustomsInputError, /cite each summed list once/);
   });
 
+  it("1210: a zone entry, the 报关单 citing it, the FX settlement and the tax refund: numbers, no order, no terms", () => {
+    const goods = [{ lineNo: 1, gtin: "06901234567892", hsCode: "8518300000", quantity: 500, unit: "011" }];
+    const zone = {
+      kind: "ZONE_ENTRY",
+      time: "2026-05-06T10:00:00+08:00",
+      zoneEntryNo: "QD5316260000000042",
+      zoneCode: "5349",
+      ebcCode: "91440300MA5DEM0019",
+      goods,
+    };
+    const decl = {
+      ...demo("9810-overseas-warehouse", "declaration"),
+      mode: 1210,
+      entryId: "531620261000000456",
+      zoneEntryNo: "QD5316260000000042",
+    };
+    delete decl.bookingNo;
+    const fx = {
+      kind: "FX_SETTLEMENT",
+      time: "2026-05-20T10:00:00+08:00",
+      settlementNo: "FX-2026-0520-01",
+      payCode: "4403660001",
+      ebcCode: "91440300MA5DEM0019",
+      currency: "USD",
+      amount: "10000.00",
+      cnyAmount: "71850.00",
+      payNos: ["PAY202605010001"],
+    };
+    const refund = {
+      kind: "TAX_REFUND",
+      time: "2026-06-15T10:00:00+08:00",
+      refundNo: "TR4403-2026-000123",
+      taxOfficeCode: "14403000000",
+      ebcCode: "91440300MA5DEM0019",
+      amount: "9340.50",
+      declarationNos: ["531620261000000456"],
+    };
+    const d = documentInput(decl, UNIT, [{ record: zone, issuerOrg: 8 }]);
+    expect([d.mode, d.numberHash, d.orderRef, d.cites]).to.deep.equal([
+      1210,
+      documentNumberHash("531620261000000456"),
+      ZERO_HASH,
+      [documentId(DOCUMENT_KINDS.ZONE_ENTRY, 8, documentNumberHash("QD5316260000000042"))],
+    ]);
+    for (const [record, kind, number] of [
+      [zone, DOCUMENT_KINDS.ZONE_ENTRY, "QD5316260000000042"],
+      [fx, DOCUMENT_KINDS.FX_SETTLEMENT, "FX-2026-0520-01"],
+      [refund, DOCUMENT_KINDS.TAX_REFUND, "TR4403-2026-000123"],
+    ] as const) {
+      const input = documentInput(record, UNIT);
+      expect([input.kind, input.numberHash, input.orderRef, input.terms, input.mode]).to.deep.equal([
+        kind,
+        documentNumberHash(number),
+        ZERO_HASH,
+        [ZERO_HASH, ZERO_HASH],
+        0,
+      ]);
+    }
+    // ATTACK: a 报关单 citing another zone entry than the one it names.
+    expect(() =>
+      documentInput({ ...decl, zoneEntryNo: "QD5316260000000043" }, UNIT, [{ record: zone, issuerOrg: 8 }]),
+    ).to.throw(
+      CustomsInputError,
+      /names QD5316260000000043 for the zone entry, but the cited zone entry is QD5316260000000042/,
+    );
+  });
+
   it("refuses a zero or malformed unit key and a bad issuer organization", () => {
     const { order } = demo9610();
     expect(() => documentInput(order, ZERO_HASH)).to.throw(CustomsInputError, /not a unit key/);
