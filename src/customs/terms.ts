@@ -4,6 +4,7 @@
  */
 import type { Hex } from "viem";
 import { parseAmount } from "./amounts";
+import { CustomsInputError } from "./errors";
 import { goodsRef, orderRef, paymentTerms, shipmentTerms, waybillNumber } from "./identifiers";
 import { publicPerson } from "./records/personal";
 import type {
@@ -21,7 +22,9 @@ export const ZERO_HASH = `0x${"0".repeat(64)}` as Hex;
 /** Minor units of a decimal amount the parser has already checked. */
 export function minor(amount: string, currency: string): bigint {
   const v = parseAmount(amount, currency);
-  if (typeof v !== "bigint") throw new Error(`unchecked amount ${amount}: parse the record first`);
+  if (typeof v !== "bigint") {
+    throw new CustomsInputError(`amount "${amount}" ${v.problem}: pass records through parseCustomsRecord first.`);
+  }
   return v;
 }
 

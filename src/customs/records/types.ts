@@ -6,7 +6,7 @@
  *   people (name, identity document, telephone, address) and carries the order's `privacySalt`;
  * - the **public** form (`form: "public"`), derived from it: every person is replaced by `buyerRef` and
  *   every telephone or address by a salted hash, and the salt is left out. The chain's `recordHash` is the
- *   hash of the public form (see `recordHash.ts`).
+ *   hash of the public form (see `public.ts`).
  * Amounts are decimal strings in the record's currency; quantities are whole counts of the line's unit.
  */
 import type { Hex } from "viem";
