@@ -3,8 +3,7 @@
  * each read through `JsonObject` so errors carry the JSONPath and say what to give instead.
  */
 import type { Hex } from "viem";
-import { quote } from "../../epcis/errors";
-import { EpcisError } from "../../epcis/errors";
+import { EpcisError, quote } from "../../epcis/errors";
 import { parseLocation } from "../../epcis/location";
 import { hasValidCheckDigit } from "../../gs1/checkDigit";
 import { parseAmount } from "../amounts";
