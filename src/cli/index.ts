@@ -20,6 +20,7 @@ import { addCaptureCommands } from "./commands/capture";
 import { addRecordsCommands } from "./commands/records";
 import { publishWritten } from "./recordPublishing";
 import { PlatformUnreachableError } from "../records/publish";
+import { addCustomsCommands } from "./commands/customs";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -67,6 +68,7 @@ export function buildProgram(): Command {
   addIndexCommand(program, run);
   addCaptureCommands(program, run);
   addRecordsCommands(program, run);
+  addCustomsCommands(program, run);
   return program;
 }
 

@@ -157,3 +157,76 @@ export function shipmentTerms(terms: { orderRef: Hex; goodsRef: Hex; totalQuanti
     ),
   );
 }
+
+/** One goods line as `goodsRef` commits to it. */
+export interface CanonicalGoodsLine {
+  /** Line number: sets the order of the lines, not itself hashed. */
+  lineNo: number;
+  /** `01:<GTIN-14>` or `item:<item code, upper case>`. */
+  item: string;
+  hsCode: string;
+  quantity: bigint;
+  unit: string;
+}
+
+/**
+ * The canonical goods lines: sorted by line number; each the goods' GTIN-14 (`01:<gtin>`) or, without a
+ * GTIN, its item code (`item:<ITEMNO>`), the HS code, the quantity and the customs unit. Names and prices
+ * are left out: the waybill carries neither, and the payment terms cover the money.
+ * @param lines Goods lines of an order, waybill, booking, zone entry or declaration.
+ */
+export function canonicalGoodsLines(
+  lines: readonly {
+    lineNo: number;
+    gtin?: string;
+    itemNo?: string;
+    hsCode: string;
+    quantity: number | bigint;
+    unit: string;
+  }[],
+): CanonicalGoodsLine[] {
+  return lines
+    .map((l) => {
+      const item =
+        l.gtin !== undefined
+          ? `01:${nonEmpty("GTIN", l.gtin).padStart(14, "0")}`
+          : `item:${nonEmpty("item code", l.itemNo ?? "").toUpperCase()}`;
+      return {
+        lineNo: l.lineNo,
+        item,
+        hsCode: nonEmpty("HS code", l.hsCode),
+        quantity: BigInt(l.quantity),
+        unit: nonEmpty("unit", l.unit),
+      };
+    })
+    .sort((a, b) => a.lineNo - b.lineNo);
+}
+
+/**
+ * `goodsRef`: the goods a shipment carries, as the order and the waybill must agree on them.
+ * `keccak256(abi.encode("cbec-trace:goods", (string item, string hsCode, uint256 quantity, string unit)[]))`
+ * over `canonicalGoodsLines`.
+ * @param lines The goods lines.
+ */
+export function goodsRef(lines: Parameters<typeof canonicalGoodsLines>[0]): Hex {
+  const canonical = canonicalGoodsLines(lines);
+  if (canonical.length === 0)
+    throw new CustomsIdentifierError("goods lines are empty: a document names at least one line");
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "string" },
+        {
+          type: "tuple[]",
+          components: [
+            { name: "item", type: "string" },
+            { name: "hsCode", type: "string" },
+            { name: "quantity", type: "uint256" },
+            { name: "unit", type: "string" },
+          ],
+        },
+      ],
+      ["cbec-trace:goods", canonical.map(({ item, hsCode, quantity, unit }) => ({ item, hsCode, quantity, unit }))],
+    ),
+  );
+}
