@@ -39,7 +39,10 @@ const ROOT = resolve(__dirname, "..");
 const DATA_DIR = resolve(process.env.TRACE_DATA_DIR ?? join(ROOT, ".cbec-trace"));
 const HOST = "127.0.0.1";
 const RPC_PORT = Number(process.env.TRACE_START_RPC_PORT ?? 8545);
-const PAGE_PORT = Number(process.env.TRACE_PAGE_PORT ?? 8080);
+const DEFAULT_PAGE_PORT = 8080;
+const PAGE_PORT = Number(process.env.TRACE_PAGE_PORT ?? DEFAULT_PAGE_PORT);
+/** The platform URL `.env.example` names (TRACE_PLATFORM_URL): this server on its default port. */
+const DEFAULT_PLATFORM_URL = `http://${HOST}:${DEFAULT_PAGE_PORT}`;
 const MNEMONIC = "test test test test test test test test test test test junk";
 const MEMBERS = DEMO_MEMBERS;
 
@@ -73,14 +76,20 @@ function wallet(index: number, provider?: JsonRpcProvider): Wallet {
  * members' keys, so a newcomer can act as the demo exporter. The keys are the published development keys of
  * the mnemonic above, funded on this local chain only; printing them gives nothing away.
  */
-function cliLines(rpcUrl: string, records: string): string[] {
+function cliLines(rpcUrl: string, platform: string): string[] {
   const manifestDir = process.env.TRACE_MANIFEST_DIR;
   const global = [
     `--rpc ${rpcUrl}`,
     ...(manifestDir ? [`--manifest ${join(resolve(manifestDir), "localhost.json")}`] : []),
-    `--records-dir ${records}`,
   ].join(" ");
-  const lines = [`CLI against this chain:  npx trace ${global} verify "${DEMO_CODES.authentic}"`, ""];
+  const lines = [
+    `CLI against this chain:  npx trace ${global} verify --platform ${platform} "${DEMO_CODES.authentic}"`,
+  ];
+  // Writes publish their records to this platform's store (PUT /records/…), as a real member's CLI would.
+  if (platform !== DEFAULT_PLATFORM_URL) {
+    lines.push(`  and publish records here:  export TRACE_PLATFORM_URL=${platform}`);
+  }
+  lines.push("");
   lines.push(
     "Demo member accounts. Their keys are the well-known development keys of the test mnemonic: they hold",
     "value on this local chain only; never use them anywhere else. To act as the demo exporter:",
@@ -260,7 +269,7 @@ async function main() {
     say(`  Authorization: Bearer ${captureToken}`);
     say(`GS1 resolver: ${page}/.well-known/gs1resolver — docs/resolver.md`);
     say("");
-    for (const line of cliLines(rpcUrl, records)) say(line);
+    for (const line of cliLines(rpcUrl, page)) say(line);
     say("Press Ctrl-C to stop.");
   } catch (error) {
     console.error(`\nnpm start failed: ${(error as Error).message}`);

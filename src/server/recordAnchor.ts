@@ -23,7 +23,8 @@ export async function indexedAnchor(index: IndexSql, hash: Hex): Promise<boolean
 
 /**
  * Whether one of `units` has an entry holding `hash` among its recent entries on chain (the latest
- * {@link RECENT_QUERIES} log ranges of its `prevBlock` walk, at the node's latest block).
+ * {@link RECENT_QUERIES} log ranges of its `prevBlock` walk, at the node's latest block), or a recent custody
+ * offer carrying it (an offer is a `HandoverOffered` log, not an entry of the unit's history).
  */
 export async function recentChainAnchor(
   client: PublicClient,
@@ -34,6 +35,7 @@ export async function recentChainAnchor(
   const wanted = hash.toLowerCase();
   const floor = ledger.deploymentBlock ?? 0n;
   for (const unit of units) {
+    if (await recentOffer(client, ledger, unit, wanted)) return true;
     const state = await readUnitState(client, ledger, unit);
     let next = state.seq > 0 ? state.lastBlock : 0n;
     for (let q = 0; q < RECENT_QUERIES && next !== 0n; q++) {
@@ -60,4 +62,21 @@ export async function recentChainAnchor(
     }
   }
   return false;
+}
+
+/** Whether a `HandoverOffered` log for `unit` in the recent blocks carries `hash` (lower case). */
+async function recentOffer(client: PublicClient, ledger: LedgerLocation, unit: Hex, hash: string): Promise<boolean> {
+  const head = await client.getBlockNumber();
+  const floor = ledger.deploymentBlock ?? 0n;
+  const span = QUERY_RANGE; // one query: a record is published right after its offer
+  const logs = await client.getContractEvents({
+    address: ledger.address,
+    abi: traceLedgerAbi,
+    eventName: "HandoverOffered",
+    args: { unit },
+    fromBlock: head - span + 1n > floor ? head - span + 1n : floor,
+    toBlock: head,
+    strict: true,
+  });
+  return logs.some((log) => log.args.recordHash.toLowerCase() === hash);
 }

@@ -28,7 +28,8 @@ export interface RecordUploadOptions {
 export function createRecordRoutes(context: RouteContext, options: RecordUploadOptions = {}): RouteHandler {
   const store = new RecordStore(context.recordsDir);
   const client: PublicClient | undefined = context.nodeUrl
-    ? (createPublicClient({ transport: http(context.nodeUrl, { retryCount: 1 }) }) as PublicClient)
+    ? // cacheTime 0: a record is uploaded right after its block; a cached head would not reach it yet.
+      (createPublicClient({ transport: http(context.nodeUrl, { retryCount: 1 }), cacheTime: 0 }) as PublicClient)
     : undefined;
   const ledger = {
     address: context.manifest.ledger.address,

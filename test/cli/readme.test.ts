@@ -1,7 +1,7 @@
 /**
  * The README's seller section works as written: every GS1 code in its commands is valid (check digits
  * included) and none is a unit `npm start` seeds, so each can be registered on a fresh `npm start` chain.
- * (test/start/readme.test.ts runs the commands themselves against `npm start`.)
+ * (test/start/readmeSeller.ts runs the commands themselves against `npm start`, from test/start/start.test.ts.)
  */
 import { expect } from "chai";
 import { readFileSync } from "node:fs";

@@ -108,6 +108,19 @@ describe("server: members publish records to the platform's store", function () 
     expect(report.entries.every((e) => e.recordMatches === true)).to.equal(true);
   });
 
+  it("a custody offer's record (a HandoverOffered log, not an entry of the unit) is taken", async () => {
+    const exporter = await TraceWriter.create({
+      ledger: platform.deployment.ledger,
+      signer: new Wallet(platform.deployment.members.exporter.privateKey, await nodeProvider(platform.node.rpcUrl)),
+    });
+    const offer = recordObjectEvent(local, item, {
+      step: "CUSTODY_TRANSFERRED",
+      eventTime: "2026-11-05T09:00:00+08:00",
+    });
+    await exporter.handover(item.key, platform.deployment.members.carrier.orgId, offer.recordHash);
+    expect((await put(offer.recordHash, offer.record)).status).to.equal(201);
+  });
+
   it("ATTACK: a well-formed record that no ledger entry holds is refused (409) and not stored", async () => {
     const forged = recordObjectEvent(new RecordStore(mkdtempSync(join(tmpdir(), "cbec-forged-"))), item, {
       step: "INSPECTING",

@@ -14,6 +14,7 @@ import { DEMO_CODES } from "../../src/demo/journey";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
 import { captureAndWait } from "../capture/setup";
+import { runReadmeSellerSection } from "./readmeSeller";
 
 interface Started {
   child: ChildProcess;
@@ -146,16 +147,37 @@ describe("npm start", function () {
 
       // The printed CLI line works on custom ports as printed, and the printed exporter key writes with it —
       // with TRACE_GAS_PRICE=0 too (the node is a zero-gas chain).
-      const line = /CLI against this chain: {2}npx trace (.*) verify "([^"]+)"/.exec(first.output());
+      const line = /CLI against this chain: {2}npx trace (.*) verify (--platform \S+) "([^"]+)"/.exec(first.output());
       expect(line, first.output()).not.to.equal(null);
       expect(line![1]).to.include(`--rpc http://127.0.0.1:${rpcPort}`);
       expect(first.output()).to.match(/well-known development keys .*\n.*local chain only/);
       const key = /export TRACE_PRIVATE_KEY=(0x[0-9a-f]{64})/.exec(first.output())![1];
       expect(first.output()).to.match(/org 1 +exporter +0x70997970C51812dc3A010C7d01b50e0d17dc79C8 +key 0x59c6/);
       const global = line![1].split(" ");
-      const verified = await runTrace([...global, "verify", line![2]]);
+      const verified = await runTrace([...global, "verify", ...line![2].split(" "), line![3]]);
       expect(verified.code, verified.stderr).to.equal(0);
-      const code = "(01)09521234543213(10)LOT7(21)0001";
+      // Issue 15: the README's seller section, every command as written, against this npm start; the seller's
+      // records reach the platform, so the buyer's verdict checks every one of them.
+      const seller = await runReadmeSellerSection(first.output());
+      expect(seller.runs.length).to.be.at.least(15);
+      for (const { line, run } of seller.runs) {
+        expect(run.code, `${line}\n${run.stderr}\n${run.stdout}`).to.equal(0);
+      }
+      const sellerItem = "(01)09521234543213(10)LOT7(21)0001";
+      const fromPage = async (hash: string) => {
+        const res = await fetch(`${page}/records/${hash}.json`);
+        return res.ok ? ((await res.json()) as never) : undefined;
+      };
+      const sellerReport = await verifyUnit(sellerItem, {
+        client: client as never,
+        ledger: { address: ledger as Address },
+        fetchRecord: fromPage,
+      });
+      expect(sellerReport.reasons.map((r) => r.code)).to.not.include("RECORD_UNAVAILABLE");
+      const steps = sellerReport.entries.filter((e) => e.recordMatches === true).map((e) => e.stepName);
+      expect(steps).to.include.members(["COMMISSIONING", "INSPECTING", "PACKING", "ASSIGNED", "CUSTODY_TRANSFERRED"]);
+
+      const code = "(01)09521234543213(10)LOT7(21)0009";
       for (const gasPrice of ["0", ""]) {
         const written = await runTrace([...global, "register", code], {
           privateKey: key,

@@ -41,7 +41,7 @@ export function addVerifyCommand(program: Command, run: Run): void {
     .argument("<code>", "the scanned code")
     .option(
       "--records-url <url>",
-      "fetch off-chain records from this server (e.g. http://127.0.0.1:8080) instead of --records-dir",
+      "fetch off-chain records missing from --records-dir from this server (default TRACE_PLATFORM_URL)",
     )
     .option(
       "--platform <url>",
@@ -77,16 +77,18 @@ export function addVerifyCommand(program: Command, run: Run): void {
               throw new CliInputError(`The ${flag} "${url}" must start with http:// or https://.`);
             }
           }
-          const recordsUrl = flags.recordsUrl ?? flags.platform;
+          // Records come from the local store, else from the platform (the one named, else TRACE_PLATFORM_URL):
+          // each is checked against its on-chain hash, so neither source is trusted.
+          const recordsUrl = flags.recordsUrl ?? flags.platform ?? ctx.env.platformUrl;
           // Unchecked: the engine checks the deployment once and turns a wrong chain into a verdict.
           const reader = ctx.uncheckedReader();
           const store = new RecordStore(ctx.recordsDir);
-          const fetchRecord = recordsUrl
-            ? async (hash: Hex) => {
-                const res = await fetch(`${recordsUrl.replace(/\/$/, "")}/records/${hash}.json`);
-                return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
-              }
-            : async (hash: Hex) => store.get(hash);
+          const fetchRecord = async (hash: Hex): Promise<EpcisEvent | undefined> => {
+            const local = store.get(hash);
+            if (local || !recordsUrl) return local;
+            const res = await fetch(`${recordsUrl.replace(/\/$/, "")}/records/${hash}.json`);
+            return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
+          };
           const options = {
             ledger: reader.ledger,
             fetchRecord,
