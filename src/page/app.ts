@@ -25,7 +25,7 @@ import { h } from "./dom";
 import type { PageConfig } from "./config";
 import { banner } from "./banner";
 import { summaryView } from "./summaryView";
-import { productCard } from "./productView";
+import { codeCard, productCard } from "./productView";
 import { journeyView } from "./journeyView";
 import { proofsView } from "./proofsView";
 import { setUpScanner } from "./scanner";
@@ -88,18 +88,16 @@ function render(r: VerificationReport, config: PageConfig, records: CheckedRecor
     const id = named.get(p.toLowerCase() as Hex);
     return id ? unitWords(id) : { en: "a carton or consignment", zh: "包装或运单" };
   });
-  const main = [
-    summaryView(buyerSummary(r, records)),
-    productCard(r, contentsOf(r, records), packedIn),
-    journeyView(buyerJourney(r, records)),
-  ];
+  // The summary spans the page; below it, the product and its journey beside the proofs.
+  const main = [productCard(r, contentsOf(r, records), packedIn) ?? codeCard(r), journeyView(buyerJourney(r, records))];
   app.replaceChildren(
     banner(r, standing, config),
+    ...[summaryView(buyerSummary(r, records))].filter((x): x is HTMLElement => x !== null),
     h(
       "div",
       { class: "columns" },
       h("div", { class: "col-main" }, ...main),
-      h("div", { class: "col-side" }, proofsView(r, config)),
+      h("div", { class: "col-side" }, r.state?.registered ? proofsView(r, config) : null),
     ),
   );
   const stats = r.stats as BundleStats;

@@ -8,6 +8,7 @@ import type { Contents } from "../verify/contents";
 import type { Gs1Identity } from "../gs1";
 import { stageName } from "../codes";
 import { ownershipLines } from "../verify/ownershipText";
+import { unitWords } from "../verify/unitWords";
 import { STAGE_LABELS } from "./text";
 import { h } from "./dom";
 
@@ -50,14 +51,27 @@ export function productCard(
       "Stage 当前状态",
       r.effectiveStage !== undefined ? STAGE_LABELS[stageName(r.effectiveStage)!].join(" · ") : undefined,
     ],
-    ["Packed in 所在包装", packedIn.length ? packedIn.map((p) => `${p.en} · ${p.zh}`).join("; ") : undefined],
   ];
   const title = id.sscc ? ["Carton", "箱"] : id.ginc ? ["Consignment", "运单"] : ["Product", "商品"];
   return h(
     "section",
     { class: `card product${container ? " container" : ""}`, "data-unit-kind": container ? "container" : "product" },
     h("h3", {}, title[0], h("span", {}, title[1])),
-    h("dl", { class: "kv" }, ...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v!)])),
+    h(
+      "dl",
+      { class: "kv" },
+      ...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v!)]),
+      ...(packedIn.length
+        ? [
+            h("dt", {}, "Packed in 所在包装"),
+            h(
+              "dd",
+              {},
+              ...packedIn.map((p) => h("div", { "data-packed-in": "" }, p.en, h("span", { class: "zh" }, p.zh))),
+            ),
+          ]
+        : []),
+    ),
     container ? contentsView(contents) : null,
     ownership(r),
   );
@@ -92,5 +106,17 @@ function contentsView(c: Contents): HTMLElement {
           `${c.unreadEntries} packing record(s) were not available: the list may be incomplete. 部分装箱记录不可用，清单可能不完整。`,
         )
       : null,
+  );
+}
+
+/** For a code the ledger does not know: the code itself, in words, so the buyer sees what was checked. */
+export function codeCard(r: VerificationReport): HTMLElement | null {
+  if (!r.unit) return null;
+  const words = unitWords(r.unit.identity);
+  return h(
+    "section",
+    { class: "card code", "data-code-checked": "" },
+    h("h3", {}, "Code checked", h("span", {}, "查验的编码")),
+    h("p", {}, words.en, h("span", { class: "zh" }, words.zh)),
   );
 }

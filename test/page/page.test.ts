@@ -473,6 +473,11 @@ describe("verification page (browser)", function () {
       expect(mail.searchParams.get("subject")).to.equal("Possible counterfeit: unregistered code");
       expect(mail.searchParams.get("body")).to.include(base + path(DEMO_CODES.counterfeit));
       expect(links[1]).to.equal("https://www.12315.cn/");
+      // The buyer sees which code was checked, in words; no proofs of a unit that does not exist.
+      expect(await page.textContent("[data-code-checked]")).to.include(
+        "GTIN 06901234567892 · lot 2026A01 · serial SN9999",
+      );
+      expect(await page.locator(".proofs").count()).to.equal(0);
       await page.close();
     }
   });
