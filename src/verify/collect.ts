@@ -275,7 +275,7 @@ function organizationInfo(org: ChainOrganization): OrganizationInfo {
 }
 
 /** Child-side (un)packing entries hold the parent key, not a record hash. */
-function isParentLink(e: { step: number; aux: bigint }): boolean {
+export function isParentLink(e: { step: number; aux: bigint }): boolean {
   return (e.step === STEPS.PACKING || e.step === STEPS.UNPACKING) && e.aux === 0n;
 }
 

@@ -5,6 +5,7 @@
 import type { Hex } from "viem";
 import { STEPS } from "../codes";
 import { checkedRecord, type CheckedRecords } from "./eventFacts";
+import { isParentLink } from "./collect";
 import { unitWords } from "./unitWords";
 import { parseGs1, type Gs1Identity } from "../gs1";
 import type { VerificationReport } from "./types";
@@ -28,7 +29,8 @@ export function contentsOf(report: VerificationReport, records: CheckedRecords):
   const inside = new Map<Hex, Gs1Identity>();
   let unreadEntries = 0;
   for (const e of report.entries) {
-    if (e.inheritedFrom || (e.step !== STEPS.PACKING && e.step !== STEPS.UNPACKING)) continue;
+    // Its own (un)packings of children; the entries of its own packing into a parent hold no record.
+    if (e.inheritedFrom || (e.step !== STEPS.PACKING && e.step !== STEPS.UNPACKING) || isParentLink(e)) continue;
     const record = checkedRecord(e, records);
     if (!record || record.type !== "AggregationEvent") {
       unreadEntries++;

@@ -344,6 +344,7 @@ describe("verification page (browser)", function () {
         .locator(".contents li a")
         .evaluateAll((els) => els.map((e) => [e.textContent, e.getAttribute("href")]));
       expect(contents).to.deep.equal([["carton SSCC 169012340000000013", "/verify/00/169012340000000013"]]);
+      expect(await page.locator(".contents .warnline").count()).to.equal(0);
       const body = (await page.textContent("main")) ?? "";
       expect(body).not.to.include("Produced & registered");
       expect(body).not.to.match(/\bProduct\b/);
@@ -364,6 +365,8 @@ describe("verification page (browser)", function () {
           "GTIN 06901234567892 · lot 2026A01 · serial SN0001",
           "GTIN 06901234567892 · lot 2026A01 · serial SN0002",
         ]);
+        // Every packing record was there: no "may be incomplete" warning on an honest carton.
+        expect(await page.locator(".contents .warnline").count()).to.equal(0);
         await page.screenshot({ path: join(SHOTS, "carton.png"), fullPage: true });
       }
       await page.close();

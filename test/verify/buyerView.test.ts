@@ -95,7 +95,8 @@ function reportOf(unit: typeof ITEM, steps: Step[], reasons: VerificationReport[
       location: s.location ? encodeLocation(s.location) : 0n,
       prevBlock: 0,
       org: s.by.orgId,
-      aux: 0n,
+      // A parent's (un)packing names its children (aux ≠ 0); a child's holds the parent key (aux 0).
+      aux: s.children ? BigInt(s.children.length) : 0n,
       blockNumber: BigInt(10 + i),
       blockTime: 0,
       logIndex: 0,
