@@ -273,7 +273,7 @@ async function main() {
         say(await QRCode.toString(url, { type: "terminal", small: true, errorCorrectionLevel: "L" }));
       }
     } else {
-      say("  (To open them on a phone on this network: npm start --host 0.0.0.0, or TRACE_HOST=0.0.0.0 in .env;");
+      say("  (To open them on a phone on this network: npm start -- --host 0.0.0.0, or TRACE_HOST=0.0.0.0 in .env;");
       say("   the links are then printed as QR codes too.)");
     }
     say("");
