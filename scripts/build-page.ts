@@ -59,12 +59,36 @@ export async function buildPageFiles(outDir = PAGE_DIR): Promise<BuiltPage> {
     write: false,
     plugins: [oneNoble],
   });
+  // The camera's fallback QR decoder is its own script, fetched only when the camera opens without the
+  // browser's BarcodeDetector: the page's first load stays as small as before.
+  const decoder = await build({
+    entryPoints: [join(SRC, "qrDecoder.ts")],
+    outfile: join(outDir, "scan.js"),
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: ["es2020"],
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+    write: false,
+  });
+  const decoderJs = decoder.outputFiles[0].contents;
+  // jsQR is Apache-2.0: its notice travels with the file.
+  const decoderFile = `scan.${createHash("sha256").update(decoderJs).digest("hex").slice(0, 16)}.js`;
   const js = result.outputFiles.find((f) => f.path.endsWith(".js"))!.contents;
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.contents;
   const hash = createHash("sha256").update(js).digest("hex").slice(0, 16);
   const script = `app.${hash}.js`;
   // Old builds go: the server lists the directory once, and a stale script must not be served.
-  for (const name of readdirSync(outDir)) if (/^app\b.*\.(js|css|map)$/.test(name)) rmSync(join(outDir, name));
+  for (const name of readdirSync(outDir)) if (/^(app|scan)\b.*\.(js|css|map)$/.test(name)) rmSync(join(outDir, name));
+  writeFileSync(
+    join(outDir, decoderFile),
+    Buffer.concat([
+      Buffer.from("/*! jsQR 1.4.0 | Apache-2.0 | https://github.com/cozmo/jsQR */\n"),
+      Buffer.from(decoderJs),
+    ]),
+  );
   writeFileSync(
     join(outDir, script),
     Buffer.concat([Buffer.from(js), Buffer.from(`\n//# sourceMappingURL=${script}.map\n`)]),
@@ -76,7 +100,8 @@ export async function buildPageFiles(outDir = PAGE_DIR): Promise<BuiltPage> {
       /<link rel="stylesheet" href="\/app\.css" \/>/,
       () => `<style>${css.replace(/<\/style/gi, "<\\/style")}</style>`,
     )
-    .replace(/src="\/app\.js"/, () => `src="/${script}"`);
+    .replace(/src="\/app\.js"/, () => `src="/${script}"`)
+    .replace(/content="\/scan\.js"/, () => `content="/${decoderFile}"`);
   writeFileSync(join(outDir, "index.html"), html);
   const { gzipSync } = await import("node:zlib");
   return { dir: outDir, script, scriptBytes: js.length, scriptGzipBytes: gzipSync(js).length };

@@ -34,6 +34,8 @@ import { filePrefixes, planConsortium } from "../src/admin/plan";
 import { applyConsortium } from "../src/admin/apply";
 import { ConsortiumAdmin } from "../src/admin/admin";
 import { portIsFree, startAnvil, type AnvilNode } from "../src/node";
+import QRCode from "qrcode";
+import { isLoopback, reachableHost, startHost } from "./lib/startHost";
 
 const ROOT = resolve(__dirname, "..");
 const DATA_DIR = resolve(process.env.TRACE_DATA_DIR ?? join(ROOT, ".cbec-trace"));
@@ -123,6 +125,15 @@ async function passTimeOnDevChain(provider: JsonRpcProvider, readyAt: number): P
 }
 
 async function main() {
+  // The page's address (issue 15): `npm start --host 0.0.0.0` / TRACE_HOST lets a phone on the same network
+  // open the demo; the node stays on 127.0.0.1 (browsers read it through the page server's /rpc gateway).
+  const pageHost = startHost(process.argv.slice(2), process.env);
+  if (pageHost !== HOST && !(await portIsFree(PAGE_PORT, pageHost))) {
+    throw new Error(
+      `Port ${PAGE_PORT} on ${pageHost} (for the verification page) is in use: stop what runs there, or set TRACE_PAGE_PORT.`,
+    );
+  }
+  const pageUrl = `http://${reachableHost(pageHost)}:${PAGE_PORT}`;
   for (const [port, what, variable] of [
     [RPC_PORT, "local node", "TRACE_START_RPC_PORT"],
     [PAGE_PORT, "verification page", "TRACE_PAGE_PORT"],
@@ -253,16 +264,27 @@ async function main() {
       capture: { devKeys: [captureKey.privateKey] },
       // Webhook subscriptions of the local demo may call any address; a deployment names the allowed ones.
       epcisQuery: { subscriptions: {} },
-      resolver: { publicUrl: settings.resolverUrl ?? `http://${HOST}:${PAGE_PORT}` },
+      resolver: { publicUrl: settings.resolverUrl ?? pageUrl },
+      ...(settings.reportUrl ? { reportUrl: settings.reportUrl } : {}),
       ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
     });
-    await new Promise<void>((done) => server!.listen(PAGE_PORT, HOST, done));
-    const page = `http://${HOST}:${PAGE_PORT}`;
+    await new Promise<void>((done) => server!.listen(PAGE_PORT, pageHost, done));
+    const page = pageUrl;
     say("");
     say(`Verification page: ${page}`);
     say(`Explorer (units, organizations, transactions, blocks, search): ${page}/explorer`);
     say("Demo codes (open on a phone-sized window, or scan them as QR codes):");
     for (const { label, url } of demoLinks(settings.resolverUrl ?? page)) say(`  ${label}${url}`);
+    // Scannable from a phone when the page is reachable from the network (a loopback address is not).
+    if (!isLoopback(pageHost) || settings.resolverUrl) {
+      for (const { label, url } of demoLinks(settings.resolverUrl ?? page)) {
+        say(`  ${label.trim()}:`);
+        say(await QRCode.toString(url, { type: "terminal", small: true, errorCorrectionLevel: "L" }));
+      }
+    } else {
+      say("  (To open them on a phone on this network: npm start -- --host 0.0.0.0, or TRACE_HOST=0.0.0.0 in .env;");
+      say("   the links are then printed as QR codes too.)");
+    }
     say("");
     say(`EPCIS 2.0 query:   ${page}/events?MATCH_anyEPC=${encodeURIComponent(DEMO_CODES.authentic)}`);
     say(`EPCIS 2.0 capture: POST ${page}/capture (docs/epcis-capture.md), as the demo exporter with`);

@@ -7,8 +7,8 @@ import type { Browser } from "playwright-core";
 /** Where Debian's `chromium` package installs the browser. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-/** Launches headless Chromium from {@link CHROMIUM}. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium from {@link CHROMIUM}; `extraArgs` add flags (e.g. a fake camera for the scanner test). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -19,6 +19,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--no-first-run",
+      ...extraArgs,
     ],
   });
 }

@@ -86,6 +86,22 @@ const resolverUrl: Parse<string> = (text, source) => {
   return problem === undefined ? normaliseResolverUrl(text) : refuse(source, problem);
 };
 
+const reportUrl: Parse<string> = (text, source) =>
+  /^mailto:[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) || /^https?:\/\/[^\s/]+/.test(text)
+    ? text
+    : refuse(
+        source,
+        `The report URL "${text}" must be a mailto: address (mailto:fakes@platform.example) or an http(s) page.`,
+      );
+
+const host: Parse<string> = (text, source) =>
+  /^(localhost|[0-9]{1,3}(\.[0-9]{1,3}){3}|[0-9a-fA-F:]+)$/.test(text)
+    ? text
+    : refuse(
+        source,
+        `The host "${text}" must be an IP address to listen on: 127.0.0.1 (this machine) or 0.0.0.0 (the network).`,
+      );
+
 /** Every `TRACE_*` setting: its variable and its parser. */
 export const TRACE_SETTINGS = {
   /** JSON-RPC endpoint of the consortium chain. */
@@ -128,6 +144,11 @@ export const TRACE_SETTINGS = {
    * buyers' pages can show them. Empty: records stay in the local store only.
    */
   platformUrl: setting("TRACE_PLATFORM_URL", platformUrl),
+  // Issue 15 (the buyer page).
+  /** Where the verification page's "report this product" link goes: a mailto: address or an https page. */
+  reportUrl: setting("TRACE_REPORT_URL", reportUrl),
+  /** The address `npm start` serves the page on: 0.0.0.0 lets a phone on the same network open the demo. */
+  host: setting("TRACE_HOST", host),
 };
 
 export type TraceSettingName = keyof typeof TRACE_SETTINGS;

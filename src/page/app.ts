@@ -10,20 +10,24 @@
 import type { Hex } from "viem";
 import { verifyWithBundle } from "../bundle/verify";
 import { BUNDLE_REJECTIONS, type ProofBundle } from "../bundle/types";
-import type { VerificationReport, VerifiedEntry } from "../verify/types";
-import { locationText, type EpcisEvent } from "../epcis";
+import type { VerificationReport } from "../verify/types";
+import { recordHash, type EpcisEvent } from "../epcis";
 import { digitalLinkPathOf } from "../resolver/verifyPath";
-import { stageName, dispositionName, type StepName } from "../codes";
-import { STEP_LABELS, STAGE_LABELS, VERDICT_LABELS } from "./text";
-import { ownershipLines } from "../verify/ownershipText";
+import { buyerStanding } from "../verify/standing";
+import { buyerSummary } from "../verify/summary";
+import { buyerJourney } from "../verify/buyerJourney";
+import { contentsOf } from "../verify/contents";
+import { unitsNamed, unitWords } from "../verify/unitWords";
+import type { CheckedRecords } from "../verify/eventFacts";
+import { VERDICT_LABELS } from "./text";
 import { h } from "./dom";
-
-interface PageConfig {
-  chainId: number;
-  rpcUrl: string;
-  ledger: { address: Hex; deploymentBlock: number; version: string };
-}
-
+import type { PageConfig } from "./config";
+import { banner } from "./banner";
+import { summaryView } from "./summaryView";
+import { codeCard, productCard } from "./productView";
+import { journeyView } from "./journeyView";
+import { proofsView } from "./proofsView";
+import { setUpScanner } from "./scanner";
 const app = document.getElementById("app")!;
 const footer = document.getElementById("footer")!;
 
@@ -42,159 +46,6 @@ function codeFromLocation(): string | undefined {
   return undefined;
 }
 
-function time(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
-}
-
-function banner(r: VerificationReport): HTMLElement {
-  const [en, zh] = VERDICT_LABELS[r.verdict];
-  const icon = { authentic: "✔", warning: "⚠", fail: "✖" }[r.verdict];
-  return h(
-    "section",
-    { class: `banner verdict-${r.verdict}`, "data-verdict": r.verdict, role: "status" },
-    h("h2", {}, h("span", { class: "icon", "aria-hidden": "true" }, icon), `${en} · ${zh}`),
-    r.reasons.length
-      ? h(
-          "ul",
-          {},
-          ...r.reasons.map((x) => h("li", { "data-reason": x.code }, x.en, " ", h("span", { class: "zh" }, x.zh))),
-        )
-      : h(
-          "div",
-          { class: "sub" },
-          "Every event is on chain, signed by an allowed member, and customs released the export. 全部记录在链、签名有效、海关已放行。",
-        ),
-    // Notices leave the verdict as it is: facts a buyer should still see (a key the consortium admin added).
-    r.notices?.length
-      ? h(
-          "ul",
-          { class: "notices" },
-          ...r.notices.map((n) =>
-            h(
-              "li",
-              { "data-notice": n.code },
-              n.en,
-              " ",
-              h("span", { class: "zh" }, n.zh),
-              n.detail ? h("span", { class: "detail mono" }, n.detail) : null,
-            ),
-          ),
-        )
-      : null,
-  );
-}
-
-function productCard(r: VerificationReport): HTMLElement | null {
-  if (!r.unit) return null;
-  const id = r.unit.identity;
-  const s = r.state;
-  const rows: Array<[string, string | undefined]> = [
-    ["GTIN", id.gtin],
-    ["Lot 批号", id.lot],
-    ["Serial 序列号", id.serial],
-    ["SSCC", id.sscc],
-    ["Consignment 运单", id.ginc],
-    ["Link 链接", r.unit.uri],
-    [
-      "Registered by 登记企业",
-      r.registrant
-        ? `${r.registrant.name ?? `#${r.registrant.orgId}`}${r.registrant.country ? ` (${r.registrant.country})` : ""}`
-        : undefined,
-    ],
-    ["Credit code 信用代码", r.registrant?.creditCode],
-    [
-      "Stage 当前状态",
-      s?.registered && r.effectiveStage !== undefined
-        ? STAGE_LABELS[stageName(r.effectiveStage)!].join(" · ")
-        : undefined,
-    ],
-    ["Packed in 所在包装", r.parents.length ? `${r.parents.length} level(s)` : undefined],
-  ];
-  return h(
-    "section",
-    { class: "card product" },
-    h("h3", {}, "Product", h("span", {}, "商品")),
-    h("dl", { class: "kv" }, ...rows.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v!)])),
-    ownership(r),
-  );
-}
-
-/** Who owns the code: "GTIN licensed to <org>", and the holder's authorization when a manufacturer registered it. */
-function ownership(r: VerificationReport): HTMLElement | null {
-  const lines = ownershipLines(r.ownership);
-  if (!lines.length) return null;
-  return h(
-    "ul",
-    { class: `ownership ${r.ownership?.status === "held" ? "ok" : "bad"}`, "data-ownership": r.ownership!.status },
-    ...lines.map((l) => h("li", {}, l.en, h("span", { class: "zh" }, l.zh))),
-  );
-}
-
-function kind(step: StepName | undefined): string {
-  if (!step) return "";
-  if (step.startsWith("CUSTOMS_")) return "customs";
-  if (["HOLD", "HOLD_LIFTED", "FLAGGED", "FLAG_LIFTED", "RECALL", "RECALL_LIFTED"].includes(step)) return "regulator";
-  return "";
-}
-
-function eventItem(e: VerifiedEntry): HTMLElement {
-  const [en, zh] = e.stepName ? STEP_LABELS[e.stepName] : [`Step ${e.step}`, ""];
-  const who = e.organization?.name ?? `Organization #${e.org}`;
-  const where = locationText(e.location);
-  const disposition = dispositionName(e.disposition);
-  const proofs: Array<[string, string]> = [
-    ["Block 区块", `${e.blockNumber}${e.blockTime ? ` · ${time(e.blockTime)}` : ""}`],
-    ["Transaction 交易", e.transactionHash],
-    ["Signer 签名账户", `${e.account}${e.signedVia === "eip712" ? " (EIP-712, relayed)" : ""}`],
-    [
-      "Signature 签名",
-      e.signatureValid === undefined ? "not checked" : e.signatureValid ? "valid 有效" : "INVALID 无效",
-    ],
-    [
-      "Record 链下记录",
-      e.recordMatches === null
-        ? "not available 不可用"
-        : e.recordMatches
-          ? "matches on-chain hash 与链上哈希一致"
-          : "DOES NOT MATCH 不一致",
-    ],
-    ["Record hash", e.data],
-    ["Entry 序号", `#${e.seq}${e.inheritedFrom ? ` of parent ${e.inheritedFrom.slice(0, 10)}…` : ""}`],
-  ];
-  return h(
-    "li",
-    { class: `event ${kind(e.stepName)}${e.corrected ? " corrected" : ""}`, "data-step": e.stepName ?? String(e.step) },
-    h("div", { class: "title" }, en, h("span", {}, zh)),
-    h(
-      "div",
-      { class: "meta" },
-      `${time(e.eventTime)} · ${who}${where ? ` · ${where}` : ""}${disposition ? ` · ${disposition.toLowerCase()}` : ""}`,
-      e.inheritedFrom ? h("span", { class: "tag" }, "via carton/consignment 随包装") : null,
-      e.corrected ? h("span", { class: "tag bad" }, "corrected 已更正") : null,
-      e.recordMatches === false || e.signatureValid === false
-        ? h("span", { class: "tag bad" }, "check failed 校验失败")
-        : null,
-    ),
-    h(
-      "details",
-      { class: "proof" },
-      h("summary", {}, "Proofs 证明"),
-      h("dl", { class: "kv mono" }, ...proofs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
-    ),
-  );
-}
-
-function journey(r: VerificationReport): HTMLElement | null {
-  if (!r.entries.length) return null;
-  const shown = r.entries.filter((e) => e.stepName !== "ASSIGNED");
-  return h(
-    "section",
-    { class: "card journey" },
-    h("h3", {}, `Journey · ${shown.length} events`, h("span", {}, "物流行程")),
-    h("ol", { class: "timeline" }, ...shown.map(eventItem)),
-  );
-}
-
 type BundleStats = VerificationReport["stats"];
 
 /** How the verdict was checked: the block, the sequential round trips, and what became of the bundle. */
@@ -210,8 +61,44 @@ function howChecked(stats: BundleStats): string {
   return `${trips} · ${bundle}`;
 }
 
-function render(r: VerificationReport, config: PageConfig) {
-  app.replaceChildren(...([banner(r), productCard(r), journey(r)].filter(Boolean) as HTMLElement[]));
+/**
+ * The records the verifier matched against their on-chain hashes, hashed again here, so what the page reads
+ * from them (reasons, offsets, contents) is exactly what the chain commits to.
+ */
+function checkedRecords(r: VerificationReport, candidates: (hash: string) => unknown): CheckedRecords {
+  const out = new Map<string, EpcisEvent>();
+  for (const e of r.entries) {
+    if (e.recordMatches !== true) continue;
+    const hash = e.data.toLowerCase();
+    const record = candidates(hash) as EpcisEvent | undefined;
+    try {
+      if (record && recordHash(record).toLowerCase() === hash) out.set(hash, record);
+    } catch {
+      // Not a record: nothing is read from it.
+    }
+  }
+  return out;
+}
+
+function render(r: VerificationReport, config: PageConfig, records: CheckedRecords) {
+  const standing = buyerStanding(r, records);
+  const named = unitsNamed(records.values());
+  const packedIn = r.parents.map((p) => {
+    const id = named.get(p.toLowerCase() as Hex);
+    return id ? unitWords(id) : { en: "a carton or consignment", zh: "包装或运单" };
+  });
+  // The summary spans the page; below it, the product and its journey beside the proofs.
+  const main = [productCard(r, contentsOf(r, records), packedIn) ?? codeCard(r), journeyView(buyerJourney(r, records))];
+  app.replaceChildren(
+    banner(r, standing, config),
+    ...[summaryView(buyerSummary(r, records))].filter((x): x is HTMLElement => x !== null),
+    h(
+      "div",
+      { class: "columns" },
+      h("div", { class: "col-main" }, ...main),
+      h("div", { class: "col-side" }, r.state?.registered ? proofsView(r, config) : null),
+    ),
+  );
   const stats = r.stats as BundleStats;
   footer.dataset.source = stats.source ?? "logWalk";
   footer.dataset.roundTrips = String(stats.roundTrips ?? "");
@@ -219,7 +106,7 @@ function render(r: VerificationReport, config: PageConfig) {
   footer.replaceChildren(
     `Checked in your browser against ${config.rpcUrl} · chain ${config.chainId} · ledger ${config.ledger.address} v${config.ledger.version}${r.asOf ? ` · at block ${r.asOf.blockNumber}` : ""}${howChecked(stats)} · ${r.stats.milliseconds} ms · 在您的浏览器中直接校验`,
   );
-  document.title = `${VERDICT_LABELS[r.verdict][0]} · cbec-trace`;
+  document.title = `${standing.kind === "typo" ? "Check the code" : VERDICT_LABELS[r.verdict][0]} · cbec-trace`;
 }
 
 /** The JSON the server inlined in the element `id`, or undefined (absent or not JSON). */
@@ -246,11 +133,15 @@ async function fetchBundle(code: string): Promise<ProofBundle | undefined> {
 async function main() {
   const form = document.getElementById("search") as HTMLFormElement;
   const input = document.getElementById("code") as HTMLInputElement;
+  // A scanned code goes where a typed one goes.
+  const go = (value: string) => {
+    if (value.trim()) location.href = `/?code=${encodeURIComponent(value.trim())}`;
+  };
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const value = input.value.trim();
-    if (value) location.href = `/?code=${encodeURIComponent(value)}`;
+    go(input.value);
   });
+  setUpScanner(document.getElementById("scan") as HTMLButtonElement, go);
   const code = codeFromLocation();
   if (!code) return;
   input.value = code;
@@ -275,6 +166,7 @@ async function main() {
     chainId: params.get("chain") ? Number(params.get("chain")) : config.chainId,
     ledger: { ...config.ledger, address: (params.get("ledger") as Hex | null) ?? config.ledger.address },
   };
+  const fetched = new Map<string, EpcisEvent>();
   try {
     const report = await verifyWithBundle(code, bundle, {
       rpcUrl: config.rpcUrl,
@@ -287,10 +179,17 @@ async function main() {
       // must not make them look unavailable.
       fetchRecord: async (hash) => {
         const res = await fetch(`/records/${hash}.json`);
-        return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
+        const record = res.ok ? ((await res.json()) as EpcisEvent) : undefined;
+        if (record) fetched.set(hash.toLowerCase(), record);
+        return record;
       },
     });
-    render(report, config);
+    const inBundle = (bundle?.records ?? {}) as Record<string, unknown>;
+    render(
+      report,
+      config,
+      checkedRecords(report, (hash) => fetched.get(hash) ?? inBundle[hash]),
+    );
   } catch (error) {
     app.replaceChildren(
       h(

@@ -1,5 +1,5 @@
 /** Bilingual labels of the verification page (English / 中文). */
-import type { StepName, StageName } from "../codes";
+import type { DispositionName, StepName, StageName } from "../codes";
 
 export const STEP_LABELS: Record<StepName, [string, string]> = {
   COMMISSIONING: ["Produced & registered", "生产登记"],
@@ -64,3 +64,48 @@ export const VERDICT_LABELS = {
   warning: ["Warning", "注意"],
   fail: ["Verification failed", "验证失败"],
 } as const;
+
+/** CBV dispositions in words a buyer reads (the state the goods were left in). */
+export const DISPOSITION_LABELS: Record<DispositionName, [string, string]> = {
+  NONE: ["", ""],
+  ACTIVE: ["active", "已启用"],
+  CONTAINER_CLOSED: ["container sealed", "已封箱"],
+  DAMAGED: ["damaged", "已损坏"],
+  DESTROYED: ["destroyed", "已销毁"],
+  DISPENSED: ["dispensed", "已分发"],
+  ENCODED: ["code printed", "已赋码"],
+  EXPIRED: ["expired", "已过期"],
+  IN_PROGRESS: ["being processed", "处理中"],
+  IN_TRANSIT: ["on its way", "运输途中"],
+  INACTIVE: ["inactive", "未启用"],
+  NO_PEDIGREE_MATCH: ["origin does not match its papers", "来源与单证不符"],
+  NON_SELLABLE_OTHER: ["not for sale", "不可销售"],
+  RECALLED: ["recalled", "已召回"],
+  RESERVED: ["reserved", "已预留"],
+  RETAIL_SOLD: ["sold", "已售出"],
+  RETURNED: ["returned", "已退回"],
+  SELLABLE_ACCESSIBLE: ["in stock, for sale", "在库可售"],
+  SELLABLE_NOT_ACCESSIBLE: ["in stock (bonded, not yet for sale)", "在库（保税，暂不可售）"],
+  STOLEN: ["reported stolen", "已报失窃"],
+  UNKNOWN: ["unknown", "未知"],
+  CONFORMANT: ["passed", "合格"],
+  NON_CONFORMANT: ["failed", "不合格"],
+  NEEDS_REPLACEMENT: ["needs replacement", "需更换"],
+  MISMATCH_INSTANCE: ["not the item expected", "与预期物品不符"],
+  AVAILABLE: ["available", "可用"],
+  COMPLETENESS_VERIFIED: ["checked complete", "已核验完整"],
+  PARTIALLY_DISPENSED: ["partly dispensed", "部分分发"],
+};
+
+/** The stages a buyer's journey is grouped in (`src/verify/buyerSteps.ts` says which step is in which). */
+export const JOURNEY_STAGE_LABELS = {
+  production: ["Production", "生产"],
+  inspection: ["Inspection", "检验"],
+  warehousing: ["Warehousing", "仓储"],
+  customs: ["Customs", "海关"],
+  transport: ["Transport", "运输"],
+  delivery: ["Delivery", "交付"],
+  afterSale: ["After sale", "售后"],
+} as const satisfies Record<string, readonly [string, string]>;
+
+export type JourneyStage = keyof typeof JOURNEY_STAGE_LABELS;

@@ -21,6 +21,7 @@ import { createGateway } from "./gateway";
 import { parseGs1 } from "../gs1";
 import type { IndexSql } from "../indexer/db";
 import { createExplorerHandler } from "../explorer/handler";
+import { BASE as EXPLORER_BASE } from "../explorer/format";
 import type { RouteContext, RouteHandler } from "./routes";
 import { createCaptureRoutes, type CaptureOptions } from "./captureRoutes";
 import { captureCaller } from "../capture/credentials";
@@ -56,6 +57,8 @@ export interface TraceServerOptions {
   epcisQuery?: QueryOptions;
   /** The GS1-conformant resolver (`/.well-known/gs1resolver`, Digital Link paths). */
   resolver?: ResolverOptions;
+  /** Where the page's "report this product" link goes (`TRACE_REPORT_URL`: mailto: or http(s)). */
+  reportUrl?: string;
   /** Bundles kept in memory (default 512). */
   bundleCacheSize?: number;
   /** How long a scanned link's HTML waits for its bundle before it is sent without (ms, default 3 s). */
@@ -97,7 +100,6 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
   const recordsDir = resolve(options.recordsDir);
   const assets = pageAssets(options.pageDir);
   const config = { ...options.manifest, rpcUrl: options.publicRpcUrl ?? GATEWAY_PATH };
-  const manifestJson = JSON.stringify(config);
   const nodeUrl = options.nodeUrl ?? options.rpcUrl;
   const bundles = nodeUrl
     ? createBundleService({
@@ -127,6 +129,11 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
           documents: options.explorer.documents ?? false,
         })
       : undefined;
+  // The page's own settings (issue 15): whether the explorer's pages can be linked to, and where a buyer
+  // reports a product the ledger never registered.
+  if (explorer) Object.assign(config, { explorerUrl: EXPLORER_BASE });
+  if (options.reportUrl) Object.assign(config, { reportUrl: options.reportUrl });
+  const manifestJson = JSON.stringify(config);
   const bundleTimeoutMs = options.bundleTimeoutMs ?? 3_000;
   const context: RouteContext = {
     manifest: options.manifest,

@@ -281,7 +281,7 @@ function organizationInfo(org: ChainOrganization): OrganizationInfo {
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 
 /** Child-side (un)packing entries hold the parent key, not a record hash. */
-function isParentLink(e: { step: number; aux: bigint }): boolean {
+export function isParentLink(e: { step: number; aux: bigint }): boolean {
   return (e.step === STEPS.PACKING || e.step === STEPS.UNPACKING) && e.aux === 0n;
 }
 
