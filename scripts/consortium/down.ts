@@ -16,7 +16,10 @@ async function main(argv: string[]): Promise<number> {
     options: { wipe: { type: "boolean" }, dir: { type: "string" } },
     strict: true,
   });
-  const dir = resolve(process.env.INIT_CWD ?? process.cwd(), values.dir ?? join(PROJECT_ROOT, ".cbec-trace", "consortium"));
+  const dir = resolve(
+    process.env.INIT_CWD ?? process.cwd(),
+    values.dir ?? join(PROJECT_ROOT, ".cbec-trace", "consortium"),
+  );
   if (!existsSync(specsFile(dir))) {
     console.log(`No consortium network in ${dir}: nothing to stop.`);
     return 0;

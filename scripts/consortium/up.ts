@@ -13,9 +13,22 @@ import { parseArgs } from "node:util";
 import { portIsFree, freePort } from "../../src/node/ports";
 import { DEMO_MEMBERS, seedDemo, type DemoMember } from "../../src/demo/journey";
 import { TraceWriter } from "../../src/write/writer";
-import { planNetwork, readSpecs, specsFile, startNetwork, waitForAgreement, type ConsortiumNodeSpec } from "./lib/network";
+import {
+  planNetwork,
+  readSpecs,
+  specsFile,
+  startNetwork,
+  waitForAgreement,
+  type ConsortiumNodeSpec,
+} from "./lib/network";
 import { processAlive } from "./lib/ethereumjsNode";
-import { descriptionFile, envLines, readDescription, writeDescription, type NetworkDescription } from "./lib/description";
+import {
+  descriptionFile,
+  envLines,
+  readDescription,
+  writeDescription,
+  type NetworkDescription,
+} from "./lib/description";
 import {
   deployOnConsortium,
   devWallet,
@@ -56,6 +69,50 @@ async function freshPorts(specs: ConsortiumNodeSpec[]): Promise<void> {
   }
 }
 
+/** Starts the nodes (a new network, or the one planned before in `dir`) and describes them in network.json. */
+async function start(dir: string, count: number, resume: boolean): Promise<NetworkDescription> {
+  if (!resume) rmSync(dir, { recursive: true, force: true });
+  let specs: ConsortiumNodeSpec[];
+  if (resume) {
+    specs = readSpecs(dir);
+    say(`Restarting the consortium network in ${dir} (${specs.length} nodes, same chain) …`);
+    await freshPorts(specs);
+  } else {
+    say(`Starting a new consortium network of ${count} EthereumJS Clique signer nodes in ${dir} …`);
+    specs = await planNetwork({
+      dir,
+      nodes: count,
+      fund: [ADMIN.address, ...Array.from({ length: DEMO_MEMBERS.length + 1 }, (_, i) => memberWallet(i).address)],
+    });
+  }
+  const started = Date.now();
+  const network = await startNetwork(dir, specs, { log: say });
+  const height = await waitForAgreement(network.rpcUrls, { minHeight: 1 });
+  say(`All ${specs.length} nodes agree on block ${height} (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+  const description: NetworkDescription = {
+    chainId: network.chainId,
+    periodSeconds: network.periodSeconds,
+    genesisFile: network.genesisFile,
+    nodes: specs.map((s, i) => ({
+      name: s.name,
+      rpcUrl: network.rpcUrls[i],
+      p2pPort: s.p2pPort,
+      signer: s.signer,
+      pid: network.nodes[i]!.pid,
+      dataDir: s.dataDir,
+      log: network.nodes[i]!.logFile,
+    })),
+    members: DEMO_MEMBERS.map((name, i) => ({
+      name,
+      address: memberWallet(i).address,
+      rpcUrl: network.rpcUrls[memberNode(i, specs.length)],
+    })),
+  };
+  // Written now, so `consortium:down` finds the nodes even when the deployment fails.
+  writeDescription(dir, description);
+  return description;
+}
+
 async function main(argv: string[]): Promise<number> {
   let values: { nodes?: string; fresh?: boolean; seed?: boolean; dir?: string; help?: boolean };
   try {
@@ -83,74 +140,35 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--nodes must be a whole number of at least 3 (got ${values.nodes}).\n\n${USAGE}`);
     return 2;
   }
-  const dir = resolve(process.env.INIT_CWD ?? process.cwd(), values.dir ?? join(PROJECT_ROOT, ".cbec-trace", "consortium"));
+  const dir = resolve(
+    process.env.INIT_CWD ?? process.cwd(),
+    values.dir ?? join(PROJECT_ROOT, ".cbec-trace", "consortium"),
+  );
 
   const previous = readDescription(dir);
-  if (previous && !values.fresh) {
-    const alive = previous.nodes.filter((n) => processAlive(n.pid));
-    if (alive.length === previous.nodes.length) {
-      say(`The consortium network in ${dir} is already running (${alive.length} nodes):`);
-      printSummary(previous, descriptionFile(dir));
-      return 0;
-    }
-    if (alive.length > 0) {
-      console.error(
-        `Some nodes of ${dir} run (${alive.map((n) => n.name).join(", ")}), others do not.\n` +
-          "- Run `npm run consortium:down` first, then `npm run consortium:up` again.",
-      );
-      return 1;
-    }
-  }
-  if (values.fresh && previous?.nodes.some((n) => processAlive(n.pid))) {
-    console.error(`The network in ${dir} is running: run \`npm run consortium:down\` before --fresh.`);
+  const alive = previous?.nodes.filter((n) => processAlive(n.pid)) ?? [];
+  if (previous && alive.length > 0 && (values.fresh || alive.length < previous.nodes.length)) {
+    console.error(
+      `Nodes of ${dir} are running (${alive.map((n) => n.name).join(", ")})` +
+        (values.fresh ? "." : `, others (of ${previous.nodes.length}) are not.`) +
+        "\n- Run `npm run consortium:down` first, then `npm run consortium:up` again.",
+    );
     return 1;
   }
-  const resume = !values.fresh && existsSync(specsFile(dir));
-  if (!resume) rmSync(dir, { recursive: true, force: true });
-  const memberCount = DEMO_MEMBERS.length;
-  let specs: ConsortiumNodeSpec[];
-  if (resume) {
-    specs = readSpecs(dir);
-    say(`Restarting the consortium network in ${dir} (${specs.length} nodes, same chain) …`);
-    await freshPorts(specs);
+  let description: NetworkDescription;
+  if (previous && alive.length === previous.nodes.length) {
+    // Running: the deployment and the onboarding below are checked again (each sends only what is missing).
+    say(`The consortium network in ${dir} is running (${alive.length} nodes); checking its ledger and members …`);
+    description = previous;
   } else {
-    say(`Starting a new consortium network of ${count} EthereumJS Clique signer nodes in ${dir} …`);
-    specs = await planNetwork({
-      dir,
-      nodes: count,
-      fund: [ADMIN.address, ...Array.from({ length: memberCount + 1 }, (_, i) => memberWallet(i).address)],
-    });
+    description = await start(dir, count, !values.fresh && existsSync(specsFile(dir)));
   }
-  const started = Date.now();
-  const network = await startNetwork(dir, specs, { log: say });
-  const height = await waitForAgreement(network.rpcUrls, { minHeight: 1 });
-  say(`All ${specs.length} nodes agree on block ${height} (${((Date.now() - started) / 1000).toFixed(1)} s).`);
-
-  const description: NetworkDescription = {
-    chainId: network.chainId,
-    periodSeconds: network.periodSeconds,
-    genesisFile: network.genesisFile,
-    nodes: specs.map((s, i) => ({
-      name: s.name,
-      rpcUrl: network.rpcUrls[i],
-      p2pPort: s.p2pPort,
-      signer: s.signer,
-      pid: network.nodes[i]!.pid,
-      dataDir: s.dataDir,
-      log: network.nodes[i]!.logFile,
-    })),
-    members: DEMO_MEMBERS.map((name, i) => ({
-      name,
-      address: memberWallet(i).address,
-      rpcUrl: network.rpcUrls[memberNode(i, specs.length)],
-    })),
-  };
-  // Written now, so `consortium:down` finds the nodes even when the deployment below fails.
-  writeDescription(dir, description);
-
+  const rpcUrls = description.nodes.map((n) => n.rpcUrl);
+  const network = { chainId: description.chainId, rpcUrls };
+  const nodeCount = rpcUrls.length;
   say("Deploying the ledger (paris build) through node 1 …");
   const { manifest, manifestPath, sent } = await deployOnConsortium({
-    rpcUrl: network.rpcUrls[0],
+    rpcUrl: rpcUrls[0],
     chainId: network.chainId,
     adminKey: ADMIN.privateKey,
     dir,
@@ -171,7 +189,7 @@ async function main(argv: string[]): Promise<number> {
 
   say("Onboarding the demo consortium (demo/consortium.json) …");
   const changes = await onboardConsortium({
-    rpcUrl: network.rpcUrls[0],
+    rpcUrl: rpcUrls[0],
     chainId: network.chainId,
     manifest,
     adminKey: ADMIN.privateKey,
@@ -188,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
       for (const [i, member] of DEMO_MEMBERS.entries()) {
         writers[member] = await TraceWriter.create({
           ledger: manifest.ledger.address,
-          signer: memberWallet(i).connect(providers[memberNode(i, specs.length)]),
+          signer: memberWallet(i).connect(providers[memberNode(i, nodeCount)]),
           gasPrice: 0n,
         });
       }
@@ -221,7 +239,9 @@ function printSummary(description: NetworkDescription, file: string): void {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`\nconsortium:up failed: ${error instanceof ConsortiumNodeError ? error.message : (error as Error).stack}`);
+    console.error(
+      `\nconsortium:up failed: ${error instanceof ConsortiumNodeError ? error.message : (error as Error).stack}`,
+    );
     console.error("The nodes started so far keep running: `npm run consortium:down` stops them.");
     process.exit(1);
   },

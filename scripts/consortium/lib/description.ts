@@ -9,7 +9,15 @@ export interface NetworkDescription {
   chainId: number;
   periodSeconds: number;
   genesisFile: string;
-  nodes: Array<{ name: string; rpcUrl: string; p2pPort: number; signer: string; pid: number; dataDir: string; log: string }>;
+  nodes: Array<{
+    name: string;
+    rpcUrl: string;
+    p2pPort: number;
+    signer: string;
+    pid: number;
+    dataDir: string;
+    log: string;
+  }>;
   ledger?: { address: string; deploymentBlock: number; version: string; manifest: string };
   /** Each member's account and the node its writer uses. */
   members: Array<{ name: string; address: string; rpcUrl: string }>;

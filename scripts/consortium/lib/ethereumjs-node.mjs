@@ -43,6 +43,12 @@
  *    replaced, and eth_getTransactionReceipt / eth_getTransactionByHash then fail with "value for … not
  *    found in DB". That transaction is not on this node's chain: here they answer null, as for any
  *    transaction the chain does not hold, and the sender re-broadcasts it.
+ * 9. A transaction is taken out of the pool as soon as any imported block holds it — also a block of a
+ *    branch that loses, or a block later replaced — and is never put back: on a chain with forks,
+ *    transactions vanish (the sender's next nonce then waits forever). Here the pool keeps what it took
+ *    out for ten minutes and offers it again every second: one still valid at the head's state (its nonce
+ *    not used on the chain the node follows) goes back into the pool; one whose nonce the chain used is
+ *    forgotten. The nonce keeps it from being included twice.
  *
  * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
  * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
@@ -108,6 +114,41 @@ TxPool.prototype.validate = async function (tx) {
   }
 };
 
+const KEEP_REMOVED_MS = 10 * 60_000;
+const removeNewBlockTxs = TxPool.prototype.removeNewBlockTxs;
+TxPool.prototype.removeNewBlockTxs = function (blocks) {
+  if (!this.removed) {
+    this.removed = new Map();
+    setInterval(() => void offerAgain(this), 1_000).unref();
+  }
+  for (const block of blocks) {
+    for (const tx of block.transactions) this.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
+  }
+  return removeNewBlockTxs.call(this, blocks);
+};
+let offering = false;
+async function offerAgain(pool) {
+  if (offering || !pool.running) return;
+  offering = true;
+  try {
+    for (const [hash, { tx, at }] of pool.removed) {
+      if (Date.now() - at > KEEP_REMOVED_MS) {
+        pool.removed.delete(hash);
+        continue;
+      }
+      try {
+        await pool.add(tx, true);
+        pool.config.logger?.info(`TxPool: 0x${hash} is not on the chain followed now: back in the pool`);
+      } catch (error) {
+        // Its nonce was used on the chain: included (or replaced); nothing to offer any more.
+        if (/nonce too low/.test(error?.message ?? "")) pool.removed.delete(hash);
+      }
+    }
+  } finally {
+    offering = false;
+  }
+}
+
 const sendNewBlock = FullSynchronizer.prototype.sendNewBlock;
 FullSynchronizer.prototype.sendNewBlock = function (block) {
   return sendNewBlock.call(this, block, this.pool.peers);
@@ -117,7 +158,10 @@ FullSynchronizer.prototype.sendNewBlock = function (block) {
 for (const method of ["call", "estimateGas", "getBlockByNumber", "getBalance", "getCode", "getStorageAt"]) {
   const original = Eth.prototype[method];
   Eth.prototype[method] = function (params) {
-    return original.call(this, params.map((p) => (p === "pending" ? "latest" : p)));
+    return original.call(
+      this,
+      params.map((p) => (p === "pending" ? "latest" : p)),
+    );
   };
 }
 

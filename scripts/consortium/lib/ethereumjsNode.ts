@@ -64,12 +64,14 @@ export const logFileOf = (dataDir: string) => join(dataDir, "node.log");
 
 function tail(file: string, lines: number): string {
   if (!existsSync(file)) return "";
-  return readFileSync(file, "utf8")
-    .split("\n")
-    // The client prints stack frames for errors it recovers from; they bury the lines that say what happened.
-    .filter((line) => !/^\s+at /.test(line))
-    .slice(-lines)
-    .join("\n");
+  return (
+    readFileSync(file, "utf8")
+      .split("\n")
+      // The client prints stack frames for errors it recovers from; they bury the lines that say what happened.
+      .filter((line) => !/^\s+at /.test(line))
+      .slice(-lines)
+      .join("\n")
+  );
 }
 
 /** True when a process with this PID exists. */

@@ -65,7 +65,8 @@ export function cliqueExtraData(signers: string[]): string {
 /** The genesis of a Berlin Clique chain with the given signers and balances. */
 export function cliqueGenesis(options: CliqueGenesisOptions): GethGenesis {
   const period = options.periodSeconds ?? DEFAULT_BLOCK_PERIOD;
-  if (!Number.isInteger(period) || period < 1) throw new Error(`The block period must be whole seconds ≥ 1 (got ${period}).`);
+  if (!Number.isInteger(period) || period < 1)
+    throw new Error(`The block period must be whole seconds ≥ 1 (got ${period}).`);
   const alloc: GethGenesis["alloc"] = {};
   for (const [address, balance] of Object.entries(options.alloc ?? {})) {
     alloc[getAddress(address).slice(2).toLowerCase()] = { balance: hex(balance) };

@@ -204,7 +204,10 @@ export async function startNetwork(
   const describe = () => nodes.map((n, i) => `--- ${nodeName(i)} (${n?.logFile}):\n${n?.logTail(8)}`).join("\n");
   const launch = async (i: number, sealAfterPeers: number) => {
     const spec = specs[i];
-    const node = await startEthereumjsNode({ ...spec, sealAfterPeers }, { timeoutMs: options.startTimeoutMs ?? 60_000 });
+    const node = await startEthereumjsNode(
+      { ...spec, sealAfterPeers },
+      { timeoutMs: options.startTimeoutMs ?? 60_000 },
+    );
     nodes[i] = node;
     options.log?.(`  ${spec.name}: signer ${spec.signer}, RPC ${node.rpcUrl}, p2p ${spec.p2pPort}, pid ${node.pid}`);
     return node;

@@ -34,7 +34,11 @@ export const LOCAL_ADMIN_DELAY = 8;
 
 /** A provider of one node: no response cache (writers compare heads and nonces across calls). */
 export function nodeProvider(rpcUrl: string, chainId: number): JsonRpcProvider {
-  return new JsonRpcProvider(rpcUrl, Network.from(chainId), { staticNetwork: true, pollingInterval: 250, cacheTimeout: -1 });
+  return new JsonRpcProvider(rpcUrl, Network.from(chainId), {
+    staticNetwork: true,
+    pollingInterval: 250,
+    cacheTimeout: -1,
+  });
 }
 
 export interface DeployOnConsortiumOptions {
