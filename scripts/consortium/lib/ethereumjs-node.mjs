@@ -46,9 +46,9 @@
  * 9. A transaction is taken out of the pool as soon as any imported block holds it — also a block of a
  *    branch that loses, or a block later replaced — and is never put back: on a chain with forks,
  *    transactions vanish (the sender's next nonce then waits forever). Here the pool keeps what it took
- *    out for ten minutes and offers it again every second: one still valid at the head's state (its nonce
- *    not used on the chain the node follows) goes back into the pool; one whose nonce the chain used is
- *    forgotten. The nonce keeps it from being included twice.
+ *    out for ten minutes and offers it again every second: whenever it is valid at the head's state (its
+ *    nonce not used on the chain the node follows now) it goes back into the pool. The nonce keeps it
+ *    from being included twice.
  *
  * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
  * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
@@ -122,7 +122,8 @@ TxPool.prototype.removeNewBlockTxs = function (blocks) {
     setInterval(() => void offerAgain(this), 1_000).unref();
   }
   for (const block of blocks) {
-    for (const tx of block.transactions) this.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
+    for (const tx of block.transactions)
+      this.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
   }
   return removeNewBlockTxs.call(this, blocks);
 };
@@ -139,9 +140,9 @@ async function offerAgain(pool) {
       try {
         await pool.add(tx, true);
         pool.config.logger?.info(`TxPool: 0x${hash} is not on the chain followed now: back in the pool`);
-      } catch (error) {
-        // Its nonce was used on the chain: included (or replaced); nothing to offer any more.
-        if (/nonce too low/.test(error?.message ?? "")) pool.removed.delete(hash);
+      } catch {
+        // Refused now (its nonce used on the chain followed, or already pooled); kept all the same: the
+        // block that used the nonce may itself be replaced later.
       }
     }
   } finally {
