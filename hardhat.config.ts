@@ -1,6 +1,8 @@
 import "@nomicfoundation/hardhat-toolbox";
 import { subtask, task } from "hardhat/config";
 import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_TEST_GET_TEST_FILES } from "hardhat/builtin-tasks/task-names";
+import { join, sep } from "node:path";
 import type { HardhatUserConfig } from "hardhat/config";
 import { config as loadEnv } from "dotenv";
 import { evmTarget } from "./scripts/lib/evmTarget";
@@ -44,6 +46,14 @@ task(TASK_COMPILE, async (args, hre, runSuper) => {
   if (!buildDir) writeCodes(__dirname, hre.config.paths.artifacts);
   if (ownBuild) buildSdk(__dirname, { log: (line) => console.log(line) });
   return result;
+});
+
+// test/consortium/ is `npm run test:consortium`, a mocha run of its own (real nodes, real block times, and it
+// loads Hardhat itself for its deployment): `npx hardhat test` without files leaves it out.
+subtask(TASK_TEST_GET_TEST_FILES, async (args: { testFiles: string[] }, _hre, runSuper) => {
+  const files: string[] = await runSuper(args);
+  const consortium = join(__dirname, "test", "consortium") + sep;
+  return args.testFiles.length > 0 ? files : files.filter((file) => !file.startsWith(consortium));
 });
 
 loadEnv({ quiet: true });

@@ -1,0 +1,213 @@
+/**
+ * Runs the EthereumJS client's command line (`@ethereumjs/client`, the same arguments) with two corrections
+ * to how it follows a Clique network, without which a network of three signers splits into forks that
+ * never join again (seen here: two nodes each keep a block of their own at the same height, the third
+ * waits forever for "best peer"):
+ *
+ * 1. The client picks the peer to sync from by the total difficulty (TD) the peer announced in its
+ *    handshake, and never updates it: a peer that connected at genesis never looks heavier than this
+ *    node, so a node on a lighter fork never fetches the heavier chain. Here every `NewBlock` message —
+ *    which carries the sender's TD — raises the peer's known TD, and the synchronizer syncs from the
+ *    heaviest peer only when it is heavier than this node (the client also took peers of equal weight,
+ *    re-fetching its last 100 blocks every second once TDs are current); its fetcher steps back over the
+ *    fork and the chain keeps the heaviest, as Clique's fork choice says.
+ * 2. A new block is announced in full (`NewBlock`, with the TD) only to √(peers) of them, the others get
+ *    a hash, which carries no TD. Here every peer gets the full announcement: a consortium has a
+ *    handful of validators, and each must learn every other's weight.
+ *
+ * 3. A signer seals its first block two seconds after it starts, peers or not; nodes started together
+ *    each seal a block 1 of their own, and forks of equal weight never resolve. Here a node seals nothing
+ *    until it has `CBEC_SEAL_AFTER_PEERS` peers (the network sets it to the validators it peers the node
+ *    with); from then on it seals as the client does, alone too (a signer cut off from the others seals
+ *    the blocks Clique allows it, which the heavier chain replaces when the network heals).
+ * 4. JSON-RPC refuses the block tag "pending" except in eth_getTransactionCount ("not yet supported"),
+ *    which Hardhat Ignition (the deployment) sends with eth_call and eth_estimateGas. Here "pending" reads
+ *    the latest block in those calls, as a node with an empty pending block would answer.
+ * 5. No transaction gets into a block, and eth_estimateGas fails: both run transactions in a block header
+ *    the client makes up without Clique's 97 bytes of extraData (the block builder, for each transaction
+ *    it adds; the estimate, for its trial run), which the header refuses ("extraData must be 97 bytes"),
+ *    so the miner skips every transaction and seals empty blocks. Here a header with empty extraData skips
+ *    that format check. Such a header can never pass as a block: its signer reads as the zero address,
+ *    which is no signer, so the chain's seal check refuses it wherever a block is imported.
+ * 6. No contract code runs on a Clique chain at all: the EVM refuses to start its interpreter unless it
+ *    was given a `cliqueSigner` function (for the COINBASE opcode), and the client never gives it one —
+ *    not for blocks, not for eth_call. Here every EVM run gets the block package's own `cliqueSigner`
+ *    (the address that sealed the block), as the EVM asks.
+ * 7. The transaction pool refuses transactions from peers that pay less than 0.1 gwei (a constant), so on a
+ *    zero-gas chain a transaction stays with the node it was sent to and waits for that node's turn to
+ *    seal. Here the pool checks peers' transactions as it checks its own RPC clients' (nonce, balance,
+ *    gas limit): every signer can include every member's transaction. A transaction sent again (the SDK
+ *    re-sends the same signed bytes after a lost answer) is refused as geth words it, "already known",
+ *    instead of "already in the TxPool", which no client recognizes.
+ * 8. After a reorganization, the client's transaction index can still point at the block that was
+ *    replaced, and eth_getTransactionReceipt / eth_getTransactionByHash then fail with "value for … not
+ *    found in DB". That transaction is not on this node's chain: here they answer null, as for any
+ *    transaction the chain does not hold, and the sender re-broadcasts it.
+ * 9. A transaction is taken out of the pool as soon as any imported block holds it — also a block of a
+ *    branch that loses, or a block later replaced — and is never put back: on a chain with forks,
+ *    transactions vanish (the sender's next nonce then waits forever). Here the pool keeps what it took
+ *    out for ten minutes and offers it again every second: whenever it is valid at the head's state (its
+ *    nonce not used on the chain the node follows now) it goes back into the pool. The nonce keeps it
+ *    from being included twice.
+ *
+ * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
+ * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
+ */
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+
+const clientDir = process.argv[2];
+// The client's command line reads process.argv after the script name: drop the client dir.
+process.argv.splice(2, 1);
+const load = (path) => import(pathToFileURL(join(clientDir, "dist", "esm", path)).href);
+
+const { FullSynchronizer } = await load("src/sync/fullsync.js");
+const { FullEthereumService } = await load("src/service/fullethereumservice.js");
+const { Miner } = await load("src/miner/miner.js");
+const { TxPool } = await load("src/service/txpool.js");
+const { Eth } = await load("src/rpc/modules/eth.js");
+/** A package as the client itself imports it: resolved from the client's folder, its ES module build. */
+const dependency = (name) =>
+  import(
+    pathToFileURL(
+      createRequire(join(clientDir, "package.json"))
+        .resolve(name)
+        .replace(/([/\\])dist[/\\]cjs[/\\]/, "$1dist$1esm$1"),
+    ).href
+  );
+const { BlockHeader, cliqueSigner } = await dependency("@ethereumjs/block");
+const { EVM } = await dependency("@ethereumjs/evm");
+
+const toBigInt = (bytes) => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`));
+
+const handleEth = FullEthereumService.prototype.handleEth;
+FullEthereumService.prototype.handleEth = async function (message, peer) {
+  if (message.name === "NewBlock" && peer?.eth?.status) {
+    const [block, td] = message.data;
+    // The sender announces its TD before the block it sends; with the block, its chain weighs this much.
+    const weight = toBigInt(td) + block.header.difficulty;
+    if (weight > peer.eth.status.td) peer.eth.status.td = weight;
+  }
+  return handleEth.call(this, message, peer);
+};
+
+FullSynchronizer.prototype.best = async function () {
+  const peers = this.pool.peers.filter((p) => p.eth?.status !== undefined);
+  if (peers.length < this.config.minPeers && !this.forceSync) return undefined;
+  let best;
+  for (const peer of peers) {
+    const td = peer.eth.status.td;
+    if (td > this.chain.blocks.td && (best === undefined || td > best.eth.status.td)) best = peer;
+  }
+  return best;
+};
+
+const validate = TxPool.prototype.validate;
+TxPool.prototype.validate = async function (tx) {
+  try {
+    return await validate.call(this, tx, true);
+  } catch (error) {
+    // geth's words for a transaction sent twice, which clients (the SDK, ethers) recognize as "sent".
+    if (/already in the TxPool/.test(error?.message ?? "")) error.message = `already known (${error.message})`;
+    throw error;
+  }
+};
+
+const KEEP_REMOVED_MS = 10 * 60_000;
+const removeNewBlockTxs = TxPool.prototype.removeNewBlockTxs;
+TxPool.prototype.removeNewBlockTxs = function (blocks) {
+  if (!this.removed) {
+    this.removed = new Map();
+    setInterval(() => void offerAgain(this), 1_000).unref();
+  }
+  for (const block of blocks) {
+    for (const tx of block.transactions)
+      this.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
+  }
+  return removeNewBlockTxs.call(this, blocks);
+};
+let offering = false;
+async function offerAgain(pool) {
+  if (offering || !pool.running) return;
+  offering = true;
+  try {
+    for (const [hash, { tx, at }] of pool.removed) {
+      if (Date.now() - at > KEEP_REMOVED_MS) {
+        pool.removed.delete(hash);
+        continue;
+      }
+      try {
+        await pool.add(tx, true);
+        pool.config.logger?.info(`TxPool: 0x${hash} is not on the chain followed now: back in the pool`);
+      } catch {
+        // Refused now (its nonce used on the chain followed, or already pooled); kept all the same: the
+        // block that used the nonce may itself be replaced later.
+      }
+    }
+  } finally {
+    offering = false;
+  }
+}
+
+const sendNewBlock = FullSynchronizer.prototype.sendNewBlock;
+FullSynchronizer.prototype.sendNewBlock = function (block) {
+  return sendNewBlock.call(this, block, this.pool.peers);
+};
+
+// The module binds its methods when the RPC server creates it, after this: patching the prototype suffices.
+for (const method of ["call", "estimateGas", "getBlockByNumber", "getBalance", "getCode", "getStorageAt"]) {
+  const original = Eth.prototype[method];
+  Eth.prototype[method] = function (params) {
+    return original.call(
+      this,
+      params.map((p) => (p === "pending" ? "latest" : p)),
+    );
+  };
+}
+
+for (const method of ["runCall", "runCode"]) {
+  const original = EVM.prototype[method];
+  EVM.prototype[method] = function (opts) {
+    if (this._optsCached && this._optsCached.cliqueSigner === undefined) this._optsCached.cliqueSigner = cliqueSigner;
+    return original.call(this, opts);
+  };
+}
+
+for (const method of ["getTransactionReceipt", "getTransactionByHash"]) {
+  const original = Eth.prototype[method];
+  Eth.prototype[method] = async function (params) {
+    try {
+      return await original.call(this, params);
+    } catch (error) {
+      if (/not found in DB/.test(error?.message ?? "")) return null;
+      throw error;
+    }
+  };
+}
+
+const consensusFormatValidation = BlockHeader.prototype._consensusFormatValidation;
+BlockHeader.prototype._consensusFormatValidation = function () {
+  if (this.extraData.length === 0) return;
+  return consensusFormatValidation.call(this);
+};
+
+const sealAfterPeers = Number(process.env.CBEC_SEAL_AFTER_PEERS ?? 0);
+let sealing = sealAfterPeers === 0;
+const assembleBlock = Miner.prototype.assembleBlock;
+Miner.prototype.assembleBlock = async function () {
+  if (!sealing) {
+    const peers = this.service.pool.peers.filter((p) => p.eth?.status !== undefined).length;
+    if (peers < sealAfterPeers) {
+      this._nextAssemblyTimeoutId = setTimeout(() => void this.assembleBlock(), 250);
+      return;
+    }
+    sealing = true;
+    this.config.logger?.info(`Miner: ${peers} peers connected, sealing from now on`);
+    // Queued as usual, so an out-of-turn signer waits its random delay and the in-turn one seals first.
+    return this.queueNextAssembly(0);
+  }
+  return assembleBlock.call(this);
+};
+
+await load("bin/cli.js");
