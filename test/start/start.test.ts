@@ -175,7 +175,10 @@ describe("npm start", function () {
       });
       expect(sellerReport.reasons.map((r) => r.code)).to.not.include("RECORD_UNAVAILABLE");
       const steps = sellerReport.entries.filter((e) => e.recordMatches === true).map((e) => e.stepName);
-      expect(steps).to.include.members(["COMMISSIONING", "INSPECTING", "PACKING", "ASSIGNED", "CUSTODY_TRANSFERRED"]);
+      // Its own registration and inspection, and the carton's assignment it inherits (a child's packing entry
+      // holds the carton's key, not a record; the custody offer is not an entry until the carrier accepts).
+      expect(steps).to.include.members(["COMMISSIONING", "INSPECTING", "ASSIGNED"]);
+      expect(sellerReport.entries.some((e) => e.recordMatches === false)).to.equal(false);
 
       const code = "(01)09521234543213(10)LOT7(21)0009";
       for (const gasPrice of ["0", ""]) {
