@@ -22,6 +22,9 @@ export const MEMBERS = {
   customs: ["CUSTOMS"],
   market: ["MARKET_REGULATOR"],
   rival: ["EXPORTER"],
+  // Issue 14 (customs documents): appended, so the ids above stay as they were.
+  payment: ["PAYMENT_INSTITUTION"],
+  tax: ["TAX_AUTHORITY"],
 } as const satisfies Record<string, readonly RoleName[]>;
 
 export type MemberName = keyof typeof MEMBERS;
