@@ -487,6 +487,38 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await expect(file(f, "exporter", doc(B, "BOOKING", "RC")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitRecalled")
         .withArgs(B, STEPS.WAREHOUSE_BOOKED);
+      await file(f, "customs", doc(B, "ZONE_ENTRY", "ZB"));
+      const zoneDeclaration = doc(B, "DECLARATION", "DB", { mode: 1210, cites: [idOf(f, "customs", "ZONE_ENTRY", "ZB")] });
+      await expect(file(f, "broker", zoneDeclaration))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitRecalled")
+        .withArgs(B, STEPS.CUSTOMS_DECLARED);
+      await rec(f, "market", B, "RECALL_LIFTED");
+      await expect(file(f, "broker", zoneDeclaration)).to.emit(f.ledger, "CustomsDocumentFiled");
+    });
+
+    it("a declaration of a unit holding a held unit is refused (ContainsStopped) until it is unpacked", async () => {
+      const f = await loadFixture(customsFixture);
+      const ex = f.ledger.connect(f.accounts.exporter);
+      await ex.pack({ parent: C, eventTime: 0, location: 0, recordHash: ZERO }, [ITEM]);
+      const cites = await fileSupporting(f, C, 9810, "inside");
+      await rec(f, "customs", ITEM, "HOLD");
+      await expect(file(f, "broker", declaration(C, 9810, "inside", cites)))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
+        .withArgs(C, STEPS.CUSTOMS_DECLARED);
+      await f.ledger.connect(f.accounts.customs).unpack({ parent: C, eventTime: 0, location: 0, recordHash: ZERO }, [ITEM]);
+      await expect(file(f, "broker", declaration(C, 9810, "inside", cites))).to.emit(f.ledger, "CustomsDocumentFiled");
+    });
+
+    it("a hold does not stop the paperwork: a 9810 declaration is filed while the unit is held", async () => {
+      const f = await loadFixture(customsFixture);
+      await rec(f, "customs", C, "HOLD");
+      const cites = await fileSupporting(f, C, 9810, "held");
+      await expect(file(f, "broker", declaration(C, 9810, "held", cites))).to.emit(f.ledger, "CustomsDocumentFiled");
+      expect((await f.ledger.unitState(C)).stage).to.equal(STAGES.DECLARED);
+      // The zone entry is a gate crossing, which a hold stops.
+      await expect(file(f, "customs", doc(C, "ZONE_ENTRY", "ZC")))
+        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitHeld")
+        .withArgs(C, STEPS.ENTERING_EXITING);
     });
   });
 });
