@@ -13,8 +13,9 @@ import {
   itemKey,
   registration,
   traceInput,
-  type LedgerFixture,
-  type MemberName,
+  deployCustomsLedger,
+  type CustomsLedgerFixture,
+  type CustomsMemberName,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { encodedError, tracedLogs } from "../helpers/reads";
@@ -35,18 +36,23 @@ import { documentNumberHash } from "../../src/customs/identifiers";
 const ZERO = ethers.ZeroHash;
 const [A, B, C, D] = [1, 2, 3, 4].map((n) => consignmentKey(n));
 const ITEM = itemKey(1);
-const ISSUERS: MemberName[] = ["platform", "payment", "carrier", "broker", "warehouse"];
+const ISSUERS: CustomsMemberName[] = ["platform", "payment", "carrier", "broker", "warehouse"];
 
 /** The exporter registers A–D and an item, and assigns every document issuer to each. */
-const customsFixture = unitsFixture({
-  batch: [A, B, C, D, ITEM],
-  assigns: [A, B, C, D, ITEM].flatMap((u, i) => ISSUERS.map((m) => [u, m, `${m}:${i}`] as [string, MemberName, string])),
-});
+const customsFixture = unitsFixture(
+  {
+    batch: [A, B, C, D, ITEM],
+    assigns: [A, B, C, D, ITEM].flatMap((u, i) =>
+      ISSUERS.map((m) => [u, m, `${m}:${i}`] as [string, CustomsMemberName, string]),
+    ),
+  },
+  deployCustomsLedger,
+);
 
-const rec = (f: LedgerFixture, who: MemberName, unit: string, step: StepName) =>
+const rec = (f: CustomsLedgerFixture, who: CustomsMemberName, unit: string, step: StepName) =>
   f.ledger.connect(f.accounts[who]).record(traceInput(unit, step));
 
-async function customsState(f: LedgerFixture, unit: string) {
+async function customsState(f: CustomsLedgerFixture, unit: string) {
   const [mode, declaration, flags] = await f.ledger.customsState(unit);
   return { mode: Number(mode), declaration, flags: Number(flags) };
 }
@@ -61,7 +67,16 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       const orderId = idOf(f, "platform", "ORDER", "SO-1");
       await expect(tx)
         .to.emit(f.ledger, "CustomsDocumentFiled")
-        .withArgs(A, orderId, documentNumberHash("SO-1"), KIND.ORDER, f.orgIds.platform, t.orderRef, 0, order.recordHash);
+        .withArgs(
+          A,
+          orderId,
+          documentNumberHash("SO-1"),
+          KIND.ORDER,
+          f.orgIds.platform,
+          t.orderRef,
+          0,
+          order.recordHash,
+        );
       // The filing is one history entry of the kind's step, data = the record hash, like `record`.
       const [traced] = await tracedLogs(f.ledger, tx);
       expect([traced.unit, traced.data, traced.step, traced.org]).to.deep.equal([
@@ -72,14 +87,14 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       ]);
       await file(f, "payment", doc(A, "PAYMENT", "PAY-1", { orderRef: t.orderRef, terms: [t.payment, ZERO] }));
       await file(f, "carrier", doc(A, "WAYBILL", "W1@20260101", { orderRef: t.orderRef, terms: [ZERO, t.shipment] }));
-      const cites = [
-        orderId,
-        idOf(f, "payment", "PAYMENT", "PAY-1"),
-        idOf(f, "carrier", "WAYBILL", "W1@20260101"),
-      ];
+      const cites = [orderId, idOf(f, "payment", "PAYMENT", "PAY-1"), idOf(f, "carrier", "WAYBILL", "W1@20260101")];
       await file(f, "broker", doc(A, "DECLARATION", "INV-1", { mode: 9610, cites, orderRef: t.orderRef }));
       const declId = idOf(f, "broker", "DECLARATION", "INV-1");
-      expect(await customsState(f, A)).to.deep.equal({ mode: 9610, declaration: declId, flags: CUSTOMS_FLAGS.PAYMENT | CUSTOMS_FLAGS.DECLARED });
+      expect(await customsState(f, A)).to.deep.equal({
+        mode: 9610,
+        declaration: declId,
+        flags: CUSTOMS_FLAGS.PAYMENT | CUSTOMS_FLAGS.DECLARED,
+      });
       expect((await f.ledger.unitState(A)).stage).to.equal(STAGES.DECLARED);
       const cited = await f.ledger.customsDocument(cites[1]);
       expect([cited.kind, cited.issuerOrg, cited.unit, cited.orderRef, cited.citedBy]).to.deep.equal([
@@ -98,7 +113,11 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await file(f, "tax", doc(A, "TAX_REFUND", "TR-1"));
       const s = await customsState(f, A);
       expect(s.flags).to.equal(
-        CUSTOMS_FLAGS.PAYMENT | CUSTOMS_FLAGS.DECLARED | CUSTOMS_FLAGS.EXPORTED | CUSTOMS_FLAGS.FX_SETTLED | CUSTOMS_FLAGS.REFUNDED,
+        CUSTOMS_FLAGS.PAYMENT |
+          CUSTOMS_FLAGS.DECLARED |
+          CUSTOMS_FLAGS.EXPORTED |
+          CUSTOMS_FLAGS.FX_SETTLED |
+          CUSTOMS_FLAGS.REFUNDED,
       );
       // Registration, 5 assignments, 4 documents, release, departure, exit, FX and refund: one entry each.
       expect((await f.ledger.unitState(A)).seq).to.equal(15n);
@@ -130,7 +149,11 @@ describe("Customs documents: filing, modes and the three-document match", () => 
         .to.be.revertedWithCustomError(f.ledger, "CustomsPaymentMissing")
         .withArgs(C);
       const t = termsOf({ orderNo: "OVERSEAS-1" });
-      await file(f, "platform", doc(C, "ORDER", "OVERSEAS-1", { orderRef: t.orderRef, terms: [t.payment, t.shipment] }));
+      await file(
+        f,
+        "platform",
+        doc(C, "ORDER", "OVERSEAS-1", { orderRef: t.orderRef, terms: [t.payment, t.shipment] }),
+      );
       await file(f, "payment", doc(C, "PAYMENT", "P-ow", { orderRef: t.orderRef, terms: [t.payment, ZERO] }));
       await file(f, "payment", doc(C, "FX_SETTLEMENT", "FX-ow"));
       await file(f, "tax", doc(C, "TAX_REFUND", "TR-ow"));
@@ -154,13 +177,23 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       const f = await loadFixture(customsFixture);
       // Every kind on one unit, by one organization the matrix is widened for (customs: in scope everywhere).
       const steps = DOCUMENT_KIND_NAMES.map((k) => STEPS[DOCUMENT_KIND_STEPS[k]]);
-      await (await afterDelay(f.ledger, "setPermissions", steps, steps.map(() => roleMask("CUSTOMS")))).wait();
+      await (
+        await afterDelay(
+          f.ledger,
+          "setPermissions",
+          steps,
+          steps.map(() => roleMask("CUSTOMS")),
+        )
+      ).wait();
       const t = termsOf({ orderNo: "K" });
       const shapes: Record<string, Parameters<typeof doc>[3]> = {
         ORDER: { orderRef: t.orderRef, terms: [t.payment, t.shipment] },
         PAYMENT: { orderRef: t.orderRef, terms: [t.payment, ZERO] },
         WAYBILL: { terms: [ZERO, t.shipment] },
-        DECLARATION: { mode: 9810, cites: [idOf(f, "customs", "BOOKING", "K-BOOKING"), idOf(f, "customs", "WAYBILL", "K-WAYBILL")] },
+        DECLARATION: {
+          mode: 9810,
+          cites: [idOf(f, "customs", "BOOKING", "K-BOOKING"), idOf(f, "customs", "WAYBILL", "K-WAYBILL")],
+        },
         SUMMARY: { cites: [idOf(f, "customs", "DECLARATION", "K-DECLARATION")] },
       };
       for (const kind of ["ORDER", "PAYMENT", "BOOKING", "WAYBILL", "DECLARATION", "SUMMARY", "ZONE_ENTRY"] as const) {
@@ -209,7 +242,7 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await expect(f.ledger.connect(f.stranger).fileDocuments([booking]))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumUnknownAccount")
         .withArgs(f.stranger.address);
-      const denied: Array<[MemberName, StepName, Parameters<typeof doc>]> = [
+      const denied: Array<[CustomsMemberName, StepName, Parameters<typeof doc>]> = [
         ["carrier", "WAREHOUSE_BOOKED", [A, "BOOKING", "BK"]],
         ["platform", "WAYBILL_ISSUED", [A, "WAYBILL", "W", { terms: [ZERO, ZERO.replace(/0$/, "1")] }]],
         ["customs", "CUSTOMS_DECLARED", [A, "DECLARATION", "D", { mode: 1210 }]],
@@ -270,7 +303,7 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await expect(file(f, "exporter", { ...doc(A, "BOOKING", "X"), kind: 0 }))
         .to.be.revertedWithCustomError(f.ledger, "CustomsUnknownDocumentKind")
         .withArgs(0);
-      const malformed: Array<[MemberName, ReturnType<typeof doc>]> = [
+      const malformed: Array<[CustomsMemberName, ReturnType<typeof doc>]> = [
         ["exporter", { ...doc(A, "BOOKING", "X"), numberHash: ZERO }],
         ["platform", doc(A, "ORDER", "X", { terms: [t.payment, t.shipment] })],
         ["platform", doc(A, "ORDER", "X", { orderRef: t.orderRef, terms: [t.payment, ZERO] })],
@@ -313,8 +346,10 @@ describe("Customs documents: filing, modes and the three-document match", () => 
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
         .withArgs(2, encodedError(f.ledger, "CustomsUnknownDocumentKind", [12]));
       expect((await f.ledger.customsDocument(idOf(f, "warehouse", "BOOKING", "BB"))).kind).to.equal(0n);
-      await expect(f.ledger.connect(f.accounts.warehouse).fileDocuments([]))
-        .to.be.revertedWithCustomError(f.ledger, "TraceLedgerEmptyBatch");
+      await expect(f.ledger.connect(f.accounts.warehouse).fileDocuments([])).to.be.revertedWithCustomError(
+        f.ledger,
+        "TraceLedgerEmptyBatch",
+      );
       await expect(f.ledger.connect(f.accounts.warehouse).fileDocuments(Array(501).fill(bk)))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchTooLarge")
         .withArgs(501, 500);
@@ -327,17 +362,30 @@ describe("Customs documents: filing, modes and the three-document match", () => 
         .withArgs(0, encodedError(f.ledger, "TraceLedgerUnknownUnit", [itemKey(77)]));
       const batch = await f.ledger.connect(f.accounts.warehouse).fileDocuments([bk, zone]);
       expect((await tracedLogs(f.ledger, batch)).length).to.equal(2);
-      await file(f, "broker", doc(A, "DECLARATION", "DD", { mode: 1210, cites: [idOf(f, "warehouse", "ZONE_ENTRY", "ZZ")] }));
+      await file(
+        f,
+        "broker",
+        doc(A, "DECLARATION", "DD", { mode: 1210, cites: [idOf(f, "warehouse", "ZONE_ENTRY", "ZZ")] }),
+      );
     });
   });
 
   describe("rule 2: what a declaration cites", () => {
     /** Order, payment and waybill of `facts` on `unit`, each filed by its issuer; the waybill/payment facts may differ. */
-    async function three(f: LedgerFixture, unit: string, tag: string, over: { payment?: object; waybill?: object } = {}) {
+    async function three(
+      f: CustomsLedgerFixture,
+      unit: string,
+      tag: string,
+      over: { payment?: object; waybill?: object } = {},
+    ) {
       const o = termsOf({ orderNo: `O-${tag}` });
       const p = termsOf({ orderNo: `O-${tag}`, ...over.payment });
       const w = termsOf({ orderNo: `O-${tag}`, ...over.waybill });
-      await file(f, "platform", doc(unit, "ORDER", `O-${tag}`, { orderRef: o.orderRef, terms: [o.payment, o.shipment] }));
+      await file(
+        f,
+        "platform",
+        doc(unit, "ORDER", `O-${tag}`, { orderRef: o.orderRef, terms: [o.payment, o.shipment] }),
+      );
       await file(f, "payment", doc(unit, "PAYMENT", `P-${tag}`, { orderRef: p.orderRef, terms: [p.payment, ZERO] }));
       await file(f, "carrier", doc(unit, "WAYBILL", `W-${tag}`, { orderRef: w.orderRef, terms: [ZERO, w.shipment] }));
       return {
@@ -349,7 +397,14 @@ describe("Customs documents: filing, modes and the three-document match", () => 
         w,
       };
     }
-    const declare = (f: LedgerFixture, unit: string, tag: string, cites: string[], mode = 9610, orderNo = `O-${tag}`) =>
+    const declare = (
+      f: CustomsLedgerFixture,
+      unit: string,
+      tag: string,
+      cites: string[],
+      mode = 9610,
+      orderNo = `O-${tag}`,
+    ) =>
       file(f, "broker", doc(unit, "DECLARATION", `D-${tag}`, { mode, cites, orderRef: termsOf({ orderNo }).orderRef }));
 
     it("the payment terms wrong (amount, currency or buyer) are refused naming the payment", async () => {
@@ -443,7 +498,11 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       expect((await f.ledger.customsDocument(a.payment)).citedBy).to.equal(again);
       // A rejection of a unit with no declaration of its own changes nothing but the stage.
       await file(f, "customs", doc(B, "ZONE_ENTRY", "ZB"));
-      await file(f, "broker", doc(B, "DECLARATION", "DB", { mode: 1210, cites: [idOf(f, "customs", "ZONE_ENTRY", "ZB")] }));
+      await file(
+        f,
+        "broker",
+        doc(B, "DECLARATION", "DB", { mode: 1210, cites: [idOf(f, "customs", "ZONE_ENTRY", "ZB")] }),
+      );
       await rec(f, "customs", B, "CUSTOMS_REJECTED");
       expect((await customsState(f, B)).flags & CUSTOMS_FLAGS.EXPORTED).to.equal(0);
     });
@@ -457,13 +516,22 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await rec(f, "customs", B, "CUSTOMS_REJECTED");
       const [dA, dB] = [idOf(f, "broker", "DECLARATION", "D-a"), idOf(f, "broker", "DECLARATION", "D-b")];
       const sum = (n: string, cites: string[]) => file(f, "broker", doc(C, "SUMMARY", n, { cites }));
-      await expect(sum("S0", [a.order])).to.be.revertedWithCustomError(f.ledger, "CustomsCitedKindNotExpected").withArgs(0, a.order, KIND.ORDER);
-      await expect(sum("S0", [ZERO.replace(/0$/, "5")])).to.be.revertedWithCustomError(f.ledger, "CustomsUnknownDocument");
-      await expect(sum("S0", [dA, dB])).to.be.revertedWithCustomError(f.ledger, "CustomsDeclarationRejected").withArgs(dB);
+      await expect(sum("S0", [a.order]))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsCitedKindNotExpected")
+        .withArgs(0, a.order, KIND.ORDER);
+      await expect(sum("S0", [ZERO.replace(/0$/, "5")])).to.be.revertedWithCustomError(
+        f.ledger,
+        "CustomsUnknownDocument",
+      );
+      await expect(sum("S0", [dA, dB]))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsDeclarationRejected")
+        .withArgs(dB);
       await expect(sum("S1", [dA])).to.emit(f.ledger, "CustomsDocumentFiled");
       const s1 = idOf(f, "broker", "SUMMARY", "S1");
       expect((await f.ledger.customsDocument(dA)).citedBy).to.equal(s1);
-      await expect(sum("S2", [dA])).to.be.revertedWithCustomError(f.ledger, "CustomsDocumentAlreadyCited").withArgs(dA, s1);
+      await expect(sum("S2", [dA]))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsDocumentAlreadyCited")
+        .withArgs(dA, s1);
     });
 
     it("a declaration follows the stage rules of CUSTOMS_DECLARED (not after release) and a recall", async () => {
@@ -473,7 +541,9 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await rec(f, "customs", A, "CUSTOMS_RELEASED");
       const z = doc(A, "ZONE_ENTRY", "ZA");
       await file(f, "customs", z);
-      await expect(file(f, "broker", doc(A, "DECLARATION", "D2", { mode: 1210, cites: [idOf(f, "customs", "ZONE_ENTRY", "ZA")] })))
+      await expect(
+        file(f, "broker", doc(A, "DECLARATION", "D2", { mode: 1210, cites: [idOf(f, "customs", "ZONE_ENTRY", "ZA")] })),
+      )
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerStageViolation")
         .withArgs(A, STEPS.CUSTOMS_DECLARED, STAGES.RELEASED);
       await rec(f, "market", B, "RECALL");
@@ -488,7 +558,10 @@ describe("Customs documents: filing, modes and the three-document match", () => 
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitRecalled")
         .withArgs(B, STEPS.WAREHOUSE_BOOKED);
       await file(f, "customs", doc(B, "ZONE_ENTRY", "ZB"));
-      const zoneDeclaration = doc(B, "DECLARATION", "DB", { mode: 1210, cites: [idOf(f, "customs", "ZONE_ENTRY", "ZB")] });
+      const zoneDeclaration = doc(B, "DECLARATION", "DB", {
+        mode: 1210,
+        cites: [idOf(f, "customs", "ZONE_ENTRY", "ZB")],
+      });
       await expect(file(f, "broker", zoneDeclaration))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitRecalled")
         .withArgs(B, STEPS.CUSTOMS_DECLARED);
@@ -505,7 +578,9 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await expect(file(f, "broker", declaration(C, 9810, "inside", cites)))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
         .withArgs(C, STEPS.CUSTOMS_DECLARED);
-      await f.ledger.connect(f.accounts.customs).unpack({ parent: C, eventTime: 0, location: 0, recordHash: ZERO }, [ITEM]);
+      await f.ledger
+        .connect(f.accounts.customs)
+        .unpack({ parent: C, eventTime: 0, location: 0, recordHash: ZERO }, [ITEM]);
       await expect(file(f, "broker", declaration(C, 9810, "inside", cites))).to.emit(f.ledger, "CustomsDocumentFiled");
     });
 

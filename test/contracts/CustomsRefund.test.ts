@@ -13,8 +13,9 @@ import {
   consignmentKey,
   itemKey,
   traceInput,
-  type LedgerFixture,
-  type MemberName,
+  deployCustomsLedger,
+  type CustomsLedgerFixture,
+  type CustomsMemberName,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { declaration, doc, file, fileSupporting, termsOf } from "../helpers/customs";
@@ -24,23 +25,35 @@ const ZERO = ethers.ZeroHash;
 const [A, B] = [1, 2].map((n) => consignmentKey(n));
 const [X, Y] = [1, 2].map((n) => itemKey(n));
 const BOX = cartonKey(1);
-const ISSUERS: MemberName[] = ["platform", "payment", "carrier", "broker"];
+const ISSUERS: CustomsMemberName[] = ["platform", "payment", "carrier", "broker"];
 
 /** X and Y packed in A; B and BOX loose; every issuer assigned to A, B and BOX. */
-const refundFixture = unitsFixture({
-  batch: [A, B, X, Y, BOX],
-  packs: [[A, [X, Y]]],
-  assigns: [A, B, BOX].flatMap((u, i) => ISSUERS.map((m) => [u, m, `${m}:${i}`] as [string, MemberName, string])),
-});
+const refundFixture = unitsFixture(
+  {
+    batch: [A, B, X, Y, BOX],
+    packs: [[A, [X, Y]]],
+    assigns: [A, B, BOX].flatMap((u, i) =>
+      ISSUERS.map((m) => [u, m, `${m}:${i}`] as [string, CustomsMemberName, string]),
+    ),
+  },
+  deployCustomsLedger,
+);
 
-const rec = (f: LedgerFixture, who: MemberName, unit: string, step: StepName) =>
+const rec = (f: CustomsLedgerFixture, who: CustomsMemberName, unit: string, step: StepName) =>
   f.ledger.connect(f.accounts[who]).record(traceInput(unit, step));
-const flagsOf = async (f: LedgerFixture, unit: string) => Number((await f.ledger.customsState(unit)).flags);
-const fx = (f: LedgerFixture, unit: string, n: string) => file(f, "payment", doc(unit, "FX_SETTLEMENT", `FX-${n}`));
-const refund = (f: LedgerFixture, unit: string, n: string) => file(f, "tax", doc(unit, "TAX_REFUND", `TR-${n}`));
+const flagsOf = async (f: CustomsLedgerFixture, unit: string) => Number((await f.ledger.customsState(unit)).flags);
+const fx = (f: CustomsLedgerFixture, unit: string, n: string) =>
+  file(f, "payment", doc(unit, "FX_SETTLEMENT", `FX-${n}`));
+const refund = (f: CustomsLedgerFixture, unit: string, n: string) => file(f, "tax", doc(unit, "TAX_REFUND", `TR-${n}`));
 
 /** Declares `unit` under `mode` (documents filed by their issuers) and takes it to `until`. */
-async function exportUnit(f: LedgerFixture, unit: string, tag: string, until: "DECLARED" | "DEPARTED" | "EXITED", mode: CustomsMode = 9610) {
+async function exportUnit(
+  f: CustomsLedgerFixture,
+  unit: string,
+  tag: string,
+  until: "DECLARED" | "DEPARTED" | "EXITED",
+  mode: CustomsMode = 9610,
+) {
   const cites = await fileSupporting(f, unit, mode, tag);
   await file(f, "broker", declaration(unit, mode, tag, cites));
   if (until === "DECLARED") return;
@@ -50,7 +63,7 @@ async function exportUnit(f: LedgerFixture, unit: string, tag: string, until: "D
 }
 
 /** A payment on `unit` (for 9710 / 9810 units, whose declaration cites none). */
-async function pay(f: LedgerFixture, unit: string, tag: string) {
+async function pay(f: CustomsLedgerFixture, unit: string, tag: string) {
   const t = termsOf({ orderNo: `O-${tag}` });
   await file(f, "payment", doc(unit, "PAYMENT", `P2-${tag}`, { orderRef: t.orderRef, terms: [t.payment, ZERO] }));
 }
@@ -60,7 +73,9 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
     it("FX before the declaration is refused; after it, against the declared export's payment, it is filed", async () => {
       const f = await loadFixture(refundFixture);
       await pay(f, B, "b");
-      await expect(fx(f, B, "b")).to.be.revertedWithCustomError(f.ledger, "CustomsNotDeclared").withArgs(B);
+      await expect(fx(f, B, "b"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsNotDeclared")
+        .withArgs(B);
       await exportUnit(f, B, "b", "DECLARED", 9710);
       await expect(fx(f, B, "b")).to.emit(f.ledger, "CustomsDocumentFiled");
       expect((await flagsOf(f, B)) & F.FX_SETTLED).to.equal(F.FX_SETTLED);
@@ -69,7 +84,9 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
     it("FX without a payment is refused (9710 cites none); a packed item is settled through its declared parent", async () => {
       const f = await loadFixture(refundFixture);
       await exportUnit(f, B, "b", "EXITED", 9710);
-      await expect(fx(f, B, "b")).to.be.revertedWithCustomError(f.ledger, "CustomsPaymentMissing").withArgs(B);
+      await expect(fx(f, B, "b"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsPaymentMissing")
+        .withArgs(B);
       await exportUnit(f, A, "a", "DECLARED");
       // X is inside A: A's declaration and payment cover it (the payment institution is in scope through A).
       await expect(fx(f, X, "x")).to.emit(f.ledger, "CustomsDocumentFiled");
@@ -79,7 +96,9 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
       const f = await loadFixture(refundFixture);
       await exportUnit(f, A, "a", "DECLARED");
       await rec(f, "customs", A, "CUSTOMS_RETURNED");
-      await expect(fx(f, A, "a")).to.be.revertedWithCustomError(f.ledger, "CustomsUnitReturned").withArgs(A, 8);
+      await expect(fx(f, A, "a"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsUnitReturned")
+        .withArgs(A, 8);
     });
   });
 
@@ -87,14 +106,22 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
     it("refund before exit, before FX, twice and after a return are refused; after exit and FX it is filed once", async () => {
       const f = await loadFixture(refundFixture);
       await exportUnit(f, A, "a", "DEPARTED");
-      await expect(refund(f, A, "1")).to.be.revertedWithCustomError(f.ledger, "CustomsNotExported").withArgs(A);
+      await expect(refund(f, A, "1"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsNotExported")
+        .withArgs(A);
       await rec(f, "customs", A, "CUSTOMS_EXITED");
-      await expect(refund(f, A, "1")).to.be.revertedWithCustomError(f.ledger, "CustomsNotSettled").withArgs(A);
+      await expect(refund(f, A, "1"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsNotSettled")
+        .withArgs(A);
       await fx(f, A, "a");
       await expect(refund(f, A, "1")).to.emit(f.ledger, "CustomsDocumentFiled");
-      await expect(refund(f, A, "2")).to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded").withArgs(A, A);
+      await expect(refund(f, A, "2"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded")
+        .withArgs(A, A);
       // The goods inside are covered by A's refund: not refunded again one by one.
-      await expect(refund(f, X, "x")).to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded").withArgs(X, A);
+      await expect(refund(f, X, "x"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded")
+        .withArgs(X, A);
     });
 
     it("a delivery straight after departure (no exit) does not count as exit; a return before the refund makes it impossible", async () => {
@@ -103,9 +130,13 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
       await pay(f, B, "b");
       await fx(f, B, "b");
       await rec(f, "carrier", B, "DELIVERED");
-      await expect(refund(f, B, "b")).to.be.revertedWithCustomError(f.ledger, "CustomsNotExported").withArgs(B);
+      await expect(refund(f, B, "b"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsNotExported")
+        .withArgs(B);
       await rec(f, "carrier", B, "RETURNED");
-      await expect(refund(f, B, "b")).to.be.revertedWithCustomError(f.ledger, "CustomsUnitReturned").withArgs(B, 9);
+      await expect(refund(f, B, "b"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsUnitReturned")
+        .withArgs(B, 9);
       expect((await flagsOf(f, B)) & F.REFUND_TO_REPAY).to.equal(0);
     });
 
@@ -136,9 +167,13 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
       await refund(f, A, "a");
       // One item of the consignment comes back while still inside it (the parent's refund covered it).
       await f.ledger.connect(f.accounts.exporter).assign(X, f.orgIds.carrier, true, ZERO);
-      await expect(rec(f, "carrier", X, "RETURNED")).to.emit(f.ledger, "CustomsRefundToRepay").withArgs(X);
+      await expect(rec(f, "carrier", X, "RETURNED"))
+        .to.emit(f.ledger, "CustomsRefundToRepay")
+        .withArgs(X);
       expect((await flagsOf(f, X)) & F.REFUND_TO_REPAY).to.equal(F.REFUND_TO_REPAY);
-      await expect(rec(f, "customs", A, "CUSTOMS_RETURNED")).to.emit(f.ledger, "CustomsRefundToRepay").withArgs(A);
+      await expect(rec(f, "customs", A, "CUSTOMS_RETURNED"))
+        .to.emit(f.ledger, "CustomsRefundToRepay")
+        .withArgs(A);
       expect((await flagsOf(f, A)) & F.REFUND_TO_REPAY).to.equal(F.REFUND_TO_REPAY);
       // A return of a unit never refunded marks nothing.
       await exportUnit(f, B, "b", "DECLARED", 9710);
@@ -156,12 +191,16 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
       await ex.unpack(aggregation(A, "out"), [X]);
       // X carries A's customs history out: declared, paid, exported, settled — and refunded.
       expect(await flagsOf(f, X)).to.equal(F.PAYMENT | F.DECLARED | F.EXPORTED | F.FX_SETTLED | F.GOODS_REFUNDED);
-      await expect(refund(f, X, "x")).to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded").withArgs(X, X);
+      await expect(refund(f, X, "x"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded")
+        .withArgs(X, X);
       await ex.pack(aggregation(B, "in"), [X]);
       expect((await flagsOf(f, B)) & F.GOODS_REFUNDED).to.equal(F.GOODS_REFUNDED);
       await exportUnit(f, B, "b", "EXITED");
       await fx(f, B, "b");
-      await expect(refund(f, B, "b")).to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded").withArgs(B, B);
+      await expect(refund(f, B, "b"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded")
+        .withArgs(B, B);
     });
 
     it("the mark follows the goods through every parent: a box packed into a consignment, and an item refunded inside", async () => {
@@ -171,7 +210,9 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
       // Y alone is refunded while inside A: A now holds refunded goods and is not refunded for them again.
       await expect(refund(f, Y, "y")).to.emit(f.ledger, "CustomsDocumentFiled");
       expect((await flagsOf(f, A)) & F.GOODS_REFUNDED).to.equal(F.GOODS_REFUNDED);
-      await expect(refund(f, A, "a")).to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded").withArgs(A, A);
+      await expect(refund(f, A, "a"))
+        .to.be.revertedWithCustomError(f.ledger, "CustomsAlreadyRefunded")
+        .withArgs(A, A);
       // Out of A, into BOX, BOX into B: B is marked through BOX, whether BOX was packed before or after.
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.unpack(aggregation(A, "out"), [Y]);

@@ -15,7 +15,7 @@ import {
   paymentTerms,
   shipmentTerms,
 } from "../../src/customs/identifiers";
-import { recordHash, type LedgerFixture, type MemberName } from "./ledger";
+import { recordHash, type CustomsMemberName, type LedgerFixture } from "./ledger";
 
 const ZERO = ethers.ZeroHash;
 
@@ -40,7 +40,12 @@ export function termsOf(o: OrderFacts): { orderRef: Hex; payment: Hex; shipment:
   const goodsRef = ethers.keccak256(ethers.toUtf8Bytes(`goods:${o.goods ?? "A"}`)) as Hex;
   return {
     orderRef: ref,
-    payment: paymentTerms({ orderRef: ref, currency: o.currency ?? "USD", amountMinor: o.amountMinor ?? 1999n, buyerRef: buyer }),
+    payment: paymentTerms({
+      orderRef: ref,
+      currency: o.currency ?? "USD",
+      amountMinor: o.amountMinor ?? 1999n,
+      buyerRef: buyer,
+    }),
     shipment: shipmentTerms({ orderRef: ref, goodsRef, totalQuantity: o.quantity ?? 2n, buyerRef: buyer }),
   };
 }
@@ -66,14 +71,23 @@ export function doc(
   };
 }
 
-/** The id the ledger gives a document filed by `member`'s organization. */
-export function idOf(f: LedgerFixture, member: MemberName, kind: DocumentKindName, number: string): string {
-  return documentId(CUSTOMS_DOCUMENT_KINDS[kind], f.orgIds[member], documentNumberHash(number));
+/** A member of the fixture, or a clear error when it has none of that name (`deployCustomsLedger` adds two). */
+function member(f: LedgerFixture, name: CustomsMemberName) {
+  const account = (f.accounts as Record<string, LedgerFixture["admin"] | undefined>)[name];
+  const orgId = (f.orgIds as Record<string, number | undefined>)[name];
+  if (!account || !orgId)
+    throw new Error(`the fixture has no "${name}" organization: deploy it with deployCustomsLedger`);
+  return { account, orgId };
 }
 
-/** Files one document as `member`. */
-export function file(f: LedgerFixture, member: MemberName, d: ICustoms.CustomsDocumentInputStruct) {
-  return f.ledger.connect(f.accounts[member]).fileDocument(d);
+/** The id the ledger gives a document filed by `name`'s organization. */
+export function idOf(f: LedgerFixture, name: CustomsMemberName, kind: DocumentKindName, number: string): string {
+  return documentId(CUSTOMS_DOCUMENT_KINDS[kind], member(f, name).orgId, documentNumberHash(number));
+}
+
+/** Files one document as `name`. */
+export function file(f: LedgerFixture, name: CustomsMemberName, d: ICustoms.CustomsDocumentInputStruct) {
+  return f.ledger.connect(member(f, name).account).fileDocument(d);
 }
 
 /** The documents a declaration of `mode` cites on `unit`, filed by their default issuers; returns their ids. */
@@ -86,7 +100,12 @@ export async function fileSupporting(
 ): Promise<string[]> {
   const t = termsOf(facts);
   const cites: string[] = [];
-  const put = async (member: MemberName, kind: DocumentKindName, number: string, o: Parameters<typeof doc>[3]) => {
+  const put = async (
+    member: CustomsMemberName,
+    kind: DocumentKindName,
+    number: string,
+    o: Parameters<typeof doc>[3],
+  ) => {
     await (await file(f, member, doc(unit, kind, number, o))).wait();
     cites.push(idOf(f, member, kind, number));
   };
@@ -121,7 +140,7 @@ export async function declareExport(
   f: LedgerFixture,
   unit: string,
   mode: CustomsMode = 1210,
-  opts: { by?: MemberName; tag?: string } = {},
+  opts: { by?: CustomsMemberName; tag?: string } = {},
 ): Promise<ContractTransactionResponse> {
   const tag = opts.tag ?? `${unit.slice(2, 10)}-${await ethers.provider.getBlockNumber()}`;
   const cites = await fileSupporting(f, unit, mode, tag);

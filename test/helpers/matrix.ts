@@ -108,9 +108,8 @@ export const ASSIGNEES = [
   "broker",
   "lab",
   "platform",
-  "payment",
 ] as const satisfies readonly MemberName[];
 
 /** The member organizations of the matrix (one role each); `rival` is a second exporter, left out. */
-export const MATRIX_MEMBERS = ["exporter", ...ASSIGNEES, "customs", "market", "tax"] as const satisfies readonly MemberName[];
+export const MATRIX_MEMBERS = ["exporter", ...ASSIGNEES, "customs", "market"] as const satisfies readonly MemberName[];
 export type MatrixMember = (typeof MATRIX_MEMBERS)[number];
