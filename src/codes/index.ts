@@ -39,9 +39,9 @@ export type DocumentKindName = Exclude<keyof typeof CUSTOMS_DOCUMENT_KINDS, "MAX
 export type CustomsMode = (typeof CUSTOMS_MODES)[keyof typeof CUSTOMS_MODES];
 
 /** Names of the customs document kinds, in code order. */
-export const DOCUMENT_KIND_NAMES = (Object.keys(CUSTOMS_DOCUMENT_KINDS) as Array<keyof typeof CUSTOMS_DOCUMENT_KINDS>).filter(
-  (k): k is DocumentKindName => k !== "MAX",
-);
+export const DOCUMENT_KIND_NAMES = (
+  Object.keys(CUSTOMS_DOCUMENT_KINDS) as Array<keyof typeof CUSTOMS_DOCUMENT_KINDS>
+).filter((k): k is DocumentKindName => k !== "MAX");
 
 /** The step each customs document kind records on its unit (mirrors `CustomsDocuments.stepOf`). */
 export const DOCUMENT_KIND_STEPS: Record<DocumentKindName, StepName> = {
