@@ -157,3 +157,65 @@ export function shipmentTerms(terms: { orderRef: Hex; goodsRef: Hex; totalQuanti
     ),
   );
 }
+
+// ---- Added by the contract part (issue 14): the goods reference the shipment terms carry ----
+
+/** One line of goods as the order and the waybill list it. */
+export interface GoodsLine {
+  /** The line number (gnum), from 1. */
+  lineNo: number;
+  /** GTIN or the seller's item code. */
+  item: string;
+  /** HS code (10 digits in China). */
+  hsCode: string;
+  /** Quantity in `unit`. */
+  quantity: bigint;
+  /** Unit of measure code (e.g. 011 pieces). */
+  unit: string;
+}
+
+/**
+ * `goodsRef`: the goods of an order or a waybill, line by line, sorted by line number (so the order in which
+ * a document lists them does not matter). `keccak256(abi.encode("cbec-trace:goods", (uint32 lineNo,
+ * string item, string hsCode, uint256 quantity, string unit)[]))`, item, HS code and unit trimmed.
+ * @param lines The goods lines.
+ */
+export function goodsRef(lines: readonly GoodsLine[]): Hex {
+  if (lines.length === 0) throw new CustomsIdentifierError("no goods lines: list at least one line of goods");
+  const sorted = [...lines].sort((a, b) => a.lineNo - b.lineNo);
+  for (const [i, l] of sorted.entries()) {
+    if (!Number.isInteger(l.lineNo) || l.lineNo < 1) {
+      throw new CustomsIdentifierError(`goods line number ${l.lineNo} is not a positive integer`);
+    }
+    if (i > 0 && sorted[i - 1].lineNo === l.lineNo)
+      throw new CustomsIdentifierError(`goods line ${l.lineNo} is listed twice`);
+    if (l.quantity < 0n) throw new CustomsIdentifierError(`goods line ${l.lineNo}: quantity must not be negative`);
+  }
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "string" },
+        {
+          type: "tuple[]",
+          components: [
+            { name: "lineNo", type: "uint32" },
+            { name: "item", type: "string" },
+            { name: "hsCode", type: "string" },
+            { name: "quantity", type: "uint256" },
+            { name: "unit", type: "string" },
+          ],
+        },
+      ],
+      [
+        "cbec-trace:goods",
+        sorted.map((l) => ({
+          lineNo: l.lineNo,
+          item: nonEmpty("goods item", l.item),
+          hsCode: nonEmpty("HS code", l.hsCode),
+          quantity: l.quantity,
+          unit: nonEmpty("unit of measure", l.unit),
+        })),
+      ],
+    ),
+  );
+}

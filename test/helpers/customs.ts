@@ -19,6 +19,9 @@ import { recordHash, type CustomsMemberName, type LedgerFixture } from "./ledger
 
 const ZERO = ethers.ZeroHash;
 
+/** What these helpers use of a fixture. */
+type Members = Pick<LedgerFixture, "ledger" | "accounts" | "orgIds">;
+
 /** The commercial facts of one order, as the three documents state them. */
 export interface OrderFacts {
   orderNo: string;
@@ -72,7 +75,7 @@ export function doc(
 }
 
 /** A member of the fixture, or a clear error when it has none of that name (`deployCustomsLedger` adds two). */
-function member(f: LedgerFixture, name: CustomsMemberName) {
+function member(f: Members, name: CustomsMemberName) {
   const account = (f.accounts as Record<string, LedgerFixture["admin"] | undefined>)[name];
   const orgId = (f.orgIds as Record<string, number | undefined>)[name];
   if (!account || !orgId)
@@ -81,18 +84,18 @@ function member(f: LedgerFixture, name: CustomsMemberName) {
 }
 
 /** The id the ledger gives a document filed by `name`'s organization. */
-export function idOf(f: LedgerFixture, name: CustomsMemberName, kind: DocumentKindName, number: string): string {
+export function idOf(f: Members, name: CustomsMemberName, kind: DocumentKindName, number: string): string {
   return documentId(CUSTOMS_DOCUMENT_KINDS[kind], member(f, name).orgId, documentNumberHash(number));
 }
 
 /** Files one document as `name`. */
-export function file(f: LedgerFixture, name: CustomsMemberName, d: ICustoms.CustomsDocumentInputStruct) {
+export function file(f: Members, name: CustomsMemberName, d: ICustoms.CustomsDocumentInputStruct) {
   return f.ledger.connect(member(f, name).account).fileDocument(d);
 }
 
 /** The documents a declaration of `mode` cites on `unit`, filed by their default issuers; returns their ids. */
 export async function fileSupporting(
-  f: LedgerFixture,
+  f: Members,
   unit: string,
   mode: CustomsMode,
   tag: string,
@@ -137,7 +140,7 @@ export function declaration(unit: string, mode: CustomsMode, tag: string, cites:
  * The issuers must be in scope of the unit (assigned, or regulators).
  */
 export async function declareExport(
-  f: LedgerFixture,
+  f: Members,
   unit: string,
   mode: CustomsMode = 1210,
   opts: { by?: CustomsMemberName; tag?: string } = {},
