@@ -61,6 +61,14 @@ export function documentKindName(code: number): DocumentKindName | undefined {
   return DOCUMENT_KIND_NAMES.find((k) => CUSTOMS_DOCUMENT_KINDS[k] === code);
 }
 
+/**
+ * The customs document kind whose dedicated step `step` is (only `fileDocument` records it), or undefined:
+ * ENTERING_EXITING, the zone entry's step, stays recordable (a gate crossing without a document).
+ */
+export function dedicatedDocumentKind(step: number): DocumentKindName | undefined {
+  return DOCUMENT_KIND_NAMES.find((k) => k !== "ZONE_ENTRY" && STEPS[DOCUMENT_KIND_STEPS[k]] === step);
+}
+
 /** Whether a number is a customs mode the ledger accepts. */
 export function isCustomsMode(mode: number): mode is CustomsMode {
   return (Object.values(CUSTOMS_MODES) as number[]).includes(mode);

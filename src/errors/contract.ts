@@ -4,15 +4,7 @@
  */
 import { decodeErrorResult, type Hex } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
-import {
-  rolesOf,
-  stepName,
-  stageName,
-  documentKindName,
-  DOCUMENT_KIND_STEPS,
-  DOCUMENT_KIND_NAMES,
-  STEPS,
-} from "../codes";
+import { rolesOf, stepName, stageName, documentKindName, dedicatedDocumentKind, DOCUMENT_KIND_NAMES } from "../codes";
 import { TraceError } from "./base";
 
 type Args = readonly unknown[];
@@ -111,12 +103,6 @@ export class BatchItemRejectedError extends ContractRefusalError {
 
 const step = (v: unknown) => stepName(Number(v)) ?? `step ${v}`;
 const kind = (v: unknown) => documentKindName(Number(v)) ?? `kind ${v}`;
-/** The steps customs documents record, which `record` refuses. */
-const DOCUMENT_STEPS = new Set<number>(
-  Object.values(DOCUMENT_KIND_STEPS)
-    .map((s) => STEPS[s])
-    .filter((s) => s !== STEPS.ENTERING_EXITING),
-);
 const MODE_NEEDS =
   "9610 cites ORDER, PAYMENT and WAYBILL; 9710 ORDER and WAYBILL; 9810 BOOKING and WAYBILL; 1210 ZONE_ENTRY.";
 const roles = (v: unknown) => rolesOf(Number(v)).join(", ") || "no role";
@@ -195,7 +181,7 @@ const TABLE: Record<string, Entry> = {
   TraceLedgerStepNotRecordable: [
     InvalidRequestError,
     (a) =>
-      DOCUMENT_STEPS.has(Number(a[0]))
+      dedicatedDocumentKind(Number(a[0])) !== undefined
         ? `Step ${step(a[0])} is a customs document: it is filed with fileDocument (TraceWriter.fileDocuments), not record().`
         : `Step ${step(a[0])} cannot be recorded with record().`,
     [

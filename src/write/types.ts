@@ -56,11 +56,11 @@ export interface CustomsDocumentInput {
   /** 0x00…00 where the document belongs to no order; required for ORDER and PAYMENT. */
   orderRef: Hex;
   /** ORDER: [paymentTerms, shipmentTerms]; PAYMENT: [paymentTerms, 0]; WAYBILL: [0, shipmentTerms]; else [0, 0]. */
-  terms: readonly [Hex, Hex];
+  terms: [Hex, Hex];
   /** DECLARATION: 9610, 9710, 9810 or 1210; else 0. */
   mode: number;
   /** DECLARATION: ids of the documents its mode needs; SUMMARY: ids of the declarations it sums; else []. */
-  cites: readonly Hex[];
+  cites: Hex[];
   /** Unix seconds (uint40). */
   eventTime: number;
   /** uint64: GLN or flagged short code, 0 for none. */

@@ -13,12 +13,16 @@ import type { TraceLedger } from "../../typechain-types";
 import type { TraceReader } from "../../src/read/reader";
 import { parseGs1, gs1CheckDigit } from "../../src/gs1";
 import { recordHash, type EpcisEvent } from "../../src/epcis";
-import { STAGES } from "../../src/codes";
+import { CUSTOMS_DOCUMENT_KINDS, STAGES } from "../../src/codes";
+import { documentId, documentNumberHash } from "../../src/customs/identifiers";
+import { TraceWriter } from "../../src/write/writer";
+import { Wallet, keccak256, toUtf8Bytes } from "ethers";
 import { EXIT } from "../../src/cli/exitCodes";
 import { GTIN, MEMBER_NAMES, type MemberName } from "../helpers/ledger";
 import {
   startDeployedNode,
   freePort,
+  nodeProvider,
   runTrace,
   type DeployedNode,
   type NodeDeployment,
@@ -36,6 +40,8 @@ const carton = (n: number) => {
   return `(00)${body}${gs1CheckDigit(body)}`;
 };
 const keyOf = (code: string) => parseGs1(code).key as Hex;
+const ZERO = `0x${"00".repeat(32)}` as Hex;
+const recordHashOf = (label: string) => keccak256(toUtf8Bytes(`cli:${label}`)) as Hex;
 
 interface WriteSummary {
   written: number;
@@ -96,6 +102,31 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
     const output = (run.stdout + run.stderr).toLowerCase();
     for (const secret of secrets) expect(output, "a private key was printed").not.to.include(secret);
     return run;
+  }
+
+  /** Files a 1210 declaration of `unit` through the SDK: customs' zone entry, then the broker's declaration. */
+  async function declareOnNode(unit: Hex): Promise<void> {
+    const provider = await nodeProvider(setup!.node.rpcUrl);
+    const as = (m: "customs" | "broker") =>
+      TraceWriter.create({ ledger: dep.ledger, signer: new Wallet(dep.members[m].privateKey, provider) });
+    const base = { unit, orderRef: ZERO, terms: [ZERO, ZERO] as const, eventTime: 1_767_225_600, location: 0n };
+    const zone = { ...base, kind: CUSTOMS_DOCUMENT_KINDS.ZONE_ENTRY, mode: 0, cites: [] };
+    const numberHash = documentNumberHash("Z-CLI-1");
+    await (await as("customs")).fileDocuments([{ ...zone, numberHash, recordHash: recordHashOf("zone") }]);
+    const cites = [documentId(zone.kind, dep.members.customs.orgId, numberHash)];
+    await (
+      await as("broker")
+    ).fileDocuments([
+      {
+        ...base,
+        kind: CUSTOMS_DOCUMENT_KINDS.DECLARATION,
+        mode: 1210,
+        cites,
+        numberHash: documentNumberHash("D-CLI-1"),
+        recordHash: recordHashOf("declaration"),
+      },
+    ]);
+    provider.destroy();
   }
 
   /** Asserts a run succeeded and returns its parsed --json output. */
@@ -196,16 +227,13 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       ok(await trace("exporter", ["assign", box, "--org", String(dep.members.broker.orgId)]));
       expect(await ledger.isAssigned(keyOf(box), dep.members.broker.orgId)).to.equal(true);
 
-      ok(
-        await trace("broker", [
-          "record",
-          box,
-          "--step",
-          "customs_declared",
-          "--biz-tx",
-          "declaration:531620260000012345",
-        ]),
-      );
+      // A declaration is a customs document since 2.2: `trace record` refuses it before anything is sent, and
+      // the broker files it (a 1210 one, citing customs' zone entry) through the SDK.
+      const mark = await chainMark();
+      const refused = fails(await trace("broker", ["record", box, "--step", "customs_declared"]), EXIT.INVALID_INPUT);
+      expect(refused).to.match(/customs_declared is a customs document \(DECLARATION\)/);
+      expect(await chainMark()).to.deep.equal(mark);
+      await declareOnNode(keyOf(box));
       ok(await trace("customs", ["record", box, "--step", "customs_released"]));
       // custody is offered, and moves when the carrier accepts (trust model v2)
       const offered = ok<WriteSummary & { next: string }>(
@@ -247,6 +275,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
         "INSPECTING",
         "PACKING",
         "ASSIGNED",
+        "ENTERING_EXITING",
         "CUSTOMS_DECLARED",
         "CUSTOMS_RELEASED",
         "CUSTODY_TRANSFERRED",
@@ -255,7 +284,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       const own = history.entries.filter((e) => e.inheritedFrom === null);
       const inherited = history.entries.filter((e) => e.inheritedFrom !== null);
       expect(own.map((e) => e.seq)).to.deep.equal([1, 2, 3]);
-      expect(inherited).to.have.length(5);
+      expect(inherited).to.have.length(6);
       for (const e of inherited) expect(e.inheritedFrom).to.equal(keyOf(box));
       const by = (step: string) => history.entries.find((e) => e.step === step)!;
       expect(by("CUSTOMS_DECLARED").org).to.equal(dep.members.broker.orgId);
@@ -267,7 +296,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       // The human form says the same.
       const text = await trace(undefined, ["history", item(1)]);
       ok(text);
-      expect(text.stdout).to.match(/8 entries, hash chain intact/);
+      expect(text.stdout).to.match(/9 entries, hash chain intact/);
       expect(text.stdout).to.match(/DEPARTING .*\(via parent 0x/);
     });
 
