@@ -11,12 +11,14 @@ import { join } from "node:path";
 import type { Hex } from "viem";
 import type { TraceLedger } from "../../typechain-types";
 import type { TraceReader } from "../../src/read/reader";
-import { parseGs1, gs1CheckDigit } from "../../src/gs1";
+import { parseGs1, gs1CheckDigit, toDigitalLink } from "../../src/gs1";
+import { RecordStore, recordObjectEvent } from "../../src/records";
+import type { CustomsDocumentInput } from "../../src/write/types";
 import { recordHash, type EpcisEvent } from "../../src/epcis";
 import { CUSTOMS_DOCUMENT_KINDS, STAGES } from "../../src/codes";
 import { documentId, documentNumberHash } from "../../src/customs/identifiers";
 import { TraceWriter } from "../../src/write/writer";
-import { Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { Wallet } from "ethers";
 import { EXIT } from "../../src/cli/exitCodes";
 import { GTIN, MEMBER_NAMES, type MemberName } from "../helpers/ledger";
 import {
@@ -41,7 +43,6 @@ const carton = (n: number) => {
 };
 const keyOf = (code: string) => parseGs1(code).key as Hex;
 const ZERO = `0x${"00".repeat(32)}` as Hex;
-const recordHashOf = (label: string) => keccak256(toUtf8Bytes(`cli:${label}`)) as Hex;
 
 interface WriteSummary {
   written: number;
@@ -104,28 +105,47 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
     return run;
   }
 
-  /** Files a 1210 declaration of `unit` through the SDK: customs' zone entry, then the broker's declaration. */
-  async function declareOnNode(unit: Hex): Promise<void> {
+  /**
+   * Files a 1210 declaration of `code` through the SDK, each document's EPCIS record kept in the shared record
+   * store as `trace` keeps its own: customs' zone entry, then the broker's declaration citing it.
+   */
+  async function declareOnNode(code: string): Promise<void> {
     const provider = await nodeProvider(setup!.node.rpcUrl);
-    const as = (m: "customs" | "broker") =>
-      TraceWriter.create({ ledger: dep.ledger, signer: new Wallet(dep.members[m].privateKey, provider) });
-    const base = { unit, orderRef: ZERO, terms: [ZERO, ZERO] as const, eventTime: 1_767_225_600, location: 0n };
-    const zone = { ...base, kind: CUSTOMS_DOCUMENT_KINDS.ZONE_ENTRY, mode: 0, cites: [] };
-    const numberHash = documentNumberHash("Z-CLI-1");
-    await (await as("customs")).fileDocuments([{ ...zone, numberHash, recordHash: recordHashOf("zone") }]);
-    const cites = [documentId(zone.kind, dep.members.customs.orgId, numberHash)];
-    await (
-      await as("broker")
-    ).fileDocuments([
-      {
-        ...base,
-        kind: CUSTOMS_DOCUMENT_KINDS.DECLARATION,
-        mode: 1210,
-        cites,
-        numberHash: documentNumberHash("D-CLI-1"),
-        recordHash: recordHashOf("declaration"),
-      },
-    ]);
+    const identity = parseGs1(code);
+    const unit = {
+      key: identity.key as Hex,
+      uri: toDigitalLink(identity, { attributes: false }),
+      path: identity.canonicalPath,
+    };
+    const store = new RecordStore(recordsDir);
+    const file = async (m: "customs" | "broker", step: "ENTERING_EXITING" | "CUSTOMS_DECLARED", d: object) => {
+      const { input } = recordObjectEvent(store, unit, { step, eventTime: "2026-11-21T10:00:00+08:00" });
+      const writer = await TraceWriter.create({
+        ledger: dep.ledger,
+        signer: new Wallet(dep.members[m].privateKey, provider),
+      });
+      await writer.fileDocuments([
+        {
+          unit: input.unit,
+          orderRef: ZERO,
+          terms: [ZERO, ZERO],
+          mode: 0,
+          cites: [],
+          eventTime: input.eventTime,
+          location: input.location,
+          recordHash: input.recordHash,
+          ...d,
+        } as CustomsDocumentInput,
+      ]);
+    };
+    const zone = documentNumberHash("Z-CLI-1");
+    await file("customs", "ENTERING_EXITING", { kind: CUSTOMS_DOCUMENT_KINDS.ZONE_ENTRY, numberHash: zone });
+    await file("broker", "CUSTOMS_DECLARED", {
+      kind: CUSTOMS_DOCUMENT_KINDS.DECLARATION,
+      numberHash: documentNumberHash("D-CLI-1"),
+      mode: 1210,
+      cites: [documentId(CUSTOMS_DOCUMENT_KINDS.ZONE_ENTRY, dep.members.customs.orgId, zone)],
+    });
     provider.destroy();
   }
 
@@ -233,7 +253,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       const refused = fails(await trace("broker", ["record", box, "--step", "customs_declared"]), EXIT.INVALID_INPUT);
       expect(refused).to.match(/customs_declared is a customs document \(DECLARATION\)/);
       expect(await chainMark()).to.deep.equal(mark);
-      await declareOnNode(keyOf(box));
+      await declareOnNode(box);
       ok(await trace("customs", ["record", box, "--step", "customs_released"]));
       // custody is offered, and moves when the carrier accepts (trust model v2)
       const offered = ok<WriteSummary & { next: string }>(
@@ -319,7 +339,8 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
         seq: 3,
       });
       const b = ok<Record<string, unknown>>(boxRun);
-      expect(b).to.include({ registered: true, stageName: "DEPARTED", packed: false, held: false, seq: 7 });
+      // 8 entries: the declaration is two since 2.2 (the zone entry it cites, then the declaration)
+      expect(b).to.include({ registered: true, stageName: "DEPARTED", packed: false, held: false, seq: 8 });
       expect(b.stage).to.equal(STAGES.DEPARTED);
       expect(ok<Record<string, unknown>>(unknownRun)).to.include({ registered: false, seq: 0 });
     });

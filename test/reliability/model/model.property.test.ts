@@ -156,7 +156,7 @@ const FLOW = [
   STEPS.FLAG_LIFTED,
 ].map(Number);
 const step = fc.oneof(
-  { weight: 5, arbitrary: fc.integer({ min: 1, max: 44 }) },
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: STEPS.MAX }) },
   { weight: 5, arbitrary: fc.constantFrom(...FLOW) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 46 }) },
 );
@@ -327,7 +327,7 @@ async function initBase(f: LedgerFixture) {
   const { ledger } = f;
   chainId = (await ethers.provider.getNetwork()).chainId;
   const allowed: number[] = new Array(64).fill(0);
-  for (let s = 1; s <= 44; s++) allowed[s] = Number(await ledger.allowedRoles(s));
+  for (let s = 1; s <= STEPS.MAX; s++) allowed[s] = Number(await ledger.allowedRoles(s));
   const orgs = [{ roles: 0, suspended: false }];
   const accounts = new Map<string, { orgId: number; status: 0 | 1 | 2; orgAdmin?: boolean }>();
   for (const name of MEMBER_NAMES) {

@@ -22,12 +22,25 @@ export const HOLDS_STOPPED = FLAGS.HOLDS_STOPPED as number;
 export const STAGE_MASK = 7;
 export const MAX_STEP = STEPS.MAX as number;
 export const MAX_DISPOSITION = 27;
-const REGULATOR_MASK = (1 << ROLES.CUSTOMS) | (1 << ROLES.MARKET_REGULATOR);
+// Issue 14: the tax authority is a regulator too (it files refunds on any unit).
+const REGULATOR_MASK = (1 << ROLES.CUSTOMS) | (1 << ROLES.MARKET_REGULATOR) | (1 << ROLES.TAX_AUTHORITY);
 const ALL_ROLES = (1 << ROLES.COUNT) - 1;
 
 const bits = (...steps: number[]) => steps.reduce((m, s) => m | (1n << BigInt(s)), 0n);
 const S = STEPS;
-const DEDICATED = bits(S.COMMISSIONING, S.PACKING, S.UNPACKING, S.CUSTODY_TRANSFERRED, S.ASSIGNED, S.CORRECTION);
+const DEDICATED =
+  bits(S.COMMISSIONING, S.PACKING, S.UNPACKING, S.CUSTODY_TRANSFERRED, S.ASSIGNED, S.CORRECTION) |
+  // Issue 14 (customs spec): the steps customs documents record are filed with fileDocument only.
+  bits(
+    S.ORDER_PLACED,
+    S.PAYMENT_RECEIVED,
+    S.WAYBILL_ISSUED,
+    S.WAREHOUSE_BOOKED,
+    S.CUSTOMS_DECLARED,
+    S.SUMMARY_DECLARED,
+    S.FX_SETTLED,
+    S.TAX_REFUNDED,
+  );
 const HELD_BLOCKED = bits(
   S.LOADING,
   S.SHIPPING,
@@ -43,6 +56,8 @@ const HELD_BLOCKED = bits(
   S.CUSTODY_TRANSFERRED,
   S.CUSTOMS_RELEASED,
   S.CUSTOMS_EXITED,
+  // Issue 14: the refund waits while the unit is held.
+  S.TAX_REFUNDED,
 );
 const RECALL_BLOCKED = bits(
   S.LOADING,
@@ -54,6 +69,9 @@ const RECALL_BLOCKED = bits(
   S.CUSTOMS_DECLARED,
   S.CUSTOMS_RELEASED,
   S.ORDER_PLACED,
+  // Issue 14: arranging the shipment or booking overseas space for a recalled product is forward flow.
+  S.WAYBILL_ISSUED,
+  S.WAREHOUSE_BOOKED,
 );
 const STATUS_STEPS = bits(
   S.CUSTOMS_DECLARED,
