@@ -83,8 +83,12 @@ describe("server: an export journey through the EPCIS interfaces and the resolve
 
   const capture = (doc: unknown, token: string) => captureAndWait(base, doc, token);
   const cartonKey = parseGs1(carton).key as Hex;
-  /** Files `unit`'s 1210 declaration: customs' zone entry, then the exporter's declaration citing it. */
-  async function declare1210(unit: Hex): Promise<void> {
+  /**
+   * Files `unit`'s 1210 declaration: customs' zone entry, then the exporter's declaration citing it; returns
+   * the event IDs of their records (the query interface serves them like the captured events).
+   */
+  async function declare1210(unit: Hex): Promise<string[]> {
+    const eventIDs: string[] = [];
     const store = new RecordStore(world.records);
     const ref = { key: unit, uri: carton, path: parseGs1(carton).canonicalPath };
     const as = (m: "customs" | "exporter") =>
@@ -99,7 +103,8 @@ describe("server: an export journey through the EPCIS interfaces and the resolve
       time: string,
       d: object,
     ) => {
-      const { input } = recordObjectEvent(store, ref, { step, eventTime: time });
+      const { input, record } = recordObjectEvent(store, ref, { step, eventTime: time });
+      eventIDs.push(String(record.eventID));
       const writer = await as(m);
       const zero = `0x${"00".repeat(32)}` as Hex;
       await writer.fileDocuments([
@@ -128,6 +133,7 @@ describe("server: an export journey through the EPCIS interfaces and the resolve
       mode: 1210,
       cites: [documentId(CUSTOMS_DOCUMENT_KINDS.ZONE_ENTRY, customsOrg, zone)],
     });
+    return eventIDs;
   }
   const catchUp = () => followerOf(world.client, world.ledger, world.db).catchUp(new AbortController().signal);
 
@@ -156,7 +162,7 @@ describe("server: an export journey through the EPCIS interfaces and the resolve
       captured.push(...job["cbectrace:events"].map((e) => e.eventID));
       // The declaration is a customs document since 2.2, filed by its issuer rather than captured as an
       // event: customs' zone entry and the exporter's 1210 declaration, their records in the record store.
-      if (doc === exporterDoc) await declare1210(cartonKey);
+      if (doc === exporterDoc) captured.push(...(await declare1210(cartonKey)));
     }
 
     // Queried back: every captured event, once, each anchored on the ledger the client trusts.
