@@ -118,7 +118,11 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       path: identity.canonicalPath,
     };
     const store = new RecordStore(recordsDir);
-    const file = async (m: "customs" | "broker", step: "ENTERING_EXITING" | "CUSTOMS_DECLARED", d: object) => {
+    const file = async (
+      m: "customs" | "broker",
+      step: "ENTERING_EXITING" | "CUSTOMS_DECLARED",
+      d: Pick<CustomsDocumentInput, "kind" | "numberHash"> & Partial<CustomsDocumentInput>,
+    ) => {
       const { input } = recordObjectEvent(store, unit, { step, eventTime: "2026-11-21T10:00:00+08:00" });
       const writer = await TraceWriter.create({
         ledger: dep.ledger,
@@ -135,7 +139,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
           location: input.location,
           recordHash: input.recordHash,
           ...d,
-        } as CustomsDocumentInput,
+        },
       ]);
     };
     const zone = documentNumberHash("Z-CLI-1");

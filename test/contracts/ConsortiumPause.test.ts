@@ -116,13 +116,13 @@ const WRITES: Write[] = [
     name: "fileDocument (permission word 3)",
     sender: (f) => f.accounts.exporter,
     send: (l) => l.fileDocument(doc(ITEM, "BOOKING", "BK-PAUSE")),
-    traced: (f) => [ITEM, f.accounts.exporter.address, doc(ITEM, "BOOKING", "BK-PAUSE").recordHash],
+    traced: (f) => [ITEM, f.accounts.exporter.address, doc(ITEM, "BOOKING", "BK-PAUSE").recordHash as string],
   },
   {
     name: "fileDocuments",
     sender: (f) => f.accounts.customs,
     send: (l) => l.fileDocuments([doc(ITEM, "ZONE_ENTRY", "Z-PAUSE")]),
-    traced: (f) => [ITEM, f.accounts.customs.address, doc(ITEM, "ZONE_ENTRY", "Z-PAUSE").recordHash],
+    traced: (f) => [ITEM, f.accounts.customs.address, doc(ITEM, "ZONE_ENTRY", "Z-PAUSE").recordHash as string],
   },
   {
     name: "correct",

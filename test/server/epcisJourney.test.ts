@@ -101,7 +101,7 @@ describe("server: an export journey through the EPCIS interfaces and the resolve
       m: "customs" | "exporter",
       step: "ENTERING_EXITING" | "CUSTOMS_DECLARED",
       time: string,
-      d: object,
+      d: Pick<CustomsDocumentInput, "kind" | "numberHash"> & Partial<CustomsDocumentInput>,
     ) => {
       const { input, record } = recordObjectEvent(store, ref, { step, eventTime: time });
       eventIDs.push(String(record.eventID));
@@ -118,7 +118,7 @@ describe("server: an export journey through the EPCIS interfaces and the resolve
           location: input.location,
           recordHash: input.recordHash,
           ...d,
-        } as CustomsDocumentInput,
+        },
       ]);
       return writer.organization();
     };
