@@ -11,7 +11,7 @@ import {Roles} from "./types/Roles.sol";
 import {UnitRecord} from "./libraries/UnitRecord.sol";
 import {TraceInfo} from "./libraries/TraceInfo.sol";
 import {CustomsStorage} from "./libraries/CustomsStorage.sol";
-import {CustomsFlags} from "./types/CustomsDocuments.sol";
+import {CustomsFlags} from "./types/CustomsFlags.sol";
 
 /// @title AggregationAndCustody
 /// @notice Aggregation (pack / unpack), custody handover, assignments and corrections.

@@ -15,7 +15,7 @@ import {StageRules} from "./libraries/StageRules.sol";
 import {PrefixLicences} from "./libraries/PrefixLicences.sol";
 import {Limits} from "./types/Limits.sol";
 import {CustomsStorage, UnitCustoms} from "./libraries/CustomsStorage.sol";
-import {CustomsFlags} from "./types/CustomsDocuments.sol";
+import {CustomsFlags} from "./types/CustomsFlags.sol";
 
 /// @title UnitHistories
 /// @notice Units and their hash-chained histories: unit storage, the hash chain, and the scope and stage
@@ -266,7 +266,8 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             u.mode = 0;
             u.flags = f & ~(CustomsFlags.DECLARED | CustomsFlags.EXPORTED);
         } else {
-            // A return: a refund of these goods (their own, a parent's around them, or of goods inside) is to be repaid.
+            // A return: a refund of these goods (their own, a parent's around them, or of goods inside) is to
+            // be repaid.
             bool refunded = f & (CustomsFlags.REFUNDED | CustomsFlags.GOODS_REFUNDED) != 0;
             bytes32[] memory ancestors = _ancestorsOf(word);
             for (uint256 i; i < ancestors.length; ++i) {

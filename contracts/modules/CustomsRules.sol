@@ -4,7 +4,9 @@ pragma solidity 0.8.28;
 import {ICustoms} from "../interfaces/ICustoms.sol";
 import {ICustomsModule} from "../interfaces/ICustomsModule.sol";
 import {CustomsStorage, CustomsDocument, UnitCustoms} from "../libraries/CustomsStorage.sol";
-import {CustomsDocuments as K, CustomsModes, CustomsFlags as F} from "../types/CustomsDocuments.sol";
+import {CustomsDocuments as K} from "../types/CustomsDocuments.sol";
+import {CustomsModes} from "../types/CustomsModes.sol";
+import {CustomsFlags as F} from "../types/CustomsFlags.sol";
 import {Flags} from "../types/Flags.sol";
 import {Stages} from "../types/Stages.sol";
 import {LedgerModuleBase} from "./LedgerModuleBase.sol";
@@ -167,7 +169,13 @@ abstract contract CustomsRules is ICustomsModule, LedgerModuleBase {
     }
 
     /// @notice Refuses a cited document whose terms `t` differ from the order's.
-    function _match(uint8 kind, bytes32 c, CustomsStorage.Layout storage s, bytes32 orderTerms, uint256 t) private view {
+    function _match(
+        uint8 kind,
+        bytes32 c,
+        CustomsStorage.Layout storage s,
+        bytes32 orderTerms,
+        uint256 t
+    ) private view {
         bytes32 terms = s.documents[c].terms[t];
         if (terms != orderTerms) revert ICustoms.CustomsTermsMismatch(kind, c, terms, orderTerms);
     }

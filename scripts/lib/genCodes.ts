@@ -46,13 +46,13 @@ export function generateCodes(root: string): string {
     ],
     [
       "CUSTOMS_MODES",
-      readLibraryConstants(read("types/CustomsDocuments.sol"), "CustomsModes", "uint16"),
-      "Customs supervision modes (contracts/types/CustomsDocuments.sol).",
+      readLibraryConstants(read("types/CustomsModes.sol"), "CustomsModes", "uint16"),
+      "Customs supervision modes (contracts/types/CustomsModes.sol).",
     ],
     [
       "CUSTOMS_FLAGS",
-      readLibraryConstants(read("types/CustomsDocuments.sol"), "CustomsFlags", "uint8"),
-      "A unit's customs flags, `customsState` (contracts/types/CustomsDocuments.sol).",
+      readLibraryConstants(read("types/CustomsFlags.sol"), "CustomsFlags", "uint8"),
+      "A unit's customs flags, `customsState` (contracts/types/CustomsFlags.sol).",
     ],
     [
       "INFO_SHIFTS",
