@@ -64,8 +64,7 @@ library Steps {
     /// @notice Extension: an earlier event corrected (EPCIS error declaration; only through `correct`).
     uint8 internal constant CORRECTION = 27;
 
-    /// @notice Extension: export declaration filed (CEB603 申报清单 / 报关单 accepted, status 120); only through
-    /// `fileDocument` (DECLARATION).
+    /// @notice Extension: export declaration accepted (CEB603 申报清单 / 报关单, 120); only by `fileDocument`.
     uint8 internal constant CUSTOMS_DECLARED = 28;
     /// @notice Extension: customs physical inspection (status 500 查验).
     uint8 internal constant CUSTOMS_INSPECTED = 29;
