@@ -146,9 +146,19 @@ async function journey(f: Awaited<ReturnType<typeof deployCustomsLedger>>): Prom
   await add(as("lab").record(traceInput(consignment, "INSPECTING")));
   const t = termsOf({ orderNo: "SO-JOURNEY" });
   const ZERO = `0x${"00".repeat(32)}`;
-  await add(file(f, "platform", doc(consignment, "ORDER", "SO-JOURNEY", { orderRef: t.orderRef, terms: [t.payment, t.shipment] })));
-  await add(file(f, "payment", doc(consignment, "PAYMENT", "P-JOURNEY", { orderRef: t.orderRef, terms: [t.payment, ZERO] })));
-  await add(file(f, "carrier", doc(consignment, "WAYBILL", "W-JOURNEY", { orderRef: t.orderRef, terms: [ZERO, t.shipment] })));
+  await add(
+    file(
+      f,
+      "platform",
+      doc(consignment, "ORDER", "SO-JOURNEY", { orderRef: t.orderRef, terms: [t.payment, t.shipment] }),
+    ),
+  );
+  await add(
+    file(f, "payment", doc(consignment, "PAYMENT", "P-JOURNEY", { orderRef: t.orderRef, terms: [t.payment, ZERO] })),
+  );
+  await add(
+    file(f, "carrier", doc(consignment, "WAYBILL", "W-JOURNEY", { orderRef: t.orderRef, terms: [ZERO, t.shipment] })),
+  );
   await add(as("exporter").record(traceInput(consignment, "STAGING_OUTBOUND")));
   const cites = [
     idOf(f, "platform", "ORDER", "SO-JOURNEY"),
