@@ -496,7 +496,7 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       const again = idOf(f, "broker", "DECLARATION", "D-a2");
       expect((await customsState(f, A)).declaration).to.equal(again);
       expect((await f.ledger.customsDocument(a.payment)).citedBy).to.equal(again);
-      // A rejection of a unit with no declaration of its own changes nothing but the stage.
+      // A rejected 1210 declaration takes the export its zone entry counted as with it.
       await file(f, "customs", doc(B, "ZONE_ENTRY", "ZB"));
       await file(
         f,

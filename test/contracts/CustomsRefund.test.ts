@@ -181,6 +181,39 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
     });
   });
 
+  describe("the module and rejections", () => {
+    it("ATTACK: the customs rules cannot be called on the module directly (LedgerModuleDirectCall)", async () => {
+      const f = await loadFixture(refundFixture);
+      const module = await ethers.getContractAt(
+        "LedgerModule",
+        ethers.getCreateAddress({ from: await f.ledger.getAddress(), nonce: 1 }),
+      );
+      const d = doc(A, "BOOKING", "DIRECT");
+      for (const call of [
+        () => module.fileCustomsDocument(d, f.orgIds.exporter, 0, []),
+        () => module.customsDocument(ZERO),
+        () => module.customsState(A),
+      ]) {
+        await expect(call()).to.be.revertedWithCustomError(module, "LedgerModuleDirectCall");
+      }
+      // Nor through the ledger: it has no entry point of that selector.
+      const data = module.interface.encodeFunctionData("fileCustomsDocument", [d, f.orgIds.exporter, 0, []]);
+      await expect(f.accounts.exporter.sendTransaction({ to: await f.ledger.getAddress(), data })).to.be.reverted;
+      expect((await f.ledger.customsState(A)).flags).to.equal(0n);
+    });
+
+    it("a rejection of an item customs took out of a declared consignment frees nothing it does not have", async () => {
+      const f = await loadFixture(refundFixture);
+      await exportUnit(f, A, "a", "DECLARED");
+      await f.ledger.connect(f.accounts.customs).unpack(aggregation(A, "out"), [X]);
+      expect(await flagsOf(f, X)).to.equal(F.PAYMENT | F.DECLARED);
+      await rec(f, "customs", X, "CUSTOMS_REJECTED");
+      expect(await f.ledger.customsState(X)).to.deep.equal([0n, ZERO, BigInt(F.PAYMENT)]);
+      // A's own declaration stands.
+      expect((await f.ledger.customsState(A)).mode).to.equal(9610n);
+    });
+  });
+
   describe("rule 6: the same goods are refunded once", () => {
     it("attack: refund A, unpack an item, pack it into B, declare, exit, settle and refund B — the second refund is refused", async () => {
       const f = await loadFixture(refundFixture);
