@@ -10,6 +10,8 @@ import {Flags} from "./types/Flags.sol";
 import {Roles} from "./types/Roles.sol";
 import {UnitRecord} from "./libraries/UnitRecord.sol";
 import {TraceInfo} from "./libraries/TraceInfo.sol";
+import {CustomsStorage} from "./libraries/CustomsStorage.sol";
+import {CustomsFlags} from "./types/CustomsFlags.sol";
 
 /// @title AggregationAndCustody
 /// @notice Aggregation (pack / unpack), custody handover, assignments and corrections.
@@ -33,9 +35,11 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint32 custodian = _custodianOf(parentWord);
         bytes32[] memory ancestors = _ancestorsOf(parentWord);
         uint256 info = TraceInfo.base(Steps.PACKING, 0, aggregation.eventTime, aggregation.location, 0);
+        uint8 refundedGoods;
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
             uint256 word = _packableChild(parent, child, a, i);
+            refundedGoods |= CustomsStorage.layout().units[child].flags;
             _requireNoCycle(parent, child, ancestors, i);
             _requireNotAdvanced(child, word, UnitRecord.stageOf(parentEff), i);
             if (word.holder() != custodian) {
@@ -50,7 +54,28 @@ abstract contract AggregationAndCustody is UnitHistories {
                 info
             );
         }
+        // Rule 6: goods already refunded stay refunded in whatever they are packed into next, so that no unit
+        // around them is refunded for them again.
+        if (refundedGoods & (CustomsFlags.REFUNDED | CustomsFlags.GOODS_REFUNDED) != 0) {
+            _markRefundedGoods(parent);
+            for (uint256 j; j < ancestors.length; ++j) _markRefundedGoods(ancestors[j]);
+        }
         _advance(parent, parentWord, msg.sender, a.orgId, aggregation.recordHash, info | _auxCount(children.length));
+    }
+
+    /// @notice Marks a unit as holding goods whose export tax was already refunded.
+    function _markRefundedGoods(bytes32 unit) private {
+        CustomsStorage.layout().units[unit].flags |= CustomsFlags.GOODS_REFUNDED;
+    }
+
+    /// @notice The customs flags a child takes out of its parent chain (0 for a chain without customs state).
+    function _carriedCustomsFlags(bytes32 parent, uint256 parentWord) private view returns (uint8 carried) {
+        CustomsStorage.Layout storage s = CustomsStorage.layout();
+        uint8 f = s.units[parent].flags;
+        bytes32[] memory ancestors = _ancestorsOf(parentWord);
+        for (uint256 i; i < ancestors.length; ++i) f |= s.units[ancestors[i]].flags;
+        carried = f & CARRIED_CUSTOMS_FLAGS;
+        if (f & CustomsFlags.REFUNDED != 0) carried |= CustomsFlags.GOODS_REFUNDED;
     }
 
     /// @inheritdoc ITraceLedger
@@ -65,6 +90,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint64 epoch = _pathEpoch(parent, parentWord);
         uint256 info = TraceInfo.base(Steps.UNPACKING, 0, aggregation.eventTime, aggregation.location, 0);
         uint256 stoppedOut;
+        uint8 carried = _carriedCustomsFlags(parent, parentWord);
         for (uint256 i; i < children.length; ++i) {
             bytes32 child = children[i];
             uint256 word = _unitWord(child);
@@ -81,6 +107,7 @@ abstract contract AggregationAndCustody is UnitHistories {
             stoppedOut += _stopWeight(child, s);
             _loadInScope(child, a, i);
             _inheritCustodyEpoch(child, epoch);
+            if (carried != 0) CustomsStorage.layout().units[child].flags |= carried;
             _advance(child, _unpacked(word, parentEff).withHolder(custodian), msg.sender, a.orgId, parent, info);
         }
         if (stoppedOut != 0) {
@@ -266,17 +293,6 @@ abstract contract AggregationAndCustody is UnitHistories {
         uint8 stage = UnitRecord.stageOf(word.status());
         if (stage < parentStage) {
             _fail(index, abi.encodeWithSelector(TraceLedgerPackingAdvancesChild.selector, child, stage, parentStage));
-        }
-    }
-
-    /// @notice The keys of every unit a unit is (transitively) packed in, innermost first.
-    function _ancestorsOf(uint256 word) private view returns (bytes32[] memory list) {
-        uint256 depth;
-        for (uint256 w = word; UnitRecord.isPacked(w.status()); w = _unitWord(_containerUnit(w.holder()))) ++depth;
-        list = new bytes32[](depth);
-        for (uint256 i; i < depth; ++i) {
-            list[i] = _containerUnit(word.holder());
-            word = _unitWord(list[i]);
         }
     }
 

@@ -38,4 +38,14 @@ abstract contract ModuleDelegation {
         }
         asView();
     }
+
+    /// @notice Runs one internal call of the module (one the ledger's ABI does not expose) in the ledger's
+    /// storage, for a caller that wraps a refusal (a batch item's) itself.
+    /// @param data The call data.
+    /// @return ok Whether it succeeded.
+    /// @return result Its return data, or the revert data (an ABI-encoded custom error).
+    function _callModule(bytes memory data) internal returns (bool ok, bytes memory result) {
+        // solhint-disable-next-line avoid-low-level-calls
+        (ok, result) = _module.delegatecall(data);
+    }
 }

@@ -6,16 +6,18 @@ import {ITraceLedger} from "./interfaces/ITraceLedger.sol";
 import {Consortium} from "./Consortium.sol";
 import {AggregationAndCustody} from "./AggregationAndCustody.sol";
 import {SignedEvents} from "./SignedEvents.sol";
+import {CustomsFiling} from "./CustomsFiling.sol";
 import {Steps} from "./types/Steps.sol";
 import {IPrefixRegistry} from "./interfaces/IPrefixRegistry.sol";
 
 /// @title TraceLedger
 /// @notice The cbec-trace consortium ledger for cross-border e-commerce export products: GS1-keyed trace
 /// units with hash-chained, findable histories, aggregation, custody, scoped role permissions, an
-/// enforced export state machine and relayed EIP-712 events. Not upgradeable: history can only grow.
-contract TraceLedger is AggregationAndCustody, SignedEvents {
+/// enforced export state machine, customs documents with the rules that protect the declaration and the
+/// export tax refund, and relayed EIP-712 events. Not upgradeable: history can only grow.
+contract TraceLedger is AggregationAndCustody, SignedEvents, CustomsFiling {
     /// @notice The ledger version; also the EIP-712 domain version.
-    string public constant VERSION = "2.1.0";
+    string public constant VERSION = "2.2.0";
     /// @notice The EIP-712 domain name.
     string public constant DOMAIN_NAME = "cbec-trace TraceLedger";
 

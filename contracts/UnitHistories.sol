@@ -14,6 +14,8 @@ import {TraceInfo} from "./libraries/TraceInfo.sol";
 import {StageRules} from "./libraries/StageRules.sol";
 import {PrefixLicences} from "./libraries/PrefixLicences.sol";
 import {Limits} from "./types/Limits.sol";
+import {CustomsStorage, UnitCustoms} from "./libraries/CustomsStorage.sol";
+import {CustomsFlags} from "./types/CustomsFlags.sol";
 
 /// @title UnitHistories
 /// @notice Units and their hash-chained histories: unit storage, the hash chain, and the scope and stage
@@ -37,7 +39,33 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             (uint64(1) << Steps.UNPACKING) |
             (uint64(1) << Steps.CUSTODY_TRANSFERRED) |
             (uint64(1) << Steps.ASSIGNED) |
-            (uint64(1) << Steps.CORRECTION);
+            (uint64(1) << Steps.CORRECTION) |
+            // Customs documents: only `fileDocument` records them, under the customs rules.
+            (uint64(1) << Steps.ORDER_PLACED) |
+            (uint64(1) << Steps.PAYMENT_RECEIVED) |
+            (uint64(1) << Steps.WAYBILL_ISSUED) |
+            (uint64(1) << Steps.WAREHOUSE_BOOKED) |
+            (uint64(1) << Steps.CUSTOMS_DECLARED) |
+            (uint64(1) << Steps.SUMMARY_DECLARED) |
+            (uint64(1) << Steps.FX_SETTLED) |
+            (uint64(1) << Steps.TAX_REFUNDED);
+
+    /// @dev Customs statuses that change a unit's customs state: a rejection frees the declaration's
+    /// documents, an exit makes the goods exported, a return after a refund marks the refund to repay.
+    uint64 internal constant CUSTOMS_STATE_STEPS =
+        (uint64(1) << Steps.CUSTOMS_REJECTED) |
+            (uint64(1) << Steps.CUSTOMS_EXITED) |
+            (uint64(1) << Steps.RETURNED) |
+            (uint64(1) << Steps.CUSTOMS_RETURNED);
+
+    /// @dev Customs flags a unit unpacked from a parent takes over from the parent chain (a refunded
+    /// parent's refund arrives as `GOODS_REFUNDED`): the goods were declared, paid, exported and settled with it.
+    uint8 internal constant CARRIED_CUSTOMS_FLAGS =
+        CustomsFlags.PAYMENT |
+            CustomsFlags.DECLARED |
+            CustomsFlags.EXPORTED |
+            CustomsFlags.FX_SETTLED |
+            CustomsFlags.GOODS_REFUNDED;
 
     /// @dev Status bits that make a unit need the full state machine on every step (destroyed is stage 7,
     /// so its low stage bits are included).
@@ -181,6 +209,24 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             _fail(index, abi.encodeWithSelector(TraceLedgerInvalidDisposition.selector, disposition));
         }
         uint256 word = _loadInScope(unit, a, index);
+        _advance(
+            unit,
+            _applyStep(unit, word, step, index),
+            account,
+            a.orgId,
+            e.recordHash,
+            TraceInfo.base(step, disposition, e.eventTime, e.location, 0)
+        );
+        return step;
+    }
+
+    /// @notice Runs a step through the state machine (and the customs state it changes).
+    /// @param unit The unit.
+    /// @param word Its word.
+    /// @param step A defined step the account may record.
+    /// @param index The batch index, or `SINGLE`.
+    /// @return The unit's word with its new status.
+    function _applyStep(bytes32 unit, uint256 word, uint8 step, uint256 index) internal returns (uint256) {
         uint8 own = word.status();
         uint8 next = own;
         // Fast path: an ordinary unit (not packed, held, recalled or destroyed) and a step that leaves the
@@ -192,16 +238,59 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             if (code != StageRules.OK) _fail(index, _stageError(code, unit, step, eff));
             // A packed unit held, recalled, lifted or destroyed changes what the units around it hold.
             if (next != own && UnitRecord.isPacked(own)) _recountAround(unit, word, own, next);
+            if ((CUSTOMS_STATE_STEPS >> step) & 1 == 1) _customsStatus(unit, word, step, index);
         }
-        _advance(
-            unit,
-            word.withStatus(next),
-            account,
-            a.orgId,
-            e.recordHash,
-            TraceInfo.base(step, disposition, e.eventTime, e.location, 0)
-        );
-        return step;
+        return word.withStatus(next);
+    }
+
+    /// @notice What a customs status does to the unit's customs state.
+    /// @param unit The unit.
+    /// @param word Its word.
+    /// @param step CUSTOMS_REJECTED, CUSTOMS_EXITED, RETURNED or CUSTOMS_RETURNED.
+    /// @param index The batch index, or `SINGLE`.
+    function _customsStatus(bytes32 unit, uint256 word, uint8 step, uint256 index) private {
+        CustomsStorage.Layout storage s = CustomsStorage.layout();
+        UnitCustoms storage u = s.units[unit];
+        uint8 f = u.flags;
+        if (step == Steps.CUSTOMS_EXITED) {
+            u.flags = f | CustomsFlags.EXPORTED;
+        } else if (step == Steps.CUSTOMS_REJECTED) {
+            // Money already moved on this export: only a return (退运) reverses it, not a rejection.
+            if (f & (CustomsFlags.FX_SETTLED | CustomsFlags.REFUNDED) != 0) {
+                _fail(index, abi.encodeWithSelector(CustomsExportSettled.selector, unit));
+            }
+            bytes32 declaration = u.declaration;
+            // The rejected declaration frees what it cited (see `CustomsDocument.rejected`).
+            if (declaration != 0) s.documents[declaration].rejected = true;
+            u.declaration = 0;
+            u.mode = 0;
+            u.flags = f & ~(CustomsFlags.DECLARED | CustomsFlags.EXPORTED);
+        } else {
+            // A return: a refund of these goods (their own, a parent's around them, or of goods inside) is to
+            // be repaid.
+            bool refunded = f & (CustomsFlags.REFUNDED | CustomsFlags.GOODS_REFUNDED) != 0;
+            bytes32[] memory ancestors = _ancestorsOf(word);
+            for (uint256 i; i < ancestors.length; ++i) {
+                if (s.units[ancestors[i]].flags & CustomsFlags.REFUNDED != 0) refunded = true;
+            }
+            if (refunded) {
+                u.flags = f | CustomsFlags.REFUND_TO_REPAY;
+                emit CustomsRefundToRepay(unit);
+            }
+        }
+    }
+
+    /// @notice The keys of every unit a unit is (transitively) packed in, innermost first.
+    /// @param word The unit word.
+    /// @return list The parents.
+    function _ancestorsOf(uint256 word) internal view returns (bytes32[] memory list) {
+        uint256 depth;
+        for (uint256 w = word; UnitRecord.isPacked(w.status()); w = _units[_containerUnits[w.holder()]]) ++depth;
+        list = new bytes32[](depth);
+        for (uint256 i; i < depth; ++i) {
+            list[i] = _containerUnits[word.holder()];
+            word = _units[list[i]];
+        }
     }
 
     /// @notice Appends one entry to a unit's chain, stores the word and emits `Traced`.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
 import {
-  deployLedger,
+  deployCustomsLedger,
   itemKey,
   cartonKey,
   consignmentKey,
@@ -19,6 +19,7 @@ import {
   recordHash,
 } from "../test/helpers/ledger";
 import type { StepName } from "../src/codes";
+import { doc, file, idOf, termsOf } from "../test/helpers/customs";
 
 const TARGETS: Record<string, number> = {
   registerOne: 60_000,
@@ -28,6 +29,9 @@ const TARGETS: Record<string, number> = {
   signedOne: 42_000,
   signedBatch100PerEvent: 12_000,
   packPerItem: 0,
+  fileDocumentOne: 0,
+  declaration9610Only: 0,
+  declaration9610WithDocuments: 0,
   journeyPerItem: 40_000,
 };
 
@@ -40,7 +44,8 @@ async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<bigint> 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 
 async function main() {
-  const { ledger, accounts, orgIds } = await deployLedger();
+  const f = await deployCustomsLedger();
+  const { ledger, accounts, orgIds } = f;
   const exporter = ledger.connect(accounts.exporter);
   const results: Record<string, number> = {};
 
@@ -75,7 +80,33 @@ async function main() {
   );
   results.packPerItem = Math.round(Number(packGas) / 100);
 
-  results.journeyPerItem = Math.round(Number(await journey(ledger, accounts, orgIds)) / 1000);
+  // Customs documents (2.2): one document with no citations, then the three documents and the 9610
+  // declaration that cites them (the three-document match on chain).
+  await (await exporter.register(registration(consignmentKey(2)))).wait();
+  for (const m of ["platform", "payment", "carrier", "broker"] as const) {
+    await (await exporter.assign(consignmentKey(2), orgIds[m], true, recordHash(`assign ${m}`))).wait();
+  }
+  results.fileDocumentOne = Number(await gasOf(file(f, "exporter", doc(consignmentKey(2), "BOOKING", "BK-1"))));
+  const t = termsOf({ orderNo: "SO-BENCH" });
+  const ZERO = `0x${"00".repeat(32)}`;
+  let declaration9610 = 0n;
+  for (const [m, d] of [
+    ["platform", doc(consignmentKey(2), "ORDER", "SO-BENCH", { orderRef: t.orderRef, terms: [t.payment, t.shipment] })],
+    ["payment", doc(consignmentKey(2), "PAYMENT", "P-BENCH", { orderRef: t.orderRef, terms: [t.payment, ZERO] })],
+    ["carrier", doc(consignmentKey(2), "WAYBILL", "W-BENCH", { orderRef: t.orderRef, terms: [ZERO, t.shipment] })],
+  ] as const) {
+    declaration9610 += await gasOf(file(f, m, d));
+  }
+  const cites = [
+    idOf(f, "platform", "ORDER", "SO-BENCH"),
+    idOf(f, "payment", "PAYMENT", "P-BENCH"),
+    idOf(f, "carrier", "WAYBILL", "W-BENCH"),
+  ];
+  const declared = doc(consignmentKey(2), "DECLARATION", "D-BENCH", { mode: 9610, cites, orderRef: t.orderRef });
+  results.declaration9610Only = Number(await gasOf(file(f, "broker", declared)));
+  results.declaration9610WithDocuments = Number(declaration9610) + results.declaration9610Only;
+
+  results.journeyPerItem = Math.round(Number(await journey(f)) / 1000);
 
   printTable(results);
   const out = join(__dirname, "..", "bench");
@@ -85,12 +116,13 @@ async function main() {
   console.log(`\nwritten: bench/gas.json (network ${network.name}, hardfork ${hardfork})`);
 }
 
-/** The export journey of design.md §7: 1,000 items in 10 cartons in 1 consignment, ~15 consignment steps. */
-async function journey(
-  ledger: Awaited<ReturnType<typeof deployLedger>>["ledger"],
-  accounts: Awaited<ReturnType<typeof deployLedger>>["accounts"],
-  orgIds: Awaited<ReturnType<typeof deployLedger>>["orgIds"],
-): Promise<bigint> {
+/**
+ * The export journey of design.md §7: 1,000 items in 10 cartons in 1 consignment, ~15 consignment steps;
+ * since 2.2 the order and the 9610 declaration are customs documents (with the payment and the waybill the
+ * declaration cites), and the journey ends with FX settlement and the tax refund.
+ */
+async function journey(f: Awaited<ReturnType<typeof deployCustomsLedger>>): Promise<bigint> {
+  const { ledger, accounts, orgIds } = f;
   const as = (who: keyof typeof accounts) => ledger.connect(accounts[who]);
   const items = range(10_000, 1000).map((n) => itemKey(n, "JOURNEY"));
   const cartons = range(100, 10).map((n) => cartonKey(n));
@@ -108,11 +140,35 @@ async function journey(
   await add(as("exporter").pack(aggregation(consignment), cartons));
   await add(as("exporter").assign(consignment, orgIds.broker, true, recordHash("broker contract")));
   await add(as("exporter").assign(consignment, orgIds.lab, true, recordHash("lab order")));
+  for (const m of ["platform", "payment", "carrier"] as const) {
+    await add(as("exporter").assign(consignment, orgIds[m], true, recordHash(`assign ${m}`)));
+  }
+  await add(as("lab").record(traceInput(consignment, "INSPECTING")));
+  const t = termsOf({ orderNo: "SO-JOURNEY" });
+  const ZERO = `0x${"00".repeat(32)}`;
+  await add(
+    file(
+      f,
+      "platform",
+      doc(consignment, "ORDER", "SO-JOURNEY", { orderRef: t.orderRef, terms: [t.payment, t.shipment] }),
+    ),
+  );
+  await add(
+    file(f, "payment", doc(consignment, "PAYMENT", "P-JOURNEY", { orderRef: t.orderRef, terms: [t.payment, ZERO] })),
+  );
+  await add(
+    file(f, "carrier", doc(consignment, "WAYBILL", "W-JOURNEY", { orderRef: t.orderRef, terms: [ZERO, t.shipment] })),
+  );
+  await add(as("exporter").record(traceInput(consignment, "STAGING_OUTBOUND")));
+  const cites = [
+    idOf(f, "platform", "ORDER", "SO-JOURNEY"),
+    idOf(f, "payment", "PAYMENT", "P-JOURNEY"),
+    idOf(f, "carrier", "WAYBILL", "W-JOURNEY"),
+  ];
+  await add(
+    file(f, "broker", doc(consignment, "DECLARATION", "D-JOURNEY", { mode: 9610, cites, orderRef: t.orderRef })),
+  );
   const steps: Array<[keyof typeof accounts, StepName]> = [
-    ["lab", "INSPECTING"],
-    ["exporter", "ORDER_PLACED"],
-    ["exporter", "STAGING_OUTBOUND"],
-    ["broker", "CUSTOMS_DECLARED"],
     ["customs", "CUSTOMS_INSPECTED"],
     ["customs", "CUSTOMS_RELEASED"],
   ];
@@ -129,6 +185,11 @@ async function journey(
     ["carrier", "DELIVERED"],
   ];
   for (const [who, step] of carrierSteps) await add(as(who).record(traceInput(consignment, step)));
+  // The carrier, custodian since the handover, assigns the payment institution again (the handover ended
+  // the exporter's assignments); the tax authority, a regulator, needs none.
+  await add(as("carrier").assign(consignment, orgIds.payment, true, recordHash("assign payment")));
+  await add(file(f, "payment", doc(consignment, "FX_SETTLEMENT", "FX-JOURNEY")));
+  await add(file(f, "tax", doc(consignment, "TAX_REFUND", "TR-JOURNEY")));
   return total;
 }
 

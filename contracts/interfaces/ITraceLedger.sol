@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IConsortium} from "./IConsortium.sol";
 import {IPrefixRegistry} from "./IPrefixRegistry.sol";
+import {ICustoms} from "./ICustoms.sol";
 
 /// @title ITraceLedger
 /// @notice The cbec-trace ledger: trace units keyed by their canonical GS1 Digital Link path, an
@@ -13,7 +14,7 @@ import {IPrefixRegistry} from "./IPrefixRegistry.sol";
 /// `head' = bytes16(keccak256(abi.encode(head, unit, account, data, info)))`, starting from
 /// `bytes16(keccak256(abi.encode(chainId, ledger, unit)))`. A verifier rebuilds it from the logs, which it
 /// finds by following `info.prevBlock` back from `unitState(unit).lastBlock`.
-interface ITraceLedger is IConsortium, IPrefixRegistry {
+interface ITraceLedger is IConsortium, IPrefixRegistry, ICustoms {
     /// @notice One event to record on a unit.
     /// @param unit The unit key (`keccak256` of the canonical GS1 Digital Link path).
     /// @param step The business step (`Steps`).

@@ -18,6 +18,8 @@ library DefaultPermissions {
     uint16 private constant PLT = uint16(1 << Roles.PLATFORM);
     uint16 private constant CUS = uint16(1 << Roles.CUSTOMS);
     uint16 private constant MKT = uint16(1 << Roles.MARKET_REGULATOR);
+    uint16 private constant PAY = uint16(1 << Roles.PAYMENT_INSTITUTION);
+    uint16 private constant TAX = uint16(1 << Roles.TAX_AUTHORITY);
     uint16 private constant REG = CUS | MKT;
     uint16 private constant GOODS = EXP | MFR | WH | CAR;
 
@@ -49,7 +51,13 @@ library DefaultPermissions {
         if (step == Steps.CORRECTION) return GOODS | BRK | LAB | PLT | REG;
         if (step == Steps.CUSTOMS_DECLARED) return EXP | BRK;
         if (step >= Steps.CUSTOMS_INSPECTED && step <= Steps.CUSTOMS_REJECTED) return CUS;
-        if (step >= Steps.ORDER_PLACED && step <= Steps.FX_SETTLED) return EXP | PLT;
+        // Customs documents: each filed by the organization that issues it.
+        if (step == Steps.ORDER_PLACED) return EXP | PLT;
+        if (step == Steps.PAYMENT_RECEIVED || step == Steps.FX_SETTLED) return PAY;
+        if (step == Steps.TAX_REFUNDED) return TAX;
+        if (step == Steps.WAYBILL_ISSUED) return CAR;
+        if (step == Steps.WAREHOUSE_BOOKED) return EXP | WH;
+        if (step == Steps.SUMMARY_DECLARED) return EXP | BRK;
         if (step == Steps.RECALL) return EXP | REG;
         if (step >= Steps.HOLD && step <= Steps.RECALL_LIFTED) return REG;
         return 0;

@@ -38,7 +38,11 @@ library StageRules {
             (uint64(1) << Steps.UNPACKING) |
             (uint64(1) << Steps.CUSTODY_TRANSFERRED) |
             (uint64(1) << Steps.CUSTOMS_RELEASED) |
-            (uint64(1) << Steps.CUSTOMS_EXITED);
+            (uint64(1) << Steps.CUSTOMS_EXITED) |
+            // The refund is the money of an export customs or a regulator is questioning: it waits for the
+            // hold to be lifted. The other documents are paperwork a hold does not stop (a declaration
+            // filed, a payment received or settled while goods are held is still true).
+            (uint64(1) << Steps.TAX_REFUNDED);
 
     /// @notice Steps refused while the unit is recalled.
     uint64 internal constant RECALL_BLOCKED =
@@ -50,7 +54,11 @@ library StageRules {
             (uint64(1) << Steps.DELIVERED) |
             (uint64(1) << Steps.CUSTOMS_DECLARED) |
             (uint64(1) << Steps.CUSTOMS_RELEASED) |
-            (uint64(1) << Steps.ORDER_PLACED);
+            (uint64(1) << Steps.ORDER_PLACED) |
+            // Arranging the shipment or booking overseas space for a recalled product is forward flow. The
+            // summary declaration, FX and refund are not: they close out an export that already happened.
+            (uint64(1) << Steps.WAYBILL_ISSUED) |
+            (uint64(1) << Steps.WAREHOUSE_BOOKED);
 
     /// @notice Steps refused while something inside the unit is held or recalled (`Flags.HOLDS_STOPPED`):
     /// every movement a hold or a recall blocks, except unpacking, which is how the stopped unit is isolated.

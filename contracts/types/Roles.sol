@@ -25,11 +25,17 @@ library Roles {
     uint8 internal constant CUSTOMS = 7;
     /// @notice 监管方: market regulator (market supervision, product safety).
     uint8 internal constant MARKET_REGULATOR = 8;
+    /// @notice 信息提供方: payment institution / bank (支付机构): files payment receipts (CEB403 收款单) and FX
+    /// settlements (结汇). Scoped like a carrier: the unit's custodian assigns it.
+    uint8 internal constant PAYMENT_INSTITUTION = 9;
+    /// @notice 监管方: tax authority or its agent: files export tax refunds (出口退税).
+    uint8 internal constant TAX_AUTHORITY = 10;
     /// @notice Number of defined roles; masks with bits at or above it are rejected.
-    uint8 internal constant COUNT = 9;
+    uint8 internal constant COUNT = 11;
 
     /// @notice Roles that may write on any unit (scope does not apply to them).
-    uint16 internal constant REGULATOR_MASK = uint16(1 << CUSTOMS) | uint16(1 << MARKET_REGULATOR);
+    uint16 internal constant REGULATOR_MASK =
+        uint16(1 << CUSTOMS) | uint16(1 << MARKET_REGULATOR) | uint16(1 << TAX_AUTHORITY);
     /// @notice Every defined role.
     uint16 internal constant ALL_MASK = uint16((1 << COUNT) - 1);
 }

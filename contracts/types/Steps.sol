@@ -64,7 +64,7 @@ library Steps {
     /// @notice Extension: an earlier event corrected (EPCIS error declaration; only through `correct`).
     uint8 internal constant CORRECTION = 27;
 
-    /// @notice Extension: export declaration filed (CEB603 申报清单 / 报关单 accepted, status 120).
+    /// @notice Extension: export declaration accepted (CEB603 申报清单 / 报关单, 120); only by `fileDocument`.
     uint8 internal constant CUSTOMS_DECLARED = 28;
     /// @notice Extension: customs physical inspection (status 500 查验).
     uint8 internal constant CUSTOMS_INSPECTED = 29;
@@ -79,13 +79,13 @@ library Steps {
     /// @notice Extension: declaration rejected (status 100 退单); back to before declaration.
     uint8 internal constant CUSTOMS_REJECTED = 34;
 
-    /// @notice Extension: order placed (CEB303 电子订单).
+    /// @notice Extension: order placed (CEB303 电子订单); only through `fileDocument` (ORDER).
     uint8 internal constant ORDER_PLACED = 35;
-    /// @notice Extension: payment collected (CEB403 收款单).
+    /// @notice Extension: payment collected (CEB403 收款单); only through `fileDocument` (PAYMENT).
     uint8 internal constant PAYMENT_RECEIVED = 36;
-    /// @notice Extension: export tax refunded (出口退税).
+    /// @notice Extension: export tax refunded (出口退税); only through `fileDocument` (TAX_REFUND).
     uint8 internal constant TAX_REFUNDED = 37;
-    /// @notice Extension: foreign exchange settled (结汇).
+    /// @notice Extension: foreign exchange settled (结汇); only through `fileDocument` (FX_SETTLEMENT).
     uint8 internal constant FX_SETTLED = 38;
 
     /// @notice Extension: regulator hold; sets the held flag.
@@ -101,6 +101,13 @@ library Steps {
     /// @notice Extension: recall lifted (regulators only in the default matrix).
     uint8 internal constant RECALL_LIFTED = 44;
 
+    /// @notice Extension: waybill issued (CEB505 运单); only through `fileDocument` (WAYBILL).
+    uint8 internal constant WAYBILL_ISSUED = 45;
+    /// @notice Extension: overseas-warehouse space booked (9810 订仓单); only through `fileDocument` (BOOKING).
+    uint8 internal constant WAREHOUSE_BOOKED = 46;
+    /// @notice Extension: summary declaration filed (CEB701/CEB792 汇总申报); only through `fileDocument` (SUMMARY).
+    uint8 internal constant SUMMARY_DECLARED = 47;
+
     /// @notice Highest defined step code.
-    uint8 internal constant MAX = 44;
+    uint8 internal constant MAX = 47;
 }

@@ -40,6 +40,21 @@ export function generateCodes(root: string): string {
       "Sizes the ledger enforces (contracts/types/Limits.sol).",
     ],
     [
+      "CUSTOMS_DOCUMENT_KINDS",
+      readLibraryConstants(read("types/CustomsDocuments.sol"), "CustomsDocuments", "uint8"),
+      "Customs document kinds (contracts/types/CustomsDocuments.sol).",
+    ],
+    [
+      "CUSTOMS_MODES",
+      readLibraryConstants(read("types/CustomsModes.sol"), "CustomsModes", "uint16"),
+      "Customs supervision modes (contracts/types/CustomsModes.sol).",
+    ],
+    [
+      "CUSTOMS_FLAGS",
+      readLibraryConstants(read("types/CustomsFlags.sol"), "CustomsFlags", "uint8"),
+      "A unit's customs flags, `customsState` (contracts/types/CustomsFlags.sol).",
+    ],
+    [
       "INFO_SHIFTS",
       readLibraryConstants(info, "TraceInfo", "uint256"),
       "Bit offsets of the `Traced.info` fields (`TraceInfo` library).",

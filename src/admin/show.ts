@@ -13,6 +13,8 @@ export const ROLE_ABBREVIATIONS: Partial<Record<RoleName, string>> = {
   PLATFORM: "PLT",
   CUSTOMS: "CUS",
   MARKET_REGULATOR: "MKT",
+  PAYMENT_INSTITUTION: "PAY",
+  TAX_AUTHORITY: "TAX",
 };
 
 const abbr = (r: RoleName) => ROLE_ABBREVIATIONS[r] ?? r.slice(0, 3);

@@ -1,7 +1,9 @@
 /**
  * What each captured event becomes, decided once per job through the record path (`recordCapturedEvent`):
  *  - an ObjectEvent ADD with bizStep commissioning of units not registered yet → their registration;
- *  - another ObjectEvent on units → an entry on each unit (`record`);
+ *  - another ObjectEvent on units → an entry on each unit (`record`), except one whose bizStep is a customs
+ *    document's (order, payment, waybill, declaration, FX, refund…): the ledger takes those only as documents
+ *    filed by their issuer, so such an event is kept off chain and the job says why;
  *  - an AggregationEvent ADD / DELETE → packing / unpacking of its children in its parent;
  *  - anything else — other event types (TransformationEvent, AssociationEvent, TransactionEvent), an
  *    OBSERVE aggregation, quantities instead of instances, identifiers that are not Digital Link URIs or EPC
@@ -11,7 +13,7 @@
  * The plan is stored with the job (JSON, bigints as strings), so a resumed job sends exactly what was planned.
  */
 import type { Hex } from "viem";
-import { STEPS } from "../codes";
+import { STEPS, dedicatedDocumentKind } from "../codes";
 import type { EpcisEvent } from "../epcis";
 import { recordCapturedEvent } from "../records/recordEvent";
 import type { RecordSink } from "../records/store";
@@ -69,6 +71,16 @@ export async function planEvents(
       const unknown = ids.find((_, i) => !units[i]);
       if (unknown !== undefined) {
         plan.push(offChain(`${JSON.stringify(unknown)} is not a GS1 Digital Link URI or EPC URN of a unit`));
+        continue;
+      }
+      const document = dedicatedDocumentKind(fields.step);
+      if (document !== undefined) {
+        plan.push(
+          offChain(
+            `its bizStep is a customs document (${document}): the ledger takes it only as that document, filed by ` +
+              "its issuing organization with its number and terms (fileDocument), not as an event",
+          ),
+        );
         continue;
       }
       const keys = units.map((u) => u!.key);

@@ -3,14 +3,76 @@
  * layout. The tables are generated from the Solidity sources (`src/generated/codes.ts`); this module adds
  * typed helpers over them.
  */
-import { ROLES, STEPS, STAGES, FLAGS, DISPOSITIONS, INFO_SHIFTS, LIMITS } from "../generated/codes";
+import {
+  ROLES,
+  STEPS,
+  STAGES,
+  FLAGS,
+  DISPOSITIONS,
+  INFO_SHIFTS,
+  LIMITS,
+  CUSTOMS_DOCUMENT_KINDS,
+  CUSTOMS_MODES,
+  CUSTOMS_FLAGS,
+} from "../generated/codes";
 
-export { ROLES, STEPS, STAGES, FLAGS, DISPOSITIONS, INFO_SHIFTS, LIMITS };
+export {
+  ROLES,
+  STEPS,
+  STAGES,
+  FLAGS,
+  DISPOSITIONS,
+  INFO_SHIFTS,
+  LIMITS,
+  CUSTOMS_DOCUMENT_KINDS,
+  CUSTOMS_MODES,
+  CUSTOMS_FLAGS,
+};
 
 export type RoleName = Exclude<keyof typeof ROLES, "COUNT">;
 export type StepName = Exclude<keyof typeof STEPS, "MAX">;
 export type StageName = keyof typeof STAGES;
 export type DispositionName = Exclude<keyof typeof DISPOSITIONS, "MAX">;
+/** A customs document kind's name (`CustomsDocuments`). */
+export type DocumentKindName = Exclude<keyof typeof CUSTOMS_DOCUMENT_KINDS, "MAX">;
+/** A customs mode: 9610, 9710, 9810 or 1210. */
+export type CustomsMode = (typeof CUSTOMS_MODES)[keyof typeof CUSTOMS_MODES];
+
+/** Names of the customs document kinds, in code order. */
+export const DOCUMENT_KIND_NAMES = (
+  Object.keys(CUSTOMS_DOCUMENT_KINDS) as Array<keyof typeof CUSTOMS_DOCUMENT_KINDS>
+).filter((k): k is DocumentKindName => k !== "MAX");
+
+/** The step each customs document kind records on its unit (mirrors `CustomsDocuments.stepOf`). */
+export const DOCUMENT_KIND_STEPS: Record<DocumentKindName, StepName> = {
+  ORDER: "ORDER_PLACED",
+  PAYMENT: "PAYMENT_RECEIVED",
+  WAYBILL: "WAYBILL_ISSUED",
+  BOOKING: "WAREHOUSE_BOOKED",
+  DECLARATION: "CUSTOMS_DECLARED",
+  SUMMARY: "SUMMARY_DECLARED",
+  ZONE_ENTRY: "ENTERING_EXITING",
+  FX_SETTLEMENT: "FX_SETTLED",
+  TAX_REFUND: "TAX_REFUNDED",
+};
+
+/** The customs document kind of a code, or undefined. */
+export function documentKindName(code: number): DocumentKindName | undefined {
+  return DOCUMENT_KIND_NAMES.find((k) => CUSTOMS_DOCUMENT_KINDS[k] === code);
+}
+
+/**
+ * The customs document kind whose dedicated step `step` is (only `fileDocument` records it), or undefined:
+ * ENTERING_EXITING, the zone entry's step, stays recordable (a gate crossing without a document).
+ */
+export function dedicatedDocumentKind(step: number): DocumentKindName | undefined {
+  return DOCUMENT_KIND_NAMES.find((k) => k !== "ZONE_ENTRY" && STEPS[DOCUMENT_KIND_STEPS[k]] === step);
+}
+
+/** Whether a number is a customs mode the ledger accepts. */
+export function isCustomsMode(mode: number): mode is CustomsMode {
+  return (Object.values(CUSTOMS_MODES) as number[]).includes(mode);
+}
 
 /** Names of the defined roles, in bit order. */
 export const ROLE_NAMES = (Object.keys(ROLES) as Array<keyof typeof ROLES>).filter((k): k is RoleName => k !== "COUNT");

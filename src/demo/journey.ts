@@ -1,16 +1,21 @@
 /**
  * The demo data of `npm start`: one complete 9610 (B2C cross-border e-commerce) export journey of wireless
  * earbuds — commissioned at the factory, inspected by a lab, packed into a carton, handed to the exporter,
- * consolidated into a consignment, stored in a bonded warehouse, declared by the customs broker, inspected
- * and released by customs, loaded and departed by the carrier, exited (结关) and delivered abroad, with the
- * tax refund and FX settlement — plus one product recalled by the market regulator and one counterfeit code
- * that was never registered. Every EPCIS record is saved in the record store; the chain holds its hash.
+ * consolidated into a consignment, stored in a bonded warehouse, declared by the customs broker under 9610
+ * (the declaration list backed by the order, the payment and the waybill: 三单), inspected and released by
+ * customs, loaded and departed by the carrier, exited (结关) and delivered abroad, with the FX settlement by
+ * the payment institution and the export tax refund by the tax authority — plus one product recalled by the
+ * market regulator and one counterfeit code that was never registered. Every EPCIS record is saved in the
+ * record store; the chain holds its hash.
  */
 import type { Hex } from "viem";
 import type { BizTransactionTypeName } from "../epcis";
 import { parseGs1, toDigitalLink } from "../gs1";
-import type { StepName, DispositionName } from "../codes";
+import { CUSTOMS_DOCUMENT_KINDS, type StepName, type DispositionName, type DocumentKindName } from "../codes";
 import type { TraceWriter } from "../write/writer";
+import type { CustomsDocumentInput } from "../write/types";
+import { demoOrderTerms, DEMO_ORDER } from "./order";
+import { documentId, documentNumberHash, waybillNumber } from "../customs/identifiers";
 import { RecordStore, recordAggregation, recordObjectEvent, recordRegistration, type UnitRef } from "../records";
 
 /** The demo's GS1 codes (valid check digits), as Digital Link URIs on id.gs1.org. */
@@ -30,7 +35,17 @@ export const DEMO_CODES = {
 export const DEMO_PREFIXES = ["6901234", "9521234"] as const;
 
 export type DemoMember =
-  "exporter" | "factory" | "warehouse" | "carrier" | "broker" | "lab" | "platform" | "customs" | "market";
+  | "exporter"
+  | "factory"
+  | "warehouse"
+  | "carrier"
+  | "broker"
+  | "lab"
+  | "platform"
+  | "customs"
+  | "market"
+  | "payment"
+  | "tax";
 
 /** The demo members, in the order of demo/consortium.json (mnemonic accounts 1..9 in `npm start`). */
 export const DEMO_MEMBERS: readonly DemoMember[] = [
@@ -43,6 +58,8 @@ export const DEMO_MEMBERS: readonly DemoMember[] = [
   "platform",
   "customs",
   "market",
+  "payment",
+  "tax",
 ];
 
 /** Organization ids of the demo members, in the order of demo/consortium.json. */
@@ -56,7 +73,11 @@ export const DEMO_ORG_IDS: Record<DemoMember, number> = {
   platform: 7,
   customs: 8,
   market: 9,
+  payment: 10,
+  tax: 11,
 };
+
+const ZERO = `0x${"00".repeat(32)}` as Hex;
 
 const GLN = {
   factory: "6901234000016",
@@ -106,6 +127,36 @@ export async function seedDemo(
       ...(s.bizTx ? { bizTransactions: s.bizTx } : {}),
     });
     await writers[s.by].record([input]);
+  };
+  /** Records a customs document's EPCIS event and files the document with its hash (the same fields). */
+  const fileDocument = async (
+    code: string,
+    s: Step & { kind: DocumentKindName; number: string },
+    fields: Partial<Pick<CustomsDocumentInput, "orderRef" | "terms" | "mode" | "cites">> = {},
+  ): Promise<Hex> => {
+    const { input } = recordObjectEvent(store, unit(code), {
+      step: s.step,
+      eventTime: s.time,
+      ...(s.location ? { location: s.location } : {}),
+      ...(s.bizTx ? { bizTransactions: s.bizTx } : {}),
+    });
+    const kind = CUSTOMS_DOCUMENT_KINDS[s.kind];
+    const numberHash = documentNumberHash(s.number);
+    await writers[s.by].fileDocuments([
+      {
+        unit: input.unit,
+        kind,
+        numberHash,
+        orderRef: fields.orderRef ?? ZERO,
+        terms: fields.terms ?? [ZERO, ZERO],
+        mode: fields.mode ?? 0,
+        cites: fields.cites ?? [],
+        eventTime: input.eventTime,
+        location: input.location,
+        recordHash: input.recordHash,
+      },
+    ]);
+    return documentId(kind, await writers[s.by].organization(), numberHash);
   };
   const pack = async (by: DemoMember, parent: string, children: string[], time: string, location: string) => {
     const packed = recordAggregation(store, unit(parent), children.map(unit), {
@@ -161,33 +212,63 @@ export async function seedDemo(
   });
   await handOver(carton, "factory", "exporter", "2026-11-05T09:00:00+08:00", "2026-11-05T09:30:00+08:00");
 
-  // Exporter: order, consignment (master waybill), bonded warehouse, broker.
+  // Exporter: consignment (master waybill); the organizations that file its documents and handle it.
   await register("exporter", [consignment], "2026-11-05T10:00:00+08:00", GLN.exporter);
   await pack("exporter", consignment, [carton], "2026-11-05T11:00:00+08:00", GLN.exporter);
-  await record(consignment, {
-    by: "exporter",
-    step: "ORDER_PLACED",
-    time: "2026-11-05T12:00:00+08:00",
-    bizTx: [{ type: "order", number: "SO-2026-110501" }],
-  });
-  await record(consignment, {
-    by: "exporter",
-    step: "PAYMENT_RECEIVED",
-    time: "2026-11-05T12:05:00+08:00",
-    bizTx: [{ type: "receipt", number: "RC-2026-110501" }],
-  });
+  const payment = await writers.payment.organization();
   for (const [member, org] of [
     ["warehouse", DEMO_ORG_IDS.warehouse],
     ["broker", DEMO_ORG_IDS.broker],
     ["platform", DEMO_ORG_IDS.platform],
+    ["carrier", DEMO_ORG_IDS.carrier],
+    ["payment", payment],
   ] as const) {
     await writers.exporter.assign(
       unit(consignment).key,
       org,
       true,
-      note(consignment, "ASSIGNED", "2026-11-05T13:00:00+08:00", { organization: String(org), member }),
+      note(consignment, "ASSIGNED", "2026-11-05T11:30:00+08:00", { organization: String(org), member }),
     );
   }
+  // The three documents of the 9610 declaration (三单), each filed by its issuer: the platform's order, the
+  // payment institution's receipt and the carrier's waybill, agreeing on the terms the match compares.
+  const terms = demoOrderTerms();
+  const order = await fileDocument(
+    consignment,
+    {
+      by: "platform",
+      kind: "ORDER",
+      step: "ORDER_PLACED",
+      number: DEMO_ORDER.orderNo,
+      time: "2026-11-05T12:00:00+08:00",
+      bizTx: [{ type: "order", number: DEMO_ORDER.orderNo }],
+    },
+    { orderRef: terms.orderRef, terms: [terms.payment, terms.shipment] },
+  );
+  const receipt = await fileDocument(
+    consignment,
+    {
+      by: "payment",
+      kind: "PAYMENT",
+      step: "PAYMENT_RECEIVED",
+      number: DEMO_ORDER.paymentNo,
+      time: "2026-11-05T12:05:00+08:00",
+      bizTx: [{ type: "receipt", number: DEMO_ORDER.paymentNo }],
+    },
+    { orderRef: terms.orderRef, terms: [terms.payment, ZERO] },
+  );
+  const waybill = await fileDocument(
+    consignment,
+    {
+      by: "carrier",
+      kind: "WAYBILL",
+      step: "WAYBILL_ISSUED",
+      number: waybillNumber(DEMO_ORDER.logisticsNo, "20261105"),
+      time: "2026-11-05T12:30:00+08:00",
+      bizTx: [{ type: "waybill", number: DEMO_ORDER.logisticsNo }],
+    },
+    { orderRef: terms.orderRef, terms: [ZERO, terms.shipment] },
+  );
   await record(consignment, {
     by: "warehouse",
     step: "RECEIVING",
@@ -202,16 +283,22 @@ export async function seedDemo(
     disposition: "SELLABLE_NOT_ACCESSIBLE",
     location: GLN.warehouse,
   });
-  await record(consignment, {
-    by: "broker",
-    step: "CUSTOMS_DECLARED",
-    time: "2026-11-07T10:00:00+08:00",
-    location: "5316",
-    bizTx: [
-      { type: "inventory", number: "531620261107000123" },
-      { type: "waybill", number: "YT7840012601" },
-    ],
-  });
+  await fileDocument(
+    consignment,
+    {
+      by: "broker",
+      kind: "DECLARATION",
+      step: "CUSTOMS_DECLARED",
+      number: DEMO_ORDER.invtNo,
+      time: "2026-11-07T10:00:00+08:00",
+      location: "5316",
+      bizTx: [
+        { type: "inventory", number: DEMO_ORDER.invtNo },
+        { type: "waybill", number: DEMO_ORDER.logisticsNo },
+      ],
+    },
+    { orderRef: terms.orderRef, mode: 9610, cites: [order, receipt, waybill] },
+  );
   await record(consignment, {
     by: "customs",
     step: "CUSTOMS_INSPECTED",
@@ -225,13 +312,13 @@ export async function seedDemo(
     location: "5316",
   });
   await handOver(consignment, "exporter", "carrier", "2026-11-08T08:00:00+08:00", "2026-11-08T08:30:00+08:00");
-  // The exporter's assignments ended with its custody: the carrier, now custodian, assigns the platform
-  // that files the tax refund and FX settlement.
+  // The exporter's assignments ended with its custody: the carrier, now custodian, assigns the payment
+  // institution that files the FX settlement (the tax authority, a regulator, needs no assignment).
   await writers.carrier.assign(
     unit(consignment).key,
-    DEMO_ORG_IDS.platform,
+    payment,
     true,
-    note(consignment, "ASSIGNED", "2026-11-08T09:00:00+08:00", { organization: "7", member: "platform" }),
+    note(consignment, "ASSIGNED", "2026-11-08T09:00:00+08:00", { organization: String(payment), member: "payment" }),
   );
 
   // Carrier and customs: departure, exit, arrival abroad, delivery.
@@ -257,13 +344,22 @@ export async function seedDemo(
     disposition: "COMPLETENESS_VERIFIED",
     location: "DEHAM",
   });
-  await record(consignment, {
-    by: "platform",
-    step: "TAX_REFUNDED",
+  // After exit and receipt of payment: FX settlement (结汇), then the export tax refund (出口退税).
+  await fileDocument(consignment, {
+    by: "payment",
+    kind: "FX_SETTLEMENT",
+    step: "FX_SETTLED",
+    number: DEMO_ORDER.fxNo,
     time: "2026-11-27T10:00:00+08:00",
+  });
+  await fileDocument(consignment, {
+    by: "tax",
+    kind: "TAX_REFUND",
+    step: "TAX_REFUNDED",
+    number: DEMO_ORDER.refundNo,
+    time: "2026-11-27T11:00:00+08:00",
     bizTx: [{ type: "declaration", number: "531620261107000456" }],
   });
-  await record(consignment, { by: "platform", step: "FX_SETTLED", time: "2026-11-27T11:00:00+08:00" });
 
   // A product of another lot, recalled by the market regulator after a battery safety complaint.
   const recalled = DEMO_CODES.recalled;

@@ -4,7 +4,7 @@
  */
 import { decodeErrorResult, type Hex } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
-import { rolesOf, stepName, stageName } from "../codes";
+import { rolesOf, stepName, stageName, documentKindName, dedicatedDocumentKind, DOCUMENT_KIND_NAMES } from "../codes";
 import { TraceError } from "./base";
 
 type Args = readonly unknown[];
@@ -69,6 +69,19 @@ export class OperationNotReadyError extends ContractRefusalError {
   override name = "OperationNotReadyError" as const;
 }
 
+/** Customs documents (issue 14): a document the ledger cannot take as given (kind, fields, mode, citations). */
+export class CustomsDocumentError extends ContractRefusalError {
+  override name = "CustomsDocumentError" as const;
+}
+/** Customs documents: the three-document match (三单对碰) failed — a cited document disagrees with the order. */
+export class CustomsMatchError extends ContractRefusalError {
+  override name = "CustomsMatchError" as const;
+}
+/** Customs documents: a rule that protects the FX settlement and the export tax refund refused the filing. */
+export class CustomsRuleError extends ContractRefusalError {
+  override name = "CustomsRuleError" as const;
+}
+
 /** One item of a batch was refused; the whole batch was reverted. */
 export class BatchItemRejectedError extends ContractRefusalError {
   override name = "BatchItemRejectedError" as const;
@@ -89,6 +102,9 @@ export class BatchItemRejectedError extends ContractRefusalError {
 }
 
 const step = (v: unknown) => stepName(Number(v)) ?? `step ${v}`;
+const kind = (v: unknown) => documentKindName(Number(v)) ?? `kind ${v}`;
+const MODE_NEEDS =
+  "9610 cites ORDER, PAYMENT and WAYBILL; 9710 ORDER and WAYBILL; 9810 BOOKING and WAYBILL; 1210 ZONE_ENTRY.";
 const roles = (v: unknown) => rolesOf(Number(v)).join(", ") || "no role";
 const short = (v: unknown) => String(v).slice(0, 10) + "…";
 const when = (v: unknown) => new Date(Number(v) * 1000).toISOString().replace(".000Z", "Z");
@@ -164,8 +180,13 @@ const TABLE: Record<string, Entry> = {
   ],
   TraceLedgerStepNotRecordable: [
     InvalidRequestError,
-    (a) => `Step ${step(a[0])} cannot be recorded with record().`,
-    ["Use register, pack, unpack, handover, assign or correct for those steps."],
+    (a) =>
+      dedicatedDocumentKind(Number(a[0])) !== undefined
+        ? `Step ${step(a[0])} is a customs document: it is filed with fileDocument (TraceWriter.fileDocuments), not record().`
+        : `Step ${step(a[0])} cannot be recorded with record().`,
+    [
+      "Use register, pack, unpack, handover, assign or correct for those steps, and fileDocument for customs documents.",
+    ],
   ],
   TraceLedgerInvalidDisposition: [InvalidRequestError, (a) => `Disposition code ${a[0]} is not defined.`, []],
   TraceLedgerUnitPacked: [
@@ -425,6 +446,134 @@ const TABLE: Record<string, Entry> = {
       `Codes under prefix ${a[0]} were freed by a revoke less than the public delay ago: it can be licensed from ${new Date(Number(a[1]) * 1000).toISOString()}.`,
     ["Run `trace consortium apply` again after that time; the announcement stays valid."],
   ],
+  // Customs documents (issue 14).
+  CustomsUnknownDocumentKind: [
+    CustomsDocumentError,
+    (a) => `Document kind ${a[0]} is not defined (1–9: ${DOCUMENT_KIND_NAMES.join(", ")}).`,
+    ["Use the CUSTOMS_DOCUMENT_KINDS codes of the SDK."],
+  ],
+  CustomsDocumentMalformed: [
+    CustomsDocumentError,
+    (a) => `The ${kind(a[0])} document does not have the fields its kind needs: ${SHAPE[kind(a[0])] ?? SHAPE.OTHER}.`,
+    ["Derive them with the SDK's customs identifiers (documentNumberHash, orderRef, paymentTerms, shipmentTerms)."],
+  ],
+  CustomsInvalidMode: [
+    CustomsDocumentError,
+    (a) =>
+      kind(a[0]) === "DECLARATION"
+        ? `Customs mode ${a[1]} is not one the ledger accepts (9610, 9710, 9810 or 1210).`
+        : `Only a DECLARATION names a customs mode; this ${kind(a[0])} names ${a[1]} (give 0).`,
+    [],
+  ],
+  CustomsDocumentAlreadyFiled: [
+    CustomsDocumentError,
+    (a) => `Organization ${a[2]} already filed this ${kind(a[1])} (document ${short(a[0])}): a number is filed once.`,
+    ["Nothing to do if it is the same document; a corrected or new document has a number of its own."],
+  ],
+  CustomsCitesNotExpected: [
+    CustomsDocumentError,
+    (a) =>
+      kind(a[0]) === "SUMMARY"
+        ? "A SUMMARY must cite the declarations it sums."
+        : `A ${kind(a[0])} cites no documents, but ${a[1]} were given.`,
+    ["Only a DECLARATION (the documents of its mode) and a SUMMARY (its declarations) cite documents."],
+  ],
+  CustomsUnknownDocument: [
+    CustomsDocumentError,
+    (a) => `The cited document ${short(a[0])} was never filed on this ledger.`,
+    ["Its issuer files it first; the id is derived from its kind, the issuing organization and its number."],
+  ],
+  CustomsCitedKindNotExpected: [
+    CustomsDocumentError,
+    (a) =>
+      Number(a[0]) === 0
+        ? `A summary sums declarations; the cited document ${short(a[1])} is a ${kind(a[2])}.`
+        : `A ${a[0]} declaration does not cite a ${kind(a[2])} (or cites one twice): ${short(a[1])}.`,
+    [MODE_NEEDS],
+  ],
+  CustomsCitedDocumentMissing: [
+    CustomsDocumentError,
+    (a) => `A ${a[0]} declaration must cite a ${kind(a[1])}.`,
+    [MODE_NEEDS],
+  ],
+  CustomsDocumentOfAnotherUnit: [
+    CustomsMatchError,
+    (a) =>
+      `Document ${short(a[0])} was filed on unit ${short(a[1])}, not on ${short(a[2])}: a declaration cites the documents of its own shipment.`,
+    ["File the shipment's own order, payment and waybill on it; one payment never backs two shipments."],
+  ],
+  CustomsDocumentAlreadyCited: [
+    CustomsMatchError,
+    (a) => `Document ${short(a[0])} already backs ${short(a[1])}: one document backs one declaration (or summary).`,
+    ["Only a rejection (CUSTOMS_REJECTED) of that declaration frees its documents."],
+  ],
+  CustomsOrderMismatch: [
+    CustomsMatchError,
+    (a) => `Document ${short(a[0])} belongs to order ${short(a[1])}, the declaration to order ${short(a[2])}.`,
+    ["Cite the documents of the declaration's own order (orderRef from platform code and order number)."],
+  ],
+  CustomsTermsMismatch: [
+    CustomsMatchError,
+    (a) =>
+      `The three-document match failed: the ${kind(a[0])} (${short(a[1])}) states other ${kind(a[0]) === "PAYMENT" ? "payment terms (amount, currency or payer)" : "shipment terms (goods, quantity or consignee)"} than the order.`,
+    ["Compare the order's and this document's records field by field; the off-chain customs check names the field."],
+  ],
+  CustomsUnitAlreadyDeclared: [
+    CustomsRuleError,
+    (a) => `Unit ${short(a[0])} already carries declaration ${short(a[1])}: a unit carries one declaration at a time.`,
+    ["It may be declared again only after customs rejects that declaration (CUSTOMS_REJECTED)."],
+  ],
+  CustomsDeclarationRejected: [
+    CustomsRuleError,
+    (a) => `Declaration ${short(a[0])} was rejected by customs: a summary sums accepted declarations only.`,
+    [],
+  ],
+  CustomsNotDeclared: [
+    CustomsRuleError,
+    (a) => `Unit ${short(a[0])} is not a declared export: FX is settled only against an accepted declaration.`,
+    ["File the declaration of the unit (or of the consignment it is packed in) first."],
+  ],
+  CustomsPaymentMissing: [
+    CustomsRuleError,
+    (a) => `No payment (CEB403) is filed on unit ${short(a[0])} or the units around it: there is nothing to settle.`,
+    ["The payment institution files the PAYMENT first (for 9810: the overseas sale's payment)."],
+  ],
+  CustomsUnitReturned: [
+    CustomsRuleError,
+    (a) => `Unit ${short(a[0])} was returned (退运): no ${kind(a[1])} is filed for it any more.`,
+    [],
+  ],
+  CustomsNotExported: [
+    CustomsRuleError,
+    (a) => `Unit ${short(a[0])} has not exited (结关): the export tax is refunded only after customs exit.`,
+    ["Wait for customs' exit (CUSTOMS_EXITED); for 1210 the accepted zone-entry declaration counts as the export."],
+  ],
+  CustomsNotSettled: [
+    CustomsRuleError,
+    (a) => `No FX settlement is filed for unit ${short(a[0])}: the export tax is refunded only after 结汇.`,
+    ["The payment institution files the FX_SETTLEMENT first."],
+  ],
+  CustomsAlreadyRefunded: [
+    CustomsRuleError,
+    (a) =>
+      a[0] === a[1]
+        ? `The goods of unit ${short(a[0])} were already refunded (the unit itself, or goods packed into it).`
+        : `The goods of unit ${short(a[0])} were already refunded with unit ${short(a[1])}, which they are packed in.`,
+    ["The same goods are refunded once, however they are repacked."],
+  ],
+  CustomsExportSettled: [
+    CustomsRuleError,
+    (a) => `The export of unit ${short(a[0])} was already settled or refunded: customs cannot reject its declaration.`,
+    ["A customs return (CUSTOMS_RETURNED) is what reverses a settled export."],
+  ],
+};
+
+/** What each document kind must carry (for `CustomsDocumentMalformed`). */
+const SHAPE: Record<string, string> = {
+  ORDER: "a number hash, an orderRef and both the payment and the shipment terms",
+  PAYMENT: "a number hash, an orderRef and the payment terms (terms[1] = 0)",
+  WAYBILL: "a number hash and the shipment terms (terms[0] = 0)",
+  OTHER: "a number hash and no terms",
 };
 
 /** Decodes revert data of the ledger into a named error, or undefined when it is not one of its errors. */

@@ -46,6 +46,9 @@ export const STEP_LABELS: Record<StepName, [string, string]> = {
   FLAG_LIFTED: ["Flag lifted", "解除标记"],
   RECALL: ["Recall", "召回"],
   RECALL_LIFTED: ["Recall lifted", "解除召回"],
+  WAYBILL_ISSUED: ["Waybill issued", "运单"],
+  WAREHOUSE_BOOKED: ["Overseas warehouse booked", "海外仓订仓"],
+  SUMMARY_DECLARED: ["Summary declaration filed", "汇总申报"],
 };
 
 export const STAGE_LABELS: Record<StageName, [string, string]> = {

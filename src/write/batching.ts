@@ -15,6 +15,8 @@ export const GAS_PER_ITEM_GUESS = {
   record: 14_000n,
   pack: 12_000n,
   relay: 16_000n,
+  /** A customs document stores about seven words beside its history entry. */
+  document: 190_000n,
 } as const;
 
 export interface ChunkPlan<T> {

@@ -11,6 +11,6 @@ export {
   signedBatchFromJson,
   type SignedTraceBatch,
 } from "./sign";
-export { unregistered, unrecorded } from "./resume";
+export { unregistered, unrecorded, unfiled } from "./resume";
 export { LicenceChecker, type PrefixLicence } from "./licences";
-export type { TraceInput, RegistrationInput, AggregationInput } from "./types";
+export type { TraceInput, RegistrationInput, AggregationInput, CustomsDocumentInput } from "./types";

@@ -2,11 +2,13 @@
  * Idempotent re-submission: before writing, drop what the chain already holds. A registration is on chain
  * when its unit is registered; an event when the unit's history has an entry with the same step and record
  * hash (the record hash covers the whole off-chain record, so the same event always has the same hash).
- * Rerunning an interrupted import therefore records each item exactly once.
+ * A customs document is on chain when the ledger holds its id. Rerunning an interrupted import therefore
+ * records each item exactly once.
  */
 import type { Hex } from "viem";
 import type { TraceReader } from "../read/reader";
-import type { RegistrationInput, TraceInput } from "./types";
+import type { CustomsDocumentInput, RegistrationInput, TraceInput } from "./types";
+import { documentId } from "../customs/identifiers";
 import { mapLimit } from "./mapLimit";
 import { unitKeyOfPath } from "../gs1/key";
 
@@ -37,6 +39,34 @@ export async function unrecorded(reader: TraceReader, events: TraceInput[]): Pro
     if (seen.has(id)) continue;
     seen.add(id);
     out.push(e);
+  }
+  return out;
+}
+
+/** Reads one filed document's kind (0 when none has the id): `TraceLedger.customsDocument(id).kind`. */
+export type DocumentKindReader = (docId: Hex) => Promise<number>;
+
+/**
+ * The customs documents `orgId` has not filed yet, in input order, deduplicated: a document is filed when
+ * the ledger holds its id (kind, issuing organization, number), which it files once.
+ * @param kindOf Reads a document id's kind from the ledger.
+ * @param orgId The filing organization (`TraceWriter.organization()`).
+ * @param documents The documents to file.
+ */
+export async function unfiled(
+  kindOf: DocumentKindReader,
+  orgId: number,
+  documents: CustomsDocumentInput[],
+): Promise<CustomsDocumentInput[]> {
+  const ids = documents.map((d) => documentId(d.kind, orgId, d.numberHash));
+  const unique = [...new Set(ids)];
+  const kinds = await mapLimit(unique, 16, (id) => kindOf(id));
+  const filed = new Set(unique.filter((_, i) => kinds[i] !== 0));
+  const out: CustomsDocumentInput[] = [];
+  for (const [i, d] of documents.entries()) {
+    if (filed.has(ids[i])) continue;
+    filed.add(ids[i]);
+    out.push(d);
   }
   return out;
 }

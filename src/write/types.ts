@@ -41,3 +41,30 @@ export interface AggregationInput {
   location: bigint;
   recordHash: Hex;
 }
+
+/**
+ * One customs document to file (`ICustoms.CustomsDocumentInput`). Derive the hashes with the customs
+ * identifiers (`documentNumberHash`, `orderRef`, `paymentTerms`, `shipmentTerms`); the ledger derives the
+ * document's id from the filing organization (`documentId`).
+ */
+export interface CustomsDocumentInput {
+  /** The shipment the document is about. */
+  unit: Hex;
+  /** Document kind (`CUSTOMS_DOCUMENT_KINDS`). */
+  kind: number;
+  numberHash: Hex;
+  /** 0x00…00 where the document belongs to no order; required for ORDER and PAYMENT. */
+  orderRef: Hex;
+  /** ORDER: [paymentTerms, shipmentTerms]; PAYMENT: [paymentTerms, 0]; WAYBILL: [0, shipmentTerms]; else [0, 0]. */
+  terms: [Hex, Hex];
+  /** DECLARATION: 9610, 9710, 9810 or 1210; else 0. */
+  mode: number;
+  /** DECLARATION: ids of the documents its mode needs; SUMMARY: ids of the declarations it sums; else []. */
+  cites: Hex[];
+  /** Unix seconds (uint40). */
+  eventTime: number;
+  /** uint64: GLN or flagged short code, 0 for none. */
+  location: bigint;
+  /** Hash of the full off-chain document record. */
+  recordHash: Hex;
+}

@@ -14,8 +14,9 @@ import { TransactionSender, type SendOptions, type SentTransaction } from "./sen
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
 import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
-import type { AggregationInput, RegistrationInput, TraceInput } from "./types";
+import type { AggregationInput, CustomsDocumentInput, RegistrationInput, TraceInput } from "./types";
 import { LicenceChecker } from "./licences";
+import { unfiled } from "./resume";
 import type { CorrectionProof } from "../hashChain/hashChain";
 
 /** A batch with its position in the batches given to `relay`. */
@@ -137,6 +138,27 @@ export class TraceWriter {
         ? this.ledger.record.populateTransaction(chunk[0])
         : this.ledger.recordBatch.populateTransaction(chunk),
     );
+  }
+
+  /**
+   * Files customs documents in order (any number; split into transactions as needed, a later document may
+   * cite an earlier one), each as this writer's organization. A refusal comes back decoded
+   * (`CustomsDocumentError`, `CustomsMatchError`, `CustomsRuleError`, or the usual `NotAllowed` / `OutOfScope`
+   * / `StageViolation` ones), inside a `BatchItemRejectedError` naming the document when several were sent.
+   * Relaying documents signed by another key is not offered: the issuer files its own.
+   */
+  fileDocuments(documents: CustomsDocumentInput[]): Promise<WriteResult> {
+    return this.batched(documents, GAS_PER_ITEM_GUESS.document, (chunk) =>
+      chunk.length === 1
+        ? this.ledger.fileDocument.populateTransaction(chunk[0])
+        : this.ledger.fileDocuments.populateTransaction(chunk),
+    );
+  }
+
+  /** The documents this writer's organization has not filed yet (to resume an interrupted filing). */
+  async unfiledDocuments(documents: CustomsDocumentInput[]): Promise<CustomsDocumentInput[]> {
+    const kindOf = (id: Hex) => retryTransient(() => this.ledger.customsDocument(id)).then((d) => Number(d.kind));
+    return unfiled(kindOf, await this.organization(), documents);
   }
 
   /** Packs children into a parent (more than MAX_BATCH children take several packing entries). */

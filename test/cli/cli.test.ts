@@ -11,14 +11,20 @@ import { join } from "node:path";
 import type { Hex } from "viem";
 import type { TraceLedger } from "../../typechain-types";
 import type { TraceReader } from "../../src/read/reader";
-import { parseGs1, gs1CheckDigit } from "../../src/gs1";
+import { parseGs1, gs1CheckDigit, toDigitalLink } from "../../src/gs1";
+import { RecordStore, recordObjectEvent } from "../../src/records";
+import type { CustomsDocumentInput } from "../../src/write/types";
 import { recordHash, type EpcisEvent } from "../../src/epcis";
-import { STAGES } from "../../src/codes";
+import { CUSTOMS_DOCUMENT_KINDS, STAGES } from "../../src/codes";
+import { documentId, documentNumberHash } from "../../src/customs/identifiers";
+import { TraceWriter } from "../../src/write/writer";
+import { Wallet } from "ethers";
 import { EXIT } from "../../src/cli/exitCodes";
 import { GTIN, MEMBER_NAMES, type MemberName } from "../helpers/ledger";
 import {
   startDeployedNode,
   freePort,
+  nodeProvider,
   runTrace,
   type DeployedNode,
   type NodeDeployment,
@@ -36,6 +42,7 @@ const carton = (n: number) => {
   return `(00)${body}${gs1CheckDigit(body)}`;
 };
 const keyOf = (code: string) => parseGs1(code).key as Hex;
+const ZERO = `0x${"00".repeat(32)}` as Hex;
 
 interface WriteSummary {
   written: number;
@@ -96,6 +103,54 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
     const output = (run.stdout + run.stderr).toLowerCase();
     for (const secret of secrets) expect(output, "a private key was printed").not.to.include(secret);
     return run;
+  }
+
+  /**
+   * Files a 1210 declaration of `code` through the SDK, each document's EPCIS record kept in the shared record
+   * store as `trace` keeps its own: customs' zone entry, then the broker's declaration citing it.
+   */
+  async function declareOnNode(code: string): Promise<void> {
+    const provider = await nodeProvider(setup!.node.rpcUrl);
+    const identity = parseGs1(code);
+    const unit = {
+      key: identity.key as Hex,
+      uri: toDigitalLink(identity, { attributes: false }),
+      path: identity.canonicalPath,
+    };
+    const store = new RecordStore(recordsDir);
+    const file = async (
+      m: "customs" | "broker",
+      step: "ENTERING_EXITING" | "CUSTOMS_DECLARED",
+      d: Pick<CustomsDocumentInput, "kind" | "numberHash"> & Partial<CustomsDocumentInput>,
+    ) => {
+      const { input } = recordObjectEvent(store, unit, { step, eventTime: "2026-11-21T10:00:00+08:00" });
+      const writer = await TraceWriter.create({
+        ledger: dep.ledger,
+        signer: new Wallet(dep.members[m].privateKey, provider),
+      });
+      await writer.fileDocuments([
+        {
+          unit: input.unit,
+          orderRef: ZERO,
+          terms: [ZERO, ZERO],
+          mode: 0,
+          cites: [],
+          eventTime: input.eventTime,
+          location: input.location,
+          recordHash: input.recordHash,
+          ...d,
+        },
+      ]);
+    };
+    const zone = documentNumberHash("Z-CLI-1");
+    await file("customs", "ENTERING_EXITING", { kind: CUSTOMS_DOCUMENT_KINDS.ZONE_ENTRY, numberHash: zone });
+    await file("broker", "CUSTOMS_DECLARED", {
+      kind: CUSTOMS_DOCUMENT_KINDS.DECLARATION,
+      numberHash: documentNumberHash("D-CLI-1"),
+      mode: 1210,
+      cites: [documentId(CUSTOMS_DOCUMENT_KINDS.ZONE_ENTRY, dep.members.customs.orgId, zone)],
+    });
+    provider.destroy();
   }
 
   /** Asserts a run succeeded and returns its parsed --json output. */
@@ -196,16 +251,13 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       ok(await trace("exporter", ["assign", box, "--org", String(dep.members.broker.orgId)]));
       expect(await ledger.isAssigned(keyOf(box), dep.members.broker.orgId)).to.equal(true);
 
-      ok(
-        await trace("broker", [
-          "record",
-          box,
-          "--step",
-          "customs_declared",
-          "--biz-tx",
-          "declaration:531620260000012345",
-        ]),
-      );
+      // A declaration is a customs document since 2.2: `trace record` refuses it before anything is sent, and
+      // the broker files it (a 1210 one, citing customs' zone entry) through the SDK.
+      const mark = await chainMark();
+      const refused = fails(await trace("broker", ["record", box, "--step", "customs_declared"]), EXIT.INVALID_INPUT);
+      expect(refused).to.match(/customs_declared is a customs document \(DECLARATION\)/);
+      expect(await chainMark()).to.deep.equal(mark);
+      await declareOnNode(box);
       ok(await trace("customs", ["record", box, "--step", "customs_released"]));
       // custody is offered, and moves when the carrier accepts (trust model v2)
       const offered = ok<WriteSummary & { next: string }>(
@@ -247,6 +299,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
         "INSPECTING",
         "PACKING",
         "ASSIGNED",
+        "ENTERING_EXITING",
         "CUSTOMS_DECLARED",
         "CUSTOMS_RELEASED",
         "CUSTODY_TRANSFERRED",
@@ -255,7 +308,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       const own = history.entries.filter((e) => e.inheritedFrom === null);
       const inherited = history.entries.filter((e) => e.inheritedFrom !== null);
       expect(own.map((e) => e.seq)).to.deep.equal([1, 2, 3]);
-      expect(inherited).to.have.length(5);
+      expect(inherited).to.have.length(6);
       for (const e of inherited) expect(e.inheritedFrom).to.equal(keyOf(box));
       const by = (step: string) => history.entries.find((e) => e.step === step)!;
       expect(by("CUSTOMS_DECLARED").org).to.equal(dep.members.broker.orgId);
@@ -267,7 +320,7 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       // The human form says the same.
       const text = await trace(undefined, ["history", item(1)]);
       ok(text);
-      expect(text.stdout).to.match(/8 entries, hash chain intact/);
+      expect(text.stdout).to.match(/9 entries, hash chain intact/);
       expect(text.stdout).to.match(/DEPARTING .*\(via parent 0x/);
     });
 
@@ -290,7 +343,8 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
         seq: 3,
       });
       const b = ok<Record<string, unknown>>(boxRun);
-      expect(b).to.include({ registered: true, stageName: "DEPARTED", packed: false, held: false, seq: 7 });
+      // 8 entries: the declaration is two since 2.2 (the zone entry it cites, then the declaration)
+      expect(b).to.include({ registered: true, stageName: "DEPARTED", packed: false, held: false, seq: 8 });
       expect(b.stage).to.equal(STAGES.DEPARTED);
       expect(ok<Record<string, unknown>>(unknownRun)).to.include({ registered: false, seq: 0 });
     });

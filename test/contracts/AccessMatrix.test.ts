@@ -25,6 +25,7 @@ import {
   RECORDABLE_STEPS,
   type RecordableStep,
 } from "../helpers/matrix";
+import { declareExport } from "../helpers/customs";
 import {
   decodeInfo,
   DISPOSITIONS,
@@ -83,8 +84,10 @@ function stepFixture(step: RecordableStep) {
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.register(registration(UNIT));
       for (const m of ASSIGNEES) await ex.assign(UNIT, f.orgIds[m], true, recordHash(`assign:${m}`));
-      for (const [m, s] of PREP[step] ?? [])
-        await f.ledger.connect(f.accounts[m]).record(traceInput(UNIT, s, { label: "prep" }));
+      for (const [m, s] of PREP[step] ?? []) {
+        if (s === "CUSTOMS_DECLARED") await (await declareExport(f, UNIT, 1210, { by: m, tag: "prep" })).wait();
+        else await f.ledger.connect(f.accounts[m]).record(traceInput(UNIT, s, { label: "prep" }));
+      }
       const state = await f.ledger.unitState(UNIT);
       const [stage, flags] = PREPARED[step] ?? [STAGES.ACTIVE, 0];
       if (Number(state.stage) !== stage || Number(state.flags) !== flags)

@@ -19,6 +19,7 @@ import {
   type LedgerFixture,
 } from "../helpers/ledger";
 import { delayedData, scheduleAndWait } from "../helpers/governance";
+import { declareExport } from "../helpers/customs";
 import { roleMask, STEPS } from "../../src/codes";
 import type { TraceLedger } from "../../typechain-types";
 
@@ -31,7 +32,7 @@ async function declaredFixture(): Promise<LedgerFixture> {
   const f = await deployLedger();
   const ex = f.ledger.connect(f.accounts.exporter);
   await (await ex.register(registration(ITEM))).wait();
-  await (await ex.record(traceInput(ITEM, "CUSTOMS_DECLARED"))).wait();
+  await (await declareExport(f, ITEM, 1210, { by: "exporter" })).wait();
   return f;
 }
 

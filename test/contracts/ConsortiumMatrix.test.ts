@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { deployLedger, itemKey, recordHash, registration, traceInput } from "../helpers/ledger";
+import { declareExport } from "../helpers/customs";
 import { ALL_ROLES, DEFAULT_MATRIX } from "../helpers/matrix";
 import { ROLE_NAMES, ROLES, roleMask, rolesOf, STEP_NAMES, STEPS } from "../../src/codes";
 import { afterDelay } from "../helpers/governance";
@@ -54,7 +55,7 @@ describe("Consortium: permission matrix", () => {
       await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.exporter, mask);
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.register(registration(ITEM));
-      await ex.record(traceInput(ITEM, "CUSTOMS_DECLARED"));
+      await (await declareExport(f, ITEM, 1210, { by: "exporter" })).wait();
       await expect(ex.record(traceInput(ITEM, "CUSTOMS_RELEASED")))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumStepNotAllowed")
         .withArgs(f.accounts.exporter.address, f.orgIds.exporter, STEPS.CUSTOMS_RELEASED, mask);
@@ -69,7 +70,7 @@ describe("Consortium: permission matrix", () => {
       await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.exporter, mask);
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.register(registration(ITEM));
-      await ex.record(traceInput(ITEM, "CUSTOMS_DECLARED"));
+      await (await declareExport(f, ITEM, 1210, { by: "exporter" })).wait();
       await ex.record(traceInput(ITEM, "CUSTOMS_RELEASED")); // it holds CUSTOMS here
       await expect(ex.record(traceInput(ITEM, "DEPARTING")))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumStepNotAllowed")
@@ -83,7 +84,7 @@ describe("Consortium: permission matrix", () => {
 
   describe("setPermissions", () => {
     // Steps at the lane edges of the three permission words (15 steps per word).
-    const EDGES = [1, 13, 14, 15, 16, 29, 30, 31, 43, 44];
+    const EDGES = [1, 13, 14, 15, 16, 29, 30, 31, 43, 44, 45, 47];
     for (const step of EDGES) {
       it(`changing step ${step} changes only that step, emits PermissionChanged and applies at once`, async () => {
         const { ledger } = await loadFixture(deployLedger);

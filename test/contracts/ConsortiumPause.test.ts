@@ -19,6 +19,8 @@ import {
   traceInput,
   type LedgerFixture,
 } from "../helpers/ledger";
+import { MEMBER_NAMES } from "../helpers/ledger";
+import { doc } from "../helpers/customs";
 import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
 import { proofOf } from "../helpers/custody";
 import { roleMask, STEPS } from "../../src/codes";
@@ -55,8 +57,8 @@ const WRITES: Write[] = [
   ...(
     [
       ["INSPECTING", "exporter"],
-      ["CUSTOMS_DECLARED", "exporter"],
-      ["ORDER_PLACED", "exporter"],
+      ["RETAIL_SELLING", "exporter"],
+      ["RECALL", "exporter"],
       ["HOLD", "customs"],
     ] as const
   ).map(([step, who]): Write => ({
@@ -109,6 +111,19 @@ const WRITES: Write[] = [
     send: (l, f) => l.assign(ITEM, f.orgIds.broker, true, recordHash("assign")),
     traced: (f) => [ITEM, f.accounts.exporter.address, recordHash("assign")],
   },
+  // Customs documents (2.2): WAREHOUSE_BOOKED is in permission word 3.
+  {
+    name: "fileDocument (permission word 3)",
+    sender: (f) => f.accounts.exporter,
+    send: (l) => l.fileDocument(doc(ITEM, "BOOKING", "BK-PAUSE")),
+    traced: (f) => [ITEM, f.accounts.exporter.address, doc(ITEM, "BOOKING", "BK-PAUSE").recordHash as string],
+  },
+  {
+    name: "fileDocuments",
+    sender: (f) => f.accounts.customs,
+    send: (l) => l.fileDocuments([doc(ITEM, "ZONE_ENTRY", "Z-PAUSE")]),
+    traced: (f) => [ITEM, f.accounts.customs.address, doc(ITEM, "ZONE_ENTRY", "Z-PAUSE").recordHash as string],
+  },
   {
     name: "correct",
     sender: (f) => f.accounts.exporter,
@@ -155,10 +170,10 @@ describe("Consortium: pause", () => {
     await f.ledger.pause();
     await expect(f.ledger.addOrganization("Late Co", creditCode(60), 0n, "0x4a50", roleMask("CARRIER")))
       .to.emit(f.ledger, "OrganizationAdded")
-      .withArgs(11, "Late Co", creditCode(60), 0n, "0x4a50", roleMask("CARRIER"));
-    await expect(f.ledger.addAccount(11, f.spare[0].address))
+      .withArgs(MEMBER_NAMES.length + 1, "Late Co", creditCode(60), 0n, "0x4a50", roleMask("CARRIER"));
+    await expect(f.ledger.addAccount(MEMBER_NAMES.length + 1, f.spare[0].address))
       .to.emit(f.ledger, "AccountAdded")
-      .withArgs(f.spare[0].address, 11, f.admin.address, true);
+      .withArgs(f.spare[0].address, MEMBER_NAMES.length + 1, f.admin.address, true);
     await expect(f.ledger.suspendAccount(f.accounts.lab.address)).to.emit(f.ledger, "AccountSuspended");
     await expect(afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.factory, roleMask("WAREHOUSE")))
       .to.emit(f.ledger, "OrganizationRolesChanged")
@@ -186,7 +201,7 @@ describe("Consortium: pause", () => {
     const f = await loadFixture(everyWriteFixture);
     await f.ledger.pause();
     // One step in each of the three matrix words, including the last lane of a word (14) and the first (15).
-    const steps = [STEPS.UNLOADING, STEPS.RETAIL_SELLING, STEPS.CUSTOMS_DECLARED, STEPS.RECALL_LIFTED];
+    const steps = [STEPS.UNLOADING, STEPS.RETAIL_SELLING, STEPS.CUSTOMS_INSPECTED, STEPS.RECALL_LIFTED];
     const all = roleMask("EXPORTER", "CUSTOMS");
     await afterDelay(
       f.ledger,
@@ -196,7 +211,7 @@ describe("Consortium: pause", () => {
     );
     expect(await f.ledger.paused()).to.equal(true);
     const ex = f.ledger.connect(f.accounts.exporter);
-    for (const step of ["UNLOADING", "RETAIL_SELLING", "CUSTOMS_DECLARED"] as const) {
+    for (const step of ["UNLOADING", "RETAIL_SELLING", "CUSTOMS_INSPECTED"] as const) {
       await expect(ex.record(traceInput(ITEM, step))).to.be.revertedWithCustomError(f.ledger, "ConsortiumPaused");
     }
     await f.ledger.unpause();

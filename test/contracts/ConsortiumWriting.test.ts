@@ -165,19 +165,19 @@ describe("Consortium: effects on writing", () => {
       await f.ledger.connect(first).addAccountAsOrg(second.address, false);
       await f.ledger.connect(first).register(registration(ITEM));
       const mfr = roleMask("MANUFACTURER");
-      // CUSTOMS_DECLARED is for exporters and brokers only.
+      // TRANSPORTING is for carriers only.
       for (const a of [first, second]) {
-        await expect(f.ledger.connect(a).record(traceInput(ITEM, "CUSTOMS_DECLARED")))
+        await expect(f.ledger.connect(a).record(traceInput(ITEM, "TRANSPORTING")))
           .to.be.revertedWithCustomError(f.ledger, "ConsortiumStepNotAllowed")
-          .withArgs(a.address, f.orgIds.factory, STEPS.CUSTOMS_DECLARED, mfr);
+          .withArgs(a.address, f.orgIds.factory, STEPS.TRANSPORTING, mfr);
       }
-      const widened = roleMask("MANUFACTURER", "CUSTOMS_BROKER");
+      const widened = roleMask("MANUFACTURER", "CARRIER");
       await afterDelay(f.ledger, "setOrganizationRoles", f.orgIds.factory, widened);
       for (const a of [first, second]) expect((await f.ledger.accountInfo(a.address)).roles).to.equal(widened);
-      await expectRecords(f, first, "CUSTOMS_DECLARED", ITEM, 2, f.orgIds.factory);
-      await expectRecords(f, second, "CUSTOMS_DECLARED", ITEM, 3, f.orgIds.factory);
+      await expectRecords(f, first, "TRANSPORTING", ITEM, 2, f.orgIds.factory);
+      await expectRecords(f, second, "TRANSPORTING", ITEM, 3, f.orgIds.factory);
       // Narrowed again: both lose the right, the error reports the new mask.
-      const narrowed = roleMask("CUSTOMS_BROKER");
+      const narrowed = roleMask("CARRIER");
       await f.ledger.setOrganizationRoles(f.orgIds.factory, narrowed);
       for (const a of [first, second]) {
         await expect(f.ledger.connect(a).record(traceInput(ITEM, "STORING")))

@@ -303,41 +303,43 @@ describe("Custody", () => {
       await f.ledger.connect(f.accounts.exporter).assign(I3, f.orgIds.broker, true, recordHash("broker"));
       await rec(f, I3, "CUSTOMS_DECLARED", "broker");
       await rec(f, I3, "STORING", "exporter");
-      return f; // I3 has 4 entries: register and assign (exporter), declared (broker), storing (exporter)
+      // I3 has 5 entries: register and assign (exporter), the zone entry (customs) and the declaration
+      // (broker) of its 1210 declaration, storing (exporter)
+      return f;
     }
 
     for (const [seq, by] of [
       [1, "exporter"],
-      [3, "broker"],
-      [4, "customs"],
+      [4, "broker"],
+      [5, "customs"],
       [2, "market"],
     ] as [number, MemberName][]) {
-      it(`corrects entry ${seq} of 4 (by ${by}): aux = seq, the corrected entry stays`, async () => {
+      it(`corrects entry ${seq} of 5 (by ${by}): aux = seq, the corrected entry stays`, async () => {
         const { ledger, accounts, orgIds } = await withHistory();
         const before = await readHistory(ledger, I3);
-        expect(before.length).to.equal(4);
+        expect(before.length).to.equal(5);
         const tx = await correctAs(ledger, accounts[by], I3, seq, "error declaration");
         const [log] = await tracedLogs(ledger, tx);
         expect(log).to.include({ unit: I3, data: recordHash("error declaration"), step: STEPS.CORRECTION });
-        expect(log).to.include({ seq: 5, org: orgIds[by] });
+        expect(log).to.include({ seq: 6, org: orgIds[by] });
         expect(log.aux).to.equal(BigInt(seq));
         const { replayed, stored, entries } = await replayedAndStoredHead(ledger, I3);
         expect(replayed).to.equal(stored);
-        expect(entries.slice(0, 4)).to.deep.equal(before);
-        expect((await stateOf(ledger, I3)).seq).to.equal(5);
+        expect(entries.slice(0, 5)).to.deep.equal(before);
+        expect((await stateOf(ledger, I3)).seq).to.equal(6);
       });
     }
 
     it("TraceLedgerInvalidCorrection for seq 0 and seq beyond the history", async () => {
       const { ledger, accounts } = await withHistory();
-      for (const seq of [0, 5, 2 ** 32 - 1]) {
+      for (const seq of [0, 6, 2 ** 32 - 1]) {
         await expect(ledger.connect(accounts.exporter).correct(I3, seq, recordHash("x"), ...NO_PROOF))
           .to.be.revertedWithCustomError(ledger, "TraceLedgerInvalidCorrection")
           .withArgs(I3, seq);
       }
       // a correction is itself an entry that can be corrected (by its author)
-      await correctAs(ledger, accounts.exporter, I3, 4, "c1");
-      await expect(correctAs(ledger, accounts.exporter, I3, 5, "c2")).to.emit(ledger, "Traced");
+      await correctAs(ledger, accounts.exporter, I3, 5, "c1");
+      await expect(correctAs(ledger, accounts.exporter, I3, 6, "c2")).to.emit(ledger, "Traced");
     });
 
     it("only by the entry's author or a regulator: TraceLedgerNotEntryAuthor; an unknown unit", async () => {

@@ -227,9 +227,9 @@ describe("SignedEvents: refusals", () => {
   it("refuses a step the signer may not record although the relayer may (index i, batch atomic)", async () => {
     const { ledger, accounts, orgIds } = await loadFixture(signedFixture);
     const { factory, platform, exporter } = accounts;
-    // The platform is in scope of the factory's unit and may record ORDER_PLACED itself...
+    // The platform is in scope of the factory's unit and may record RETAIL_SELLING itself...
     await (await ledger.connect(factory).assign(FACTORY_UNIT, orgIds.platform, true, recordHash("assign"))).wait();
-    const order = traceInput(FACTORY_UNIT, "ORDER_PLACED");
+    const order = traceInput(FACTORY_UNIT, "RETAIL_SELLING");
     await expect(ledger.connect(platform).record.staticCall(order)).to.not.be.reverted;
     // ...but relaying the factory's signature does not lend it the platform's rights.
     const deadline = await soon();
@@ -240,7 +240,7 @@ describe("SignedEvents: refusals", () => {
       await signBatch(ledger, factory, [traceInput(FACTORY_UNIT, "INSPECTING"), order], { deadline }),
     ];
     const roles = 1 << ROLES.MANUFACTURER;
-    const denial = [factory.address, orgIds.factory, STEPS.ORDER_PLACED, roles];
+    const denial = [factory.address, orgIds.factory, STEPS.RETAIL_SELLING, roles];
     await expect(ledger.connect(platform).recordBySig([batches[1]]))
       .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
       .withArgs(...rejected(ledger, at(0, 1), "ConsortiumStepNotAllowed", denial));

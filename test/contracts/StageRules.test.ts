@@ -11,6 +11,7 @@ import { rec, advance as advanceTo, type ReachableStage } from "../helpers/actor
 import { STAGE_UNITS, stageFixture } from "../helpers/fixtures";
 import { STEPS, STAGES, decodeInfo, type StepName, type StageName } from "../../src/codes";
 import { NO_PROOF } from "../helpers/custody";
+import { tracedLogs } from "../helpers/reads";
 
 // ---------------------------------------------------------------------------------------------------------
 // Local helpers (shared by the tables below)
@@ -50,6 +51,13 @@ describe("StageRules: export state machine through record", () => {
       expect(await stageOf(f, U)).to.equal(STAGES.ACTIVE);
       let seq = await seqOf(f, U);
       for (const [step, who, stage] of steps) {
+        if (step === "CUSTOMS_DECLARED") {
+          // A customs document since 2.2: the zone entry it cites, then the declaration (Customs.test.ts).
+          const log = (await tracedLogs(f.ledger, await rec(f, U, step, who)))[0];
+          expect([log.step, log.org, log.seq]).to.deep.equal([STEPS[step], f.orgIds[who], (seq += 2)]);
+          expect(await stageOf(f, U), `stage after ${step}`).to.equal(STAGES[stage]);
+          continue;
+        }
         const input = traceInput(U, step);
         const tx = f.ledger.connect(f.accounts[who]).record(input);
         await expect(tx).to.emit(f.ledger, "Traced").withArgs(U, f.accounts[who].address, input.recordHash, anyValue);
@@ -73,10 +81,11 @@ describe("StageRules: export state machine through record", () => {
       await advance(f, BOX, "RETURNED");
     });
 
-    it("delivery is allowed straight after departure (before exit) and re-declaring a declared unit is allowed", async () => {
+    it("delivery is allowed straight after departure (before exit); a declared unit carries one declaration", async () => {
       const f = await loadFixture(stageFixture);
       await rec(f, U, "CUSTOMS_DECLARED");
-      await expect(rec(f, U, "CUSTOMS_DECLARED")).to.emit(f.ledger, "Traced");
+      // Since 2.2 a declaration is a customs document: one at a time per unit (customs rule 2).
+      await expect(rec(f, U, "CUSTOMS_DECLARED")).to.be.revertedWithCustomError(f.ledger, "CustomsUnitAlreadyDeclared");
       expect(await stageOf(f, U)).to.equal(STAGES.DECLARED);
       await rec(f, U, "CUSTOMS_RELEASED");
       await rec(f, U, "DEPARTING");
@@ -125,7 +134,8 @@ describe("StageRules: export state machine through record", () => {
         await expect(rec(f, U, step))
           .to.be.revertedWithCustomError(f.ledger, "TraceLedgerStageViolation")
           .withArgs(U, STEPS[step], STAGES[stage]);
-        expect(await seqOf(f, U)).to.equal(seq);
+        // A declaration is filed with the zone entry it cites first (see `rec`): that entry stays.
+        expect(await seqOf(f, U)).to.equal(seq + (step === "CUSTOMS_DECLARED" ? 1 : 0));
         expect(await stageOf(f, U)).to.equal(STAGES[stage]);
       });
     }

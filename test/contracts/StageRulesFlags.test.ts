@@ -55,9 +55,9 @@ const RECALL_BLOCKED: [StepName, StageName][] = [
   ["RETAIL_SELLING", "ACTIVE"],
   ["STAGING_OUTBOUND", "ACTIVE"],
   ["DELIVERED", "DEPARTED"],
-  ["CUSTOMS_DECLARED", "ACTIVE"],
   ["CUSTOMS_RELEASED", "DECLARED"],
-  ["ORDER_PLACED", "ACTIVE"],
+  // CUSTOMS_DECLARED, ORDER_PLACED, WAYBILL_ISSUED and WAREHOUSE_BOOKED are customs documents since 2.2
+  // (`fileDocument`, not `record`): their recall refusals are in Customs.test.ts.
 ];
 
 /** CUSTOMS_HELD needs a declaration: hold sources with the least stage they need. */
@@ -174,7 +174,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
       ["STORING", "ACTIVE"],
       ["UNLOADING", "ACTIVE"],
       ["HOLDING", "ACTIVE"],
-      ["CUSTOMS_DECLARED", "ACTIVE"],
+      // CUSTOMS_DECLARED while held: a customs document since 2.2, in Customs.test.ts.
       ["CUSTOMS_INSPECTED", "DECLARED"],
       ["FLAGGED", "ACTIVE"],
       ["RECALL", "ACTIVE"],

@@ -67,7 +67,7 @@ describe("deploy: in-process Hardhat network", function () {
     const ledger = (await ethers.getContractAt("TraceLedger", address)) as unknown as TraceLedger;
     expect(await ledger.defaultAdmin()).to.equal(deployer.address);
     expect(await ledger.defaultAdminDelay()).to.equal(3600n);
-    expect(await ledger.version()).to.equal("2.1.0");
+    expect(await ledger.version()).to.equal("2.2.0");
     expect(await ledger.allowedRoles(STEPS.COMMISSIONING)).to.equal(roleMask("EXPORTER", "MANUFACTURER"));
     expect(await ledger.allowedRoles(STEPS.RECALL)).to.equal(roleMask("MARKET_REGULATOR"));
     for (const step of STEP_NAMES.filter((s) => s !== "COMMISSIONING" && s !== "RECALL")) {
@@ -82,7 +82,7 @@ describe("deploy: in-process Hardhat network", function () {
     const { chainId } = await ethers.provider.getNetwork();
     expect(onDisk.network).to.equal("testnet");
     expect(onDisk.chainId).to.equal(Number(chainId));
-    expect(onDisk.ledger.version).to.equal("2.1.0");
+    expect(onDisk.ledger.version).to.equal("2.2.0");
     const receipt = await ethers.provider.getTransactionReceipt(onDisk.ledger.transactionHash!);
     expect(receipt?.contractAddress).to.equal(address);
     expect(onDisk.ledger.deploymentBlock).to.equal(receipt?.blockNumber);

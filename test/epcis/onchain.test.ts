@@ -21,6 +21,7 @@ import {
 import { deployLedger, EXPORTER_PREFIX } from "../helpers/ledger";
 import { ethers } from "hardhat";
 import { readHistory } from "../helpers/history";
+import { doc, file, idOf } from "../helpers/customs";
 import { checkDigit, expectThrown } from "../helpers/thrown";
 
 const GLN = "6901234000009";
@@ -208,7 +209,8 @@ describe("epcis → on-chain fields", () => {
 
   describe("against the deployed ledger", () => {
     it("records built events whose logs decode back to the same fields", async () => {
-      const { ledger, accounts } = await loadFixture(deployLedger);
+      const f = await loadFixture(deployLedger);
+      const { ledger, accounts } = f;
       const commissioned = objectEvent({
         step: "COMMISSIONING",
         disposition: "ACTIVE",
@@ -235,13 +237,20 @@ describe("epcis → on-chain fields", () => {
           recordHash: reg.recordHash,
         })
       ).wait();
-      await (await ledger.connect(accounts.exporter).record(traceInput(declared, UNIT))).wait();
+      // The declaration is a customs document since 2.2: filed (a 1210 one, after customs' zone entry) with
+      // the fields of its EPCIS event.
+      await (await file(f, "customs", doc(UNIT, "ZONE_ENTRY", "Z-ONCHAIN"))).wait();
+      const d = traceInput(declared, UNIT);
+      const cites = [idOf(f, "customs", "ZONE_ENTRY", "Z-ONCHAIN")];
+      const declaration = { ...doc(UNIT, "DECLARATION", "531620260000012345", { mode: 1210, cites }), ...d };
+      await (await file(f, "exporter", declaration)).wait();
       await (await ledger.connect(accounts.customs).record(traceInput(released, UNIT))).wait();
 
       const history = await readHistory(ledger, UNIT);
       const events = [commissioned, declared, released];
-      expect(history).to.have.length(3);
-      history.forEach((entry, i) => {
+      expect(history).to.have.length(4);
+      const anchored = [history[0], history[2], history[3]]; // history[1] is the zone entry
+      anchored.forEach((entry, i) => {
         const fields = traceFields(events[i]);
         expect(entry.data).to.equal(fields.recordHash);
         expect(entry.step).to.equal(fields.step);
@@ -249,7 +258,7 @@ describe("epcis → on-chain fields", () => {
         expect(entry.eventTime).to.equal(fields.eventTime);
         expect(entry.location).to.equal(fields.location);
       });
-      expect(history.map((e) => decodeLocation(e.location))).to.deep.equal([
+      expect(anchored.map((e) => decodeLocation(e.location))).to.deep.equal([
         { gln: GLN },
         { code: "SZX01" },
         { code: "5316" },

@@ -99,3 +99,59 @@ describe("contract refusals: the prefix registry", () => {
     }
   });
 });
+
+// Customs documents (issue 14): every customs refusal of the ledger has its own message and SDK error.
+describe("contract refusals: customs documents", () => {
+  const customsErrors = traceLedgerAbi.filter(
+    (e): e is Extract<(typeof traceLedgerAbi)[number], { type: "error" }> =>
+      e.type === "error" && e.name.startsWith("Customs"),
+  );
+  const sample = (type: string): unknown =>
+    type === "bytes32"
+      ? UNIT
+      : type === "bytes32[2]"
+        ? [UNIT, UNIT]
+        : type === "uint8"
+          ? 2
+          : type.startsWith("uint")
+            ? 9610
+            : UNIT;
+
+  it("decodes each of the ledger's customs errors into a customs SDK error with a message of its own", () => {
+    expect(customsErrors.length).to.equal(21);
+    const messages = new Set<string>();
+    for (const e of customsErrors) {
+      const args = e.inputs.map((i) => sample(i.type));
+      const decoded = decodeLedgerError(encodeErrorResult({ abi: traceLedgerAbi, errorName: e.name, args } as never));
+      expect(decoded, e.name).to.be.instanceOf(TraceError);
+      expect(["CustomsDocumentError", "CustomsMatchError", "CustomsRuleError"], e.name).to.include(decoded!.name);
+      expect(decoded!.shortMessage, e.name).not.to.match(/^The ledger refused/);
+      messages.add(decoded!.shortMessage);
+    }
+    expect(messages.size).to.equal(customsErrors.length);
+  });
+
+  it("names the kind, the mode and the documents a user needs to see what is wrong", () => {
+    const decode = (errorName: string, args: unknown[]) =>
+      decodeLedgerError(encodeErrorResult({ abi: traceLedgerAbi, errorName, args } as never))!;
+    expect(decode("CustomsCitedDocumentMissing", [9610, 2]).shortMessage).to.equal(
+      "A 9610 declaration must cite a PAYMENT.",
+    );
+    expect(decode("CustomsTermsMismatch", [3, UNIT, UNIT, UNIT]).shortMessage).to.equal(
+      "The three-document match failed: the WAYBILL (0xabababab…) states other shipment terms (goods, quantity or consignee) than the order.",
+    );
+    expect(decode("CustomsInvalidMode", [5, 9999]).shortMessage).to.equal(
+      "Customs mode 9999 is not one the ledger accepts (9610, 9710, 9810 or 1210).",
+    );
+    expect(decode("CustomsInvalidMode", [4, 9610]).shortMessage).to.equal(
+      "Only a DECLARATION names a customs mode; this BOOKING names 9610 (give 0).",
+    );
+    const other = `0x${"cd".repeat(32)}`;
+    expect(decode("CustomsAlreadyRefunded", [UNIT, other]).shortMessage).to.match(
+      /already refunded with unit 0xcdcdcdcd…/,
+    );
+    expect(decode("CustomsAlreadyRefunded", [UNIT, UNIT]).shortMessage).to.match(
+      /the unit itself, or goods packed into it/,
+    );
+  });
+});

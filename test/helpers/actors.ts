@@ -1,6 +1,7 @@
 /** Who records which step under the default permissions, and the 9610 path that brings a unit to a stage. */
 import type { StageName, StepName } from "../../src/codes";
 import { traceInput, type LedgerFixture, type MemberName } from "./ledger";
+import { declareExport } from "./customs";
 
 /** Who records a step in the state-machine tests; anything not listed is recorded by the exporter. */
 export const ACTOR: Partial<Record<StepName, MemberName>> = {
@@ -41,9 +42,16 @@ export const PATH_TO: Record<ReachableStage, StepName[]> = {
   RETURNED: ["CUSTOMS_DECLARED", "CUSTOMS_RELEASED", "DEPARTING", "DELIVERED", "RETURNED"],
 };
 
-/** Records `step` on `unit` as `by`, or else as the step's usual actor ({ACTOR}), or else as the exporter. */
+/**
+ * Records `step` on `unit` as `by`, or else as the step's usual actor ({ACTOR}), or else as the exporter.
+ * CUSTOMS_DECLARED is a customs document since 2.2: it is filed as a 1210 declaration (customs files the zone
+ * entry it cites first, an ENTERING_EXITING entry before the declaration's), the one mode whose supporting
+ * document a regulator files, so no other organization needs to be in scope.
+ */
 export function rec(f: LedgerFixture, unit: string, step: StepName, by?: MemberName) {
-  return f.ledger.connect(f.accounts[by ?? ACTOR[step] ?? "exporter"]).record(traceInput(unit, step));
+  const actor = by ?? ACTOR[step] ?? "exporter";
+  if (step === "CUSTOMS_DECLARED") return declareExport(f, unit, 1210, { by: actor });
+  return f.ledger.connect(f.accounts[actor]).record(traceInput(unit, step));
 }
 
 /** Records the {PATH_TO} steps of `stage` on a fresh unit, each by its usual actor. */

@@ -3,21 +3,21 @@ import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { Address, Hex, PublicClient } from "viem";
-import { deployLedger, licensePrefixes, type LedgerFixture } from "./ledger";
+import { deployCustomsLedger, licensePrefixes, type CustomsLedgerFixture } from "./ledger";
 import { hardhatClient, writerFor } from "./sdk";
 import { seedDemo, type DemoMember, DEMO_MEMBERS, DEMO_PREFIXES } from "../../src/demo/journey";
 import { verifyUnit } from "../../src/verify/verify";
 import type { TraceWriter } from "../../src/write/writer";
 import type { EpcisEvent } from "../../src/epcis";
 
-export interface DemoFixture extends LedgerFixture {
+export interface DemoFixture extends CustomsLedgerFixture {
   records: string;
   address: Address;
 }
 
 /** Deploys a ledger and seeds the demo journey on it (use with `loadFixture`). */
 export async function demoFixture(): Promise<DemoFixture> {
-  const f = await deployLedger();
+  const f = await deployCustomsLedger();
   // The demo brand's codes are licensed to it, as `npm start` does from demo/consortium.json (the fixture
   // already licenses the second one, the README's, to the exporter).
   await licensePrefixes(f.ledger, f.admin, { [DEMO_PREFIXES[0]]: f.orgIds.exporter });

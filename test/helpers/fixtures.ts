@@ -10,6 +10,7 @@ import {
   itemKey,
   recordHash,
   registration,
+  type CustomsMemberName,
   type LedgerFixture,
   type MemberName,
 } from "./ledger";
@@ -25,13 +26,19 @@ export interface UnitsSetup {
   /** `pack(aggregation(parent, label), children)`; the label defaults to the parent. */
   packs?: Array<[parent: string, children: string[], label?: string]>;
   /** `assign(unit, member, true, recordHash(label))`. */
-  assigns?: Array<[unit: string, member: MemberName, label: string]>;
+  assigns?: Array<[unit: string, member: MemberName | CustomsMemberName, label: string]>;
 }
 
-/** A named fixture function that deploys the ledger and performs `setup` as the exporter. */
-export function unitsFixture(setup: UnitsSetup): () => Promise<LedgerFixture> {
+/**
+ * A named fixture function that deploys the ledger (with `base`, `deployLedger` by default) and performs
+ * `setup` as the exporter.
+ */
+export function unitsFixture<F extends LedgerFixture = LedgerFixture>(
+  setup: UnitsSetup,
+  base: () => Promise<F> = deployLedger as () => Promise<F>,
+): () => Promise<F> {
   return async function exporterUnits() {
-    const f = await loadFixture(deployLedger);
+    const f = await loadFixture(base);
     const ex = f.ledger.connect(f.accounts.exporter);
     if (setup.batch) await ex.registerBatch(setup.batch.map((u) => registration(u)));
     for (const u of setup.each ?? []) await ex.register(registration(u));
@@ -40,7 +47,7 @@ export function unitsFixture(setup: UnitsSetup): () => Promise<LedgerFixture> {
     }
     for (const [parent, children, label] of setup.packs ?? []) await ex.pack(aggregation(parent, label), children);
     for (const [unit, member, label] of setup.assigns ?? []) {
-      await ex.assign(unit, f.orgIds[member], true, recordHash(label));
+      await ex.assign(unit, (f.orgIds as Record<string, number>)[member], true, recordHash(label));
     }
     return f;
   };

@@ -232,3 +232,35 @@ export function gtinPathUnder(prefix: string, serial: string, item = "1"): strin
   const body = ("0" + prefix + item.padStart(12 - prefix.length, "0")).slice(0, 13);
   return itemPath({ gtin: body + gs1CheckDigit(body), serial });
 }
+
+// ---- Customs documents (2.2): the two roles issue 14 added, in a fixture of their own ----
+
+/** The organizations {deployCustomsLedger} adds after {MEMBERS} (ids `MEMBER_NAMES.length + 1`, + 2). */
+export const CUSTOMS_MEMBERS = {
+  payment: ["PAYMENT_INSTITUTION"],
+  tax: ["TAX_AUTHORITY"],
+} as const satisfies Record<string, readonly RoleName[]>;
+
+export type CustomsMemberName = MemberName | keyof typeof CUSTOMS_MEMBERS;
+
+/** {LedgerFixture} with a payment institution and a tax authority as well. */
+export interface CustomsLedgerFixture extends LedgerFixture {
+  accounts: Record<CustomsMemberName, HardhatEthersSigner>;
+  orgIds: Record<CustomsMemberName, number>;
+}
+
+/** `deployLedger` plus one payment institution and one tax authority (one account each, from `spare`). */
+export async function deployCustomsLedger(): Promise<CustomsLedgerFixture> {
+  const f = (await deployLedger()) as CustomsLedgerFixture;
+  let id = MEMBER_NAMES.length;
+  for (const [name, roles] of Object.entries(CUSTOMS_MEMBERS) as Array<
+    [keyof typeof CUSTOMS_MEMBERS, readonly RoleName[]]
+  >) {
+    const account = f.spare.shift()!;
+    await (await f.ledger.addOrganization(`${name} org`, creditCode(id), 0n, "0x434e", roleMask(...roles))).wait();
+    await (await f.ledger.addAccount(++id, account.address)).wait();
+    f.accounts[name] = account;
+    f.orgIds[name] = id;
+  }
+  return f;
+}

@@ -20,7 +20,8 @@ import { roleMask } from "../../src/codes";
 import { parseManifest, type DeploymentManifest } from "../../src/config/manifest";
 import { evmTarget } from "../../scripts/lib/evmTarget";
 import { freePort, NodeExitedError, rpcCall, waitForRpc } from "../../src/node";
-import { EXPORTER_PREFIX, MEMBERS, MEMBER_NAMES, RIVAL_PREFIX, creditCode, type MemberName } from "./ledger";
+import { EXPORTER_PREFIX, MEMBERS, MEMBER_NAMES, RIVAL_PREFIX, creditCode } from "./ledger";
+import { CUSTOMS_MEMBERS, type CustomsMemberName } from "./ledger";
 import { DEMO_PREFIXES } from "../../src/demo/journey";
 
 /** The project root (where hardhat.config.ts and node_modules live). */
@@ -231,7 +232,8 @@ export interface NodeDeployment {
   admin: NodeAccount;
   /** A funded account that belongs to no organization. */
   stranger: NodeAccount;
-  members: Record<MemberName, NodeMember>;
+  /** The members of `deployLedger()`, then the payment institution and the tax authority (`CUSTOMS_MEMBERS`). */
+  members: Record<CustomsMemberName, NodeMember>;
   /** Funded accounts left over (not members). */
   spare: NodeAccount[];
 }
@@ -296,6 +298,18 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
       pending.push(await ledger.addAccount(i + 1, member.address, { nonce: nonce++ }));
       i++;
     }
+    // Customs documents (2.2): the payment institution and the tax authority, after the members above.
+    const customsNames = Object.keys(CUSTOMS_MEMBERS) as Array<keyof typeof CUSTOMS_MEMBERS>;
+    for (const name of customsNames) {
+      const member = account(2 + i);
+      pending.push(
+        await ledger.addOrganization(`${name} org`, creditCode(i), 0n, "0x434e", roleMask(...CUSTOMS_MEMBERS[name]), {
+          nonce: nonce++,
+        }),
+      );
+      pending.push(await ledger.addAccount(i + 1, member.address, { nonce: nonce++ }));
+      i++;
+    }
     for (const tx of pending) {
       const r = await tx.wait();
       if (!r || r.status !== 1) throw new Error(`onboarding transaction ${tx.hash} failed`);
@@ -314,9 +328,9 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
     await provider.send("evm_mine", []);
     for (const data of calls) await (await admin.sendTransaction({ to: address, data, nonce: nonce++ })).wait();
 
-    const members = {} as Record<MemberName, NodeMember>;
+    const members = {} as Record<CustomsMemberName, NodeMember>;
     i = 0;
-    for (const name of MEMBER_NAMES) {
+    for (const name of [...MEMBER_NAMES, ...customsNames]) {
       const member = account(2 + i);
       const info = await ledger.accountInfo(member.address);
       members[name] = { ...member, orgId: Number(info.orgId) };
@@ -345,7 +359,7 @@ export async function deployOnNode(rpcUrl: string, options: { accounts?: number 
       admin: account(0),
       stranger: account(1),
       members,
-      spare: keys.slice(2 + MEMBER_NAMES.length).map((_, j) => account(2 + MEMBER_NAMES.length + j)),
+      spare: keys.slice(2 + i).map((_, j) => account(2 + i + j)),
     };
   } finally {
     provider.destroy();

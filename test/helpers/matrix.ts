@@ -47,16 +47,20 @@ export const DEFAULT_MATRIX: Record<StepName, RoleName[]> = {
   CUSTOMS_EXITED: CUS,
   CUSTOMS_RETURNED: CUS,
   CUSTOMS_REJECTED: CUS,
+  // Customs documents (issue 14): each filed by its issuer, through `fileDocument` only.
   ORDER_PLACED: EXP_PLT,
-  PAYMENT_RECEIVED: EXP_PLT,
-  TAX_REFUNDED: EXP_PLT,
-  FX_SETTLED: EXP_PLT,
+  PAYMENT_RECEIVED: ["PAYMENT_INSTITUTION"],
+  TAX_REFUNDED: ["TAX_AUTHORITY"],
+  FX_SETTLED: ["PAYMENT_INSTITUTION"],
   HOLD: REG,
   HOLD_LIFTED: REG,
   FLAGGED: REG,
   FLAG_LIFTED: REG,
   RECALL: ["EXPORTER", ...REG],
   RECALL_LIFTED: REG,
+  WAYBILL_ISSUED: ["CARRIER"],
+  WAREHOUSE_BOOKED: ["EXPORTER", "WAREHOUSE"],
+  SUMMARY_DECLARED: ["EXPORTER", "CUSTOMS_BROKER"],
 };
 
 /** Steps with an entry point of their own, which `record` refuses. */
@@ -67,7 +71,19 @@ export const DEDICATED_STEPS = [
   "CUSTODY_TRANSFERRED",
   "ASSIGNED",
   "CORRECTION",
+  // Customs documents: `fileDocument`.
+  "ORDER_PLACED",
+  "PAYMENT_RECEIVED",
+  "WAYBILL_ISSUED",
+  "WAREHOUSE_BOOKED",
+  "CUSTOMS_DECLARED",
+  "SUMMARY_DECLARED",
+  "FX_SETTLED",
+  "TAX_REFUNDED",
 ] as const;
+
+/** The dedicated steps that customs documents record (`fileDocument`). */
+export const DOCUMENT_STEPS = DEDICATED_STEPS.slice(6);
 export type RecordableStep = Exclude<StepName, (typeof DEDICATED_STEPS)[number]>;
 
 /** The steps `record` takes, in step order. */

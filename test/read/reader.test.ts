@@ -14,6 +14,7 @@ import {
   recordHash,
 } from "../helpers/ledger";
 import { readerFor, rejection } from "../helpers/sdk";
+import { declareExport } from "../helpers/customs";
 import { createTraceReader } from "../../src/read/reader";
 import { InconsistentLogsError } from "../../src/read/history";
 import { WrongChainError, WrongContractError } from "../../src/errors/base";
@@ -81,7 +82,7 @@ describe("SDK reader", () => {
     // refuses packing an undeclared unit into a released one)
     await ex.pack(aggregation(carton), [other]);
     await ex.assign(ship, orgIds.broker, true, recordHash("broker"));
-    await ledger.connect(accounts.broker).record(traceInput(ship, "CUSTOMS_DECLARED"));
+    await (await declareExport({ ledger, accounts, orgIds }, ship, 1210)).wait();
     await ledger.connect(accounts.customs).record(traceInput(ship, "CUSTOMS_RELEASED"));
     // released, not yet departed: under customs control, so customs takes the item out (issue 11)
     await ledger.connect(accounts.customs).unpack(aggregation(carton), [item]);
@@ -94,6 +95,8 @@ describe("SDK reader", () => {
       ["PACKING", "own"],
       ["PACKING", carton],
       ["ASSIGNED", ship],
+      // the zone entry its 1210 declaration cites, then the declaration (customs documents since 2.2)
+      ["ENTERING_EXITING", ship],
       ["CUSTOMS_DECLARED", ship],
       ["CUSTOMS_RELEASED", ship],
       ["UNPACKING", "own"],

@@ -17,6 +17,7 @@ import { registration, traceInput, aggregation, itemKey, recordHash } from "../h
 import { hardhatClient, walletFor, writerFor } from "../helpers/sdk";
 import { DEMO_CODES } from "../../src/demo/journey";
 import { demoFixture, fromStore, verifyDemo, codes } from "../helpers/demo";
+import { declareExport } from "../helpers/customs";
 import { verifyUnit } from "../../src/verify/verify";
 import { parseGs1 } from "../../src/gs1";
 import type { TraceInput } from "../../src/write/types";
@@ -79,7 +80,7 @@ describe("verification verdicts", () => {
     const ship = itemKey(4243, "SHIP");
     await ex.registerBatch([registration(smuggled), registration(ship)]);
     await ex.assign(ship, f.orgIds.broker, true, recordHash("broker"));
-    await f.ledger.connect(f.accounts.broker).record(traceInput(ship, "CUSTOMS_DECLARED"));
+    await (await declareExport(f, ship, 1210)).wait();
     await f.ledger.connect(f.accounts.customs).record(traceInput(ship, "CUSTOMS_RELEASED"));
     await ex.handover(ship, f.orgIds.carrier, recordHash("ship to carrier"));
     await carrier.acceptHandover(ship, recordHash("ship taken"));

@@ -13,7 +13,7 @@ import {
 } from "../../records";
 import { unregistered, unrecorded } from "../../write/resume";
 import type { WriteResult } from "../../write/writer";
-import type { StepName } from "../../codes";
+import { dedicatedDocumentKind, STEPS, type StepName } from "../../codes";
 import type { CliContext } from "../context";
 import { unitRef, stepArg, dispositionArg, timeArg, orgArg, bizTxArg, type UnitRef } from "../inputs";
 import { CliInputError } from "../output";
@@ -121,10 +121,11 @@ export function addWriteCommands(program: Command, run: Run): void {
       .command("record")
       .description("record an event on units")
       .argument("<code...>", "units")
-      .requiredOption("--step <name>", "business step, e.g. inspecting, storing, customs_declared, departing"),
+      .requiredOption("--step <name>", "business step, e.g. inspecting, storing, customs_released, departing"),
   ).action(
     run(async (ctx: CliContext, codes: string[], flags: EventFlags & { step: string }) => {
       const step = stepArg(flags.step);
+      refuseDocumentStep(step);
       await recordEvents(ctx, codes, step, flags);
     }),
   );
@@ -253,6 +254,21 @@ export function addWriteCommands(program: Command, run: Run): void {
         printWrite(ctx, "correct", result);
       }),
     );
+}
+
+/**
+ * Customs documents (order, payment, waybill, booking, declaration, summary, FX, refund) are filed by their
+ * issuers with the documents' terms, not recorded as plain events: the ledger refuses them in `record`, so
+ * the CLI says so before a record is stored or a key unlocked.
+ */
+function refuseDocumentStep(step: StepName): void {
+  const kind = dedicatedDocumentKind(STEPS[step]);
+  if (kind === undefined) return;
+  throw new CliInputError(`${step.toLowerCase()} is a customs document (${kind}): \`trace record\` cannot record it.`, {
+    hints: [
+      `The issuing organization files the ${kind} document with its number and terms: TraceWriter.fileDocuments in the SDK (cbec-trace/write).`,
+    ],
+  });
 }
 
 async function recordEvents(ctx: CliContext, codes: string[], step: StepName, flags: EventFlags): Promise<void> {

@@ -45,6 +45,7 @@ import { reportFigures } from "../../helpers/figures";
 import { NO_PROOF, proofOf } from "../../helpers/custody";
 import { minimizeSequence, type Minimized } from "./minimize";
 import { MAX_DIGITS, MIN_DIGITS, PREFIX_OFFSET } from "./prefixes";
+import { documentId, documentNumberHash } from "../../../src/customs/identifiers";
 
 /** Steps that move a unit (issue 11: refused while it holds a held or recalled unit). */
 const MOVEMENT_STEPS: number[] = [
@@ -117,7 +118,9 @@ type Op =
   | { kind: "pause" | "unpause"; byAdmin: boolean; actor: number }
   | { kind: "suspendOrg" | "reactivateOrg"; byAdmin: boolean; actor: number; org: number }
   | { kind: "suspendAccount" | "reactivateAccount"; byAdmin: boolean; actor: number; account: number }
-  | { kind: "setPermission"; byAdmin: boolean; actor: number; step: number; roles: number };
+  | { kind: "setPermission"; byAdmin: boolean; actor: number; step: number; roles: number }
+  // Customs documents (issue 14): a zone entry, or a 1210 declaration citing one (fit: one of the unit's).
+  | { kind: "fileDocument"; actor: Hint; unit: Hint; declare: boolean; number: number; cite: Hint };
 
 /**
  * Actors and units are drawn as hints, resolved when the operation runs: `fit` picks among the actors whose
@@ -156,7 +159,7 @@ const FLOW = [
   STEPS.FLAG_LIFTED,
 ].map(Number);
 const step = fc.oneof(
-  { weight: 5, arbitrary: fc.integer({ min: 1, max: 44 }) },
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: STEPS.MAX }) },
   { weight: 5, arbitrary: fc.constantFrom(...FLOW) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 46 }) },
 );
@@ -198,6 +201,17 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 20, arbitrary: fc.record({ kind: fc.constant("record" as const), actor, unit, step, disposition }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant("fileDocument" as const),
+      actor,
+      unit,
+      declare: fc.boolean(),
+      number: fc.nat({ max: 5 }),
+      cite: hint(7),
+    }),
+  },
   // "next": the step that moves the unit on from its current effective stage, by an actor allowed to record it
   {
     weight: 15,
@@ -327,7 +341,7 @@ async function initBase(f: LedgerFixture) {
   const { ledger } = f;
   chainId = (await ethers.provider.getNetwork()).chainId;
   const allowed: number[] = new Array(64).fill(0);
-  for (let s = 1; s <= 44; s++) allowed[s] = Number(await ledger.allowedRoles(s));
+  for (let s = 1; s <= STEPS.MAX; s++) allowed[s] = Number(await ledger.allowedRoles(s));
   const orgs = [{ roles: 0, suspended: false }];
   const accounts = new Map<string, { orgId: number; status: 0 | 1 | 2; orgAdmin?: boolean }>();
   for (const name of MEMBER_NAMES) {
@@ -622,6 +636,39 @@ describe("TraceLedger model-based property test", function () {
             const ev = { step: st, disposition: op.disposition };
             expected = model.record(signers[a].address, { unit: u, ...ev });
             send = () => ledgerAs(a).record(input(u, ev, 0), o);
+            touched = [u];
+            break;
+          }
+          case "fileDocument": {
+            const st = op.declare ? STEPS.CUSTOMS_DECLARED : STEPS.ENTERING_EXITING;
+            const u = pickFrom(op.unit, registered());
+            const a = pickActor(op.actor, st, u);
+            // fit: a zone entry of this unit (the one a 1210 declaration cites); otherwise any filed one or none
+            const docs = [...(model.state.docs ?? new Map())].filter(([, d]) => d.kind === 7);
+            const own = docs.filter(([, d]) => d.unit === u).map(([id]) => id);
+            const any = docs.map(([id]) => id);
+            const pool = op.cite.fit && own.length ? own : any;
+            const cites = op.declare && pool.length ? [pool[op.cite.n % pool.length]] : [];
+            const numberHash = documentNumberHash(`N${op.number}`);
+            const kind = op.declare ? 5 : 7;
+            resolved = `actor ${a} unit ${UNITS.indexOf(u)} kind ${kind} number ${op.number} cites ${cites.length}`;
+            expected = model.fileDocument(signers[a].address, { unit: u, kind, numberHash, cites }, (k, org, h) =>
+              documentId(k, org, h as Hex),
+            );
+            const zero = ethers.ZeroHash;
+            const d = {
+              unit: u,
+              kind,
+              numberHash,
+              orderRef: zero,
+              terms: [zero, zero] as [string, string],
+              mode: op.declare ? 1210 : 0,
+              cites,
+              eventTime: 1_767_225_600,
+              location: 6901234000004n,
+              recordHash: recordHash(`doc:${stats.ops}`),
+            };
+            send = () => ledgerAs(a).fileDocument(d, o);
             touched = [u];
             break;
           }

@@ -22,12 +22,25 @@ export const HOLDS_STOPPED = FLAGS.HOLDS_STOPPED as number;
 export const STAGE_MASK = 7;
 export const MAX_STEP = STEPS.MAX as number;
 export const MAX_DISPOSITION = 27;
-const REGULATOR_MASK = (1 << ROLES.CUSTOMS) | (1 << ROLES.MARKET_REGULATOR);
+// Issue 14: the tax authority is a regulator too (it files refunds on any unit).
+const REGULATOR_MASK = (1 << ROLES.CUSTOMS) | (1 << ROLES.MARKET_REGULATOR) | (1 << ROLES.TAX_AUTHORITY);
 const ALL_ROLES = (1 << ROLES.COUNT) - 1;
 
 const bits = (...steps: number[]) => steps.reduce((m, s) => m | (1n << BigInt(s)), 0n);
 const S = STEPS;
-const DEDICATED = bits(S.COMMISSIONING, S.PACKING, S.UNPACKING, S.CUSTODY_TRANSFERRED, S.ASSIGNED, S.CORRECTION);
+const DEDICATED =
+  bits(S.COMMISSIONING, S.PACKING, S.UNPACKING, S.CUSTODY_TRANSFERRED, S.ASSIGNED, S.CORRECTION) |
+  // Issue 14 (customs spec): the steps customs documents record are filed with fileDocument only.
+  bits(
+    S.ORDER_PLACED,
+    S.PAYMENT_RECEIVED,
+    S.WAYBILL_ISSUED,
+    S.WAREHOUSE_BOOKED,
+    S.CUSTOMS_DECLARED,
+    S.SUMMARY_DECLARED,
+    S.FX_SETTLED,
+    S.TAX_REFUNDED,
+  );
 const HELD_BLOCKED = bits(
   S.LOADING,
   S.SHIPPING,
@@ -43,6 +56,8 @@ const HELD_BLOCKED = bits(
   S.CUSTODY_TRANSFERRED,
   S.CUSTOMS_RELEASED,
   S.CUSTOMS_EXITED,
+  // Issue 14: the refund waits while the unit is held.
+  S.TAX_REFUNDED,
 );
 const RECALL_BLOCKED = bits(
   S.LOADING,
@@ -54,6 +69,9 @@ const RECALL_BLOCKED = bits(
   S.CUSTOMS_DECLARED,
   S.CUSTOMS_RELEASED,
   S.ORDER_PLACED,
+  // Issue 14: arranging the shipment or booking overseas space for a recalled product is forward flow.
+  S.WAYBILL_ISSUED,
+  S.WAREHOUSE_BOOKED,
 );
 const STATUS_STEPS = bits(
   S.CUSTOMS_DECLARED,
@@ -133,6 +151,28 @@ export interface State {
   moved: Map<string, number>;
   // --- Identity is owned (issue 11 item 2) ---
   prefixes: PrefixState;
+  // --- Customs documents (issue 14; the zone entry and the 1210 declaration, from the customs spec) ---
+  /** Filed documents by id. */
+  docs?: Map<string, CustomsDoc>;
+  /** Per unit, the id of its accepted declaration. */
+  declarations?: Map<string, string>;
+}
+
+/** A filed customs document as the spec states it (only what the modeled rules read). */
+export interface CustomsDoc {
+  kind: number;
+  unit: string;
+  /** The declaration citing it (a rejected declaration's citation counts as none). */
+  citedBy: string | null;
+  rejected: boolean;
+}
+
+/** One customs document to file: the modeled kinds, ZONE_ENTRY (7) and a 1210 DECLARATION (5). */
+export interface DocIn {
+  unit: string;
+  kind: 5 | 7;
+  numberHash: string;
+  cites: string[];
 }
 
 export interface Entry {
@@ -196,6 +236,8 @@ export function cloneState(s: State): State {
     clock: s.clock,
     moved: new Map(s.moved),
     prefixes: Prefixes.clonePrefixes(s.prefixes),
+    docs: new Map([...(s.docs ?? new Map<string, CustomsDoc>())].map(([k, v]) => [k, { ...v }])),
+    declarations: new Map(s.declarations ?? []),
   };
 }
 
@@ -449,9 +491,59 @@ export class LedgerModel {
     const eff = own & PACKED ? this.effectiveStatus(s, unit) : own;
     const { next, code } = LedgerModel.transition(step, own, eff);
     if (code) fail(code, index);
+    // Customs spec, rule 2: a rejection (status 100) frees the unit's declaration and what it cited.
+    if (step === S.CUSTOMS_REJECTED) this.rejectDeclaration(s, unit);
     this.advance(s, unit, a.orgId, step, out, true);
     u.status = next & ~HOLDS_STOPPED; // derived from the contents, never stored
     return step;
+  }
+
+  private rejectDeclaration(s: State, unit: string) {
+    const id = s.declarations!.get(unit);
+    if (id === undefined) return;
+    s.docs!.get(id)!.rejected = true;
+    s.declarations!.delete(unit);
+  }
+
+  /**
+   * Customs spec (issue 14), the modeled part: the checks of the kind's step (role, scope, state machine),
+   * then rule 1 (an id — kind, issuing organization, number — once) and rule 2 for a 1210 declaration (it
+   * cites exactly one ZONE_ENTRY, filed on the same unit, backing no live declaration; one declaration per
+   * unit at a time).
+   */
+  fileDocument(actor: string, d: DocIn, idOf: (kind: number, org: number, numberHash: string) => string): Outcome {
+    return this.run((s, out) => {
+      const a = this.activeAccount(s, actor);
+      const step = d.kind === 7 ? S.ENTERING_EXITING : S.CUSTOMS_DECLARED;
+      if (!this.stepAllowed(s, a.roles, step)) fail("ConsortiumStepNotAllowed");
+      const u = this.loadInScope(s, d.unit, a);
+      const own = this.statusOf(s, d.unit);
+      const eff = own & PACKED ? this.effectiveStatus(s, d.unit) : own;
+      const { next, code } = LedgerModel.transition(step, own, eff);
+      if (code) fail(code);
+      const id = idOf(d.kind, a.orgId, d.numberHash).toLowerCase();
+      const docs = s.docs!;
+      if (docs.has(id)) fail("CustomsDocumentAlreadyFiled");
+      if (d.kind === 5) {
+        let seen = false;
+        for (const raw of d.cites) {
+          const cite = raw.toLowerCase();
+          const c = docs.get(cite);
+          if (!c) fail("CustomsUnknownDocument");
+          if (c!.kind !== 7 || seen) fail("CustomsCitedKindNotExpected");
+          if (c!.unit !== d.unit) fail("CustomsDocumentOfAnotherUnit");
+          if (c!.citedBy !== null && !docs.get(c!.citedBy)!.rejected) fail("CustomsDocumentAlreadyCited");
+          seen = true;
+          c!.citedBy = id;
+        }
+        if (!seen) fail("CustomsCitedDocumentMissing");
+        if (s.declarations!.has(d.unit)) fail("CustomsUnitAlreadyDeclared");
+        s.declarations!.set(d.unit, id);
+      }
+      docs.set(id, { kind: d.kind, unit: d.unit, citedBy: null, rejected: false });
+      this.advance(s, d.unit, a.orgId, step, out, true);
+      u.status = next & ~HOLDS_STOPPED;
+    });
   }
 
   record(actor: string, e: TraceIn): Outcome {

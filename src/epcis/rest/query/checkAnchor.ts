@@ -74,6 +74,8 @@ export async function checkAnchor(
     } catch {
       continue;
     }
+    // A transaction may log other ledger events beside the entry (a customs filing logs CustomsDocumentFiled).
+    if (decoded.eventName !== "Traced") continue;
     const args = decoded.args as { unit: Hex; data: Hex; info: bigint };
     if (args.unit.toLowerCase() !== anchor.unit.toLowerCase() || decodeInfo(args.info).seq !== anchor.seq) continue;
     return args.data.toLowerCase() === hash ? { ok: true, hash } : { ok: false, reason: "HASH_MISMATCH", hash };
