@@ -1,22 +1,13 @@
 /**
- * Customs document kinds and customs modes as the ledger numbers them (the shared spec of issue 14, table
- * "Document kinds"). The contract's `CustomsDocuments` library is the authority: once `scripts/lib/genCodes.ts`
- * emits it into `src/generated/codes.ts`, this table must equal it (test/customs/kinds.test.ts compares them
- * as soon as the generated table exists) and should be replaced by a re-export of it.
+ * Customs document kinds and customs modes as the ledger numbers them: the contract's `CustomsDocuments` and
+ * `CustomsModes` libraries are the authority, read through `src/generated/codes.ts` (genCodes).
  */
+import { CUSTOMS_DOCUMENT_KINDS, CUSTOMS_MODES as GENERATED_MODES } from "../generated/codes";
+
+const { MAX: _max, ...kinds } = CUSTOMS_DOCUMENT_KINDS;
 
 /** `CustomsDocuments` codes: the `kind` of a `CustomsDocumentInput`. */
-export const DOCUMENT_KINDS = {
-  ORDER: 1,
-  PAYMENT: 2,
-  WAYBILL: 3,
-  BOOKING: 4,
-  DECLARATION: 5,
-  SUMMARY: 6,
-  ZONE_ENTRY: 7,
-  FX_SETTLEMENT: 8,
-  TAX_REFUND: 9,
-} as const;
+export const DOCUMENT_KINDS = kinds;
 
 export type DocumentKindName = keyof typeof DOCUMENT_KINDS;
 
@@ -24,7 +15,7 @@ export type DocumentKindName = keyof typeof DOCUMENT_KINDS;
 export const DOCUMENT_KIND_NAMES = Object.keys(DOCUMENT_KINDS) as DocumentKindName[];
 
 /** The customs supervision modes (监管方式) the ledger accepts: the number itself goes on chain. */
-export const CUSTOMS_MODES = [9610, 9710, 9810, 1210] as const;
+export const CUSTOMS_MODES = Object.values(GENERATED_MODES);
 
 export type CustomsMode = (typeof CUSTOMS_MODES)[number];
 

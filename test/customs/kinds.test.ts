@@ -1,10 +1,8 @@
 /**
- * The document kinds of src/customs/kinds.ts against the contract's `CustomsDocuments` library, once
- * `genCodes` emits it into src/generated/codes.ts (the contract part of issue 14 adds it): then the two must
- * be equal, and kinds.ts should become a re-export.
+ * The document kinds (read from the contract's `CustomsDocuments` through src/generated/codes.ts) are the
+ * spec's codes: a renumbering would break every filed document's id.
  */
 import { expect } from "chai";
-import * as generated from "../../src/generated/codes";
 import { DOCUMENT_KINDS } from "../../src/customs";
 
 describe("customs: document kind codes", () => {
@@ -20,11 +18,5 @@ describe("customs: document kind codes", () => {
       ["FX_SETTLEMENT", 8],
       ["TAX_REFUND", 9],
     ]);
-  });
-
-  it("equal the contract's CustomsDocuments codes when the generated table exists", function () {
-    const table = (generated as Record<string, unknown>).CUSTOMS_DOCUMENTS;
-    if (table === undefined) this.skip(); // the contract part has not landed on this branch yet
-    expect(table).to.deep.include(DOCUMENT_KINDS);
   });
 });
