@@ -5,12 +5,7 @@
  */
 import type { Command } from "commander";
 import type { BizTransactionTypeName } from "../../epcis";
-import {
-  recordAggregation,
-  recordObjectEvent,
-  recordRegistration,
-  type UnitEventInput,
-} from "../../records";
+import { recordAggregation, recordObjectEvent, recordRegistration, type UnitEventInput } from "../../records";
 import { unregistered, unrecorded } from "../../write/resume";
 import type { WriteResult } from "../../write/writer";
 import { dedicatedDocumentKind, STEPS, type StepName } from "../../codes";
