@@ -26,15 +26,27 @@ const CSET82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/;
 const EXTENSION_KEY = /^[A-Za-z][A-Za-z0-9._-]*:\S+$/;
 const DL_EXAMPLE = "https://id.gs1.org/01/09521234543213/10/ABC123/21/12345";
 
-/** `eventTime` (UTC, milliseconds) and `eventTimeZoneOffset` (default +08:00) of a builder input. */
+/**
+ * `eventTime` (UTC, milliseconds) and `eventTimeZoneOffset` of a builder input: the offset given, else the one
+ * written in the `eventTime` string (an arrival in Hamburg at `…T09:00:00+01:00` is local time +01:00), else
+ * +08:00 (a `Date`, or a time without an offset).
+ */
 export function timeFields(input: EventInputBase): { eventTime: string; eventTimeZoneOffset: string } {
-  const offset = input.eventTimeZoneOffset ?? DEFAULT_TIME_ZONE_OFFSET;
+  const offset = input.eventTimeZoneOffset ?? writtenOffset(input.eventTime) ?? DEFAULT_TIME_ZONE_OFFSET;
   if (typeof offset !== "string" || typeof parseOffset(offset) !== "number") {
     const problem =
       typeof offset === "string" ? (parseOffset(offset) as { problem: string }).problem : "is not a string";
     throw new EpcisEventError("eventTimeZoneOffset", `eventTimeZoneOffset ${quote(offset)} ${problem}.`);
   }
   return { eventTime: eventTimeOf(input.eventTime, "eventTime"), eventTimeZoneOffset: offset };
+}
+
+/** The UTC offset an ISO 8601 time string ends with (`Z` is +00:00), or undefined. */
+function writtenOffset(time: unknown): string | undefined {
+  if (typeof time !== "string") return undefined;
+  const m = /(?:T[\d:.]+)(Z|[+-]\d{2}:\d{2})$/i.exec(time.trim());
+  if (!m) return undefined;
+  return m[1].toUpperCase() === "Z" ? "+00:00" : m[1];
 }
 
 /** Normalizes a builder time input to UTC ISO 8601 with milliseconds. */

@@ -112,6 +112,14 @@ describe("epcis event builders", () => {
         "cbectrace:x",
       );
       expect(objectEvent(observe).eventTimeZoneOffset).to.equal(DEFAULT_TIME_ZONE_OFFSET);
+      // The offset written in the time is the event's local one; +08:00 only when none is written.
+      expect(objectEvent({ ...observe, eventTime: "2026-11-26T09:00:00+01:00" }).eventTimeZoneOffset).to.equal(
+        "+01:00",
+      );
+      expect(objectEvent({ ...observe, eventTime: "2026-11-26T08:00:00Z" }).eventTimeZoneOffset).to.equal("+00:00");
+      expect(objectEvent({ ...observe, eventTime: new Date("2026-11-26T08:00:00Z") }).eventTimeZoneOffset).to.equal(
+        DEFAULT_TIME_ZONE_OFFSET,
+      );
     });
 
     it("writes sources and destinations", () => {
