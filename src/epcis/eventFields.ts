@@ -32,13 +32,15 @@ const DL_EXAMPLE = "https://id.gs1.org/01/09521234543213/10/ABC123/21/12345";
  * +08:00 (a `Date`, or a time without an offset).
  */
 export function timeFields(input: EventInputBase): { eventTime: string; eventTimeZoneOffset: string } {
+  // The time first: a written offset out of range is the time's problem, named as such.
+  const eventTime = eventTimeOf(input.eventTime, "eventTime");
   const offset = input.eventTimeZoneOffset ?? writtenOffset(input.eventTime) ?? DEFAULT_TIME_ZONE_OFFSET;
   if (typeof offset !== "string" || typeof parseOffset(offset) !== "number") {
     const problem =
       typeof offset === "string" ? (parseOffset(offset) as { problem: string }).problem : "is not a string";
     throw new EpcisEventError("eventTimeZoneOffset", `eventTimeZoneOffset ${quote(offset)} ${problem}.`);
   }
-  return { eventTime: eventTimeOf(input.eventTime, "eventTime"), eventTimeZoneOffset: offset };
+  return { eventTime, eventTimeZoneOffset: offset };
 }
 
 /** The UTC offset an ISO 8601 time string ends with (`Z` is +00:00), or undefined. */

@@ -207,11 +207,11 @@ describe("verification page (browser)", function () {
       expect(t.stages).to.deep.equal(["production", "inspection", "warehousing", "customs", "transport", "delivery"]);
       // Local times with their offsets, from the records' eventTimeZoneOffset.
       const delivered = (await page.textContent(".event[data-step=DELIVERED]")) ?? "";
-      // The demo's records carry the SDK's default offset (+08:00) even for Hamburg: the record's word is shown.
-      expect(delivered).to.include("26 Nov 2026, 22:00 (UTC+08:00)");
+      // Delivered in Hamburg at 15:00 local time: the record carries the offset written in its time (+01:00).
+      expect(delivered).to.include("26 Nov 2026, 15:00 (UTC+01:00)");
       expect(delivered).to.include("Hamburg, Germany");
       expect(delivered).to.include("checked complete");
-      expect(delivered).to.include("2026年11月26日 22:00（UTC+08:00）");
+      expect(delivered).to.include("2026年11月26日 15:00（UTC+01:00）");
       expect(await page.textContent(".event[data-step=INSPECTING]")).to.include("passed");
       expect(await page.textContent(".event[data-step=COMMISSIONING]")).to.include("2 Nov 2026, 09:00 (UTC+08:00)");
       // "Via" once per stay: the carton in inspection, the consignment in each later stage; own events first.
