@@ -18,6 +18,8 @@ import { InconsistentLogsError } from "../read/history";
 import { EXIT } from "./exitCodes";
 import { CodeNotLicensedError } from "../errors/licence";
 import { RowsNotLicensedError } from "./import/refusal";
+import { CustomsInputError, CustomsPersonalDataError, CustomsRecordError } from "../customs/errors";
+import { CustomsIdentifierError } from "../customs/identifiers";
 
 /** A usage or input problem detected by the CLI itself. */
 export class CliInputError extends TraceError {
@@ -72,7 +74,12 @@ export function exitCodeOf(error: unknown): number {
     error instanceof ManifestError ||
     error instanceof LabelError ||
     error instanceof NetworkEnvError ||
-    error instanceof CommanderError
+    error instanceof CommanderError ||
+    // A customs document that cannot be read or made public, before anything reaches the chain.
+    error instanceof CustomsRecordError ||
+    error instanceof CustomsPersonalDataError ||
+    error instanceof CustomsInputError ||
+    error instanceof CustomsIdentifierError
   ) {
     return EXIT.INVALID_INPUT;
   }
