@@ -148,7 +148,7 @@ describe("trace consortium (CLI against a local node)", function () {
     expect(state.admin).to.equal(new Wallet(ADMIN_KEY).address);
     const text = await cli(undefined, "consortium", "show");
     expect(text.stdout).to.match(/#2 +Carrier Co +91440300MA5TXT002. +no GLN +HK +active/);
-    expect(text.stdout).to.match(/\n {2}DELIVERED +\. +\. +\. +x +\. +\. +x +\. +\.\n/);
+    expect(text.stdout).to.match(/\n {2}DELIVERED +\. +\. +\. +x +\. +\. +x +\. +\. +\. +\.\n/);
   });
 
   it("single commands: add-account, a duplicate account (exit 2), an unknown organization (exit 3)", async () => {

@@ -98,7 +98,7 @@ describe("consortium file", () => {
   it("names the JSON path of an unknown role and an unknown step", () => {
     expect(problems({ organizations: [org(1, { roles: ["EXPORTER", "SMUGGLER"] })] })).to.deep.equal([
       'organizations[0].roles[1]: unknown role "SMUGGLER". Roles: EXPORTER, MANUFACTURER, WAREHOUSE, CARRIER, ' +
-        "CUSTOMS_BROKER, INSPECTION_LAB, PLATFORM, CUSTOMS, MARKET_REGULATOR.",
+        "CUSTOMS_BROKER, INSPECTION_LAB, PLATFORM, CUSTOMS, MARKET_REGULATOR, PAYMENT_INSTITUTION, TAX_AUTHORITY.",
     ]);
     const [step] = problems({ organizations: [], permissions: { TELEPORTING: ["CARRIER"] } });
     expect(step).to.match(/^permissions\.TELEPORTING: unknown step "TELEPORTING"\. Steps: COMMISSIONING/);

@@ -333,7 +333,7 @@ describe("deploy: a node started by the test", function () {
       expect(first.stdout).to.contain(`Address:  ${manifest.ledger.address}`);
       expect(first.stdout).to.contain(`Manifest: ${manifestPath}`);
       expect(first.stdout).to.match(
-        /Deployed TraceLedger 2\.1\.0 on localhost \(chain 31337\), 1 transaction\(s\) sent/,
+        /Deployed TraceLedger 2\.2\.0 on localhost \(chain 31337\), 1 transaction\(s\) sent/,
       );
 
       const second = await runDeploy(args, env).done;
