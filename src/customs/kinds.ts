@@ -3,21 +3,17 @@
  * `CustomsModes` libraries are the authority, read through `src/generated/codes.ts` (genCodes).
  */
 import { CUSTOMS_DOCUMENT_KINDS, CUSTOMS_MODES as GENERATED_MODES } from "../generated/codes";
+import { DOCUMENT_KIND_NAMES, type CustomsMode, type DocumentKindName } from "../codes";
+
+export { DOCUMENT_KIND_NAMES, type CustomsMode, type DocumentKindName };
 
 const { MAX: _max, ...kinds } = CUSTOMS_DOCUMENT_KINDS;
 
 /** `CustomsDocuments` codes: the `kind` of a `CustomsDocumentInput`. */
 export const DOCUMENT_KINDS = kinds;
 
-export type DocumentKindName = keyof typeof DOCUMENT_KINDS;
-
-/** Kind names in code order. */
-export const DOCUMENT_KIND_NAMES = Object.keys(DOCUMENT_KINDS) as DocumentKindName[];
-
 /** The customs supervision modes (监管方式) the ledger accepts: the number itself goes on chain. */
-export const CUSTOMS_MODES = Object.values(GENERATED_MODES);
-
-export type CustomsMode = (typeof CUSTOMS_MODES)[number];
+export const CUSTOMS_MODES: CustomsMode[] = Object.values(GENERATED_MODES);
 
 /**
  * What a declaration must cite under each mode (spec rule 2): 9610 the three documents (三单), 9710 the order
