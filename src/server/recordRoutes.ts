@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createPublicClient, http, type Hex, type PublicClient } from "viem";
-import { recordHash, unitKeysNamed, type EpcisEvent } from "../epcis";
+import { recordHash, recordHashOfEventId, unitKeysNamed, type EpcisEvent } from "../epcis";
 import { RecordStore } from "../records/store";
 import { BodyTooLargeError, CONTENT_TYPES, fail, readBodyLimited, send } from "./http";
 import { RECORD_NAME, recordFile } from "./records";
@@ -86,6 +86,12 @@ export function createRecordRoutes(context: RouteContext, options: RecordUploadO
     }
     if (actual !== hash) {
       return fail(res, 422, `this record's hash is ${actual}, not ${hash}: upload it under its own hash`);
+    }
+    // The hash leaves eventID out, so the first uploader would fix it: a cbec-trace hash ID must be this record's.
+    const eventId = (record as { eventID?: unknown }).eventID;
+    const named = typeof eventId === "string" ? recordHashOfEventId(eventId) : undefined;
+    if (named !== undefined && named.toLowerCase() !== hash) {
+      return fail(res, 422, `this record's eventID names record ${named}, not ${hash}: upload the record as written`);
     }
     if (recordFile(context.recordsDir, hash)) return sendJson(res, 200, { hash, stored: false, present: true });
     if (!(await anchored(hash, record, hints as Hex[]))) {

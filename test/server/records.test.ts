@@ -188,6 +188,21 @@ describe("server: members publish records to the platform's store", function () 
     }
   });
 
+  it("ATTACK: a genuine record re-labelled with another record's eventID (outside the hash) is refused (422)", async () => {
+    const exporter = await TraceWriter.create({
+      ledger: platform.deployment.ledger,
+      signer: new Wallet(platform.deployment.members.exporter.privateKey, await nodeProvider(platform.node.rpcUrl)),
+    });
+    const ins = recordObjectEvent(local, item, { step: "STORING", eventTime: "2026-11-06T09:00:00+08:00" });
+    await exporter.record([ins.input]);
+    const relabelled = { ...ins.record, eventID: (registration.record as { eventID: string }).eventID };
+    const res = await put(ins.recordHash, relabelled);
+    expect(res.status).to.equal(422);
+    expect(await served(ins.recordHash)).to.equal(404);
+    // The record as written is taken.
+    expect((await put(ins.recordHash, ins.record)).status).to.equal(201);
+  });
+
   it("ATTACK: hostile bodies and paths get clear refusals and store nothing", async () => {
     const h = `0x${"cd".repeat(32)}`;
     expect((await put(h, "{not json")).status).to.equal(400);
