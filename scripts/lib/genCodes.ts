@@ -55,6 +55,11 @@ export function generateCodes(root: string): string {
       "A unit's customs flags, `customsState` (contracts/types/CustomsFlags.sol).",
     ],
     [
+      "TAG_KINDS",
+      readLibraryConstants(read("claims/TagKinds.sol"), "TagKinds", "uint8"),
+      "Tag kinds of the claims registry, `tagOf` (contracts/claims/TagKinds.sol).",
+    ],
+    [
       "INFO_SHIFTS",
       readLibraryConstants(info, "TraceInfo", "uint256"),
       "Bit offsets of the `Traced.info` fields (`TraceInfo` library).",
