@@ -23,6 +23,8 @@ Options:
                           automining nodes, 5 elsewhere)
   --manifest-dir <dir>    where to write <network>.json (default deployments/)
   --journal-dir <dir>     Ignition journal directory (default deploy/deployments/chain-<id>)
+  --claims                also deploy UnitClaims (first-scan claims and NFC taps, docs/authenticity.md) beside
+                          the ledger; kept on later runs once the manifest lists it
   -h, --help              this help
 `;
 
@@ -60,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
     confirmations?: string;
     "manifest-dir"?: string;
     "journal-dir"?: string;
+    claims?: boolean;
     help?: boolean;
   };
   try {
@@ -72,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
         confirmations: { type: "string" },
         "manifest-dir": { type: "string" },
         "journal-dir": { type: "string" },
+        claims: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -120,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(confirmations !== undefined ? { confirmations } : {}),
       ...(values["manifest-dir"] !== undefined ? { manifestDir: fromCaller(values["manifest-dir"]) } : {}),
       ...(values["journal-dir"] !== undefined ? { journalDir: fromCaller(values["journal-dir"]) } : {}),
+      ...(values.claims ? { claims: true } : {}),
       log: (line) => console.error(line),
     });
     const { manifest } = outcome;
@@ -131,6 +136,9 @@ export async function main(argv: string[]): Promise<number> {
             `${outcome.transactionsSent.length} transaction(s) sent.`,
     );
     console.log(`Address:  ${manifest.ledger.address} (block ${manifest.ledger.deploymentBlock})`);
+    if (manifest.claims) {
+      console.log(`Claims:   ${manifest.claims.address} (block ${manifest.claims.deploymentBlock})`);
+    }
     console.log(`Manifest: ${displayPath(outcome.manifestPath)}${outcome.manifestWritten ? "" : " (unchanged)"}`);
     return 0;
   } catch (error) {

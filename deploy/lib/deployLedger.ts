@@ -22,10 +22,10 @@ import { deploy as ignitionDeploy, DeploymentResultType, type DeployConfig } fro
 import { HardhatArtifactResolver } from "@nomicfoundation/hardhat-ignition/helpers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { getAddress } from "ethers";
-import { TraceLedger__factory } from "../../typechain-types";
+import { TraceLedger__factory, UnitClaims__factory } from "../../typechain-types";
 import { parseManifest, type DeploymentManifest } from "../../src/config/manifest";
 import { readManifestIfValid, writeManifestFile } from "../../src/config/files";
-import { buildTraceLedgerModule, LEDGER_FUTURE_ID } from "../modules/TraceLedger";
+import { buildTraceLedgerModule, CLAIMS_FUTURE_ID, LEDGER_FUTURE_ID } from "../modules/TraceLedger";
 import { DeployError, ParametersError } from "./errors";
 import { displayPath, LOCAL_CHAIN_ID, type DeployHre } from "./hre";
 import { checkNetwork } from "./networkChecks";
@@ -56,6 +56,11 @@ export interface DeployOptions {
   confirmations?: number;
   /** Progress lines (transactions sent and confirmed), e.g. `console.error`. */
   log?: (line: string) => void;
+  /**
+   * Deploy the claims and taps registry (`UnitClaims`, issue 17) beside the ledger and put it in the manifest
+   * as `claims`. Default: whether the manifest of this ledger already names one (so it is never dropped).
+   */
+  claims?: boolean;
 }
 
 export interface DeployOutcome {
@@ -73,14 +78,15 @@ export interface DeployOutcome {
   parameters: TraceLedgerParameters;
 }
 
-/** `version()` of the deployed ledger, through the generated ABI. */
-async function readVersion(hre: DeployHre, address: string): Promise<string> {
-  const ledger = TraceLedger__factory.createInterface();
+/** `version()` of a deployed contract (the ledger or the claims registry), through its generated ABI. */
+async function readVersion(hre: DeployHre, address: string, contract: "TraceLedger" | "UnitClaims" = "TraceLedger") {
+  const abi =
+    contract === "TraceLedger" ? TraceLedger__factory.createInterface() : UnitClaims__factory.createInterface();
   const data = await hre.network.provider.request({
     method: "eth_call",
-    params: [{ to: address, data: ledger.encodeFunctionData("version") }, "latest"],
+    params: [{ to: address, data: abi.encodeFunctionData("version") }, "latest"],
   });
-  return ledger.decodeFunctionResult("version", data as string)[0] as string;
+  return abi.decodeFunctionResult("version", data as string)[0] as string;
 }
 
 /**
@@ -168,6 +174,12 @@ export async function deployTraceLedger(hre: DeployHre, options: DeployOptions =
     );
   }
 
+  // The manifest so far: a claims registry it names for this chain stays deployed and listed.
+  const manifestDir = resolve(hre.config.paths.root, options.manifestDir ?? "deployments");
+  const manifestPath = join(manifestDir, `${network}.json`);
+  const existing = readManifestIfValid(manifestPath);
+  const withClaims = options.claims ?? (existing?.chainId === chainId && existing.claims !== undefined);
+
   // 4. Ignition.
   const artifactResolver = new HardhatArtifactResolver(hre as HardhatRuntimeEnvironment);
   const netConfig = hre.network.config as { gasPrice?: unknown; ignition?: Record<string, unknown> };
@@ -185,7 +197,7 @@ export async function deployTraceLedger(hre: DeployHre, options: DeployOptions =
     provider: fixedGasPrice !== undefined ? legacyFeeProvider(hre.network.provider) : hre.network.provider,
     executionEventListener: progressListener(sent, options.log),
     deploymentDir: journalDir,
-    ignitionModule: buildTraceLedgerModule(parameters.permissionCall),
+    ignitionModule: buildTraceLedgerModule(parameters.permissionCall, { claims: withClaims }),
     deploymentParameters: parameters.ignitionParameters,
     accounts,
     ...(fixedGasPrice !== undefined ? { gasPrice: fixedGasPrice, disableFeeBumping: true } : {}),
@@ -202,9 +214,13 @@ export async function deployTraceLedger(hre: DeployHre, options: DeployOptions =
   // 5. The manifest.
   const tx = await deploymentTransaction(hre, journalDir, artifactResolver, address);
   const version = await readVersion(hre, address);
-  const manifestDir = resolve(hre.config.paths.root, options.manifestDir ?? "deployments");
-  const manifestPath = join(manifestDir, `${network}.json`);
-  const existing = readManifestIfValid(manifestPath);
+  let claims: DeploymentManifest["claims"];
+  if (withClaims) {
+    const claimsAddress = getAddress(result.contracts[CLAIMS_FUTURE_ID].address);
+    const claimsTx = await deploymentTransaction(hre, journalDir, artifactResolver, claimsAddress);
+    const claimsVersion = await readVersion(hre, claimsAddress, "UnitClaims");
+    claims = { address: claimsAddress as `0x${string}`, deploymentBlock: claimsTx.block, version: claimsVersion };
+  }
   // The same deployment (a reset local chain can put a new ledger at the old address, in another block).
   const same =
     existing !== undefined &&
@@ -213,7 +229,9 @@ export async function deployTraceLedger(hre: DeployHre, options: DeployOptions =
     existing.ledger.deploymentBlock === tx.block &&
     existing.ledger.version === version &&
     (existing.ledger.transactionHash === undefined ||
-      existing.ledger.transactionHash.toLowerCase() === tx.hash.toLowerCase());
+      existing.ledger.transactionHash.toLowerCase() === tx.hash.toLowerCase()) &&
+    existing.claims?.address.toLowerCase() === claims?.address.toLowerCase() &&
+    existing.claims?.deploymentBlock === claims?.deploymentBlock;
   if (existing && same) {
     return {
       manifest: existing,
@@ -230,6 +248,7 @@ export async function deployTraceLedger(hre: DeployHre, options: DeployOptions =
       network,
       chainId,
       ledger: { address, deploymentBlock: tx.block, version, transactionHash: tx.hash },
+      ...(claims ? { claims } : {}),
     },
     manifestPath,
   );

@@ -15,12 +15,15 @@
  * would run.
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { IgnitionModuleResult } from "@nomicfoundation/ignition-core";
 import { ParametersError } from "../lib/errors";
 
 /** The Ignition module id; also the key of the parameters object in a parameters file. */
 export const MODULE_ID = "TraceLedgerModule";
 /** The Ignition future id of the ledger deployment. */
 export const LEDGER_FUTURE_ID = `${MODULE_ID}#TraceLedger`;
+/** The Ignition future id of the claims registry (`UnitClaims`, issue 17), deployed when asked for. */
+export const CLAIMS_FUTURE_ID = `${MODULE_ID}#UnitClaims`;
 /** Two days, in seconds. */
 export const DEFAULT_ADMIN_TRANSFER_DELAY = 172_800;
 
@@ -31,7 +34,10 @@ export interface PermissionCall {
 }
 
 /** The Ignition module, with the permission overrides (if any) applied by one `setPermissions` call. */
-export function buildTraceLedgerModule(permissionCall: PermissionCall = { steps: [], roles: [] }) {
+export function buildTraceLedgerModule(
+  permissionCall: PermissionCall = { steps: [], roles: [] },
+  extras: { claims?: boolean } = {},
+) {
   if (permissionCall.steps.length !== permissionCall.roles.length) {
     throw new ParametersError("setPermissions needs as many role masks as steps.");
   }
@@ -42,7 +48,10 @@ export function buildTraceLedgerModule(permissionCall: PermissionCall = { steps:
     if (permissionCall.steps.length > 0) {
       m.call(ledger, "setPermissions", [[...permissionCall.steps], [...permissionCall.roles]]);
     }
-    return { ledger };
+    // The claims registry (issue 17) reads this ledger; a later run with it asked for adds just this future.
+    const result: IgnitionModuleResult<"TraceLedger" | "UnitClaims"> = { ledger };
+    if (extras.claims) result.claims = m.contract("UnitClaims", [ledger]);
+    return result;
   });
 }
 

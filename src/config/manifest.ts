@@ -18,6 +18,14 @@ export interface DeploymentManifest {
     version: string;
     transactionHash?: string;
   };
+  /** The claims and taps registry beside the ledger (`UnitClaims`, issue 17), when one is deployed. */
+  claims?: {
+    address: Address;
+    /** Block of its deployment transaction. */
+    deploymentBlock: number;
+    /** `version()` of the deployed registry. */
+    version: string;
+  };
 }
 
 /** The manifest is missing a field or has a malformed one. */
@@ -45,6 +53,7 @@ export function parseManifest(value: unknown, source = "manifest"): DeploymentMa
   }
   if (typeof l!.version !== "string" || !/^\d+\.\d+\.\d+$/.test(l!.version))
     fail('"ledger.version" must be like "1.0.0"');
+  const claims = parseClaims(o.claims, fail);
   return {
     network: o.network as string,
     chainId: o.chainId as number,
@@ -54,5 +63,24 @@ export function parseManifest(value: unknown, source = "manifest"): DeploymentMa
       version: l!.version as string,
       ...(typeof l!.transactionHash === "string" ? { transactionHash: l!.transactionHash } : {}),
     },
+    ...(claims ? { claims } : {}),
+  };
+}
+
+/** The optional `claims` entry: absent, or a complete one. */
+function parseClaims(value: unknown, fail: (what: string) => never): DeploymentManifest["claims"] {
+  if (value === undefined) return undefined;
+  const c = value as Record<string, unknown> | null;
+  if (!c || typeof c !== "object") fail('"claims" must be an object with address, deploymentBlock and version');
+  if (typeof c!.address !== "string" || !isAddress(c!.address))
+    fail(`"claims.address" ${JSON.stringify(c!.address)} is not an address`);
+  if (!Number.isSafeInteger(c!.deploymentBlock) || (c!.deploymentBlock as number) < 0)
+    fail('"claims.deploymentBlock" must be a block number');
+  if (typeof c!.version !== "string" || !/^\d+\.\d+\.\d+$/.test(c!.version))
+    fail('"claims.version" must be like "1.0.0"');
+  return {
+    address: c!.address as Address,
+    deploymentBlock: c!.deploymentBlock as number,
+    version: c!.version as string,
   };
 }
