@@ -144,7 +144,8 @@ interface IUnitClaims {
 
     /// @notice Records a chip tap: the bound chip's signature over `chipTapDigest(unit, counter)`; anyone sends it.
     /// @dev Requirements: the ledger not paused; the unit bound to a chip; `signature` (65 bytes r‖s‖v) recovers,
-    /// with a low s, to that chip (`UnitClaimsBadChipSignature`); `counter` above the last one (`UnitClaimsTapReplayed`). Emits `TapRecorded`.
+    /// with a low s, to that chip (`UnitClaimsBadChipSignature`); `counter` above the last one
+    /// (`UnitClaimsTapReplayed`). Emits `TapRecorded`.
     /// @param unit The unit key.
     /// @param counter The tap's counter.
     /// @param signature The chip's signature.
@@ -178,9 +179,7 @@ interface IUnitClaims {
     /// @return id The UID left-aligned (SUN) or the chip's address (CHIP).
     /// @return lastCounter The last recorded tap's counter (0 before any).
     /// @return lastTapAt Block time of the last recorded tap (0 before any).
-    function tagOf(
-        bytes32 unit
-    ) external view returns (uint8 kind, bytes20 id, uint32 lastCounter, uint40 lastTapAt);
+    function tagOf(bytes32 unit) external view returns (uint8 kind, bytes20 id, uint32 lastCounter, uint40 lastTapAt);
 
     /// @notice The unit a tag is bound to.
     /// @param id The tag id (UID left-aligned, or the chip's address).
