@@ -87,7 +87,19 @@ export function generateAbi(root: string, artifactsDir: string): string {
     "/** ABI of the TraceLedger contract (functions, events and every custom error). */",
     `export const traceLedgerAbi = ${JSON.stringify(artifact.abi, null, 2)} as const;`,
     "",
+    ...claimsAbiLines(artifactsDir),
   ].join("\n");
+}
+
+/** The claims registry's ABI (issue 17), beside the ledger's. */
+function claimsAbiLines(artifactsDir: string): string[] {
+  const file = join(artifactsDir, "contracts/claims/UnitClaims.sol/UnitClaims.json");
+  const artifact = JSON.parse(readFileSync(file, "utf8"));
+  return [
+    "/** ABI of the UnitClaims contract (claims and tag taps beside the ledger; docs/authenticity.md). */",
+    `export const unitClaimsAbi = ${JSON.stringify(artifact.abi, null, 2)} as const;`,
+    "",
+  ];
 }
 
 function writeIfChanged(file: string, text: string): void {

@@ -11,3 +11,4 @@ export { aesCmac } from "./cmac";
 export { verifySunMessage, sunMacSessionKey, truncateMac, type SunMessageInput, type SunTap } from "./sun";
 /** Tag kinds of `UnitClaims.tagOf` (generated from contracts/claims/TagKinds.sol). */
 export { TAG_KINDS } from "../generated/codes";
+export { readUnitAuthenticity, type UnitAuthenticity } from "./read";

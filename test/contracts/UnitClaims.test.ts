@@ -20,6 +20,7 @@ import {
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { advance } from "../helpers/actors";
+import { hardhatClient } from "../helpers/sdk";
 import { STAGES } from "../../src/codes";
 import {
   assessClaimCode,
@@ -27,6 +28,7 @@ import {
   claimCommitment,
   claimSecret,
   generateClaimCode,
+  readUnitAuthenticity,
   ReplayedTapError,
   TAG_KINDS,
   TagNotGenuineError,
@@ -432,6 +434,24 @@ describe("UnitClaims", () => {
       await expect(f.claims.submitChipTap(T, 2, chipSign(f, T, 2)))
         .to.be.revertedWithCustomError(f.claims, "UnitClaimsTagMismatch")
         .withArgs(T, TAG_KINDS.CHIP);
+    });
+  });
+
+  describe("the SDK's reader", () => {
+    it("readUnitAuthenticity returns the claim and the tag as the contract records them", async () => {
+      const client = hardhatClient();
+      const a = await readUnitAuthenticity(client, f.at.claims, A as Hex);
+      const c = await f.claims.claimOf(A);
+      expect(a.claim).to.deep.equal({
+        commitment: codes[A].commitment,
+        claimedAt: Number(c.claimedAt),
+        claimBlock: Number(c.claimBlock),
+        stage: STAGES.ACTIVE,
+      });
+      const t = await readUnitAuthenticity(client, f.at.claims, T as Hex);
+      expect(t.tag).to.deep.include({ kind: TAG_KINDS.SUN, id: ethers.zeroPadBytes(UID, 20), lastCounter: 62 });
+      const none = await readUnitAuthenticity(client, f.at.claims, SPARE as Hex);
+      expect([none.tag.kind, none.claim.claimedAt]).to.deep.equal([TAG_KINDS.NONE, 0]);
     });
   });
 
