@@ -57,6 +57,7 @@ describe("the cbec-trace package", function () {
       "./records",
       "./admin",
       "./bundle",
+      "./authenticity",
       "./package.json",
     ]);
     expect(pkg.sideEffects).to.equal(false);
@@ -78,6 +79,7 @@ describe("the cbec-trace package", function () {
         records: require("cbec-trace/records"),
         admin: require("cbec-trace/admin"),
         bundle: require("cbec-trace/bundle"),
+        authenticity: require("cbec-trace/authenticity"),
       };
       return {
         tsNode: require.extensions[".ts"] !== undefined,
@@ -95,6 +97,7 @@ describe("the cbec-trace package", function () {
           recordObjectEvent: typeof m.records.recordObjectEvent,
           parseConsortiumFile: typeof m.admin.parseConsortiumFile,
           verifyWithBundle: typeof m.bundle.verifyWithBundle,
+          verifySunMessage: typeof m.authenticity.verifySunMessage,
         },
         version: require("cbec-trace/package.json").version,
         loaded: Object.keys(require.cache),
@@ -115,6 +118,7 @@ describe("the cbec-trace package", function () {
       recordObjectEvent: "function",
       parseConsortiumFile: "function",
       verifyWithBundle: "function",
+      verifySunMessage: "function",
     });
     expect(out.version).to.match(/^\d+\.\d+\.\d+/);
     // Self-contained: the generated contract types and ABI come from dist/ too, nothing from the sources.
