@@ -1,5 +1,5 @@
 /**
- * Runs the EthereumJS client's command line (`@ethereumjs/client`, the same arguments) with two corrections
+ * Runs the EthereumJS client's command line (`@ethereumjs/client`, the same arguments) with corrections
  * to how it follows a Clique network, without which a network of three signers splits into forks that
  * never join again (seen here: two nodes each keep a block of their own at the same height, the third
  * waits forever for "best peer"):
@@ -49,6 +49,22 @@
  *    out for ten minutes and offers it again every second: whenever it is valid at the head's state (its
  *    nonce not used on the chain the node follows now) it goes back into the pool. The nonce keeps it
  *    from being included twice.
+ * 10. A block that arrives in full from a peer (`NewBlock`, which with correction 2 is every block) is put on
+ *     the chain without taking its transactions out of the pool (only blocks this node fetched or sealed
+ *     are), so the pool keeps transactions whose nonce the chain has already used. Two things then go
+ *     wrong: `eth_getTransactionCount(…, "pending")` adds every pooled transaction of the sender to its
+ *     nonce, so a sender that asks it for its next nonce (the SDK's nonce manager, Hardhat Ignition) is
+ *     handed one too high — the transaction it signs with it is accepted and never mined, and every later
+ *     nonce waits behind the gap (this was the "lost transaction"); and the block builder skips every
+ *     transaction of a sender whose lowest pooled nonce is not the account's nonce, so that node never
+ *     includes the sender again. Here the builder first takes out of the pool what the state it builds on
+ *     has used (kept as in 9, should that block be replaced), and the pending nonce is the account's nonce
+ *     plus the pooled transactions that follow it without a gap, as geth counts it.
+ * 11. A block is put on the chain before the VM has run it; the builder, the pool's checks and JSON-RPC
+ *     read the state of the newest block, and in that moment fail with "State trie does not contain state
+ *     root" — a sealing signer even shuts down on it (the miner's timer has no catch). Here a state root
+ *     that is not there yet is waited for (up to 5 s) before it is refused, and a block assembly that fails
+ *     all the same is tried again at the next period instead of ending the process.
  *
  * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
  * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
@@ -78,6 +94,8 @@ const dependency = (name) =>
   );
 const { BlockHeader, cliqueSigner } = await dependency("@ethereumjs/block");
 const { EVM } = await dependency("@ethereumjs/evm");
+const { MerkleStateManager } = await dependency("@ethereumjs/statemanager");
+const { Address, hexToBytes } = await dependency("@ethereumjs/util");
 
 const toBigInt = (bytes) => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`));
 
@@ -117,16 +135,17 @@ TxPool.prototype.validate = async function (tx) {
 const KEEP_REMOVED_MS = 10 * 60_000;
 const removeNewBlockTxs = TxPool.prototype.removeNewBlockTxs;
 TxPool.prototype.removeNewBlockTxs = function (blocks) {
-  if (!this.removed) {
-    this.removed = new Map();
-    setInterval(() => void offerAgain(this), 1_000).unref();
-  }
-  for (const block of blocks) {
-    for (const tx of block.transactions)
-      this.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
-  }
+  for (const block of blocks) for (const tx of block.transactions) keepForReorg(this, tx);
   return removeNewBlockTxs.call(this, blocks);
 };
+/** Keeps a transaction taken out of the pool, to offer it again if the block that used its nonce is replaced. */
+function keepForReorg(pool, tx) {
+  if (!pool.removed) {
+    pool.removed = new Map();
+    setInterval(() => void offerAgain(pool), 1_000).unref();
+  }
+  pool.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
+}
 let offering = false;
 async function offerAgain(pool) {
   if (offering || !pool.running) return;
@@ -207,7 +226,54 @@ Miner.prototype.assembleBlock = async function () {
     // Queued as usual, so an out-of-turn signer waits its random delay and the in-turn one seals first.
     return this.queueNextAssembly(0);
   }
-  return assembleBlock.call(this);
+  try {
+    return await assembleBlock.call(this);
+  } catch (error) {
+    this.assembling = false;
+    this.config.logger?.warn(`Miner: block assembly failed (${error?.message ?? error}), trying again next period`);
+    return this.queueNextAssembly();
+  }
+};
+
+const txsByPriceAndNonce = TxPool.prototype.txsByPriceAndNonce;
+TxPool.prototype.txsByPriceAndNonce = async function (vm, options) {
+  // `vm` holds the state of the block being built on: what it has used is on the chain this block extends.
+  const stale = [];
+  for (const [address, objects] of this.pool) {
+    const account = await vm.stateManager.getAccount(new Address(hexToBytes(`0x${address}`)));
+    const nonce = account?.nonce ?? 0n;
+    for (const object of objects) if (object.tx.nonce < nonce) stale.push(object);
+  }
+  for (const { hash, tx } of stale) {
+    keepForReorg(this, tx);
+    this.removeByHash(hash, tx);
+  }
+  if (stale.length > 0) this.config.logger?.info(`TxPool: ${stale.length} transaction(s) already on the chain left the pool`);
+  return txsByPriceAndNonce.call(this, vm, options);
+};
+
+const getTransactionCount = Eth.prototype.getTransactionCount;
+Eth.prototype.getTransactionCount = async function (params) {
+  const [address, tag] = params;
+  if (tag !== "pending") return getTransactionCount.call(this, params);
+  let next = BigInt(await getTransactionCount.call(this, [address, "latest"]));
+  const pooled = new Set((this.service.txPool.pool.get(address.slice(2).toLowerCase()) ?? []).map((o) => o.tx.nonce));
+  while (pooled.has(next)) next++;
+  return `0x${next.toString(16)}`;
+};
+
+const STATE_ROOT_WAIT_MS = 5_000;
+const setStateRoot = MerkleStateManager.prototype.setStateRoot;
+MerkleStateManager.prototype.setStateRoot = async function (stateRoot, clearCache) {
+  try {
+    return await setStateRoot.call(this, stateRoot, clearCache);
+  } catch (error) {
+    if (!/does not contain state root/.test(error?.message ?? "")) throw error;
+    // The block is on the chain and the VM is running it: its state root is written in a moment.
+    const deadline = Date.now() + STATE_ROOT_WAIT_MS;
+    while (Date.now() < deadline && !(await this.hasStateRoot(stateRoot))) await new Promise((r) => setTimeout(r, 25));
+    return setStateRoot.call(this, stateRoot, clearCache);
+  }
 };
 
 await load("bin/cli.js");
