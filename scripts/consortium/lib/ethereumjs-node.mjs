@@ -248,7 +248,8 @@ TxPool.prototype.txsByPriceAndNonce = async function (vm, options) {
     keepForReorg(this, tx);
     this.removeByHash(hash, tx);
   }
-  if (stale.length > 0) this.config.logger?.info(`TxPool: ${stale.length} transaction(s) already on the chain left the pool`);
+  if (stale.length > 0)
+    this.config.logger?.info(`TxPool: ${stale.length} transaction(s) already on the chain left the pool`);
   return txsByPriceAndNonce.call(this, vm, options);
 };
 
