@@ -7,13 +7,14 @@
  * 1. The client picks the peer to sync from by the total difficulty (TD) the peer announced in its
  *    handshake, and never updates it: a peer that connected at genesis never looks heavier than this
  *    node, so a node on a lighter fork never fetches the heavier chain. Here every `NewBlock` message —
- *    which carries the sender's TD — raises the peer's known TD, and the synchronizer syncs from the
+ *    which carries the block's TD — raises the peer's known TD, and the synchronizer syncs from the
  *    heaviest peer only when it is heavier than this node (the client also took peers of equal weight,
  *    re-fetching its last 100 blocks every second once TDs are current); its fetcher steps back over the
  *    fork and the chain keeps the heaviest, as Clique's fork choice says.
  * 2. A new block is announced in full (`NewBlock`, with the TD) only to √(peers) of them, the others get
  *    a hash, which carries no TD. Here every peer gets the full announcement: a consortium has a
- *    handful of validators, and each must learn every other's weight.
+ *    handful of validators, and each must learn every other's weight. The TD sent is the block's own (the
+ *    eth protocol's), not the sender's head's, which overstated a relayed block of another branch.
  *
  * 3. A signer seals its first block two seconds after it starts, peers or not; nodes started together
  *    each seal a block 1 of their own, and forks of equal weight never resolve. Here a node seals nothing
@@ -65,6 +66,16 @@
  *     root" — a sealing signer even shuts down on it (the miner's timer has no catch). Here a state root
  *     that is not there yet is waited for (up to 5 s) before it is refused, and a block assembly that fails
  *     all the same is tried again at the next period instead of ending the process.
+ * 12. A signer seals on its own head even while a peer has announced a heavier chain it has not fetched yet
+ *     (a restarted node seals at its old height before it has synced; a node seals a block of its own at the
+ *     height it is importing), starting forks of equal weight that stalled the network here: the two
+ *     remaining signers each "too recently signed" on a different branch. Here a signer seals only when no
+ *     peer's chain is heavier than its own, as geth pauses mining while it syncs.
+ * 13. Every sync round starts 100 blocks below the node's head (`SAFE_REORG_DISTANCE`, fit for a
+ *     proof-of-work chain's reorganizations) and imports them all again: a restarted signer re-imported the
+ *     chain from block 1 at each round and fell behind faster than it caught up, while the others (12)
+ *     waited for it. Here a round steps back 16 blocks: a Clique fork is a few blocks deep (a signer seals
+ *     at most one block in ⌊N/2⌋+1, and the heavier branch reaches every node within seconds).
  *
  * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
  * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
@@ -83,6 +94,7 @@ const { FullEthereumService } = await load("src/service/fullethereumservice.js")
 const { Miner } = await load("src/miner/miner.js");
 const { TxPool } = await load("src/service/txpool.js");
 const { Eth } = await load("src/rpc/modules/eth.js");
+const { Config } = await load("src/config.js");
 /** A package as the client itself imports it: resolved from the client's folder, its ES module build. */
 const dependency = (name) =>
   import(
@@ -102,9 +114,9 @@ const toBigInt = (bytes) => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(b
 const handleEth = FullEthereumService.prototype.handleEth;
 FullEthereumService.prototype.handleEth = async function (message, peer) {
   if (message.name === "NewBlock" && peer?.eth?.status) {
-    const [block, td] = message.data;
-    // The sender announces its TD before the block it sends; with the block, its chain weighs this much.
-    const weight = toBigInt(td) + block.header.difficulty;
+    // The TD sent with a block is that block's total difficulty (sendNewBlock below): the sender has a
+    // chain this heavy.
+    const weight = toBigInt(message.data[1]);
     if (weight > peer.eth.status.td) peer.eth.status.td = weight;
   }
   return handleEth.call(this, message, peer);
@@ -169,9 +181,19 @@ async function offerAgain(pool) {
   }
 }
 
-const sendNewBlock = FullSynchronizer.prototype.sendNewBlock;
-FullSynchronizer.prototype.sendNewBlock = function (block) {
-  return sendNewBlock.call(this, block, this.pool.peers);
+FullSynchronizer.prototype.sendNewBlock = async function (block) {
+  // The eth protocol sends a block with its own total difficulty; the client sends its head's instead,
+  // which when it relays a block of another branch overstates that block's chain: a receiver then waits
+  // for a heavier chain that does not exist (and, with correction 12, stops sealing).
+  let td;
+  try {
+    td = (await this.chain.getTd(block.header.parentHash, block.header.number - 1n)) + block.header.difficulty;
+  } catch {
+    return; // The parent is not known here: nothing true to announce.
+  }
+  for (const peer of this.pool.peers) {
+    if (!this.addToKnownByPeer(block.hash(), peer)) peer.eth?.send("NewBlock", [block, td]);
+  }
 };
 
 // The module binds its methods when the RPC server creates it, after this: patching the prototype suffices.
@@ -226,6 +248,14 @@ Miner.prototype.assembleBlock = async function () {
     // Queued as usual, so an out-of-turn signer waits its random delay and the in-turn one seals first.
     return this.queueNextAssembly(0);
   }
+  const heavier = await this.service.synchronizer?.best();
+  if (heavier !== undefined) {
+    // A peer's chain is heavier: this node is about to fetch it, and a block sealed on its own head now
+    // would only start a fork (and block this signer, "too recently signed", on the chain it is joining).
+    this.config.logger?.debug(`Miner: a peer's chain is heavier (TD ${heavier.eth.status.td}), not sealing`);
+    this._nextAssemblyTimeoutId = setTimeout(() => void this.assembleBlock(), 500);
+    return;
+  }
   try {
     return await assembleBlock.call(this);
   } catch (error) {
@@ -276,5 +306,7 @@ MerkleStateManager.prototype.setStateRoot = async function (stateRoot, clearCach
     return setStateRoot.call(this, stateRoot, clearCache);
   }
 };
+
+Config.SAFE_REORG_DISTANCE = 16;
 
 await load("bin/cli.js");
