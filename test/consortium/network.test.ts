@@ -50,6 +50,8 @@ const ZERO = `0x${"00".repeat(32)}` as Hex;
 /** The depth docs/consortium.md recommends on Clique: writes, verification and the index all use it. */
 const DEPTH = 3;
 const customsPort = 5316;
+/** The longest the split lasts (ms): under the 10 s after which RLPx ends a silent session. */
+const SPLIT_MS = 8_000;
 
 describe("local consortium network (EthereumJS Clique, 3 signers)", function () {
   this.timeout(600_000);
@@ -269,7 +271,15 @@ describe("local consortium network (EthereumJS Clique, 3 signers)", function () 
       await new Promise((r) => setTimeout(r, 50));
     }
     // Y: the same key through node 1, with the same nonce: the majority's chain takes Y, so X can never be.
-    written.push(await record(failover, "CUSTOMS_INSPECTED", "2026-11-08T09:05:00+08:00", customsPort));
+    // The split lasts SPLIT_MS at most (RLPx sessions survive 10 s of silence): Y is confirmed after the heal
+    // if the majority has not confirmed it by then.
+    const yWrite = record(failover, "CUSTOMS_INSPECTED", "2026-11-08T09:05:00+08:00", customsPort);
+    let yConfirmedInSplit = false;
+    void yWrite.then(
+      () => (yConfirmedInSplit = true),
+      () => undefined,
+    );
+    while (!yConfirmedInSplit && Date.now() - splitAt < SPLIT_MS) await new Promise((r) => setTimeout(r, 100));
     const majority = await headOf(network.rpcUrls[0]);
     const minority = await headOf(network.rpcUrls[2]);
     const during = await viewOf(network.rpcUrls[2]);
@@ -289,7 +299,11 @@ describe("local consortium network (EthereumJS Clique, 3 signers)", function () 
     expect(indexedDuring).to.not.include(x.recordHash.toLowerCase());
 
     // Heal: node 3 takes the heavier chain; X's nonce is Y's there, so X is dropped and its writer gives up.
-    const height = await waitForAgreement(network.rpcUrls, { minHeight: majority.number, timeoutMs: 120_000 });
+    written.push(await yWrite);
+    const height = await waitForAgreement(network.rpcUrls, {
+      minHeight: (await headOf(network.rpcUrls[0])).number,
+      timeoutMs: 120_000,
+    });
     await xWrite;
     expect(xOutcome).to.equal("failed");
     expect(xError).to.be.instanceOf(TransactionError);
