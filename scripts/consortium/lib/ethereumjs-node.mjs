@@ -1,5 +1,5 @@
 /**
- * Runs the EthereumJS client's command line (`@ethereumjs/client`, the same arguments) with two corrections
+ * Runs the EthereumJS client's command line (`@ethereumjs/client`, the same arguments) with corrections
  * to how it follows a Clique network, without which a network of three signers splits into forks that
  * never join again (seen here: two nodes each keep a block of their own at the same height, the third
  * waits forever for "best peer"):
@@ -7,13 +7,14 @@
  * 1. The client picks the peer to sync from by the total difficulty (TD) the peer announced in its
  *    handshake, and never updates it: a peer that connected at genesis never looks heavier than this
  *    node, so a node on a lighter fork never fetches the heavier chain. Here every `NewBlock` message —
- *    which carries the sender's TD — raises the peer's known TD, and the synchronizer syncs from the
+ *    which carries the block's TD — raises the peer's known TD, and the synchronizer syncs from the
  *    heaviest peer only when it is heavier than this node (the client also took peers of equal weight,
  *    re-fetching its last 100 blocks every second once TDs are current); its fetcher steps back over the
  *    fork and the chain keeps the heaviest, as Clique's fork choice says.
  * 2. A new block is announced in full (`NewBlock`, with the TD) only to √(peers) of them, the others get
  *    a hash, which carries no TD. Here every peer gets the full announcement: a consortium has a
- *    handful of validators, and each must learn every other's weight.
+ *    handful of validators, and each must learn every other's weight. The TD sent is the block's own (the
+ *    eth protocol's), not the sender's head's, which overstated a relayed block of another branch.
  *
  * 3. A signer seals its first block two seconds after it starts, peers or not; nodes started together
  *    each seal a block 1 of their own, and forks of equal weight never resolve. Here a node seals nothing
@@ -49,6 +50,32 @@
  *    out for ten minutes and offers it again every second: whenever it is valid at the head's state (its
  *    nonce not used on the chain the node follows now) it goes back into the pool. The nonce keeps it
  *    from being included twice.
+ * 10. A block that arrives in full from a peer (`NewBlock`, which with correction 2 is every block) is put on
+ *     the chain without taking its transactions out of the pool (only blocks this node fetched or sealed
+ *     are), so the pool keeps transactions whose nonce the chain has already used. Two things then go
+ *     wrong: `eth_getTransactionCount(…, "pending")` adds every pooled transaction of the sender to its
+ *     nonce, so a sender that asks it for its next nonce (the SDK's nonce manager, Hardhat Ignition) is
+ *     handed one too high — the transaction it signs with it is accepted and never mined, and every later
+ *     nonce waits behind the gap (this was the "lost transaction"); and the block builder skips every
+ *     transaction of a sender whose lowest pooled nonce is not the account's nonce, so that node never
+ *     includes the sender again. Here the builder first takes out of the pool what the state it builds on
+ *     has used (kept as in 9, should that block be replaced), and the pending nonce is the account's nonce
+ *     plus the pooled transactions that follow it without a gap, as geth counts it.
+ * 11. A block is put on the chain before the VM has run it; the builder, the pool's checks and JSON-RPC
+ *     read the state of the newest block, and in that moment fail with "State trie does not contain state
+ *     root" — a sealing signer even shuts down on it (the miner's timer has no catch). Here a state root
+ *     that is not there yet is waited for (up to 5 s) before it is refused, and a block assembly that fails
+ *     all the same is tried again at the next period instead of ending the process.
+ * 12. A signer seals on its own head even while a peer has announced a heavier chain it has not fetched yet
+ *     (a restarted node seals at its old height before it has synced; a node seals a block of its own at the
+ *     height it is importing), starting forks of equal weight that stalled the network here: the two
+ *     remaining signers each "too recently signed" on a different branch. Here a signer seals only when no
+ *     peer's chain is heavier than its own, as geth pauses mining while it syncs.
+ * 13. Every sync round starts 100 blocks below the node's head (`SAFE_REORG_DISTANCE`, fit for a
+ *     proof-of-work chain's reorganizations) and imports them all again: a restarted signer re-imported the
+ *     chain from block 1 at each round and fell behind faster than it caught up, while the others (12)
+ *     waited for it. Here a round steps back 16 blocks: a Clique fork is a few blocks deep (a signer seals
+ *     at most one block in ⌊N/2⌋+1, and the heavier branch reaches every node within seconds).
  *
  * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
  * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
@@ -67,6 +94,7 @@ const { FullEthereumService } = await load("src/service/fullethereumservice.js")
 const { Miner } = await load("src/miner/miner.js");
 const { TxPool } = await load("src/service/txpool.js");
 const { Eth } = await load("src/rpc/modules/eth.js");
+const { Config } = await load("src/config.js");
 /** A package as the client itself imports it: resolved from the client's folder, its ES module build. */
 const dependency = (name) =>
   import(
@@ -78,15 +106,17 @@ const dependency = (name) =>
   );
 const { BlockHeader, cliqueSigner } = await dependency("@ethereumjs/block");
 const { EVM } = await dependency("@ethereumjs/evm");
+const { MerkleStateManager } = await dependency("@ethereumjs/statemanager");
+const { Address, hexToBytes } = await dependency("@ethereumjs/util");
 
 const toBigInt = (bytes) => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`));
 
 const handleEth = FullEthereumService.prototype.handleEth;
 FullEthereumService.prototype.handleEth = async function (message, peer) {
   if (message.name === "NewBlock" && peer?.eth?.status) {
-    const [block, td] = message.data;
-    // The sender announces its TD before the block it sends; with the block, its chain weighs this much.
-    const weight = toBigInt(td) + block.header.difficulty;
+    // The TD sent with a block is that block's total difficulty (sendNewBlock below): the sender has a
+    // chain this heavy.
+    const weight = toBigInt(message.data[1]);
     if (weight > peer.eth.status.td) peer.eth.status.td = weight;
   }
   return handleEth.call(this, message, peer);
@@ -117,16 +147,17 @@ TxPool.prototype.validate = async function (tx) {
 const KEEP_REMOVED_MS = 10 * 60_000;
 const removeNewBlockTxs = TxPool.prototype.removeNewBlockTxs;
 TxPool.prototype.removeNewBlockTxs = function (blocks) {
-  if (!this.removed) {
-    this.removed = new Map();
-    setInterval(() => void offerAgain(this), 1_000).unref();
-  }
-  for (const block of blocks) {
-    for (const tx of block.transactions)
-      this.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
-  }
+  for (const block of blocks) for (const tx of block.transactions) keepForReorg(this, tx);
   return removeNewBlockTxs.call(this, blocks);
 };
+/** Keeps a transaction taken out of the pool, to offer it again if the block that used its nonce is replaced. */
+function keepForReorg(pool, tx) {
+  if (!pool.removed) {
+    pool.removed = new Map();
+    setInterval(() => void offerAgain(pool), 1_000).unref();
+  }
+  pool.removed.set(Buffer.from(tx.hash()).toString("hex"), { tx, at: Date.now() });
+}
 let offering = false;
 async function offerAgain(pool) {
   if (offering || !pool.running) return;
@@ -150,9 +181,19 @@ async function offerAgain(pool) {
   }
 }
 
-const sendNewBlock = FullSynchronizer.prototype.sendNewBlock;
-FullSynchronizer.prototype.sendNewBlock = function (block) {
-  return sendNewBlock.call(this, block, this.pool.peers);
+FullSynchronizer.prototype.sendNewBlock = async function (block) {
+  // The eth protocol sends a block with its own total difficulty; the client sends its head's instead,
+  // which when it relays a block of another branch overstates that block's chain: a receiver then waits
+  // for a heavier chain that does not exist (and, with correction 12, stops sealing).
+  let td;
+  try {
+    td = (await this.chain.getTd(block.header.parentHash, block.header.number - 1n)) + block.header.difficulty;
+  } catch {
+    return; // The parent is not known here: nothing true to announce.
+  }
+  for (const peer of this.pool.peers) {
+    if (!this.addToKnownByPeer(block.hash(), peer)) peer.eth?.send("NewBlock", [block, td]);
+  }
 };
 
 // The module binds its methods when the RPC server creates it, after this: patching the prototype suffices.
@@ -207,7 +248,65 @@ Miner.prototype.assembleBlock = async function () {
     // Queued as usual, so an out-of-turn signer waits its random delay and the in-turn one seals first.
     return this.queueNextAssembly(0);
   }
-  return assembleBlock.call(this);
+  const heavier = await this.service.synchronizer?.best();
+  if (heavier !== undefined) {
+    // A peer's chain is heavier: this node is about to fetch it, and a block sealed on its own head now
+    // would only start a fork (and block this signer, "too recently signed", on the chain it is joining).
+    this.config.logger?.debug(`Miner: a peer's chain is heavier (TD ${heavier.eth.status.td}), not sealing`);
+    this._nextAssemblyTimeoutId = setTimeout(() => void this.assembleBlock(), 500);
+    return;
+  }
+  try {
+    return await assembleBlock.call(this);
+  } catch (error) {
+    this.assembling = false;
+    this.config.logger?.warn(`Miner: block assembly failed (${error?.message ?? error}), trying again next period`);
+    return this.queueNextAssembly();
+  }
 };
+
+const txsByPriceAndNonce = TxPool.prototype.txsByPriceAndNonce;
+TxPool.prototype.txsByPriceAndNonce = async function (vm, options) {
+  // `vm` holds the state of the block being built on: what it has used is on the chain this block extends.
+  const stale = [];
+  for (const [address, objects] of this.pool) {
+    const account = await vm.stateManager.getAccount(new Address(hexToBytes(`0x${address}`)));
+    const nonce = account?.nonce ?? 0n;
+    for (const object of objects) if (object.tx.nonce < nonce) stale.push(object);
+  }
+  for (const { hash, tx } of stale) {
+    keepForReorg(this, tx);
+    this.removeByHash(hash, tx);
+  }
+  if (stale.length > 0)
+    this.config.logger?.info(`TxPool: ${stale.length} transaction(s) already on the chain left the pool`);
+  return txsByPriceAndNonce.call(this, vm, options);
+};
+
+const getTransactionCount = Eth.prototype.getTransactionCount;
+Eth.prototype.getTransactionCount = async function (params) {
+  const [address, tag] = params;
+  if (tag !== "pending") return getTransactionCount.call(this, params);
+  let next = BigInt(await getTransactionCount.call(this, [address, "latest"]));
+  const pooled = new Set((this.service.txPool.pool.get(address.slice(2).toLowerCase()) ?? []).map((o) => o.tx.nonce));
+  while (pooled.has(next)) next++;
+  return `0x${next.toString(16)}`;
+};
+
+const STATE_ROOT_WAIT_MS = 5_000;
+const setStateRoot = MerkleStateManager.prototype.setStateRoot;
+MerkleStateManager.prototype.setStateRoot = async function (stateRoot, clearCache) {
+  try {
+    return await setStateRoot.call(this, stateRoot, clearCache);
+  } catch (error) {
+    if (!/does not contain state root/.test(error?.message ?? "")) throw error;
+    // The block is on the chain and the VM is running it: its state root is written in a moment.
+    const deadline = Date.now() + STATE_ROOT_WAIT_MS;
+    while (Date.now() < deadline && !(await this.hasStateRoot(stateRoot))) await new Promise((r) => setTimeout(r, 25));
+    return setStateRoot.call(this, stateRoot, clearCache);
+  }
+};
+
+Config.SAFE_REORG_DISTANCE = 16;
 
 await load("bin/cli.js");

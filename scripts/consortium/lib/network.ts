@@ -19,7 +19,10 @@ import { cliqueGenesis, CONSORTIUM_CHAIN_ID, DEFAULT_BLOCK_PERIOD } from "./gene
 import { startEthereumjsNode, type EthereumjsNode, type EthereumjsNodeConfig } from "./ethereumjsNode";
 import { ConsortiumNodeError } from "./errors";
 
-/** How node `from` reaches node `to`'s RLPx port: `host:port` (a test puts a cuttable proxy in between). */
+/**
+ * How node `from` reaches node `to`'s RLPx (TCP) port: `host:port` (a test puts a cuttable proxy in between).
+ * The discovery ping `admin_addPeer` sends first goes to `to`'s own UDP port: it carries no blocks.
+ */
 export type PeerRoute = (from: number, to: number, p2pPort: number) => string;
 
 export interface ConsortiumNetworkOptions {
@@ -165,13 +168,16 @@ export function readSpecs(dir: string): ConsortiumNodeSpec[] {
   return JSON.parse(readFileSync(specsFile(dir), "utf8")) as ConsortiumNodeSpec[];
 }
 
-/** Asks node `from` to dial node `to` (through `route`), retrying while `to` is not reachable yet. */
-async function addPeer(rpcUrl: string, target: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Asks a node to dial `target` (`host:port` of the peer's RLPx, maybe through a route) after a discovery
+ * ping to `udpPort` on the same host, retrying while the peer is not reachable yet.
+ */
+async function addPeer(rpcUrl: string, target: string, udpPort: number, timeoutMs = 20_000): Promise<void> {
   const [address, port] = target.split(":");
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      await rpcCall(rpcUrl, "admin_addPeer", [{ address, tcpPort: Number(port), udpPort: Number(port) }]);
+      await rpcCall(rpcUrl, "admin_addPeer", [{ address, tcpPort: Number(port), udpPort }]);
       return;
     } catch (error) {
       if (Date.now() >= deadline) throw error;
@@ -214,7 +220,7 @@ export async function startNetwork(
   };
   /** Peers node `i` with every running node `j` in `others`. */
   const connect = async (i: number, others: number[]) => {
-    for (const j of others) await addPeer(rpcUrls[i], route(i, j, specs[j].p2pPort));
+    for (const j of others) await addPeer(rpcUrls[i], route(i, j, specs[j].p2pPort), specs[j].p2pPort);
   };
   const network: ConsortiumNetwork = {
     dir,
