@@ -134,12 +134,13 @@ describe("local consortium network (EthereumJS Clique, 3 signers)", function () 
     await record("EXPORTER", "ORDER_PLACED", "2026-11-05T12:00:00+08:00");
     // The custodian assigns the broker to the consignment (its note is an entry of the history too).
     const broker = await writers.CUSTOMS_BROKER.organization();
-    const assigned = recordObjectEvent(store, unit(CODE), {
+    const assignment = recordObjectEvent(store, unit(CODE), {
       step: "ASSIGNED",
       eventTime: "2026-11-05T13:00:00+08:00",
       extensions: { "cbectrace:organization": String(broker) },
-    }).recordHash;
-    await writers.EXPORTER.assign(unit(CODE).key, broker, true, assigned);
+    });
+    const assigned = assignment.recordHash;
+    await writers.EXPORTER.assign(unit(CODE).key, broker, true, assignment.input);
     written.push(assigned.toLowerCase() as Hex);
     await record("CUSTOMS_BROKER", "CUSTOMS_DECLARED", "2026-11-07T10:00:00+08:00", "5316");
 

@@ -8,7 +8,7 @@ import type { Address, Hex } from "viem";
 import type { TraceLedger } from "../../typechain-types";
 import { correctionProof } from "../../src/hashChain/hashChain";
 import { readHistory, toChainEntry } from "./history";
-import { recordHash, type LedgerFixture, type MemberName } from "./ledger";
+import { recordHash, type LedgerFixture, type MemberName, EVENT_TIME } from "./ledger";
 
 /** A proof no chain has: for calls refused before the proof is checked. */
 export const NO_PROOF: [head: string, entries: never[]] = [ethers.ZeroHash.slice(0, 34), []];
@@ -30,7 +30,7 @@ export async function correctAs(
   label = "fix",
 ) {
   const [head, entries] = await proofOf(ledger, unit, seq);
-  return ledger.connect(signer).correct(unit, seq, recordHash(label), head, entries);
+  return ledger.connect(signer).correct(unit, seq, EVENT_TIME, recordHash(label), head, entries);
 }
 
 /** Custody of `unit` moves from `from` to `to`: `from` offers, `to` accepts. */
@@ -41,6 +41,8 @@ export async function handOver(
   to: MemberName,
   label = `${from}>${to}`,
 ) {
-  await (await f.ledger.connect(f.accounts[from]).handover(unit, f.orgIds[to], recordHash(`offer ${label}`))).wait();
-  return f.ledger.connect(f.accounts[to]).acceptHandover(unit, recordHash(`accept ${label}`));
+  await (
+    await f.ledger.connect(f.accounts[from]).handover(unit, f.orgIds[to], EVENT_TIME, 0, recordHash(`offer ${label}`))
+  ).wait();
+  return f.ledger.connect(f.accounts[to]).acceptHandover(unit, EVENT_TIME, 0, recordHash(`accept ${label}`));
 }
