@@ -182,14 +182,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (_isAssigned(unit, word, orgId, custodian) == assigned) revert TraceLedgerAssignmentUnchanged(unit, orgId);
         _setAssigned(unit, orgId, a.orgId, assigned);
         uint40 aux = assigned ? uint40(orgId) : uint40(orgId) | ASSIGNMENT_REMOVED;
-        _advance(
-            unit,
-            word,
-            msg.sender,
-            a.orgId,
-            recordHash,
-            TraceInfo.base(Steps.ASSIGNED, 0, eventTime, 0, aux)
-        );
+        _advance(unit, word, msg.sender, a.orgId, recordHash, TraceInfo.base(Steps.ASSIGNED, 0, eventTime, 0, aux));
     }
 
     /// @inheritdoc ITraceLedger
@@ -215,14 +208,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         // The proof made entries[0] the corrected entry, so its event time is the unit's, not the caller's.
         uint40 entryTime = uint40(entries[0].info >> TraceInfo.EVENT_TIME_SHIFT);
         if (eventTime < entryTime) revert TraceLedgerCorrectionPredatesEntry(unit, seq, entryTime);
-        _advance(
-            unit,
-            word,
-            msg.sender,
-            a.orgId,
-            recordHash,
-            TraceInfo.base(Steps.CORRECTION, 0, eventTime, 0, seq)
-        );
+        _advance(unit, word, msg.sender, a.orgId, recordHash, TraceInfo.base(Steps.CORRECTION, 0, eventTime, 0, seq));
     }
 
     /// @notice The organization that recorded entry `seq`, proven by re-hashing the chain from it to the head.

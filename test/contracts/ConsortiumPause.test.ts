@@ -97,7 +97,10 @@ const WRITES: Write[] = [
     name: "handover",
     sender: (f) => f.accounts.exporter,
     send: (l, f) => l.handover(ITEM, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("handover")),
-    emitted: (f) => ["HandoverOffered", [ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("handover"), EVENT_TIME, 0]],
+    emitted: (f) => [
+      "HandoverOffered",
+      [ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("handover"), EVENT_TIME, 0],
+    ],
   },
   {
     name: "acceptHandover",
