@@ -29,6 +29,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         _checkBatch(children.length);
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.PACKING);
+        _requireEventTime(aggregation.eventTime, SINGLE);
         bytes32 parent = aggregation.parent;
         (uint256 parentWord, uint8 parentEff) = _loadMovable(parent, a, Steps.PACKING);
         uint32 no = _containerNoFor(parent);
@@ -83,6 +84,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         _checkBatch(children.length);
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.UNPACKING);
+        _requireEventTime(aggregation.eventTime, SINGLE);
         bytes32 parent = aggregation.parent;
         (uint256 parentWord, uint8 parentEff) = _loadMovable(parent, a, Steps.UNPACKING);
         uint32 no = _containerNoOf(parent);
@@ -118,9 +120,10 @@ abstract contract AggregationAndCustody is UnitHistories {
     }
 
     /// @inheritdoc ITraceLedger
-    function handover(bytes32 unit, uint32 toOrg, bytes32 recordHash) external {
+    function handover(bytes32 unit, uint32 toOrg, uint40 eventTime, uint64 location, bytes32 recordHash) external {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.CUSTODY_TRANSFERRED);
+        _requireEventTime(eventTime, SINGLE);
         uint256 word = _unitWord(unit);
         if (word == 0) revert TraceLedgerUnknownUnit(unit);
         uint8 s = word.status();
@@ -136,13 +139,14 @@ abstract contract AggregationAndCustody is UnitHistories {
             // Bound to the current seq: any entry after the offer (custody, packing, a hold...) voids it.
             _offers[unit] = uint96(a.orgId) | (uint96(toOrg) << 32) | (uint96(word.seq()) << 64);
         }
-        emit HandoverOffered(unit, a.orgId, toOrg, recordHash);
+        emit HandoverOffered(unit, a.orgId, toOrg, recordHash, eventTime, location);
     }
 
     /// @inheritdoc ITraceLedger
-    function acceptHandover(bytes32 unit, bytes32 recordHash) external {
+    function acceptHandover(bytes32 unit, uint40 eventTime, uint64 location, bytes32 recordHash) external {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.CUSTODY_TRANSFERRED);
+        _requireEventTime(eventTime, SINGLE);
         uint96 offer = _offers[unit];
         if (offer == 0 || uint32(offer >> 32) != a.orgId) revert TraceLedgerNoHandoverOffer(unit, a.orgId);
         uint256 word = _unitWord(unit);
@@ -152,7 +156,7 @@ abstract contract AggregationAndCustody is UnitHistories {
         _requireNotStopped(word, unit, Steps.CUSTODY_TRANSFERRED, SINGLE);
         delete _offers[unit];
         _newCustodyEpoch(unit);
-        uint256 info = TraceInfo.base(Steps.CUSTODY_TRANSFERRED, 0, uint40(block.timestamp), 0, a.orgId);
+        uint256 info = TraceInfo.base(Steps.CUSTODY_TRANSFERRED, 0, eventTime, location, a.orgId);
         _advance(unit, word.withHolder(a.orgId), msg.sender, a.orgId, recordHash, info);
     }
 
@@ -163,9 +167,10 @@ abstract contract AggregationAndCustody is UnitHistories {
     }
 
     /// @inheritdoc ITraceLedger
-    function assign(bytes32 unit, uint32 orgId, bool assigned, bytes32 recordHash) external {
+    function assign(bytes32 unit, uint32 orgId, bool assigned, uint40 eventTime, bytes32 recordHash) external {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.ASSIGNED);
+        _requireEventTime(eventTime, SINGLE);
         uint256 word = _unitWord(unit);
         if (word == 0) revert TraceLedgerUnknownUnit(unit);
         if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
@@ -177,26 +182,21 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (_isAssigned(unit, word, orgId, custodian) == assigned) revert TraceLedgerAssignmentUnchanged(unit, orgId);
         _setAssigned(unit, orgId, a.orgId, assigned);
         uint40 aux = assigned ? uint40(orgId) : uint40(orgId) | ASSIGNMENT_REMOVED;
-        _advance(
-            unit,
-            word,
-            msg.sender,
-            a.orgId,
-            recordHash,
-            TraceInfo.base(Steps.ASSIGNED, 0, uint40(block.timestamp), 0, aux)
-        );
+        _advance(unit, word, msg.sender, a.orgId, recordHash, TraceInfo.base(Steps.ASSIGNED, 0, eventTime, 0, aux));
     }
 
     /// @inheritdoc ITraceLedger
     function correct(
         bytes32 unit,
         uint32 seq,
+        uint40 eventTime,
         bytes32 recordHash,
         bytes16 head,
         ChainEntry[] calldata entries
     ) external {
         Account memory a = _activeAccount(msg.sender);
         _requireStep(msg.sender, a, Steps.CORRECTION);
+        _requireEventTime(eventTime, SINGLE);
         uint256 word = _unitWord(unit);
         if (word == 0) revert TraceLedgerUnknownUnit(unit);
         if (_isDestroyed(word)) revert TraceLedgerUnitDestroyed(unit);
@@ -205,14 +205,10 @@ abstract contract AggregationAndCustody is UnitHistories {
         if (author != a.orgId && a.roles & Roles.REGULATOR_MASK == 0) {
             revert TraceLedgerNotEntryAuthor(unit, seq, author);
         }
-        _advance(
-            unit,
-            word,
-            msg.sender,
-            a.orgId,
-            recordHash,
-            TraceInfo.base(Steps.CORRECTION, 0, uint40(block.timestamp), 0, seq)
-        );
+        // The proof made entries[0] the corrected entry, so its event time is the unit's, not the caller's.
+        uint40 entryTime = uint40(entries[0].info >> TraceInfo.EVENT_TIME_SHIFT);
+        if (eventTime < entryTime) revert TraceLedgerCorrectionPredatesEntry(unit, seq, entryTime);
+        _advance(unit, word, msg.sender, a.orgId, recordHash, TraceInfo.base(Steps.CORRECTION, 0, eventTime, 0, seq));
     }
 
     /// @notice The organization that recorded entry `seq`, proven by re-hashing the chain from it to the head.

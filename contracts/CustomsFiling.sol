@@ -64,6 +64,7 @@ abstract contract CustomsFiling is UnitHistories {
         uint8 step = CustomsDocuments.stepOf(d.kind);
         if (step == 0) _fail(index, abi.encodeWithSelector(CustomsUnknownDocumentKind.selector, d.kind));
         if (!_stepAllowed(a.roles, step)) _fail(index, _stepDenial(msg.sender, a, step));
+        _requireEventTime(d.eventTime, index);
         bytes32 unit = d.unit;
         uint256 word = _loadInScope(unit, a, index);
         uint256 next = _applyStep(unit, word, step, index);

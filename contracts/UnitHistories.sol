@@ -142,6 +142,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         bytes calldata path = r.path;
         bytes32 unit = keccak256(path);
         _requireLicensed(unit, orgId, path, r.prefixLength, index);
+        _requireEventTime(r.eventTime, index);
         if (_units[unit] != 0) _fail(index, abi.encodeWithSelector(TraceLedgerUnitAlreadyRegistered.selector, unit));
         _requireBlockNumberFits();
         uint256 info = TraceInfo.complete(
@@ -208,6 +209,7 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
         if (disposition > Dispositions.MAX) {
             _fail(index, abi.encodeWithSelector(TraceLedgerInvalidDisposition.selector, disposition));
         }
+        _requireEventTime(e.eventTime, index);
         uint256 word = _loadInScope(unit, a, index);
         _advance(
             unit,
@@ -218,6 +220,18 @@ abstract contract UnitHistories is ITraceLedger, Consortium {
             TraceInfo.base(step, disposition, e.eventTime, e.location, 0)
         );
         return step;
+    }
+
+    /// @notice The one rule for every claimed event time: set (0 is no time) and not ahead of the block by
+    /// more than `Limits.MAX_EVENT_TIME_SKEW`. Earlier times are accepted: EPCIS events are often captured
+    /// late (a scanner offline for a day), and their order is the history's, not their times'.
+    /// @param eventTime The claimed time.
+    /// @param index The batch index, or `SINGLE`.
+    function _requireEventTime(uint40 eventTime, uint256 index) internal view {
+        uint256 latest = block.timestamp + Limits.MAX_EVENT_TIME_SKEW;
+        if (eventTime == 0 || eventTime > latest) {
+            _fail(index, abi.encodeWithSelector(TraceLedgerInvalidEventTime.selector, eventTime, latest));
+        }
     }
 
     /// @notice Runs a step through the state machine (and the customs state it changes).

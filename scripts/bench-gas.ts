@@ -17,6 +17,7 @@ import {
   aggregation,
   signBatch,
   recordHash,
+  EVENT_TIME,
 } from "../test/helpers/ledger";
 import type { StepName } from "../src/codes";
 import { doc, file, idOf, termsOf } from "../test/helpers/customs";
@@ -84,7 +85,7 @@ async function main() {
   // declaration that cites them (the three-document match on chain).
   await (await exporter.register(registration(consignmentKey(2)))).wait();
   for (const m of ["platform", "payment", "carrier", "broker"] as const) {
-    await (await exporter.assign(consignmentKey(2), orgIds[m], true, recordHash(`assign ${m}`))).wait();
+    await (await exporter.assign(consignmentKey(2), orgIds[m], true, EVENT_TIME, recordHash(`assign ${m}`))).wait();
   }
   results.fileDocumentOne = Number(await gasOf(file(f, "exporter", doc(consignmentKey(2), "BOOKING", "BK-1"))));
   const t = termsOf({ orderNo: "SO-BENCH" });
@@ -138,10 +139,10 @@ async function journey(f: Awaited<ReturnType<typeof deployCustomsLedger>>): Prom
     await add(as("exporter").pack(aggregation(cartons[c]), items.slice(c * 100, c * 100 + 100)));
   }
   await add(as("exporter").pack(aggregation(consignment), cartons));
-  await add(as("exporter").assign(consignment, orgIds.broker, true, recordHash("broker contract")));
-  await add(as("exporter").assign(consignment, orgIds.lab, true, recordHash("lab order")));
+  await add(as("exporter").assign(consignment, orgIds.broker, true, EVENT_TIME, recordHash("broker contract")));
+  await add(as("exporter").assign(consignment, orgIds.lab, true, EVENT_TIME, recordHash("lab order")));
   for (const m of ["platform", "payment", "carrier"] as const) {
-    await add(as("exporter").assign(consignment, orgIds[m], true, recordHash(`assign ${m}`)));
+    await add(as("exporter").assign(consignment, orgIds[m], true, EVENT_TIME, recordHash(`assign ${m}`)));
   }
   await add(as("lab").record(traceInput(consignment, "INSPECTING")));
   const t = termsOf({ orderNo: "SO-JOURNEY" });
@@ -173,8 +174,8 @@ async function journey(f: Awaited<ReturnType<typeof deployCustomsLedger>>): Prom
     ["customs", "CUSTOMS_RELEASED"],
   ];
   for (const [who, step] of steps) await add(as(who).record(traceInput(consignment, step)));
-  await add(as("exporter").handover(consignment, orgIds.carrier, recordHash("waybill")));
-  await add(as("carrier").acceptHandover(consignment, recordHash("proof of pickup")));
+  await add(as("exporter").handover(consignment, orgIds.carrier, EVENT_TIME, 0, recordHash("waybill")));
+  await add(as("carrier").acceptHandover(consignment, EVENT_TIME, 0, recordHash("proof of pickup")));
   const carrierSteps: Array<[keyof typeof accounts, StepName]> = [
     ["carrier", "LOADING"],
     ["carrier", "DEPARTING"],
@@ -187,7 +188,7 @@ async function journey(f: Awaited<ReturnType<typeof deployCustomsLedger>>): Prom
   for (const [who, step] of carrierSteps) await add(as(who).record(traceInput(consignment, step)));
   // The carrier, custodian since the handover, assigns the payment institution again (the handover ended
   // the exporter's assignments); the tax authority, a regulator, needs none.
-  await add(as("carrier").assign(consignment, orgIds.payment, true, recordHash("assign payment")));
+  await add(as("carrier").assign(consignment, orgIds.payment, true, EVENT_TIME, recordHash("assign payment")));
   await add(file(f, "payment", doc(consignment, "FX_SETTLEMENT", "FX-JOURNEY")));
   await add(file(f, "tax", doc(consignment, "TAX_REFUND", "TR-JOURNEY")));
   return total;

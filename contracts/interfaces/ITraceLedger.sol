@@ -224,7 +224,16 @@ interface ITraceLedger is IConsortium, IPrefixRegistry, ICustoms {
     /// @param fromOrg The offering custodian.
     /// @param toOrg The organization that may accept, 0 when withdrawn.
     /// @param recordHash Hash of the offer record (e.g. the delivery note).
-    event HandoverOffered(bytes32 indexed unit, uint32 indexed fromOrg, uint32 indexed toOrg, bytes32 recordHash);
+    /// @param eventTime When the custodian made the offer (Unix seconds), as it claims.
+    /// @param location Where (GLN or short code), 0 for none.
+    event HandoverOffered(
+        bytes32 indexed unit,
+        uint32 indexed fromOrg,
+        uint32 indexed toOrg,
+        bytes32 recordHash,
+        uint40 eventTime,
+        uint64 location
+    );
 
     /// @notice Thrown when an organization would assign or hand a unit over to itself.
     /// @param unit The unit.
@@ -250,12 +259,15 @@ interface ITraceLedger is IConsortium, IPrefixRegistry, ICustoms {
 
     /// @notice Accepts custody of a unit (and everything packed in it) offered to the caller's organization.
     /// @dev Requirements: not paused; roles allow `CUSTODY_TRANSFERRED`; an offer by `handover` names the
-    /// caller's organization and the unit has had no entry since (else `TraceLedgerHandoverOfferStale`).
+    /// caller's organization and the unit has had no entry since (else `TraceLedgerHandoverOfferStale`);
+    /// `eventTime` as `record` takes it (`TraceLedgerInvalidEventTime`).
     /// Ends every assignment on the unit and on what is inside. Emits `Traced` (step `CUSTODY_TRANSFERRED`,
     /// account and org = the acceptor, aux = the acceptor's organization).
     /// @param unit The unit.
+    /// @param eventTime When the receiver took the goods (Unix seconds), as it claims.
+    /// @param location Where (GLN or short code), 0 for none.
     /// @param recordHash Hash of the acceptance record (e.g. the signed proof of delivery).
-    function acceptHandover(bytes32 unit, bytes32 recordHash) external;
+    function acceptHandover(bytes32 unit, uint40 eventTime, uint64 location, bytes32 recordHash) external;
 
     /// @notice The open handover offer on a unit.
     /// @param unit The unit.
@@ -283,6 +295,19 @@ interface ITraceLedger is IConsortium, IPrefixRegistry, ICustoms {
     /// @param step The refused step.
     error TraceLedgerContainsStopped(bytes32 unit, uint8 step);
 
+    // Event times of every entry (issue 15).
+
+    /// @notice Thrown when an entry's claimed event time is 0 (no time) or later than the block's time plus
+    /// `Limits.MAX_EVENT_TIME_SKEW`: events are recorded when or after they happen, not ahead of time.
+    /// @param eventTime The claimed time.
+    /// @param latest The latest time this block accepts.
+    error TraceLedgerInvalidEventTime(uint40 eventTime, uint256 latest);
+    /// @notice Thrown when a correction is dated before the entry it declares wrong.
+    /// @param unit The unit.
+    /// @param seq The corrected entry.
+    /// @param entryTime The corrected entry's event time, the earliest the correction may carry.
+    error TraceLedgerCorrectionPredatesEntry(bytes32 unit, uint32 seq, uint40 entryTime);
+
     /// @notice Registers a unit; the acting organization becomes its registrant and custodian.
     /// @dev Requirements: not paused; the caller's roles allow `COMMISSIONING`; the key is non-zero and
     /// unregistered. Emits `Traced` (step `COMMISSIONING`, seq 1).
@@ -298,7 +323,9 @@ interface ITraceLedger is IConsortium, IPrefixRegistry, ICustoms {
     /// @notice Records one event on a unit.
     /// @dev Requirements: not paused; the caller is an active account whose roles allow `step`; the unit is
     /// registered, in the caller's scope (custodian, assigned to it or a parent, or a regulator)
-    /// and its stage and flags allow the step. Emits `Traced`.
+    /// and its stage and flags allow the step; the event time is not 0 and at most
+    /// `Limits.MAX_EVENT_TIME_SKEW` seconds after the block's (`TraceLedgerInvalidEventTime`; every entry
+    /// point that takes an event time checks it so). Emits `Traced`.
     /// Example: a carrier records `{unit: consignment, step: DEPARTING, disposition: IN_TRANSIT, ...}`
     /// after customs recorded `CUSTOMS_RELEASED` on the same consignment.
     /// @param input The event.
@@ -349,15 +376,15 @@ interface ITraceLedger is IConsortium, IPrefixRegistry, ICustoms {
     /// @dev Requirements: not paused; roles allow `CUSTODY_TRANSFERRED`; the caller's organization is the
     /// custodian; the unit is not packed, held or destroyed (a hold on an item inside does not stop its
     /// parent: customs holds the consignment to stop a shipment); `toOrg` is another, active organization, or 0
-    /// to withdraw. Replaces any earlier offer. Writes no history entry. Emits `HandoverOffered`.
-
-    /// parent: customs holds the consignment to stop a shipment — but a unit holding a held or recalled unit
-    /// is refused with `TraceLedgerContainsStopped`); `toOrg` exists and is active. Emits `Traced`
-    /// (aux = toOrg).
+    /// to withdraw; a unit holding a held or recalled unit is refused (`TraceLedgerContainsStopped`);
+    /// `eventTime` as `record` takes it (`TraceLedgerInvalidEventTime`). Replaces any earlier offer. Writes
+    /// no history entry. Emits `HandoverOffered`.
     /// @param unit The unit.
     /// @param toOrg The proposed custodian, 0 to withdraw the offer.
+    /// @param eventTime When the offer was made (Unix seconds), as the custodian claims.
+    /// @param location Where (GLN or short code), 0 for none.
     /// @param recordHash Hash of the offer record (e.g. a delivery note).
-    function handover(bytes32 unit, uint32 toOrg, bytes32 recordHash) external;
+    function handover(bytes32 unit, uint32 toOrg, uint40 eventTime, uint64 location, bytes32 recordHash) external;
 
     /// @notice Lets the custodian assign an organization to a unit (e.g. the carrier and customs broker of a
     /// consignment), or remove it. Assigned organizations may write on the unit and on everything inside it
@@ -365,24 +392,34 @@ interface ITraceLedger is IConsortium, IPrefixRegistry, ICustoms {
     /// a parent it is in) and does not come back if custody returns.
     /// @dev Requirements: not paused; roles allow `ASSIGNED`; the unit (and any parent) not destroyed; the
     /// caller's organization is the (effective) custodian; `orgId` is another organization (else
-    /// `TraceLedgerSelfTarget`), exists, and is active when assigning; the (effective) assignment changes.
-    /// Emits `Traced` (aux = orgId, +2^32 when removed).
-    function assign(bytes32 unit, uint32 orgId, bool assigned, bytes32 recordHash) external;
+    /// `TraceLedgerSelfTarget`), exists, and is active when assigning; the (effective) assignment changes;
+    /// `eventTime` as `record` takes it (`TraceLedgerInvalidEventTime`). An assignment is an agreement, not
+    /// a movement of goods: its entry has no location. Emits `Traced` (aux = orgId, +2^32 when removed).
+    /// @param unit The unit.
+    /// @param orgId The organization assigned or removed.
+    /// @param assigned True to assign, false to remove.
+    /// @param eventTime When the assignment was agreed (Unix seconds), as the custodian claims.
+    /// @param recordHash Hash of the assignment record.
+    function assign(bytes32 unit, uint32 orgId, bool assigned, uint40 eventTime, bytes32 recordHash) external;
 
     /// @notice Declares an earlier event of the unit wrong (EPCIS error declaration). Both stay visible.
     /// @dev Requirements: not paused; roles allow `CORRECTION`; the unit (and any parent) not destroyed —
     /// "nothing after destruction" holds for corrections too; `seq` names an existing entry; `proof` rebuilds
     /// the unit's current head from entry `seq` on; the caller's organization recorded that entry (its info's
     /// org field), or the caller is a regulator. Scope is not needed: the author speaks for its own entry.
-    /// Emits `Traced` (aux = seq).
+    /// `eventTime` is the declaration's own time (EPCIS `declarationTime`), taken as `record` takes an
+    /// event time and no earlier than the corrected entry's event time (`TraceLedgerCorrectionPredatesEntry`):
+    /// nobody declares an event wrong before it happened. Emits `Traced` (aux = seq), without location.
     /// @param unit The unit.
     /// @param seq The corrected entry's sequence number.
+    /// @param eventTime When the error was declared (Unix seconds), as the declarer claims.
     /// @param recordHash Hash of the error declaration / corrective record.
     /// @param head The unit's head before entry `seq` (the genesis head for seq 1).
     /// @param entries Entries `seq` .. latest, oldest first.
     function correct(
         bytes32 unit,
         uint32 seq,
+        uint40 eventTime,
         bytes32 recordHash,
         bytes16 head,
         ChainEntry[] calldata entries

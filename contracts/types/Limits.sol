@@ -15,4 +15,9 @@ library Limits {
     /// @dev Where the company prefix starts in a canonical path: after `/01/` and the GTIN-14's indicator
     /// digit, after `/00/` and the SSCC's extension digit, right after `/401/` (GINC) and `/414/` (GLN).
     uint256 internal constant PREFIX_OFFSET = 5;
+    /// @dev How far an entry's claimed event time may lie after the block it is written in (seconds): room
+    /// for a recorder's clock running a few minutes fast, none for dating an event days ahead, which would
+    /// sort it after events that really came later (a handover after the delivery) and make an entry that
+    /// a correction, dated no earlier than it, could not follow for as long.
+    uint256 internal constant MAX_EVENT_TIME_SKEW = 900;
 }

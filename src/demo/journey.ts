@@ -166,21 +166,29 @@ export async function seedDemo(
     });
     await writers[by].pack(packed.input, packed.children);
   };
-  const note = (code: string, step: StepName, time: string, extensions: Record<string, string>) =>
+  /** Records a custody or assignment note; its ledger input carries the note's own time (and place). */
+  const note = (code: string, step: StepName, time: string, extensions: Record<string, string>, location?: string) =>
     recordObjectEvent(store, unit(code), {
       step,
       eventTime: time,
+      ...(location ? { location } : {}),
       extensions: Object.fromEntries(Object.entries(extensions).map(([k, v]) => [`cbectrace:${k}`, v])),
-    }).recordHash;
+    }).input;
   // Custody moves only when the receiver accepts: the custodian offers, the receiver's key accepts.
-  const handOver = async (code: string, from: DemoMember, to: DemoMember, offered: string, accepted: string) => {
+  const handOver = async (
+    code: string,
+    from: DemoMember,
+    to: DemoMember,
+    offered: string,
+    accepted: string,
+    location: string,
+  ) => {
     const toOrganization = String(DEMO_ORG_IDS[to]);
     const key = unit(code).key;
-    await writers[from].handover(key, DEMO_ORG_IDS[to], note(code, "CUSTODY_TRANSFERRED", offered, { toOrganization }));
-    await writers[to].acceptHandover(
-      key,
-      note(code, "CUSTODY_TRANSFERRED", accepted, { toOrganization, acceptedBy: toOrganization }),
-    );
+    const offer = note(code, "CUSTODY_TRANSFERRED", offered, { toOrganization }, location);
+    await writers[from].handover(key, DEMO_ORG_IDS[to], offer);
+    const acceptance = { toOrganization, acceptedBy: toOrganization };
+    await writers[to].acceptHandover(key, note(code, "CUSTODY_TRANSFERRED", accepted, acceptance, location));
   };
 
   const items = [DEMO_CODES.authentic, DEMO_CODES.authenticSibling];
@@ -210,7 +218,8 @@ export async function seedDemo(
     disposition: "CONFORMANT",
     location: GLN.lab,
   });
-  await handOver(carton, "factory", "exporter", "2026-11-05T09:00:00+08:00", "2026-11-05T09:30:00+08:00");
+  // At the factory's dock: the exporter collects the inspected carton.
+  await handOver(carton, "factory", "exporter", "2026-11-05T09:00:00+08:00", "2026-11-05T09:30:00+08:00", GLN.factory);
 
   // Exporter: consignment (master waybill); the organizations that file its documents and handle it.
   await register("exporter", [consignment], "2026-11-05T10:00:00+08:00", GLN.exporter);
@@ -311,7 +320,15 @@ export async function seedDemo(
     time: "2026-11-07T16:00:00+08:00",
     location: "5316",
   });
-  await handOver(consignment, "exporter", "carrier", "2026-11-08T08:00:00+08:00", "2026-11-08T08:30:00+08:00");
+  // At the bonded warehouse, after release: the carrier takes the consignment to the port.
+  await handOver(
+    consignment,
+    "exporter",
+    "carrier",
+    "2026-11-08T08:00:00+08:00",
+    "2026-11-08T08:30:00+08:00",
+    GLN.warehouse,
+  );
   // The exporter's assignments ended with its custody: the carrier, now custodian, assigns the payment
   // institution that files the FX settlement (the tax authority, a regulator, needs no assignment).
   await writers.carrier.assign(

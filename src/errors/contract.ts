@@ -4,7 +4,15 @@
  */
 import { decodeErrorResult, type Hex } from "viem";
 import { traceLedgerAbi } from "../generated/abi";
-import { rolesOf, stepName, stageName, documentKindName, dedicatedDocumentKind, DOCUMENT_KIND_NAMES } from "../codes";
+import {
+  rolesOf,
+  stepName,
+  stageName,
+  documentKindName,
+  dedicatedDocumentKind,
+  DOCUMENT_KIND_NAMES,
+  LIMITS,
+} from "../codes";
 import { TraceError } from "./base";
 
 type Args = readonly unknown[];
@@ -107,6 +115,8 @@ const MODE_NEEDS =
   "9610 cites ORDER, PAYMENT and WAYBILL; 9710 ORDER and WAYBILL; 9810 BOOKING and WAYBILL; 1210 ZONE_ENTRY.";
 const roles = (v: unknown) => rolesOf(Number(v)).join(", ") || "no role";
 const short = (v: unknown) => String(v).slice(0, 10) + "…";
+/** Unix seconds (an error argument) as an ISO 8601 UTC time. */
+const isoTime = (v: unknown) => new Date(Number(v) * 1000).toISOString().replace(".000Z", "Z");
 const when = (v: unknown) => new Date(Number(v) * 1000).toISOString().replace(".000Z", "Z");
 
 type Entry = [
@@ -319,6 +329,24 @@ const TABLE: Record<string, Entry> = {
     InvalidRequestError,
     (a) => `The proof for correcting entry ${a[1]} of unit ${short(a[0])} does not rebuild its chain head.`,
     ["Submit through the SDK or `trace correct`, which build the proof from the unit's current history."],
+  ],
+  // Event times of every entry (issue 15).
+  TraceLedgerInvalidEventTime: [
+    InvalidRequestError,
+    (a) =>
+      Number(a[0]) === 0
+        ? "The event time is 0 (none): every entry carries when it happened."
+        : `The event time ${isoTime(a[0])} is after ${isoTime(a[1])}, the latest this block accepts (its time plus ${LIMITS.MAX_EVENT_TIME_SKEW} s of clock skew).`,
+    [
+      "Give the time the event happened (`--time` with an ISO 8601 time and offset); events are recorded when or after they happen.",
+      "If it is now, check this machine's clock (and its time zone offset).",
+    ],
+  ],
+  TraceLedgerCorrectionPredatesEntry: [
+    InvalidRequestError,
+    (a) =>
+      `Entry ${a[1]} of unit ${short(a[0])} happened at ${isoTime(a[2])}: an error declaration about it cannot be dated earlier.`,
+    ["Date the correction when the error was declared (`--time`, default now), at or after the entry's time."],
   ],
   TraceLedgerNotEntryAuthor: [
     NotAllowedError,

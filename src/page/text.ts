@@ -46,7 +46,7 @@ export const STEP_LABELS: Record<StepName, [string, string]> = {
   FLAG_LIFTED: ["Flag lifted", "解除标记"],
   RECALL: ["Recall", "召回"],
   RECALL_LIFTED: ["Recall lifted", "解除召回"],
-  WAYBILL_ISSUED: ["Waybill issued", "运单"],
+  WAYBILL_ISSUED: ["Waybill issued", "运单已签发"],
   WAREHOUSE_BOOKED: ["Overseas warehouse booked", "海外仓订仓"],
   SUMMARY_DECLARED: ["Summary declaration filed", "汇总申报"],
 };
@@ -103,6 +103,8 @@ export const DISPOSITION_LABELS: Record<DispositionName, [string, string]> = {
 /** The stages a buyer's journey is grouped in (`src/verify/buyerSteps.ts` says which step is in which). */
 export const JOURNEY_STAGE_LABELS = {
   production: ["Production", "生产"],
+  // A carton's or consignment's own start: it is packed and booked for shipping, not produced.
+  shipment: ["Packed / shipment created", "装箱 / 货运建单"],
   inspection: ["Inspection", "检验"],
   warehousing: ["Warehousing", "仓储"],
   customs: ["Customs", "海关"],

@@ -1,8 +1,10 @@
 /**
- * The journey as a buyer reads it: grouped by stage (production, inspection, warehousing, customs,
- * transport, delivery, after sale), each once, in the order the goods reached them; in each stage the unit's own
- * events first, then each stay in a carton or consignment once, with the events recorded on it while the
- * unit was inside. Finance steps are left out (`buyerSteps.ts`). Pure, browser-safe.
+ * The journey as a buyer reads it: grouped by stage (production, packed / shipment created, inspection,
+ * warehousing, customs, transport, delivery, after sale), each once, in the order the goods reached them, at
+ * the events' own times (an event captured late, or a handover recorded after the next step, still shows
+ * when it happened); in each stage the unit's own events first, then each stay in a carton or consignment
+ * once, with the events recorded on it while the unit was inside. Finance steps are left out
+ * (`buyerSteps.ts`). Pure, browser-safe.
  */
 import type { Hex } from "viem";
 import { JOURNEY_STAGE_LABELS, type JourneyStage } from "../page/text";
@@ -38,11 +40,14 @@ export function buyerJourney(report: VerificationReport, records: CheckedRecords
   const kind = report.unit?.identity.kind;
   const container = kind === "logistic" || kind === "consignment";
   const groups: StageGroup[] = [];
-  let stage: JourneyStage = "production";
-  for (const entry of report.entries) {
+  let stage: JourneyStage = container ? "shipment" : "production";
+  // Sorted by event time (stable: the ledger's order among equal times), which every entry now carries.
+  const byTime = report.entries.map((entry, i) => ({ entry, i }));
+  byTime.sort((a, b) => a.entry.eventTime - b.entry.eventTime || a.i - b.i);
+  for (const { entry } of byTime) {
     if (!shownToBuyers(entry.step)) continue;
     // Steps of any stage (handovers, holds, recalls) stay in the stage the goods were in.
-    stage = stageOfStep(entry.stepName) ?? stage;
+    stage = stageOfStep(entry.stepName, container && !entry.inheritedFrom) ?? stage;
     // Each stage once, in the order the goods reached it: a clearance closed after departure is still customs.
     let group = groups.find((g) => g.stage === stage);
     if (!group) {

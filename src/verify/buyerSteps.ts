@@ -9,8 +9,9 @@ import { DISPOSITION_LABELS, type JourneyStage } from "../page/text";
 
 /**
  * Steps a buyer is not shown, by name: the finance steps, the party assignments (bookkeeping of who may
- * write), and the customs document steps the ledger may define (codes 45–47 of the customs documents work:
- * hidden as soon as the generated codes name them).
+ * write), and the customs filings that are paperwork rather than the goods' journey (the overseas warehouse
+ * booking, the summary declaration). Buyers see origin, inspection, customs release and exit, transport and
+ * delivery: the carrier's waybill is shown, as the moment the shipment was booked.
  */
 const HIDDEN_STEP_NAMES: readonly string[] = [
   "ORDER_PLACED",
@@ -18,7 +19,6 @@ const HIDDEN_STEP_NAMES: readonly string[] = [
   "TAX_REFUNDED",
   "FX_SETTLED",
   "ASSIGNED",
-  "WAYBILL_ISSUED",
   "WAREHOUSE_BOOKED",
   "SUMMARY_DECLARED",
 ];
@@ -37,6 +37,7 @@ export function shownToBuyers(step: number): boolean {
 
 const STAGE_OF: Partial<Record<StepName, JourneyStage>> = {
   COMMISSIONING: "production",
+  WAYBILL_ISSUED: "shipment",
   INSPECTING: "inspection",
   SAMPLING: "inspection",
   RECEIVING: "warehousing",
@@ -69,9 +70,11 @@ const STAGE_OF: Partial<Record<StepName, JourneyStage>> = {
 
 /**
  * The stage a step belongs to, or undefined for steps that happen in any stage (packing, custody handovers,
- * corrections, regulator holds, flags and recalls): those stay in the stage the goods were in.
+ * corrections, regulator holds, flags and recalls): those stay in the stage the goods were in. A carton's or
+ * consignment's own registration (`container`) starts its shipment, not a production.
  */
-export function stageOfStep(step: StepName | undefined): JourneyStage | undefined {
+export function stageOfStep(step: StepName | undefined, container = false): JourneyStage | undefined {
+  if (container && step === "COMMISSIONING") return "shipment";
   return step ? STAGE_OF[step] : undefined;
 }
 

@@ -34,6 +34,15 @@ export interface RegistrationInput {
   recordHash: Hex;
 }
 
+/**
+ * The time, place and record of a custody entry (`handover`, `acceptHandover`): exactly the fields of the
+ * entry's EPCIS record (`recordObjectEvent(…).input` is one), so the chain's event time is the record's.
+ */
+export type EntryInput = Pick<TraceInput, "eventTime" | "location" | "recordHash">;
+
+/** The time and record of an assignment or correction, whose entries carry no location. */
+export type TimedRecordInput = Pick<TraceInput, "eventTime" | "recordHash">;
+
 /** A (un)packing on a parent (`ITraceLedger.Aggregation`). */
 export interface AggregationInput {
   parent: Hex;

@@ -14,7 +14,14 @@ import { TransactionSender, type SendOptions, type SentTransaction } from "./sen
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
 import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
-import type { AggregationInput, CustomsDocumentInput, RegistrationInput, TraceInput } from "./types";
+import type {
+  AggregationInput,
+  CustomsDocumentInput,
+  EntryInput,
+  RegistrationInput,
+  TimedRecordInput,
+  TraceInput,
+} from "./types";
 import { LicenceChecker } from "./licences";
 import { unfiled } from "./resume";
 import type { CorrectionProof } from "../hashChain/hashChain";
@@ -177,28 +184,41 @@ export class TraceWriter {
 
   /**
    * Offers custody of a unit to another organization (`toOrg` 0 withdraws the offer); custody moves when an
-   * account of `toOrg` calls {@link acceptHandover}.
+   * account of `toOrg` calls {@link acceptHandover}. `offer` carries the offer's own time and place, as its
+   * record states them (no default: a handover happens at a time someone saw it happen).
    */
-  async handover(unit: string, toOrg: number, recordHash: string): Promise<WriteResult> {
-    return this.single(await this.ledger.handover.populateTransaction(unit, toOrg, recordHash));
+  async handover(unit: string, toOrg: number, offer: EntryInput): Promise<WriteResult> {
+    const { eventTime, location, recordHash } = entryFields(offer, "handover");
+    return this.single(await this.ledger.handover.populateTransaction(unit, toOrg, eventTime, location, recordHash));
   }
 
-  /** Accepts custody of a unit offered to this writer's organization. */
-  async acceptHandover(unit: string, recordHash: string): Promise<WriteResult> {
-    return this.single(await this.ledger.acceptHandover.populateTransaction(unit, recordHash));
+  /** Accepts custody of a unit offered to this writer's organization, at the time and place of `accepted`. */
+  async acceptHandover(unit: string, accepted: EntryInput): Promise<WriteResult> {
+    const { eventTime, location, recordHash } = entryFields(accepted, "acceptHandover");
+    return this.single(await this.ledger.acceptHandover.populateTransaction(unit, eventTime, location, recordHash));
   }
 
-  /** Assigns an organization to a unit (or removes it with `assigned = false`). */
-  async assign(unit: string, orgId: number, assigned: boolean, recordHash: string): Promise<WriteResult> {
-    return this.single(await this.ledger.assign.populateTransaction(unit, orgId, assigned, recordHash));
+  /** Assigns an organization to a unit (or removes it with `assigned = false`), dated `entry.eventTime`. */
+  async assign(unit: string, orgId: number, assigned: boolean, entry: TimedRecordInput): Promise<WriteResult> {
+    const { eventTime, recordHash } = entryFields(entry, "assign");
+    return this.single(await this.ledger.assign.populateTransaction(unit, orgId, assigned, eventTime, recordHash));
   }
 
   /**
-   * Declares entry `seq` of a unit wrong. `proof` shows who recorded it: build it with `correctionProof`
-   * (exported by `cbec-trace`) from the unit's current history (`TraceReader.history`).
+   * Declares entry `seq` of a unit wrong, dated `declaration.eventTime` (the error declaration's own time,
+   * no earlier than the entry's). `proof` shows who recorded it: build it with `correctionProof` (exported
+   * by `cbec-trace`) from the unit's current history (`TraceReader.history`).
    */
-  async correct(unit: string, seq: number, recordHash: string, proof: CorrectionProof): Promise<WriteResult> {
-    return this.single(await this.ledger.correct.populateTransaction(unit, seq, recordHash, proof.head, proof.entries));
+  async correct(
+    unit: string,
+    seq: number,
+    declaration: TimedRecordInput,
+    proof: CorrectionProof,
+  ): Promise<WriteResult> {
+    const { eventTime, recordHash } = entryFields(declaration, "correct");
+    return this.single(
+      await this.ledger.correct.populateTransaction(unit, seq, eventTime, recordHash, proof.head, proof.entries),
+    );
   }
 
   /**
@@ -362,4 +382,17 @@ export class TraceWriter {
     }
     return { maxItems: this.maxItems, budget: this.budget };
   }
+}
+
+/**
+ * The entry fields of a custody, assignment or correction call, refused before anything is sent when a
+ * caller still passes the record hash alone (the calls took no time before ledger 2.2.0's issue 15).
+ */
+function entryFields<E extends TimedRecordInput>(entry: E, call: string): E {
+  if (entry === null || typeof entry !== "object" || !Number.isSafeInteger(entry.eventTime)) {
+    throw new TypeError(
+      `${call} takes the entry's { eventTime, recordHash } (and location), e.g. recordObjectEvent(…).input, not ${typeof entry === "string" ? "a record hash alone" : String(entry)}.`,
+    );
+  }
+  return entry;
 }

@@ -58,6 +58,8 @@ interface HistoryRow {
   account: string;
   recordHash: string;
   inheritedFrom: string | null;
+  eventTime: string;
+  location: string;
 }
 
 interface HistoryOutput {
@@ -259,14 +261,38 @@ describe("trace CLI end to end (bin/trace.js against a hardhat node)", function 
       expect(await chainMark()).to.deep.equal(mark);
       await declareOnNode(box);
       ok(await trace("customs", ["record", box, "--step", "customs_released"]));
-      // custody is offered, and moves when the carrier accepts (trust model v2)
+      // custody is offered, and moves when the carrier accepts (trust model v2), at the times given (issue 15)
+      const carrierOrg = String(dep.members.carrier.orgId);
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d+Z$/, "Z");
+      const ahead = fails(
+        await trace("exporter", ["handover", box, "--to", carrierOrg, "--time", tomorrow]),
+        EXIT.REFUSED,
+      );
+      expect(ahead).to.match(/is after .*, the latest this block accepts/);
+      expect((await ledger.handoverOffer(keyOf(box))).toOrg).to.equal(0n);
       const offered = ok<WriteSummary & { next: string }>(
-        await trace("exporter", ["--json", "handover", box, "--to", String(dep.members.carrier.orgId)]),
+        await trace("exporter", [
+          "--json",
+          "handover",
+          box,
+          "--to",
+          carrierOrg,
+          "--time",
+          "2026-11-08T08:00:00+08:00",
+          "--location",
+          "6901234000023",
+        ]),
       );
       expect(offered.next).to.equal(`organization ${dep.members.carrier.orgId} accepts with: trace accept ${box}`);
       expect((await ledger.unitState(keyOf(box))).custodian).to.equal(BigInt(dep.members.exporter.orgId));
-      ok(await trace("carrier", ["accept", box]));
+      ok(await trace("carrier", ["accept", box, "--time", "2026-11-08T08:30:00+08:00", "--location", "6901234000023"]));
       expect((await ledger.unitState(keyOf(box))).custodian).to.equal(BigInt(dep.members.carrier.orgId));
+      const custody = ok<HistoryOutput>(await trace(undefined, ["--json", "history", box])).entries.at(-1)!;
+      expect(custody).to.deep.include({
+        step: "CUSTODY_TRANSFERRED",
+        eventTime: "2026-11-08T00:30:00.000Z",
+        location: "GLN 6901234000023",
+      });
       const departed = ok<WriteSummary>(
         await trace("carrier", ["--json", "record", box, "--step", "departing", "--disposition", "in_transit"]),
       );

@@ -193,12 +193,13 @@ describe("local consortium network (EthereumJS Clique, 3 signers)", function () 
     await writers.EXPORTER.register([reg.input]);
     written.push(reg.recordHash.toLowerCase() as Hex);
     const broker = await writers.CUSTOMS_BROKER.organization();
-    const assigned = recordObjectEvent(store, unit(CODE), {
+    const assignment = recordObjectEvent(store, unit(CODE), {
       step: "ASSIGNED",
       eventTime: "2026-11-05T13:00:00+08:00",
       extensions: { "cbectrace:organization": String(broker) },
-    }).recordHash;
-    await writers.EXPORTER.assign(unit(CODE).key, broker, true, assigned);
+    });
+    const assigned = assignment.recordHash;
+    await writers.EXPORTER.assign(unit(CODE).key, broker, true, assignment.input);
     written.push(assigned.toLowerCase() as Hex);
     // 1210: customs records the entry into the bonded zone (node 3), the broker declares citing it (node 2).
     const zone = await file("CUSTOMS", "ZONE_ENTRY", "Z-990001", "2026-11-06T09:00:00+08:00");

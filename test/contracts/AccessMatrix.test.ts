@@ -16,6 +16,7 @@ import {
   registration,
   traceInput,
   type MemberName,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import {
   ASSIGNEES,
@@ -83,7 +84,7 @@ function stepFixture(step: RecordableStep) {
       const f = await loadFixture(deployLedger);
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.register(registration(UNIT));
-      for (const m of ASSIGNEES) await ex.assign(UNIT, f.orgIds[m], true, recordHash(`assign:${m}`));
+      for (const m of ASSIGNEES) await ex.assign(UNIT, f.orgIds[m], true, EVENT_TIME, recordHash(`assign:${m}`));
       for (const [m, s] of PREP[step] ?? []) {
         if (s === "CUSTOMS_DECLARED") await (await declareExport(f, UNIT, 1210, { by: m, tag: "prep" })).wait();
         else await f.ledger.connect(f.accounts[m]).record(traceInput(UNIT, s, { label: "prep" }));

@@ -22,6 +22,7 @@ import {
   traceInput,
   type LedgerFixture,
   type MemberName,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { ALL_ROLES, ASSIGNEES, DEFAULT_MATRIX, MATRIX_MEMBERS, type MatrixMember } from "../helpers/matrix";
@@ -142,11 +143,11 @@ const ENTRY_POINTS: EntryPoint[] = [
     name: "handover",
     step: "CUSTODY_TRANSFERRED",
     prepare: makeCustodian,
-    send: (l, f) => l.handover(HELD_IN_CUSTODY, f.orgIds.rival, recordHash("handover")),
+    send: (l, f) => l.handover(HELD_IN_CUSTODY, f.orgIds.rival, EVENT_TIME, 0, recordHash("handover")),
     check: async (f, m, tx) => {
       await expect(tx)
         .to.emit(f.ledger, "HandoverOffered")
-        .withArgs(HELD_IN_CUSTODY, f.orgIds[m], f.orgIds.rival, recordHash("handover"));
+        .withArgs(HELD_IN_CUSTODY, f.orgIds[m], f.orgIds.rival, recordHash("handover"), EVENT_TIME, 0);
       expect((await tracedLogs(f.ledger, tx)).length).to.equal(0);
       const seq = (await f.ledger.unitState(HELD_IN_CUSTODY)).seq;
       expect(await f.ledger.handoverOffer(HELD_IN_CUSTODY)).to.deep.equal([
@@ -154,7 +155,7 @@ const ENTRY_POINTS: EntryPoint[] = [
         BigInt(f.orgIds.rival),
         seq,
       ]);
-      await f.ledger.connect(f.accounts.rival).acceptHandover(HELD_IN_CUSTODY, recordHash("accepted"));
+      await f.ledger.connect(f.accounts.rival).acceptHandover(HELD_IN_CUSTODY, EVENT_TIME, 0, recordHash("accepted"));
       expect((await f.ledger.unitState(HELD_IN_CUSTODY)).custodian).to.equal(f.orgIds.rival);
     },
   },
@@ -165,12 +166,17 @@ const ENTRY_POINTS: EntryPoint[] = [
     prepare: async (f, m) => {
       if (m === "exporter") {
         await f.ledger.connect(f.accounts.rival).register(registration(rivalItemKey(300)));
-        await f.ledger.connect(f.accounts.rival).handover(rivalItemKey(300), f.orgIds.exporter, recordHash("offer"));
+        await f.ledger
+          .connect(f.accounts.rival)
+          .handover(rivalItemKey(300), f.orgIds.exporter, EVENT_TIME, 0, recordHash("offer"));
       } else {
-        await f.ledger.connect(f.accounts.exporter).handover(HELD_IN_CUSTODY, f.orgIds[m], recordHash("offer"));
+        await f.ledger
+          .connect(f.accounts.exporter)
+          .handover(HELD_IN_CUSTODY, f.orgIds[m], EVENT_TIME, 0, recordHash("offer"));
       }
     },
-    send: (l, f, m) => l.acceptHandover(m === "exporter" ? rivalItemKey(300) : HELD_IN_CUSTODY, recordHash("accept")),
+    send: (l, f, m) =>
+      l.acceptHandover(m === "exporter" ? rivalItemKey(300) : HELD_IN_CUSTODY, EVENT_TIME, 0, recordHash("accept")),
     check: async (f, m, tx) => {
       const unit = m === "exporter" ? rivalItemKey(300) : HELD_IN_CUSTODY;
       await expect(tx)
@@ -185,7 +191,7 @@ const ENTRY_POINTS: EntryPoint[] = [
     name: "assign",
     step: "ASSIGNED",
     prepare: makeCustodian,
-    send: (l, f) => l.assign(HELD_IN_CUSTODY, f.orgIds.rival, true, recordHash("assign")),
+    send: (l, f) => l.assign(HELD_IN_CUSTODY, f.orgIds.rival, true, EVENT_TIME, recordHash("assign")),
     check: async (f, m, tx) => {
       await expect(tx)
         .to.emit(f.ledger, "Traced")
@@ -204,7 +210,7 @@ const ENTRY_POINTS: EntryPoint[] = [
       await f.ledger.connect(f.accounts[m]).record(traceInput(CORRECTED, "INSPECTING", { label: `by ${m}` }));
     },
     send: async (l) =>
-      l.correct(CORRECTED, OWN_ENTRY, recordHash("correct"), ...(await proofOf(l, CORRECTED, OWN_ENTRY))),
+      l.correct(CORRECTED, OWN_ENTRY, EVENT_TIME, recordHash("correct"), ...(await proofOf(l, CORRECTED, OWN_ENTRY))),
     check: async (f, m, tx) => {
       await expect(tx)
         .to.emit(f.ledger, "Traced")
@@ -251,12 +257,16 @@ describe("AccessMatrix: dedicated entry points", () => {
 
   describe("narrowed by setPermissions", () => {
     const narrowed: Array<[string, StepName, (l: TraceLedger, f: LedgerFixture) => Promise<unknown>]> = [
-      ["correct", "CORRECTION", (l) => l.correct(CORRECTED, 1, recordHash("c"), ...NO_PROOF)],
+      ["correct", "CORRECTION", (l) => l.correct(CORRECTED, 1, EVENT_TIME, recordHash("c"), ...NO_PROOF)],
       ["register", "COMMISSIONING", (l) => l.register(registration(itemKey(200)))],
       ["pack", "PACKING", (l) => l.pack(aggregation(PACK_PARENT), [PACK_CHILD])],
       ["unpack", "UNPACKING", (l) => l.unpack(aggregation(FULL_PARENT), [PACKED_CHILD])],
-      ["handover", "CUSTODY_TRANSFERRED", (l, f) => l.handover(HELD_IN_CUSTODY, f.orgIds.rival, recordHash("h"))],
-      ["assign", "ASSIGNED", (l, f) => l.assign(HELD_IN_CUSTODY, f.orgIds.rival, true, recordHash("a"))],
+      [
+        "handover",
+        "CUSTODY_TRANSFERRED",
+        (l, f) => l.handover(HELD_IN_CUSTODY, f.orgIds.rival, EVENT_TIME, 0, recordHash("h")),
+      ],
+      ["assign", "ASSIGNED", (l, f) => l.assign(HELD_IN_CUSTODY, f.orgIds.rival, true, EVENT_TIME, recordHash("a"))],
     ];
     for (const [name, step, send] of narrowed) {
       it(`${name}: the exporter is refused once ${step} is given to customs only`, async () => {

@@ -22,6 +22,7 @@ import {
   traceInput,
   type LedgerFixture,
   type MemberName,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { ALL_ROLES } from "../helpers/matrix";
 import { decodeInfo, ROLES, STEPS } from "../../src/codes";
@@ -42,13 +43,13 @@ async function scopeFixture() {
 
 const as = (f: LedgerFixture, m: MemberName) => f.ledger.connect(f.accounts[m]);
 const handover = (from: MemberName, unit: string, to: MemberName) => async (f: LedgerFixture) => {
-  await (await as(f, from).handover(unit, f.orgIds[to], recordHash(`handover:${to}`))).wait();
-  return as(f, to).acceptHandover(unit, recordHash(`accepted:${to}`));
+  await (await as(f, from).handover(unit, f.orgIds[to], EVENT_TIME, 0, recordHash(`handover:${to}`))).wait();
+  return as(f, to).acceptHandover(unit, EVENT_TIME, 0, recordHash(`accepted:${to}`));
 };
 const assign =
   (unit: string, who: MemberName, on = true) =>
   (f: LedgerFixture) =>
-    as(f, "exporter").assign(unit, f.orgIds[who], on, recordHash(`assign:${who}:${on}`));
+    as(f, "exporter").assign(unit, f.orgIds[who], on, EVENT_TIME, recordHash(`assign:${who}:${on}`));
 const pack = (parent: string, child: string) => (f: LedgerFixture) =>
   as(f, "exporter").pack(aggregation(parent, `pack:${child}`), [child]);
 const unpack = (parent: string, child: string) => (f: LedgerFixture) =>

@@ -16,6 +16,7 @@ import {
   rivalCartonKey,
   rivalItemKey,
   type LedgerFixture,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { replayedAndStoredHead } from "../helpers/history";
 import { unitsFixture } from "../helpers/fixtures";
@@ -109,7 +110,7 @@ describe("Aggregation: pack", () => {
         .to.be.revertedWithCustomError(ledger, "TraceLedgerOutOfScope")
         .withArgs(C1, orgIds.exporter);
       // ... assigned to it by the warehouse, C1 is in its scope, but the goods are not in one custody.
-      await ledger.connect(accounts.warehouse).assign(C1, orgIds.exporter, true, recordHash("exporter"));
+      await ledger.connect(accounts.warehouse).assign(C1, orgIds.exporter, true, EVENT_TIME, recordHash("exporter"));
       await expect(ex.pack(aggregation(C1), [I1]))
         .to.be.revertedWithCustomError(ledger, "TraceLedgerBatchItemRejected")
         .withArgs(0, encodedError(ledger, "TraceLedgerCustodyMismatch", [I1, orgIds.exporter, orgIds.warehouse]));

@@ -9,7 +9,15 @@ import { handOver } from "../helpers/custody";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { itemKey, cartonKey, consignmentKey, aggregation, recordHash, type LedgerFixture } from "../helpers/ledger";
+import {
+  itemKey,
+  cartonKey,
+  consignmentKey,
+  aggregation,
+  recordHash,
+  type LedgerFixture,
+  EVENT_TIME,
+} from "../helpers/ledger";
 import { rec, advance } from "../helpers/actors";
 import { unitsFixture, stageFixture, STAGE_UNITS } from "../helpers/fixtures";
 import { encodedError, tracedLogs, unitStateOf } from "../helpers/reads";
@@ -155,7 +163,8 @@ describe("Aggregation attacks: packing never advances a child (issue 11 item 1)"
       for (const m of ["exporter", "warehouse", "carrier"] as const) {
         it(`ATTACK: ${m} unpacks from / packs into a ${stage} consignment (and a carton inside it): CustomsControlled`, async () => {
           const f = await loadFixture(attackFixture);
-          if (m === "warehouse") await as(f, "exporter").assign(SHIP, f.orgIds.warehouse, true, recordHash("wh"));
+          if (m === "warehouse")
+            await as(f, "exporter").assign(SHIP, f.orgIds.warehouse, true, EVENT_TIME, recordHash("wh"));
           await rec(f, SHIP, "CUSTOMS_DECLARED", "broker");
           if (stage === "RELEASED") await rec(f, SHIP, "CUSTOMS_RELEASED", "customs");
           for (const [parent, child] of [
@@ -242,7 +251,7 @@ describe("Aggregation attacks: a held or recalled unit moves nowhere (issue 11 i
         C1,
         STEPS.PACKING,
       ]);
-      await expect(as(f, "exporter").handover(C1, f.orgIds.carrier, recordHash("h")))
+      await expect(as(f, "exporter").handover(C1, f.orgIds.carrier, EVENT_TIME, 0, recordHash("h")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
         .withArgs(C1, STEPS.CUSTODY_TRANSFERRED);
       // The declaration (a 1210 one in these tests) is refused at its first document, the zone entry: a gate
@@ -266,14 +275,14 @@ describe("Aggregation attacks: a held or recalled unit moves nowhere (issue 11 i
     it(`ATTACK: a carton offered before an item inside it was ${flag} cannot be accepted until it is lifted`, async () => {
       const f = await loadFixture(attackFixture);
       await as(f, "exporter").unpack(aggregation(SHIP), [C1]);
-      await (await as(f, "exporter").handover(C1, f.orgIds.carrier, recordHash("offer"))).wait();
+      await (await as(f, "exporter").handover(C1, f.orgIds.carrier, EVENT_TIME, 0, recordHash("offer"))).wait();
       // The stop is recorded on the item: the carton gets no entry, so the offer is not stale by itself.
       await rec(f, I1, step, by);
-      await expect(as(f, "carrier").acceptHandover(C1, recordHash("accept")))
+      await expect(as(f, "carrier").acceptHandover(C1, EVENT_TIME, 0, recordHash("accept")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
         .withArgs(C1, STEPS.CUSTODY_TRANSFERRED);
       await rec(f, I1, lift, by);
-      await as(f, "carrier").acceptHandover(C1, recordHash("accept"));
+      await as(f, "carrier").acceptHandover(C1, EVENT_TIME, 0, recordHash("accept"));
       expect((await stateOf(f, C1)).custodian).to.equal(f.orgIds.carrier);
     });
 
@@ -289,7 +298,7 @@ describe("Aggregation attacks: a held or recalled unit moves nowhere (issue 11 i
       await expect(rec(f, SHIP, "CUSTOMS_DECLARED"))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
         .withArgs(SHIP, STEPS.ENTERING_EXITING); // the zone entry of the 1210 declaration
-      await expect(as(f, "exporter").handover(SHIP, f.orgIds.carrier, recordHash("h")))
+      await expect(as(f, "exporter").handover(SHIP, f.orgIds.carrier, EVENT_TIME, 0, recordHash("h")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerContainsStopped")
         .withArgs(SHIP, STEPS.CUSTODY_TRANSFERRED);
       await rec(f, I1, lift, by);

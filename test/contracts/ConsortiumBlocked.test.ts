@@ -15,6 +15,7 @@ import {
   signBatch,
   traceInput,
   type LedgerFixture,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { everyWriteFixture, WRITE_UNITS } from "../helpers/fixtures";
 import { proofOf } from "../helpers/custody";
@@ -37,10 +38,13 @@ const WRITES: Write[] = [
   ],
   ["pack", (f, w) => as(f, w).pack(aggregation(CARTON), [LOOSE])],
   ["unpack", (f, w) => as(f, w).unpack(aggregation(FULL), [PACKED])],
-  ["handover", (f, w) => as(f, w).handover(ITEM, f.orgIds.warehouse, recordHash("h"))],
-  ["assign", (f, w) => as(f, w).assign(ITEM, f.orgIds.broker, true, recordHash("a"))],
-  ["acceptHandover", (f, w) => as(f, w).acceptHandover(ITEM, recordHash("h"))],
-  ["correct", async (f, w) => as(f, w).correct(ITEM, 1, recordHash("c"), ...(await proofOf(f.ledger, ITEM, 1)))],
+  ["handover", (f, w) => as(f, w).handover(ITEM, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("h"))],
+  ["assign", (f, w) => as(f, w).assign(ITEM, f.orgIds.broker, true, EVENT_TIME, recordHash("a"))],
+  ["acceptHandover", (f, w) => as(f, w).acceptHandover(ITEM, EVENT_TIME, 0, recordHash("h"))],
+  [
+    "correct",
+    async (f, w) => as(f, w).correct(ITEM, 1, EVENT_TIME, recordHash("c"), ...(await proofOf(f.ledger, ITEM, 1))),
+  ],
 ];
 
 type Status = {

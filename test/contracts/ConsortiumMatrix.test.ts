@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { deployLedger, itemKey, recordHash, registration, traceInput } from "../helpers/ledger";
+import { deployLedger, itemKey, recordHash, registration, traceInput, EVENT_TIME } from "../helpers/ledger";
 import { declareExport } from "../helpers/customs";
 import { ALL_ROLES, DEFAULT_MATRIX } from "../helpers/matrix";
 import { ROLE_NAMES, ROLES, roleMask, rolesOf, STEP_NAMES, STEPS } from "../../src/codes";
@@ -75,7 +75,7 @@ describe("Consortium: permission matrix", () => {
       await expect(ex.record(traceInput(ITEM, "DEPARTING")))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumStepNotAllowed")
         .withArgs(f.accounts.exporter.address, f.orgIds.exporter, STEPS.DEPARTING, mask);
-      await ex.assign(ITEM, f.orgIds.carrier, true, recordHash("waybill"));
+      await ex.assign(ITEM, f.orgIds.carrier, true, EVENT_TIME, recordHash("waybill"));
       await expect(f.ledger.connect(f.accounts.carrier).record(traceInput(ITEM, "DEPARTING")))
         .to.emit(f.ledger, "Traced")
         .withArgs(ITEM, f.accounts.carrier.address, recordHash(`${ITEM}:DEPARTING`), anyValue);
@@ -104,7 +104,7 @@ describe("Consortium: permission matrix", () => {
       const f = await loadFixture(deployLedger);
       const ex = f.ledger.connect(f.accounts.exporter);
       await ex.register(registration(ITEM));
-      await ex.assign(ITEM, f.orgIds.lab, true, recordHash("lab"));
+      await ex.assign(ITEM, f.orgIds.lab, true, EVENT_TIME, recordHash("lab"));
       const lab = f.ledger.connect(f.accounts.lab);
       await expect(lab.record(traceInput(ITEM, "STORING")))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumStepNotAllowed")

@@ -18,6 +18,7 @@ import {
   signBatch,
   traceInput,
   type LedgerFixture,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { MEMBER_NAMES } from "../helpers/ledger";
 import { doc } from "../helpers/customs";
@@ -95,20 +96,24 @@ const WRITES: Write[] = [
   {
     name: "handover",
     sender: (f) => f.accounts.exporter,
-    send: (l, f) => l.handover(ITEM, f.orgIds.warehouse, recordHash("handover")),
-    emitted: (f) => ["HandoverOffered", [ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("handover")]],
+    send: (l, f) => l.handover(ITEM, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("handover")),
+    emitted: (f) => [
+      "HandoverOffered",
+      [ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("handover"), EVENT_TIME, 0],
+    ],
   },
   {
     name: "acceptHandover",
-    prepare: (f) => f.ledger.connect(f.accounts.exporter).handover(ITEM, f.orgIds.warehouse, recordHash("offer")),
+    prepare: (f) =>
+      f.ledger.connect(f.accounts.exporter).handover(ITEM, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("offer")),
     sender: (f) => f.accounts.warehouse,
-    send: (l) => l.acceptHandover(ITEM, recordHash("accept")),
+    send: (l) => l.acceptHandover(ITEM, EVENT_TIME, 0, recordHash("accept")),
     traced: (f) => [ITEM, f.accounts.warehouse.address, recordHash("accept")],
   },
   {
     name: "assign",
     sender: (f) => f.accounts.exporter,
-    send: (l, f) => l.assign(ITEM, f.orgIds.broker, true, recordHash("assign")),
+    send: (l, f) => l.assign(ITEM, f.orgIds.broker, true, EVENT_TIME, recordHash("assign")),
     traced: (f) => [ITEM, f.accounts.exporter.address, recordHash("assign")],
   },
   // Customs documents (2.2): WAREHOUSE_BOOKED is in permission word 3.
@@ -127,7 +132,7 @@ const WRITES: Write[] = [
   {
     name: "correct",
     sender: (f) => f.accounts.exporter,
-    send: async (l) => l.correct(ITEM, 1, recordHash("correct"), ...(await proofOf(l, ITEM, 1))),
+    send: async (l) => l.correct(ITEM, 1, EVENT_TIME, recordHash("correct"), ...(await proofOf(l, ITEM, 1))),
     traced: (f) => [ITEM, f.accounts.exporter.address, recordHash("correct")],
   },
 ];

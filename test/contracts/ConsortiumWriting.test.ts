@@ -19,6 +19,7 @@ import {
   signBatch,
   traceInput,
   type LedgerFixture,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { decodeInfo, roleMask, STEPS, type StepName } from "../../src/codes";
@@ -114,9 +115,9 @@ describe("Consortium: effects on writing", () => {
       await expectRefused(f, ex, "ConsortiumAccountRetired", ex.address);
       // The new key acts for the same organization: still the unit's registrant and custodian.
       await expectRecords(f, fresh, "INSPECTING", ITEM, 2, f.orgIds.exporter);
-      await expect(f.ledger.connect(fresh).handover(ITEM, f.orgIds.warehouse, recordHash("h")))
+      await expect(f.ledger.connect(fresh).handover(ITEM, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("h")))
         .to.emit(f.ledger, "HandoverOffered")
-        .withArgs(ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("h"));
+        .withArgs(ITEM, f.orgIds.exporter, f.orgIds.warehouse, recordHash("h"), EVENT_TIME, 0);
       // Nothing brings the retired key back: not an organization cycle, not a role change.
       await f.ledger.suspendOrganization(f.orgIds.exporter);
       await f.ledger.reactivateOrganization(f.orgIds.exporter);
@@ -141,16 +142,16 @@ describe("Consortium: effects on writing", () => {
     it("a suspended organization cannot receive custody or be assigned; it can still be unassigned", async () => {
       const f = await loadFixture(writingFixture);
       const ex = f.ledger.connect(f.accounts.exporter);
-      await ex.assign(ITEM, f.orgIds.broker, true, recordHash("a"));
+      await ex.assign(ITEM, f.orgIds.broker, true, EVENT_TIME, recordHash("a"));
       await f.ledger.suspendOrganization(f.orgIds.warehouse);
       await f.ledger.suspendOrganization(f.orgIds.broker);
-      await expect(ex.handover(ITEM, f.orgIds.warehouse, recordHash("h")))
+      await expect(ex.handover(ITEM, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("h")))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumOrganizationSuspended")
         .withArgs(f.orgIds.warehouse);
-      await expect(ex.assign(ITEM, f.orgIds.warehouse, true, recordHash("a2")))
+      await expect(ex.assign(ITEM, f.orgIds.warehouse, true, EVENT_TIME, recordHash("a2")))
         .to.be.revertedWithCustomError(f.ledger, "ConsortiumOrganizationSuspended")
         .withArgs(f.orgIds.warehouse);
-      await expect(ex.assign(ITEM, f.orgIds.broker, false, recordHash("a3")))
+      await expect(ex.assign(ITEM, f.orgIds.broker, false, EVENT_TIME, recordHash("a3")))
         .to.emit(f.ledger, "Traced")
         .withArgs(ITEM, f.accounts.exporter.address, recordHash("a3"), anyValue);
       expect(await f.ledger.isAssigned(ITEM, f.orgIds.broker)).to.equal(false);

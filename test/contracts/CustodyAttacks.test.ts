@@ -15,6 +15,7 @@ import {
   registration,
   rivalCartonKey,
   rivalItemKey,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { rec } from "../helpers/actors";
 import { unitsFixture } from "../helpers/fixtures";
@@ -41,7 +42,9 @@ describe("Custody attacks (trust model v2)", () => {
   describe("3. a container's registrant keeps no power over goods it no longer holds", () => {
     it("ATTACK: the rival pushes its carton onto the exporter — nothing moves without acceptance", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.rival).handover(RIVAL_BOX, f.orgIds.exporter, recordHash("push"));
+      await f.ledger
+        .connect(f.accounts.rival)
+        .handover(RIVAL_BOX, f.orgIds.exporter, EVENT_TIME, 0, recordHash("push"));
       expect((await unitStateOf(f.ledger, RIVAL_BOX)).custodian).to.equal(f.orgIds.rival);
       await expect(f.ledger.connect(f.accounts.exporter).pack(aggregation(RIVAL_BOX), [I1]))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerOutOfScope")
@@ -62,7 +65,9 @@ describe("Custody attacks (trust model v2)", () => {
       await expect(f.ledger.connect(f.accounts.rival).unpack(aggregation(RIVAL_BOX), [I1]))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerOutOfScope")
         .withArgs(RIVAL_BOX, f.orgIds.rival);
-      await expect(f.ledger.connect(f.accounts.rival).handover(RIVAL_BOX, f.orgIds.carrier, recordHash("x")))
+      await expect(
+        f.ledger.connect(f.accounts.rival).handover(RIVAL_BOX, f.orgIds.carrier, EVENT_TIME, 0, recordHash("x")),
+      )
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerNotCustodian")
         .withArgs(RIVAL_BOX, f.orgIds.rival);
       // the goods are as the exporter left them: active, not recalled, still packed, in its custody
@@ -94,7 +99,7 @@ describe("Custody attacks (trust model v2)", () => {
 
     it("LEGITIMATE: an organization assigned to the parent unpacks (each child is in its scope)", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.exporter).assign(SHIP, f.orgIds.warehouse, true, recordHash("3pl"));
+      await f.ledger.connect(f.accounts.exporter).assign(SHIP, f.orgIds.warehouse, true, EVENT_TIME, recordHash("3pl"));
       await expect(f.ledger.connect(f.accounts.warehouse).unpack(aggregation(C1, "open"), [I2])).to.emit(
         f.ledger,
         "Traced",
@@ -106,11 +111,11 @@ describe("Custody attacks (trust model v2)", () => {
   describe("4. custody needs consent; assignments end when custody moves; nobody assigns itself", () => {
     it("ATTACK: an offer to one organization cannot be accepted by another", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.exporter).handover(I1, f.orgIds.warehouse, recordHash("offer"));
-      await expect(f.ledger.connect(f.accounts.carrier).acceptHandover(I1, recordHash("steal")))
+      await f.ledger.connect(f.accounts.exporter).handover(I1, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("offer"));
+      await expect(f.ledger.connect(f.accounts.carrier).acceptHandover(I1, EVENT_TIME, 0, recordHash("steal")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerNoHandoverOffer")
         .withArgs(I1, f.orgIds.carrier);
-      await expect(f.ledger.connect(f.accounts.customs).acceptHandover(I1, recordHash("steal")))
+      await expect(f.ledger.connect(f.accounts.customs).acceptHandover(I1, EVENT_TIME, 0, recordHash("steal")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerNoHandoverOffer")
         .withArgs(I1, f.orgIds.customs);
       expect((await unitStateOf(f.ledger, I1)).custodian).to.equal(f.orgIds.exporter);
@@ -119,24 +124,24 @@ describe("Custody attacks (trust model v2)", () => {
     it("ATTACK: an offer accepted after the unit changed (held and lifted, packed, another entry) is stale", async () => {
       const f = await loadFixture(attackFixture);
       const ex = f.ledger.connect(f.accounts.exporter);
-      await ex.handover(I1, f.orgIds.warehouse, recordHash("offer"));
+      await ex.handover(I1, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("offer"));
       await rec(f, I1, "HOLD", "customs");
       await rec(f, I1, "HOLD_LIFTED", "customs");
-      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, recordHash("late")))
+      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, EVENT_TIME, 0, recordHash("late")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerHandoverOfferStale")
         .withArgs(I1);
-      await ex.handover(I1, f.orgIds.warehouse, recordHash("offer again"));
+      await ex.handover(I1, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("offer again"));
       await ex.pack(aggregation(C1, "I1 in"), [I1]);
-      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, recordHash("late")))
+      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, EVENT_TIME, 0, recordHash("late")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerHandoverOfferStale")
         .withArgs(I1);
     });
 
     it("ATTACK: an offer accepted after the unit was destroyed is stale; the destroyed unit stays with its custodian", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.exporter).handover(I1, f.orgIds.warehouse, recordHash("offer"));
+      await f.ledger.connect(f.accounts.exporter).handover(I1, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("offer"));
       await rec(f, I1, "DESTROYING", "exporter");
-      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, recordHash("late")))
+      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, EVENT_TIME, 0, recordHash("late")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerHandoverOfferStale")
         .withArgs(I1);
       expect((await unitStateOf(f.ledger, I1)).custodian).to.equal(f.orgIds.exporter);
@@ -145,7 +150,7 @@ describe("Custody attacks (trust model v2)", () => {
     it("ATTACK: an accepted offer cannot be replayed after custody comes back", async () => {
       const f = await loadFixture(attackFixture);
       await handOver(f, I1, "exporter", "warehouse");
-      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, recordHash("again")))
+      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, EVENT_TIME, 0, recordHash("again")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerNoHandoverOffer")
         .withArgs(I1, f.orgIds.warehouse);
     });
@@ -153,12 +158,12 @@ describe("Custody attacks (trust model v2)", () => {
     it("LEGITIMATE: a re-offer replaces the earlier one; the named organization accepts", async () => {
       const f = await loadFixture(attackFixture);
       const ex = f.ledger.connect(f.accounts.exporter);
-      await ex.handover(I1, f.orgIds.warehouse, recordHash("first"));
-      await ex.handover(I1, f.orgIds.customs, recordHash("seized"));
-      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, recordHash("x")))
+      await ex.handover(I1, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("first"));
+      await ex.handover(I1, f.orgIds.customs, EVENT_TIME, 0, recordHash("seized"));
+      await expect(f.ledger.connect(f.accounts.warehouse).acceptHandover(I1, EVENT_TIME, 0, recordHash("x")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerNoHandoverOffer")
         .withArgs(I1, f.orgIds.warehouse);
-      await expect(f.ledger.connect(f.accounts.customs).acceptHandover(I1, recordHash("taken")))
+      await expect(f.ledger.connect(f.accounts.customs).acceptHandover(I1, EVENT_TIME, 0, recordHash("taken")))
         .to.emit(f.ledger, "Traced")
         .withArgs(I1, f.accounts.customs.address, recordHash("taken"), (info: bigint) => (info & 0xffn) === 25n);
       expect((await unitStateOf(f.ledger, I1)).custodian).to.equal(f.orgIds.customs);
@@ -166,7 +171,7 @@ describe("Custody attacks (trust model v2)", () => {
 
     it("ATTACK: an assignment made by the old custodian ends with the handover and does not revive on return", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.carrier, true, recordHash("carrier"));
+      await f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.carrier, true, EVENT_TIME, recordHash("carrier"));
       await expect(rec(f, I1, "LOADING", "carrier")).to.emit(f.ledger, "Traced");
       await handOver(f, I1, "exporter", "warehouse");
       expect(await f.ledger.isAssigned(I1, f.orgIds.carrier)).to.equal(false);
@@ -182,7 +187,7 @@ describe("Custody attacks (trust model v2)", () => {
 
     it("ATTACK: an assignment on a packed child ends when its container moves, and stays ended after A→B→A and unpacking", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.exporter).assign(I2, f.orgIds.lab, true, recordHash("lab on item"));
+      await f.ledger.connect(f.accounts.exporter).assign(I2, f.orgIds.lab, true, EVENT_TIME, recordHash("lab on item"));
       await expect(rec(f, I2, "SAMPLING", "lab")).to.emit(f.ledger, "Traced");
       await handOver(f, SHIP, "exporter", "warehouse");
       expect(await f.ledger.isAssigned(I2, f.orgIds.lab)).to.equal(false);
@@ -204,24 +209,26 @@ describe("Custody attacks (trust model v2)", () => {
     it("LEGITIMATE: the new custodian assigns its own partners; they write while it holds custody", async () => {
       const f = await loadFixture(attackFixture);
       await handOver(f, SHIP, "exporter", "carrier");
-      await f.ledger.connect(f.accounts.carrier).assign(SHIP, f.orgIds.warehouse, true, recordHash("3pl"));
+      await f.ledger.connect(f.accounts.carrier).assign(SHIP, f.orgIds.warehouse, true, EVENT_TIME, recordHash("3pl"));
       expect(await f.ledger.isAssigned(SHIP, f.orgIds.warehouse)).to.equal(true);
       await expect(rec(f, I2, "STORING", "warehouse")).to.emit(f.ledger, "Traced");
       // an assignment that ended may be made again by the custodian
-      await f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.lab, true, recordHash("lab"));
+      await f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.lab, true, EVENT_TIME, recordHash("lab"));
       await handOver(f, I1, "exporter", "warehouse");
       await handOver(f, I1, "warehouse", "exporter");
-      await expect(f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.lab, false, recordHash("x")))
+      await expect(f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.lab, false, EVENT_TIME, recordHash("x")))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerAssignmentUnchanged")
         .withArgs(I1, f.orgIds.lab);
-      await f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.lab, true, recordHash("lab again"));
+      await f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.lab, true, EVENT_TIME, recordHash("lab again"));
       await expect(rec(f, I1, "SAMPLING", "lab")).to.emit(f.ledger, "Traced");
     });
 
     it("ATTACK: a custodian cannot assign itself: TraceLedgerSelfTarget", async () => {
       const f = await loadFixture(attackFixture);
       for (const assigned of [true, false]) {
-        await expect(f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.exporter, assigned, recordHash("me")))
+        await expect(
+          f.ledger.connect(f.accounts.exporter).assign(I1, f.orgIds.exporter, assigned, EVENT_TIME, recordHash("me")),
+        )
           .to.be.revertedWithCustomError(f.ledger, "TraceLedgerSelfTarget")
           .withArgs(I1, f.orgIds.exporter);
       }
@@ -231,7 +238,7 @@ describe("Custody attacks (trust model v2)", () => {
   describe("5. corrections only by the entry's author or a regulator", () => {
     it("ATTACK: an assigned lab 'corrects' customs' release: TraceLedgerNotEntryAuthor", async () => {
       const f = await loadFixture(attackFixture);
-      await f.ledger.connect(f.accounts.exporter).assign(SHIP, f.orgIds.lab, true, recordHash("lab"));
+      await f.ledger.connect(f.accounts.exporter).assign(SHIP, f.orgIds.lab, true, EVENT_TIME, recordHash("lab"));
       await rec(f, SHIP, "CUSTOMS_DECLARED", "exporter");
       await rec(f, SHIP, "CUSTOMS_RELEASED", "customs");
       const seq = (await unitStateOf(f.ledger, SHIP)).seq;
@@ -256,7 +263,7 @@ describe("Custody attacks (trust model v2)", () => {
         ...e,
         info: (e.info & ~(0xffffffffn << ORG_SHIFT)) | (BigInt(f.orgIds.lab) << ORG_SHIFT),
       }));
-      await expect(f.ledger.connect(f.accounts.lab).correct(SHIP, seq, recordHash("x"), head, forged))
+      await expect(f.ledger.connect(f.accounts.lab).correct(SHIP, seq, EVENT_TIME, recordHash("x"), head, forged))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerInvalidCorrectionProof")
         .withArgs(SHIP, seq);
     });

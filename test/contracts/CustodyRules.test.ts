@@ -15,6 +15,7 @@ import {
   recordHash,
   rivalItemKey,
   type LedgerFixture,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { encodedError } from "../helpers/reads";
@@ -46,7 +47,9 @@ describe("Custody rules across aggregation", () => {
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
       .withArgs(0, encoded(f, "TraceLedgerOutOfScope", [I3, f.orgIds.exporter]));
     // Assigned by the warehouse, I3 is in its scope but still in the warehouse's custody.
-    await f.ledger.connect(f.accounts.warehouse).assign(I3, f.orgIds.exporter, true, recordHash("exporter"));
+    await f.ledger
+      .connect(f.accounts.warehouse)
+      .assign(I3, f.orgIds.exporter, true, EVENT_TIME, recordHash("exporter"));
     await expect(ex.pack(aggregation(SHIP), [I3]))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
       .withArgs(0, encoded(f, "TraceLedgerCustodyMismatch", [I3, f.orgIds.warehouse, f.orgIds.exporter]));
@@ -57,7 +60,9 @@ describe("Custody rules across aggregation", () => {
     const f = await loadFixture(fixture);
     const ex = f.ledger.connect(f.accounts.exporter);
     await handOver(f, SHIP, "exporter", "carrier");
-    await f.ledger.connect(f.accounts.carrier).assign(SHIP, f.orgIds.exporter, true, recordHash("exporter"));
+    await f.ledger
+      .connect(f.accounts.carrier)
+      .assign(SHIP, f.orgIds.exporter, true, EVENT_TIME, recordHash("exporter"));
     // C1 is inside SHIP, whose custodian is now the carrier; the exporter's loose I3 does not match.
     await expect(ex.pack(aggregation(C1), [I3]))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
@@ -91,14 +96,14 @@ describe("Custody rules across aggregation", () => {
     const f = await loadFixture(fixture);
     const ex = f.ledger.connect(f.accounts.exporter);
     await ex.record(traceInput(SHIP, "DESTROYING"));
-    await expect(ex.assign(I2, f.orgIds.lab, true, recordHash("lab")))
+    await expect(ex.assign(I2, f.orgIds.lab, true, EVENT_TIME, recordHash("lab")))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitDestroyed")
       .withArgs(I2);
-    await expect(ex.correct(I2, 1, recordHash("fix"), ...NO_PROOF))
+    await expect(ex.correct(I2, 1, EVENT_TIME, recordHash("fix"), ...NO_PROOF))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitDestroyed")
       .withArgs(I2);
     // A unit outside the destroyed consignment is unaffected.
-    await expect(ex.assign(I3, f.orgIds.lab, true, recordHash("lab"))).to.emit(f.ledger, "Traced");
+    await expect(ex.assign(I3, f.orgIds.lab, true, EVENT_TIME, recordHash("lab"))).to.emit(f.ledger, "Traced");
   });
 
   describe("batch permission cache", () => {

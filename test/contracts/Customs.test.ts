@@ -16,6 +16,7 @@ import {
   deployCustomsLedger,
   type CustomsLedgerFixture,
   type CustomsMemberName,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { encodedError, tracedLogs } from "../helpers/reads";
@@ -225,7 +226,7 @@ describe("Customs documents: filing, modes and the three-document match", () => 
       await expect(file(f, "payment", payment))
         .to.be.revertedWithCustomError(f.ledger, "TraceLedgerOutOfScope")
         .withArgs(u, f.orgIds.payment);
-      await f.ledger.connect(f.accounts.exporter).assign(u, f.orgIds.payment, true, ZERO);
+      await f.ledger.connect(f.accounts.exporter).assign(u, f.orgIds.payment, true, EVENT_TIME, ZERO);
       await expect(file(f, "payment", payment)).to.emit(f.ledger, "CustomsDocumentFiled");
       // The tax authority is a regulator: in scope without an assignment (refused here by rule 4, not scope).
       await expect(file(f, "tax", doc(u, "TAX_REFUND", "TR-S")))
@@ -572,7 +573,7 @@ describe("Customs documents: filing, modes and the three-document match", () => 
     it("a declaration of a unit holding a held unit is refused (ContainsStopped) until it is unpacked", async () => {
       const f = await loadFixture(customsFixture);
       const ex = f.ledger.connect(f.accounts.exporter);
-      await ex.pack({ parent: C, eventTime: 0, location: 0, recordHash: ZERO }, [ITEM]);
+      await ex.pack({ parent: C, eventTime: EVENT_TIME, location: 0, recordHash: ZERO }, [ITEM]);
       const cites = await fileSupporting(f, C, 9810, "inside");
       await rec(f, "customs", ITEM, "HOLD");
       await expect(file(f, "broker", declaration(C, 9810, "inside", cites)))
@@ -580,7 +581,7 @@ describe("Customs documents: filing, modes and the three-document match", () => 
         .withArgs(C, STEPS.CUSTOMS_DECLARED);
       await f.ledger
         .connect(f.accounts.customs)
-        .unpack({ parent: C, eventTime: 0, location: 0, recordHash: ZERO }, [ITEM]);
+        .unpack({ parent: C, eventTime: EVENT_TIME, location: 0, recordHash: ZERO }, [ITEM]);
       await expect(file(f, "broker", declaration(C, 9810, "inside", cites))).to.emit(f.ledger, "CustomsDocumentFiled");
     });
 

@@ -16,6 +16,7 @@ import {
   deployCustomsLedger,
   type CustomsLedgerFixture,
   type CustomsMemberName,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { unitsFixture } from "../helpers/fixtures";
 import { declaration, doc, file, fileSupporting, termsOf } from "../helpers/customs";
@@ -166,7 +167,7 @@ describe("Customs rules: FX settlement, tax refund, returns and the same goods",
       await fx(f, A, "a");
       await refund(f, A, "a");
       // One item of the consignment comes back while still inside it (the parent's refund covered it).
-      await f.ledger.connect(f.accounts.exporter).assign(X, f.orgIds.carrier, true, ZERO);
+      await f.ledger.connect(f.accounts.exporter).assign(X, f.orgIds.carrier, true, EVENT_TIME, ZERO);
       await expect(rec(f, "carrier", X, "RETURNED"))
         .to.emit(f.ledger, "CustomsRefundToRepay")
         .withArgs(X);

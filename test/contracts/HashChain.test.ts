@@ -14,6 +14,7 @@ import {
   registration,
   signBatch,
   traceInput,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { readHistory, toChainEntry, type HistoryEntry } from "../helpers/history";
 import { correctAs } from "../helpers/custody";
@@ -101,7 +102,7 @@ async function mixedHistory() {
   await (await ex.pack(aggregation(C, "pack"), [U, U2])).wait();
   await mine(50);
   await (await ex.unpack(aggregation(C, "unpack"), [U])).wait();
-  await (await ex.assign(U, orgIds.carrier, true, recordHash("assign carrier"))).wait();
+  await (await ex.assign(U, orgIds.carrier, true, EVENT_TIME, recordHash("assign carrier"))).wait();
   await (await ledger.connect(accounts.carrier).record(traceInput(U, "LOADING"))).wait();
   await (await correctAs(ledger, accounts.exporter, U, 2, "correct 2")).wait();
   const deadline = (await time.latest()) + 3600;
@@ -110,8 +111,8 @@ async function mixedHistory() {
   });
   await (await ledger.connect(accounts.platform).recordBySig([signed])).wait();
   await mine(50);
-  await (await ex.handover(U, orgIds.warehouse, recordHash("handover"))).wait();
-  await (await ledger.connect(accounts.warehouse).acceptHandover(U, recordHash("accepted"))).wait();
+  await (await ex.handover(U, orgIds.warehouse, EVENT_TIME, 0, recordHash("handover"))).wait();
+  await (await ledger.connect(accounts.warehouse).acceptHandover(U, EVENT_TIME, 0, recordHash("accepted"))).wait();
   await inOneBlock([
     () => ledger.connect(accounts.warehouse).record(traceInput(U, "STORING", { label: "wh" })),
     () => ledger.connect(accounts.customs).record(traceInput(U, "INSPECTING", { label: "customs" })),

@@ -5,7 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { TraceLedger } from "../../typechain-types";
 import type { ITraceLedger } from "../../typechain-types/contracts/TraceLedger";
 import { ROLES, STEPS } from "../../src/codes";
-import { deployLedger, itemKey, recordHash, registration, signBatch, traceInput } from "../helpers/ledger";
+import { deployLedger, itemKey, recordHash, registration, signBatch, traceInput, EVENT_TIME } from "../helpers/ledger";
 import { encodedError, tracedLogs } from "../helpers/reads";
 import { TYPES, EXP_UNITS, FACTORY_UNIT, batchFailures, rejectedAt, signedFixture, soon } from "../helpers/signed";
 
@@ -228,7 +228,9 @@ describe("SignedEvents: refusals", () => {
     const { ledger, accounts, orgIds } = await loadFixture(signedFixture);
     const { factory, platform, exporter } = accounts;
     // The platform is in scope of the factory's unit and may record RETAIL_SELLING itself...
-    await (await ledger.connect(factory).assign(FACTORY_UNIT, orgIds.platform, true, recordHash("assign"))).wait();
+    await (
+      await ledger.connect(factory).assign(FACTORY_UNIT, orgIds.platform, true, EVENT_TIME, recordHash("assign"))
+    ).wait();
     const order = traceInput(FACTORY_UNIT, "RETAIL_SELLING");
     await expect(ledger.connect(platform).record.staticCall(order)).to.not.be.reverted;
     // ...but relaying the factory's signature does not lend it the platform's rights.

@@ -6,7 +6,14 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
-import { traceInput, aggregation, recordHash, type LedgerFixture, type MemberName } from "../helpers/ledger";
+import {
+  traceInput,
+  aggregation,
+  recordHash,
+  type LedgerFixture,
+  type MemberName,
+  EVENT_TIME,
+} from "../helpers/ledger";
 import { rec, advance as advanceTo, type ReachableStage } from "../helpers/actors";
 import { STAGE_UNITS, stageFixture } from "../helpers/fixtures";
 import { STEPS, STAGES, decodeInfo, type StepName, type StageName } from "../../src/codes";
@@ -76,8 +83,8 @@ describe("StageRules: export state machine through record", () => {
       await rec(f, U, "CUSTOMS_RETURNED");
       expect(await stageOf(f, U)).to.equal(STAGES.RETURNED);
       await advance(f, BOX, "ACTIVE");
-      await f.ledger.connect(f.accounts.exporter).assign(BOX, f.orgIds.carrier, true, recordHash("c"));
-      await f.ledger.connect(f.accounts.exporter).assign(BOX, f.orgIds.broker, true, recordHash("b"));
+      await f.ledger.connect(f.accounts.exporter).assign(BOX, f.orgIds.carrier, true, EVENT_TIME, recordHash("c"));
+      await f.ledger.connect(f.accounts.exporter).assign(BOX, f.orgIds.broker, true, EVENT_TIME, recordHash("b"));
       await advance(f, BOX, "RETURNED");
     });
 
@@ -225,10 +232,19 @@ describe("StageRules: export state machine through record", () => {
     const ops: [string, (f: LedgerFixture) => Promise<unknown>][] = [
       ["pack into it", (f) => f.ledger.connect(f.accounts.exporter).pack(aggregation(U), [BOX])],
       ["unpack from it", (f) => f.ledger.connect(f.accounts.exporter).unpack(aggregation(U), [BOX])],
-      ["handover", (f) => f.ledger.connect(f.accounts.exporter).handover(U, f.orgIds.warehouse, recordHash("h"))],
-      ["assign", (f) => f.ledger.connect(f.accounts.exporter).assign(U, f.orgIds.lab, true, recordHash("a"))],
-      ["unassign", (f) => f.ledger.connect(f.accounts.exporter).assign(U, f.orgIds.carrier, false, recordHash("a"))],
-      ["correct", (f) => f.ledger.connect(f.accounts.exporter).correct(U, 1, recordHash("c"), ...NO_PROOF)],
+      [
+        "handover",
+        (f) => f.ledger.connect(f.accounts.exporter).handover(U, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("h")),
+      ],
+      [
+        "assign",
+        (f) => f.ledger.connect(f.accounts.exporter).assign(U, f.orgIds.lab, true, EVENT_TIME, recordHash("a")),
+      ],
+      [
+        "unassign",
+        (f) => f.ledger.connect(f.accounts.exporter).assign(U, f.orgIds.carrier, false, EVENT_TIME, recordHash("a")),
+      ],
+      ["correct", (f) => f.ledger.connect(f.accounts.exporter).correct(U, 1, EVENT_TIME, recordHash("c"), ...NO_PROOF)],
     ];
 
     for (const [end, by] of ends) {

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { aggregation, recordHash, type LedgerFixture, type MemberName } from "../helpers/ledger";
+import { aggregation, recordHash, type LedgerFixture, type MemberName, EVENT_TIME } from "../helpers/ledger";
 import { readHistory, replayedAndStoredHead } from "../helpers/history";
 import { rec, advance } from "../helpers/actors";
 import { STAGE_UNITS, stageFixture } from "../helpers/fixtures";
@@ -160,7 +160,7 @@ describe("StageRules: holds, recalls and regulator flags", () => {
         await advance(f, U, minStage);
         await rec(f, U, source, by);
         const ex = f.ledger.connect(f.accounts.exporter);
-        await expect(ex.handover(U, f.orgIds.warehouse, recordHash("h")))
+        await expect(ex.handover(U, f.orgIds.warehouse, EVENT_TIME, 0, recordHash("h")))
           .to.be.revertedWithCustomError(f.ledger, "TraceLedgerUnitHeld")
           .withArgs(U, STEPS.CUSTODY_TRANSFERRED);
         await rec(f, U, "HOLD_LIFTED");

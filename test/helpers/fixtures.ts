@@ -13,6 +13,7 @@ import {
   type CustomsMemberName,
   type LedgerFixture,
   type MemberName,
+  EVENT_TIME,
 } from "./ledger";
 
 /** What the exporter sets up, in this order: registrations, packs, assignments. */
@@ -47,7 +48,7 @@ export function unitsFixture<F extends LedgerFixture = LedgerFixture>(
     }
     for (const [parent, children, label] of setup.packs ?? []) await ex.pack(aggregation(parent, label), children);
     for (const [unit, member, label] of setup.assigns ?? []) {
-      await ex.assign(unit, (f.orgIds as Record<string, number>)[member], true, recordHash(label));
+      await ex.assign(unit, (f.orgIds as Record<string, number>)[member], true, EVENT_TIME, recordHash(label));
     }
     return f;
   };

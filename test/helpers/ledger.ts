@@ -139,6 +139,9 @@ export function rivalCartonKey(n: number): string {
   return cartonKey(n, RIVAL_PREFIX);
 }
 
+/** The event time the helpers' inputs carry (2026-01-01T00:00:00Z): in the past of every test chain. */
+export const EVENT_TIME = 1_767_225_600;
+
 /** A deterministic 32-byte record hash for tests. */
 export function recordHash(label: string | number): string {
   return ethers.keccak256(ethers.toUtf8Bytes(`record:${label}`));
@@ -151,7 +154,7 @@ export function registration(unitOrPath: string, label: string | number = unitOr
   return {
     path: ethers.toUtf8Bytes(path),
     prefixLength: prefixLengthOf(path),
-    eventTime: 1_767_225_600,
+    eventTime: EVENT_TIME,
     location: 6901234000004n,
     recordHash: recordHash(label === unitOrPath ? key : label),
   };
@@ -167,7 +170,7 @@ export function traceInput(
     unit,
     step: STEPS[step],
     disposition: opts.disposition ?? 0,
-    eventTime: opts.eventTime ?? 1_767_225_600,
+    eventTime: opts.eventTime ?? EVENT_TIME,
     location: opts.location ?? 6901234000004n,
     recordHash: recordHash(opts.label ?? `${unit}:${step}`),
   };
@@ -175,7 +178,7 @@ export function traceInput(
 
 /** An aggregation input. */
 export function aggregation(parent: string, label: string | number = parent): ITraceLedger.AggregationStruct {
-  return { parent, eventTime: 1_767_225_600, location: 6901234000004n, recordHash: recordHash(label) };
+  return { parent, eventTime: EVENT_TIME, location: 6901234000004n, recordHash: recordHash(label) };
 }
 
 /** Signs a batch of events with EIP-712 as `signer`, for the domain the ledger reports. */

@@ -204,7 +204,27 @@ describe("verification page (browser)", function () {
         "2026年11月2日由factory org在exporter org的场所生产 · 2026年11月7日经customs org（海关关区 5316）放行 · " +
           "2026年11月8日自中国深圳盐田发运 · 2026年11月26日交付至德国汉堡 · 运输 18 天",
       );
-      expect(t.stages).to.deep.equal(["production", "inspection", "warehousing", "customs", "transport", "delivery"]);
+      // The carrier's waybill opens "Packed / shipment created" (issue 15); booking and summary stay hidden.
+      expect(t.stages).to.deep.equal([
+        "production",
+        "inspection",
+        "shipment",
+        "warehousing",
+        "customs",
+        "transport",
+        "delivery",
+      ]);
+      expect(await page.textContent(".stage[data-stage=shipment]")).to.include("Waybill issued");
+      // Handovers at their own times (issue 15), in order: the carton collected after its inspection, the
+      // consignment taken by the carrier after release and before loading, never "today" after the delivery.
+      const steps = await page.locator(".event").evaluateAll((els) => els.map((e) => e.getAttribute("data-step")));
+      const handovers = await page.locator(".event[data-step=CUSTODY_TRANSFERRED]").allTextContents();
+      expect(handovers).to.have.length(2);
+      expect(handovers[0]).to.include("5 Nov 2026, 09:30 (UTC+08:00)");
+      expect(handovers[1]).to.include("8 Nov 2026, 08:30 (UTC+08:00)");
+      const at = (step: string) => steps.indexOf(step);
+      expect(at("CUSTODY_TRANSFERRED")).to.be.within(at("INSPECTING"), at("WAYBILL_ISSUED"));
+      expect(steps.lastIndexOf("CUSTODY_TRANSFERRED")).to.be.within(at("CUSTOMS_RELEASED"), at("LOADING"));
       // Local times with their offsets, from the records' eventTimeZoneOffset.
       const delivered = (await page.textContent(".event[data-step=DELIVERED]")) ?? "";
       // Delivered in Hamburg at 15:00 local time: the record carries the offset written in its time (+01:00).
@@ -217,7 +237,7 @@ describe("verification page (browser)", function () {
       // "Via" once per stay: the carton in inspection, the consignment in each later stage; own events first.
       expect(t.via).to.deep.equal([
         "Via carton SSCC 169012340000000013随箱 SSCC 169012340000000013",
-        ...["warehousing", "customs", "transport", "delivery"].map(
+        ...["shipment", "warehousing", "customs", "transport", "delivery"].map(
           () => "Via consignment 6901234MAWB784001随运单 6901234MAWB784001",
         ),
       ]);

@@ -12,6 +12,7 @@ import {
   traceInput,
   aggregation,
   recordHash,
+  EVENT_TIME,
 } from "../helpers/ledger";
 import { readerFor, rejection } from "../helpers/sdk";
 import { declareExport } from "../helpers/customs";
@@ -81,7 +82,7 @@ describe("SDK reader", () => {
     // another child: container-side entry, not part of item's journey (packed before the declaration: issue 11
     // refuses packing an undeclared unit into a released one)
     await ex.pack(aggregation(carton), [other]);
-    await ex.assign(ship, orgIds.broker, true, recordHash("broker"));
+    await ex.assign(ship, orgIds.broker, true, EVENT_TIME, recordHash("broker"));
     await (await declareExport({ ledger, accounts, orgIds }, ship, 1210)).wait();
     await ledger.connect(accounts.customs).record(traceInput(ship, "CUSTOMS_RELEASED"));
     // released, not yet departed: under customs control, so customs takes the item out (issue 11)

@@ -117,7 +117,7 @@ describe("server: members publish records to the platform's store", function () 
       step: "CUSTODY_TRANSFERRED",
       eventTime: "2026-11-05T09:00:00+08:00",
     });
-    await exporter.handover(item.key, platform.deployment.members.carrier.orgId, offer.recordHash);
+    await exporter.handover(item.key, platform.deployment.members.carrier.orgId, offer.input);
     expect((await put(offer.recordHash, offer.record)).status).to.equal(201);
   });
 

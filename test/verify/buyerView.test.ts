@@ -220,12 +220,55 @@ describe("buyer view (issue 15)", () => {
     expect(groups[1].stays[0].events[0].place?.en).to.equal("a site of Shenzhen Bright Audio Export Co., Ltd.");
   });
 
-  it("finance steps (and the customs document steps once the ledger defines them) are hidden by code", () => {
-    for (const s of ["ORDER_PLACED", "PAYMENT_RECEIVED", "TAX_REFUNDED", "FX_SETTLED", "ASSIGNED"] as const) {
+  it("finance steps, the booking and the summary declaration are hidden by code; the waybill is shown", () => {
+    const hidden = ["ORDER_PLACED", "PAYMENT_RECEIVED", "TAX_REFUNDED", "FX_SETTLED", "ASSIGNED"] as const;
+    for (const s of [...hidden, "WAREHOUSE_BOOKED", "SUMMARY_DECLARED"] as const) {
       expect(shownToBuyers(STEPS[s]), s).to.equal(false);
     }
     expect(shownToBuyers(STEPS.DELIVERED)).to.equal(true);
+    expect(shownToBuyers(STEPS.WAYBILL_ISSUED)).to.equal(true);
     expect([...HIDDEN_FROM_BUYERS].map((c) => stepName(c))).to.have.length(HIDDEN_FROM_BUYERS.size);
+  });
+
+  it("a consignment starts 'Packed / shipment created' (not production) with its waybill; paperwork stays hidden", () => {
+    const { report, records } = reportOf(CONSIGNMENT, [
+      { step: "COMMISSIONING", time: "2026-11-05T10:00:00+08:00", by: EXPORTER, location: "6901234000047" },
+      { step: "PACKING", time: "2026-11-05T11:00:00+08:00", by: EXPORTER, children: [CARTON] },
+      { step: "WAYBILL_ISSUED", time: "2026-11-05T12:30:00+08:00", by: CARRIER },
+      { step: "WAREHOUSE_BOOKED", time: "2026-11-05T12:40:00+08:00", by: CARRIER },
+      { step: "STORING", time: "2026-11-06T09:30:00+08:00", by: EXPORTER, location: "6901234000023" },
+      { step: "SUMMARY_DECLARED", time: "2026-11-07T12:00:00+08:00", by: EXPORTER },
+      { step: "CUSTOMS_RELEASED", time: "2026-11-07T16:00:00+08:00", by: CUSTOMS, location: "5316" },
+    ]);
+    const groups = buyerJourney(report, records);
+    expect(groups.map((g) => [g.stage, g.en, g.zh])).to.deep.equal([
+      ["shipment", "Packed / shipment created", "装箱 / 货运建单"],
+      ["warehousing", "Warehousing", "仓储"],
+      ["customs", "Customs", "海关"],
+    ]);
+    const first = groups[0].stays[0].events;
+    expect(first.map((e) => e.entry.stepName)).to.deep.equal(["COMMISSIONING", "PACKING", "WAYBILL_ISSUED"]);
+    expect([first[0].step.en, first[2].step.en, first[2].step.zh]).to.deep.equal([
+      "Registered",
+      "Waybill issued",
+      "运单已签发",
+    ]);
+  });
+
+  it("a handover recorded after the next step shows at its own time, in order, in the stage the goods were in", () => {
+    const { report, records } = reportOf(ITEM, [
+      JOURNEY[0],
+      { step: "INSPECTING", time: "2026-11-04T16:00:00+08:00", by: EXPORTER, disposition: "CONFORMANT" },
+      // Written on the ledger after the inspection, dated the day before it.
+      { step: "CUSTODY_TRANSFERRED", time: "2026-11-03T09:30:00+08:00", by: EXPORTER },
+    ]);
+    const groups = buyerJourney(report, records);
+    const shown = groups.map((g) => [g.stage, g.stays.flatMap((s) => s.events.map((e) => e.entry.stepName))]);
+    expect(shown).to.deep.equal([
+      ["production", ["COMMISSIONING", "CUSTODY_TRANSFERRED"]],
+      ["inspection", ["INSPECTING"]],
+    ]);
+    expect(groups[0].stays[0].events[1].time.en).to.equal("3 Nov 2026, 09:30 (UTC+08:00)");
   });
 
   it("a recall: red with the reason from its record, the date and the authority's name; what to do", () => {

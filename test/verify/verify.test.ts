@@ -13,7 +13,7 @@ import {
   type PublicClient,
 } from "viem";
 import { traceLedgerAbi } from "../../src/generated/abi";
-import { registration, traceInput, aggregation, itemKey, recordHash } from "../helpers/ledger";
+import { registration, traceInput, aggregation, itemKey, recordHash, EVENT_TIME } from "../helpers/ledger";
 import { hardhatClient, walletFor, writerFor } from "../helpers/sdk";
 import { DEMO_CODES } from "../../src/demo/journey";
 import { demoFixture, fromStore, verifyDemo, codes } from "../helpers/demo";
@@ -79,15 +79,15 @@ describe("verification verdicts", () => {
     const smuggled = itemKey(4242);
     const ship = itemKey(4243, "SHIP");
     await ex.registerBatch([registration(smuggled), registration(ship)]);
-    await ex.assign(ship, f.orgIds.broker, true, recordHash("broker"));
+    await ex.assign(ship, f.orgIds.broker, true, EVENT_TIME, recordHash("broker"));
     await (await declareExport(f, ship, 1210)).wait();
     await f.ledger.connect(f.accounts.customs).record(traceInput(ship, "CUSTOMS_RELEASED"));
-    await ex.handover(ship, f.orgIds.carrier, recordHash("ship to carrier"));
-    await carrier.acceptHandover(ship, recordHash("ship taken"));
+    await ex.handover(ship, f.orgIds.carrier, EVENT_TIME, 0, recordHash("ship to carrier"));
+    await carrier.acceptHandover(ship, EVENT_TIME, 0, recordHash("ship taken"));
     await carrier.record(traceInput(ship, "DEPARTING"));
     // After clearance and departure, an item that never saw customs is put in with the cleared goods.
-    await ex.handover(smuggled, f.orgIds.carrier, recordHash("item to carrier"));
-    await carrier.acceptHandover(smuggled, recordHash("item taken"));
+    await ex.handover(smuggled, f.orgIds.carrier, EVENT_TIME, 0, recordHash("item to carrier"));
+    await carrier.acceptHandover(smuggled, EVENT_TIME, 0, recordHash("item taken"));
     const advances = f.ledger.interface.encodeErrorResult("TraceLedgerPackingAdvancesChild", [smuggled, 0, 3]);
     await expect(carrier.pack(aggregation(ship), [smuggled]))
       .to.be.revertedWithCustomError(f.ledger, "TraceLedgerBatchItemRejected")
@@ -233,7 +233,7 @@ describe("verification verdicts", () => {
     const carton = parseGs1(DEMO_CODES.carton).key;
     // The factory's assignment of the lab ended with its custody: the carton's custodian now (the carrier,
     // holding the consignment) assigns the lab again.
-    await f.ledger.connect(f.accounts.carrier).assign(carton, f.orgIds.lab, true, recordHash("lab again"));
+    await f.ledger.connect(f.accounts.carrier).assign(carton, f.orgIds.lab, true, EVENT_TIME, recordHash("lab again"));
     const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
     const event = traceInput(carton, "INSPECTING", { label: "relayed" }) as unknown as TraceInput;
     const signed = await lab.sign([event], { deadline });

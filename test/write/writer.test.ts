@@ -3,7 +3,16 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine } from "@nomicfoundation/hardhat-network-helpers";
 import type { Hex } from "viem";
-import { deployLedger, itemKey, cartonKey, registration, traceInput, aggregation, recordHash } from "../helpers/ledger";
+import {
+  deployLedger,
+  itemKey,
+  cartonKey,
+  registration,
+  traceInput,
+  aggregation,
+  recordHash,
+  EVENT_TIME,
+} from "../helpers/ledger";
 import { readerFor, writerFor, walletFor, toSdkRegistration } from "../helpers/sdk";
 import {
   BatchItemRejectedError,
@@ -25,6 +34,12 @@ import { correctionProof } from "../../src/hashChain/hashChain";
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
 const asReg = toSdkRegistration;
+/** A custody / assignment / correction entry: its record's time and place, as `recordObjectEvent(…).input` gives. */
+const at = (label: string, eventTime = EVENT_TIME, location = 0n) => ({
+  eventTime,
+  location,
+  recordHash: recordHash(label) as Hex,
+});
 
 describe("SDK writer", () => {
   it("registers and records many items, splitting into transactions that fit the gas budget", async () => {
@@ -220,19 +235,31 @@ describe("SDK writer", () => {
     await writer.register([...items, cartonKey(1)].map((u) => asReg(registration(u))));
     await writer.pack(aggregation(cartonKey(1)) as never, items);
     expect((await ledger.unitState(items[0])).parent).to.equal(cartonKey(1));
-    await writer.assign(cartonKey(1), orgIds.lab, true, recordHash("lab"));
+    await writer.assign(cartonKey(1), orgIds.lab, true, at("lab"));
     // the proof comes from the history the reader already reads
     const reader = await readerFor(ledger);
     const history = await reader.history(cartonKey(1) as Hex);
     const { chainId } = await ethers.provider.getNetwork();
     const proof = correctionProof(chainId, reader.ledger.address, cartonKey(1) as Hex, history.entries, 1);
-    await writer.correct(cartonKey(1), 1, recordHash("fix"), proof);
+    await writer.correct(cartonKey(1), 1, at("fix"), proof);
     expect((await ledger.unitState(cartonKey(1))).seq).to.equal(4n);
-    await writer.handover(cartonKey(1), orgIds.carrier, recordHash("waybill"));
+    const offered = EVENT_TIME + 3600;
+    const taken = EVENT_TIME + 5400;
+    await writer.handover(cartonKey(1), orgIds.carrier, at("waybill", offered, 6901234000004n));
     expect((await ledger.unitState(items[4])).custodian).to.equal(orgIds.exporter);
     const carrier = await writerFor(ledger, accounts.carrier.address);
-    await carrier.acceptHandover(cartonKey(1), recordHash("picked up"));
+    await carrier.acceptHandover(cartonKey(1), at("picked up", taken, 6901234000004n));
     expect((await ledger.unitState(items[4])).custodian).to.equal(orgIds.carrier);
+    // Every entry reads back with the time its caller gave, not the block's.
+    const entries = (await reader.history(cartonKey(1) as Hex)).entries;
+    expect(entries.map((e) => [e.step, e.eventTime])).to.deep.equal([
+      [STEPS.COMMISSIONING, EVENT_TIME],
+      [STEPS.PACKING, EVENT_TIME],
+      [STEPS.ASSIGNED, EVENT_TIME],
+      [STEPS.CORRECTION, EVENT_TIME],
+      [STEPS.CUSTODY_TRANSFERRED, taken],
+    ]);
+    expect(entries[4].location).to.equal(6901234000004n);
     await carrier.unpack(aggregation(cartonKey(1)) as never, items.slice(0, 2));
     expect((await ledger.unitState(items[0])).custodian).to.equal(orgIds.carrier);
   });
@@ -242,10 +269,10 @@ describe("SDK writer", () => {
     const writer = await writerFor(ledger, accounts.exporter.address);
     await writer.register([asReg(registration(itemKey(1)))]);
     const carrier = await writerFor(ledger, accounts.carrier.address);
-    const noOffer = await carrier.acceptHandover(itemKey(1), recordHash("x")).catch((e) => e);
+    const noOffer = await carrier.acceptHandover(itemKey(1), at("x")).catch((e) => e);
     expect(noOffer).to.be.instanceOf(OutOfScopeError);
     expect(noOffer).to.include({ errorName: "TraceLedgerNoHandoverOffer" });
-    const self = await writer.assign(itemKey(1), orgIds.exporter, true, recordHash("x")).catch((e) => e);
+    const self = await writer.assign(itemKey(1), orgIds.exporter, true, at("x")).catch((e) => e);
     expect(self).to.be.instanceOf(InvalidRequestError);
     expect(self).to.include({ errorName: "TraceLedgerSelfTarget" });
     const reader = await readerFor(ledger);
@@ -253,13 +280,40 @@ describe("SDK writer", () => {
     const { chainId } = await ethers.provider.getNetwork();
     const proof = correctionProof(chainId, reader.ledger.address, itemKey(1) as Hex, history.entries, 1);
     const lab = await writerFor(ledger, accounts.lab.address);
-    const notAuthor = await lab.correct(itemKey(1), 1, recordHash("x"), proof).catch((e) => e);
+    const notAuthor = await lab.correct(itemKey(1), 1, at("x"), proof).catch((e) => e);
     expect(notAuthor).to.be.instanceOf(NotAllowedError);
     expect(notAuthor).to.include({ errorName: "TraceLedgerNotEntryAuthor" });
-    const stale = await writer
-      .correct(itemKey(1), 1, recordHash("x"), { head: proof.head, entries: [] })
-      .catch((e) => e);
+    const stale = await writer.correct(itemKey(1), 1, at("x"), { head: proof.head, entries: [] }).catch((e) => e);
     expect(stale).to.include({ errorName: "TraceLedgerInvalidCorrectionProof" });
+  });
+
+  it("ATTACK: a handover dated ahead of the chain is refused as a record is, a correction dated before its entry too", async () => {
+    const { ledger, accounts, orgIds } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address);
+    await writer.register([asReg(registration(itemKey(1)))]);
+    const ahead = (await ethers.provider.getBlock("latest"))!.timestamp + 86_400;
+    const offer = await writer.handover(itemKey(1), orgIds.carrier, at("tomorrow", ahead)).catch((e) => e);
+    const event = await writer
+      .record([asEvent(traceInput(itemKey(1), "STORING", { eventTime: ahead }))])
+      .catch((e) => e);
+    for (const refused of [offer, event]) {
+      expect(refused).to.be.instanceOf(InvalidRequestError);
+      expect(refused).to.include({ errorName: "TraceLedgerInvalidEventTime" });
+      expect(refused.message).to.match(/after .* the latest this block accepts/);
+    }
+    expect((await ledger.handoverOffer(itemKey(1))).toOrg).to.equal(0n);
+    const reader = await readerFor(ledger);
+    const { chainId } = await ethers.provider.getNetwork();
+    const history = await reader.history(itemKey(1) as Hex);
+    const proof = correctionProof(chainId, reader.ledger.address, itemKey(1) as Hex, history.entries, 1);
+    const early = await writer.correct(itemKey(1), 1, at("before", EVENT_TIME - 1), proof).catch((e) => e);
+    expect(early).to.include({ errorName: "TraceLedgerCorrectionPredatesEntry" });
+    expect(early.message).to.contain("2026-01-01T00:00:00Z");
+    // A caller still passing the record hash alone is told what the call takes, before anything is sent.
+    const old = await writer.assign(itemKey(1), orgIds.lab, true, recordHash("x") as never).catch((e) => e);
+    expect(old).to.be.instanceOf(TypeError);
+    expect(old.message).to.contain("not a record hash alone");
+    expect((await ledger.unitState(itemKey(1))).seq).to.equal(1n);
   });
 
   it("signs offline and relays through another account; the log names the signer", async () => {

@@ -75,6 +75,12 @@ export function recordUnitEvent(
   return recordObjectEvent(ctx.records, unit, unitEventOf(step, flags, extra)).input;
 }
 
+/** The flags of handover, accept, assign and correct: when (and where) besides the note. */
+type TimedFlags = Pick<EventFlags, "time" | "location" | "reason">;
+
+/** The event flags of a timed command (the CLI defaults the time to now: a command is often typed as it happens). */
+const timed = (flags: TimedFlags): EventFlags => ({ time: flags.time, location: flags.location, reason: flags.reason });
+
 const eventOptions = (c: Command) =>
   c
     .option("--time <iso>", "when it happened (ISO 8601 with offset; default now)")
@@ -165,19 +171,16 @@ export function addWriteCommands(program: Command, run: Run): void {
     .description("offer custody of a unit (and its contents) to another organization, which accepts it")
     .argument("<code>", "the unit")
     .requiredOption("--to <orgId>", "the new custodian organization id")
+    .option("--time <iso>", "when the goods were offered (ISO 8601 with offset; default now)")
+    .option("--location <gln|code>", "where: a 13-digit GLN or a short code (≤ 8 characters)")
     .option("--reason <text>", "note kept in the off-chain record")
     .action(
-      run(async (ctx: CliContext, code: string, flags: { to: string; reason?: string }) => {
+      run(async (ctx: CliContext, code: string, flags: { to: string } & TimedFlags) => {
         const unit = unitRef(code);
         const to = orgArg(flags.to);
-        const input = recordUnitEvent(
-          ctx,
-          unit,
-          "CUSTODY_TRANSFERRED",
-          { reason: flags.reason },
-          { toOrganization: String(to) },
-        );
-        const result = await (await ctx.writer()).handover(unit.key, to, input.recordHash);
+        const input = recordUnitEvent(ctx, unit, "CUSTODY_TRANSFERRED", timed(flags), { toOrganization: String(to) });
+        // The record's own time and place go to the chain: the one value the record and the entry share.
+        const result = await (await ctx.writer()).handover(unit.key, to, input);
         printWrite(ctx, "handover offer", result, 0, `organization ${to} accepts with: trace accept ${code}`);
       }),
     );
@@ -186,12 +189,14 @@ export function addWriteCommands(program: Command, run: Run): void {
     .command("accept")
     .description("accept custody of a unit a custodian offered to your organization (`trace handover`)")
     .argument("<code>", "the unit")
+    .option("--time <iso>", "when the goods were taken over (ISO 8601 with offset; default now)")
+    .option("--location <gln|code>", "where: a 13-digit GLN or a short code (≤ 8 characters)")
     .option("--reason <text>", "note kept in the off-chain record")
     .action(
-      run(async (ctx: CliContext, code: string, flags: { reason?: string }) => {
+      run(async (ctx: CliContext, code: string, flags: TimedFlags) => {
         const unit = unitRef(code);
-        const input = recordUnitEvent(ctx, unit, "CUSTODY_TRANSFERRED", { reason: flags.reason }, { accepted: "true" });
-        const result = await (await ctx.writer()).acceptHandover(unit.key, input.recordHash);
+        const input = recordUnitEvent(ctx, unit, "CUSTODY_TRANSFERRED", timed(flags), { accepted: "true" });
+        const result = await (await ctx.writer()).acceptHandover(unit.key, input);
         printWrite(ctx, "accept", result);
       }),
     );
@@ -202,19 +207,21 @@ export function addWriteCommands(program: Command, run: Run): void {
     .argument("<code>", "the unit")
     .requiredOption("--org <orgId>", "the organization id")
     .option("--remove", "remove the assignment")
+    .option("--time <iso>", "when it was agreed (ISO 8601 with offset; default now)")
     .option("--reason <text>", "note kept in the off-chain record")
     .action(
-      run(async (ctx: CliContext, code: string, flags: { org: string; remove?: boolean; reason?: string }) => {
+      run(async (ctx: CliContext, code: string, flags: { org: string; remove?: boolean } & TimedFlags) => {
         const unit = unitRef(code);
         const org = orgArg(flags.org);
+        // An assignment is an agreement, not a movement: its entry has no place (the ledger takes none).
         const input = recordUnitEvent(
           ctx,
           unit,
           "ASSIGNED",
-          { reason: flags.reason },
+          { time: flags.time, reason: flags.reason },
           { organization: String(org), assignment: flags.remove ? "removed" : "assigned" },
         );
-        const result = await (await ctx.writer()).assign(unit.key, org, !flags.remove, input.recordHash);
+        const result = await (await ctx.writer()).assign(unit.key, org, !flags.remove, input);
         printWrite(ctx, flags.remove ? "unassign" : "assign", result);
       }),
     );
@@ -225,8 +232,9 @@ export function addWriteCommands(program: Command, run: Run): void {
     .argument("<code>", "the unit")
     .requiredOption("--seq <n>", "the sequence number of the wrong entry (see `trace history`)")
     .requiredOption("--reason <text>", "what was wrong")
+    .option("--time <iso>", "when the error is declared (ISO 8601 with offset; default now)")
     .action(
-      run(async (ctx: CliContext, code: string, flags: { seq: string; reason: string }) => {
+      run(async (ctx: CliContext, code: string, flags: { seq: string; reason: string; time?: string }) => {
         const unit = unitRef(code);
         if (!/^[1-9][0-9]*$/.test(flags.seq))
           throw new CliInputError(`--seq "${flags.seq}" must be a whole number from 1.`);
@@ -244,8 +252,14 @@ export function addWriteCommands(program: Command, run: Run): void {
           history.entries,
           seq,
         );
-        const input = recordUnitEvent(ctx, unit, "CORRECTION", { reason: flags.reason }, { correctedSeq: flags.seq });
-        const result = await writer.correct(unit.key, seq, input.recordHash, proof);
+        const input = recordUnitEvent(
+          ctx,
+          unit,
+          "CORRECTION",
+          { time: flags.time, reason: flags.reason },
+          { correctedSeq: flags.seq },
+        );
+        const result = await writer.correct(unit.key, seq, input, proof);
         printWrite(ctx, "correct", result);
       }),
     );

@@ -35,6 +35,7 @@ import {
   pathOf,
   prefixHash,
   rivalItemKey,
+  EVENT_TIME,
 } from "../../helpers/ledger";
 import { replayedAndStoredHead } from "../../helpers/history";
 import { scheduleAndWait } from "../../helpers/governance";
@@ -727,7 +728,7 @@ describe("TraceLedger model-based property test", function () {
             const u = pickHeld(op.unit, a);
             resolved = `actor ${a} unit ${UNITS.indexOf(u)}`;
             expected = model.handover(signers[a].address, u, op.toOrg);
-            send = () => ledgerAs(a).handover(u, op.toOrg, recordHash(stats.ops), o);
+            send = () => ledgerAs(a).handover(u, op.toOrg, EVENT_TIME, 0, recordHash(stats.ops), o);
             touched = [u];
             break;
           }
@@ -740,7 +741,7 @@ describe("TraceLedger model-based property test", function () {
             );
             resolved = `actor ${a} unit ${UNITS.indexOf(u)}`;
             expected = model.acceptHandover(signers[a].address, u);
-            send = () => ledgerAs(a).acceptHandover(u, recordHash(stats.ops), o);
+            send = () => ledgerAs(a).acceptHandover(u, EVENT_TIME, 0, recordHash(stats.ops), o);
             touched = [u];
             break;
           }
@@ -749,7 +750,7 @@ describe("TraceLedger model-based property test", function () {
             const u = pickHeld(op.unit, a);
             resolved = `actor ${a} unit ${UNITS.indexOf(u)}`;
             expected = model.assign(signers[a].address, u, op.org, op.assigned);
-            send = () => ledgerAs(a).assign(u, op.org, op.assigned, recordHash(stats.ops), o);
+            send = () => ledgerAs(a).assign(u, op.org, op.assigned, EVENT_TIME, recordHash(stats.ops), o);
             touched = [u];
             break;
           }
@@ -767,7 +768,7 @@ describe("TraceLedger model-based property test", function () {
             // the proof of who wrote entry seq, from the unit's history (none when seq is out of range)
             const seqNow = Number((await ledger.unitState(u)).seq);
             const proof = op.seq >= 1 && op.seq <= seqNow ? await proofOf(ledger, u, op.seq) : NO_PROOF;
-            send = () => ledgerAs(a).correct(u, op.seq, recordHash(stats.ops), ...proof, o);
+            send = () => ledgerAs(a).correct(u, op.seq, EVENT_TIME, recordHash(stats.ops), ...proof, o);
             touched = [u];
             break;
           }
