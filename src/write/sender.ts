@@ -103,7 +103,7 @@ function feeRefusalOf(error: unknown): string | undefined {
 }
 
 const ALREADY_SENT =
-  /already known|nonce too low|nonce has already been used|known transaction|replacement transaction underpriced|NONCE_EXPIRED|ALREADY_EXISTS/i;
+  /already known|already imported|nonce too low|nonce has already been used|known transaction|replacement transaction underpriced|NONCE_EXPIRED|ALREADY_EXISTS/i;
 
 export class TransactionSender {
   readonly nonces: NonceManager;
