@@ -295,7 +295,9 @@ async function main() {
     const dep = await deployOnNode(node.url);
     chainId = dep.chainId;
     rmSync(dep.dir, { recursive: true, force: true });
-    console.log(`deployed in ${((Date.now() - t0) / 1000).toFixed(1)} s; automine: one event per transaction, then one batch…`);
+    console.log(
+      `deployed in ${((Date.now() - t0) / 1000).toFixed(1)} s; automine: one event per transaction, then one batch…`,
+    );
     automine = await automineRun(node.url, dep.chainId, dep.ledger, dep.members.exporter.privateKey);
     // The same chain from here on mines a block every 2 s, like the consortium's.
     const provider = providerFor(node.url, dep.chainId);
