@@ -137,7 +137,11 @@ async function capacityRun(target: Target, units: number, events: number) {
       await writer.register(keys.map((k) => registrationOf(k, `${target.lot}:reg:${k}`))),
     ]);
     console.log(`  recording ${events} events (${rounds} per unit) in one call, window ${window}…`);
+    const cpuBefore = process.cpuUsage();
     const recorded = await timed(events, async () => [await writer.record(inputs)]);
+    // This process's own CPU (user + system) for the write: what one event costs the client, whatever the load.
+    const cpu = process.cpuUsage(cpuBefore);
+    const clientCpuSeconds = (cpu.user + cpu.system) / 1e6;
 
     const transactions = recorded.results.flatMap((r) => r.transactions);
     const first = Math.min(...transactions.map((t) => t.blockNumber));
@@ -189,6 +193,10 @@ async function capacityRun(target: Target, units: number, events: number) {
       capacityEventsPerSecond: Number(capacity.toFixed(1)),
       ratioToCapacity: Number((eventsPerSecond / capacity).toFixed(3)),
       rebroadcasts: transactions.reduce((n, t) => n + t.broadcasts - 1, 0),
+      clientCpuSeconds: Number(clientCpuSeconds.toFixed(2)),
+      clientCpuMsPerEvent: Number(((clientCpuSeconds * 1000) / events).toFixed(3)),
+      /** Events/s one free core could feed at that cost (the client's ceiling, apart from the node). */
+      clientCeilingEventsPerSecond: Math.round(events / clientCpuSeconds),
       registrations: strip(registered),
     };
   } finally {
@@ -368,6 +376,9 @@ async function main() {
   );
   console.log(
     `  capacity ${anvil.capacityEventsPerSecond} events/s: ${(anvil.ratioToCapacity * 100).toFixed(1)} % of it (load ${loadBefore.join(" ")})`,
+  );
+  console.log(
+    `  client CPU ${anvil.clientCpuMsPerEvent} ms/event: one free core feeds ${anvil.clientCeilingEventsPerSecond} events/s`,
   );
   console.log(
     `automine: ${automine.singleEvents.perSecond} events/s one per transaction, ${automine.batchedEvents.perSecond} batched`,
