@@ -1,46 +1,75 @@
 /**
- * SDK throughput benchmark: starts `hardhat node` on a free port (test/helpers/localNode.ts), deploys the
- * ledger with its members, and measures the write path the CLI uses (`TraceWriter` over an ethers
- * `JsonRpcProvider`) against it:
+ * SDK throughput benchmark: what one process with one key writes through `TraceWriter` (ethers
+ * `JsonRpcProvider`, exactly-once sends, pipelined chunks), against what the chain can hold.
  *
- * - batched registrations: N units in one `TraceWriter.register` call (split into transactions by the SDK);
- * - single events: M events, one `TraceWriter.record([event])` call — one transaction — at a time;
- * - batched events: N events in one `TraceWriter.record` call.
+ * - `capacity` (anvil): anvil with `--block-time 2 --gas-limit 30000000` (`@foundry-rs/anvil`), the ledger
+ *   deployed with its members (test/helpers/localNode.ts), `BENCH_UNITS` units registered, then
+ *   `BENCH_EVENTS` events (default 90,000: more than 30 full blocks) in one `TraceWriter.record` call. From
+ *   the receipts and blocks: events/s (wall clock around the call), gas/s, blocks used, the fill of each
+ *   block, gas per event, and the chain's capacity for the same block gas limit and block time
+ *   (`blockGasLimit / gasPerEvent / blockTime`), and the ratio of the two.
+ * - `automine` (anvil, each transaction mined at once): one event per transaction, and a batch of 2,000
+ *   events (the figures of earlier runs of this benchmark, on anvil now rather than Hardhat's node).
+ * - `consortium` (`BENCH_CONSORTIUM=1`): the capacity run on the local consortium network
+ *   (`npm run consortium:up -- --fresh`, EthereumJS Clique, paris build, zero gas price), through the
+ *   exporter's node; the network is stopped afterwards. A failure there is reported in the figures, not
+ *   hidden: the anvil figures are still written.
  *
- * Every figure is measured (wall clock around the SDK calls, gas from the receipts) and the chain is checked
- * afterwards. Prints a table and writes bench/sdk.json. The node is stopped at the end, also on error.
- * Run: `npm run bench:sdk` (BENCH_SINGLE_EVENTS / BENCH_BATCH_EVENTS change the counts, default 200 / 2,000).
+ * Every figure is measured and the chain is checked afterwards (each unit holds exactly its events). Prints
+ * a table and writes bench/sdk.json with the machine, its load and the date. Run: `npm run bench:sdk`
+ * (BENCH_WINDOW sets the transactions in flight, default the SDK's).
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, platform } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, platform, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Wallet } from "ethers";
+import { JsonRpcProvider, Network, Wallet, keccak256, toUtf8Bytes } from "ethers";
 import type { Address, Hex } from "viem";
-import { startLocalNode, deployOnNode, nodeProvider, PROJECT_ROOT, type LocalNode } from "../test/helpers/localNode";
-import { itemKey, pathOf, registration, traceInput } from "../test/helpers/ledger";
+import { deployOnNode, PROJECT_ROOT } from "../test/helpers/localNode";
+import { itemKey, pathOf } from "../test/helpers/ledger";
 import { TraceWriter, type WriteResult } from "../src/write/writer";
+import { DEFAULT_WINDOW } from "../src/write/pipeline";
 import type { RegistrationInput, TraceInput } from "../src/write/types";
 import { createTraceReader } from "../src/read/reader";
+import { mapLimit } from "../src/write/mapLimit";
+import { STEPS } from "../src/codes";
+import { freePort, startAnvil } from "../src/node";
 import { evmTarget } from "./lib/evmTarget";
 
 const count = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
-  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number`);
+  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`${name} must be a positive whole number, not ${v}`);
   return v;
 };
 
-const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
-/** The SDK's registration of a test key (the writer sends its code; the helper's struct is the contract's). */
-const asReg = (key: string, label?: string): RegistrationInput => {
-  const r = registration(key, label);
-  return {
-    path: pathOf(key),
-    eventTime: Number(r.eventTime),
-    location: BigInt(r.location),
-    recordHash: r.recordHash as Hex,
-  };
-};
-const asEvent = (e: ReturnType<typeof traceInput>) => e as unknown as TraceInput;
+const BLOCK_TIME = 2;
+const BLOCK_GAS_LIMIT = 30_000_000n;
+const LOCATION = 6901234000004n;
+
+const hashOf = (label: string) => keccak256(toUtf8Bytes(`bench-sdk:${label}`)) as Hex;
+const registrationOf = (unit: string, label: string): RegistrationInput => ({
+  path: pathOf(unit),
+  eventTime: 1_767_225_600,
+  location: LOCATION,
+  recordHash: hashOf(label),
+});
+const eventOf = (unit: string, step: number, label: string): TraceInput => ({
+  unit: unit as Hex,
+  step,
+  disposition: 0,
+  eventTime: 1_767_312_000,
+  location: LOCATION,
+  recordHash: hashOf(label),
+});
+
+function providerFor(rpcUrl: string, chainId: number): JsonRpcProvider {
+  return new JsonRpcProvider(rpcUrl, Network.from(chainId), {
+    staticNetwork: true,
+    pollingInterval: 250,
+    batchMaxCount: 1,
+    cacheTimeout: -1,
+  });
+}
 
 interface Phase {
   items: number;
@@ -50,7 +79,7 @@ interface Phase {
   gasPerItem: number;
 }
 
-async function timed(items: number, body: () => Promise<WriteResult[]>): Promise<Phase> {
+async function timed(items: number, body: () => Promise<WriteResult[]>): Promise<Phase & { results: WriteResult[] }> {
   const started = process.hrtime.bigint();
   const results = await body();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -58,6 +87,7 @@ async function timed(items: number, body: () => Promise<WriteResult[]>): Promise
   if (done !== items) throw new Error(`expected ${items} items written, the SDK reports ${done}`);
   const gas = results.reduce((s, r) => s + r.gasUsed, 0n);
   return {
+    results,
     items,
     transactions: results.reduce((s, r) => s + r.transactions.length, 0),
     seconds: Number(seconds.toFixed(3)),
@@ -66,120 +96,301 @@ async function timed(items: number, body: () => Promise<WriteResult[]>): Promise
   };
 }
 
-async function main(node: LocalNode) {
-  const singleEvents = count("BENCH_SINGLE_EVENTS", 200);
-  const batchEvents = count("BENCH_BATCH_EVENTS", 2000);
-  const units = Math.max(singleEvents, batchEvents);
+const strip = ({ results: _r, ...phase }: Phase & { results: WriteResult[] }): Phase => phase;
 
-  console.log(`node ${node.rpcUrl} (pid ${node.pid}); deploying…`);
-  const dep = await deployOnNode(node.rpcUrl);
-  // The provider the CLI builds (src/cli/context.ts): static network, one request per HTTP call.
-  const provider = await nodeProvider(node.rpcUrl);
+/** Where a capacity run writes: a ledger, a funded writer key allowed to register under the test prefix. */
+interface Target {
+  rpcUrl: string;
+  chainId: number;
+  ledger: string;
+  writerKey: string;
+  gasPrice?: bigint;
+  confirmations?: number;
+  /** Distinguishes this run's units from any earlier run's on the same chain. */
+  lot: string;
+  /** The chain's block time in seconds (anvil's interval, the Clique period). */
+  blockTime: number;
+}
+
+/** Writes `units` units then `events` events from one key and measures them against the chain's capacity. */
+async function capacityRun(target: Target, units: number, events: number) {
+  const provider = providerFor(target.rpcUrl, target.chainId);
   try {
+    const window = process.env.BENCH_WINDOW === undefined ? DEFAULT_WINDOW : count("BENCH_WINDOW", DEFAULT_WINDOW);
     const writer = await TraceWriter.create({
-      ledger: dep.ledger,
-      signer: new Wallet(dep.members.exporter.privateKey, provider),
+      ledger: target.ledger,
+      signer: new Wallet(target.writerKey, provider),
+      gasPrice: target.gasPrice,
+      confirmations: target.confirmations,
+      window,
+      receiptTimeoutMs: 60_000,
     });
-    const keys = range(1, units).map((n) => itemKey(n, "BENCH"));
-
-    // Warm-up (not timed): the writer's first call reads the batch limits; the node compiles hot paths.
-    const warm = itemKey(0, "BENCH");
-    await writer.register([asReg(warm)]);
-    await writer.record([asEvent(traceInput(warm, "STORING"))]);
-
-    console.log(`registering ${units} units in one batched call…`);
-    const registrations = await timed(units, async () => [
-      await writer.register(keys.map((k) => asReg(k, `bench-reg-${k}`))),
+    const keys = Array.from({ length: units }, (_, i) => itemKey(i + 1, target.lot));
+    const rounds = Math.ceil(events / units);
+    // Round r records one event on every unit: consecutive events (one chunk) touch distinct units.
+    const steps = [STEPS.STORING, STEPS.INSPECTING];
+    const inputs = Array.from({ length: events }, (_, i) =>
+      eventOf(keys[i % units], steps[Math.floor(i / units) % 2], `${target.lot}:${i}`),
+    );
+    console.log(`  registering ${units} units…`);
+    const registered = await timed(units, async () => [
+      await writer.register(keys.map((k) => registrationOf(k, `${target.lot}:reg:${k}`))),
     ]);
+    console.log(`  recording ${events} events (${rounds} per unit) in one call, window ${window}…`);
+    const cpuBefore = process.cpuUsage();
+    const recorded = await timed(events, async () => [await writer.record(inputs)]);
+    // This process's own CPU (user + system) for the write: what one event costs the client, whatever the load.
+    const cpu = process.cpuUsage(cpuBefore);
+    const clientCpuSeconds = (cpu.user + cpu.system) / 1e6;
 
-    console.log(`recording ${singleEvents} events one transaction at a time…`);
-    const single = await timed(singleEvents, async () => {
-      const results: WriteResult[] = [];
-      for (const k of keys.slice(0, singleEvents)) {
-        results.push(await writer.record([asEvent(traceInput(k, "INSPECTING", { label: `bench-single-${k}` }))]));
-      }
-      return results;
-    });
+    const transactions = recorded.results.flatMap((r) => r.transactions);
+    const first = Math.min(...transactions.map((t) => t.blockNumber));
+    const last = Math.max(...transactions.map((t) => t.blockNumber));
+    const blocks = await mapLimit(
+      Array.from({ length: last - first + 1 }, (_, i) => first + i),
+      8,
+      async (n) => (await provider.getBlock(n))!,
+    );
+    const fills = blocks.map((b) => Number(b.gasUsed) / Number(b.gasLimit));
+    const gasLimit = blocks[0].gasLimit;
+    const ourGas = transactions.reduce((s, t) => s + t.gasUsed, 0n);
+    const gasPerEvent = Number(ourGas) / events;
+    const blockTime =
+      blocks.length > 1
+        ? (blocks[blocks.length - 1].timestamp - blocks[0].timestamp) / (blocks.length - 1)
+        : BLOCK_TIME;
+    const nominalBlockTime = target.blockTime;
+    const capacity = Number(gasLimit) / gasPerEvent / nominalBlockTime;
 
-    console.log(`recording ${batchEvents} events in one batched call…`);
-    const batched = await timed(batchEvents, async () => [
-      await writer.record(
-        keys.slice(0, batchEvents).map((k) => asEvent(traceInput(k, "STORING", { label: `bench-batch-${k}` }))),
-      ),
-    ]);
-
-    // Check the chain holds what was measured.
+    // The chain holds what was measured: every unit has its registration and exactly its events.
     const reader = createTraceReader({
-      rpcUrl: node.rpcUrl,
-      ledger: { address: dep.ledger as Address, chainId: dep.chainId },
+      rpcUrl: target.rpcUrl,
+      ledger: { address: target.ledger as Address, chainId: target.chainId },
     });
-    const states = await Promise.all(keys.map((k) => reader.unitState(k as Hex)));
+    const states = await mapLimit(keys, 32, (k) => reader.unitState(k as Hex));
     states.forEach((s, i) => {
-      const expected = 1 + (i < singleEvents ? 1 : 0) + (i < batchEvents ? 1 : 0);
+      const expected = 1 + Math.floor(events / units) + (i < events % units ? 1 : 0);
       if (s.seq !== expected) throw new Error(`unit ${i + 1} has ${s.seq} entries, expected ${expected}`);
     });
 
-    const target = evmTarget(process.env.EVM_TARGET);
-    const report = {
-      singleEventsPerSecond: single.perSecond,
-      batchedEventsPerSecond: batched.perSecond,
-      batchedRegistrationsPerSecond: registrations.perSecond,
-      batchSpeedup: Number((batched.perSecond / single.perSecond).toFixed(1)),
-      singleEvents: { ...single, msPerTransaction: Number(((single.seconds * 1000) / single.transactions).toFixed(1)) },
-      batchedEvents: batched,
-      batchedRegistrations: registrations,
-      setup: {
-        node: "hardhat node (automine), JSON-RPC over HTTP on 127.0.0.1",
-        chainId: dep.chainId,
-        evmTarget: target.evmVersion,
-        client: "TraceWriter (ethers JsonRpcProvider, exactly-once sends, 1 confirmation)",
-        cpus: cpus().length,
-        platform: `${platform()} ${process.arch}`,
-        nodeVersion: process.version,
-        measuredAt: new Date().toISOString(),
-      },
+    const eventsPerSecond = events / recorded.seconds;
+    return {
+      events,
+      units,
+      window,
+      seconds: recorded.seconds,
+      eventsPerSecond: Number(eventsPerSecond.toFixed(1)),
+      gasPerSecond: Math.round(Number(ourGas) / recorded.seconds),
+      transactions: transactions.length,
+      eventsPerTransaction: Math.round(events / transactions.length),
+      gasPerEvent: Math.round(gasPerEvent),
+      blocksUsed: blocks.length,
+      blockGasLimit: Number(gasLimit),
+      blockTimeSeconds: nominalBlockTime,
+      measuredBlockTimeSeconds: Number(blockTime.toFixed(2)),
+      meanFill: Number((fills.reduce((a, b) => a + b, 0) / fills.length).toFixed(3)),
+      fillPerBlock: fills.map((f) => Number(f.toFixed(3))),
+      capacityEventsPerSecond: Number(capacity.toFixed(1)),
+      ratioToCapacity: Number((eventsPerSecond / capacity).toFixed(3)),
+      rebroadcasts: transactions.reduce((n, t) => n + t.broadcasts - 1, 0),
+      clientCpuSeconds: Number(clientCpuSeconds.toFixed(2)),
+      clientCpuMsPerEvent: Number(((clientCpuSeconds * 1000) / events).toFixed(3)),
+      /** Events/s one free core could feed at that cost (the client's ceiling, apart from the node). */
+      clientCeilingEventsPerSecond: Math.round(events / clientCpuSeconds),
+      registrations: strip(registered),
     };
-
-    const rows: Array<[string, Phase]> = [
-      ["register, batched", registrations],
-      ["record, one event per tx", single],
-      ["record, batched", batched],
-    ];
-    console.log("");
-    console.log("operation                  items   txs   seconds    items/s   gas/item");
-    console.log("------------------------  ------  ----  --------  ---------  ---------");
-    for (const [name, p] of rows) {
-      console.log(
-        `${name.padEnd(24)}  ${String(p.items).padStart(6)}  ${String(p.transactions).padStart(4)}  ` +
-          `${p.seconds.toFixed(2).padStart(8)}  ${p.perSecond.toFixed(1).padStart(9)}  ${String(p.gasPerItem).padStart(9)}`,
-      );
-    }
-    console.log(`\nbatched events are ${report.batchSpeedup}× faster than one event per transaction`);
-
-    const out = join(PROJECT_ROOT, "bench");
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, "sdk.json"), JSON.stringify(report, null, 2) + "\n");
-    console.log("written: bench/sdk.json");
   } finally {
     provider.destroy();
-    rmSync(dep.dir, { recursive: true, force: true });
   }
 }
 
-async function run() {
-  const node = await startLocalNode();
+/** The earlier phases, on a node that mines each transaction at once. */
+async function automineRun(rpcUrl: string, chainId: number, ledger: string, key: string) {
+  const provider = providerFor(rpcUrl, chainId);
   try {
-    await main(node);
-  } catch (error) {
-    console.error(error);
-    console.error(`\nlast node output:\n${node.logTail(15)}`);
-    process.exitCode = 1;
+    const writer = await TraceWriter.create({ ledger, signer: new Wallet(key, provider), pollIntervalMs: 20 });
+    const singleEvents = count("BENCH_SINGLE_EVENTS", 200);
+    const batchEvents = count("BENCH_BATCH_EVENTS", 2000);
+    const keys = Array.from({ length: batchEvents }, (_, i) => itemKey(i + 1, "AUTO"));
+    await writer.register(keys.map((k) => registrationOf(k, `auto:${k}`)));
+    const single = await timed(singleEvents, async () => {
+      const results: WriteResult[] = [];
+      for (const k of keys.slice(0, singleEvents))
+        results.push(await writer.record([eventOf(k, STEPS.INSPECTING, `s:${k}`)]));
+      return results;
+    });
+    const batched = await timed(batchEvents, async () => [
+      await writer.record(keys.map((k) => eventOf(k, STEPS.STORING, `b:${k}`))),
+    ]);
+    return {
+      singleEvents: {
+        ...strip(single),
+        msPerTransaction: Number(((single.seconds * 1000) / single.transactions).toFixed(1)),
+      },
+      batchedEvents: strip(batched),
+    };
   } finally {
-    await node.stop();
+    provider.destroy();
   }
 }
 
-run().catch((error) => {
+/** Runs the capacity measurement on the local consortium network (`npm run consortium:up`). */
+async function consortiumRun(units: number, events: number) {
+  const dir = mkdtempSync(join(tmpdir(), "cbec-bench-consortium-"));
+  const npm = (script: string, args: string[]) =>
+    spawnSync("npm", ["run", "--silent", script, "--", ...args], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 600_000,
+    });
+  try {
+    const up = npm("consortium:up", ["--fresh", "--dir", dir]);
+    if (up.status !== 0)
+      throw new Error(`consortium:up exited ${up.status}:\n${(up.stdout + up.stderr).slice(-2_000)}`);
+    const description = JSON.parse(readFileSync(join(dir, "network.json"), "utf8")) as {
+      chainId: number;
+      periodSeconds: number;
+      nodes: Array<{ rpcUrl: string }>;
+      ledger?: { address: string };
+      members: Array<{ name: string; address: string; rpcUrl: string }>;
+    };
+    const exporter = description.members.find((m) => /exporter/i.test(m.name));
+    if (!description.ledger || !exporter) throw new Error("consortium:up wrote no ledger or no exporter member");
+    // The demo members are the development accounts 1 … of the test mnemonic (scripts/consortium/up.ts).
+    const { devWallet } = await import("./consortium/lib/onboard");
+    const index = description.members.indexOf(exporter);
+    const key = devWallet(index + 1);
+    if (key.address.toLowerCase() !== exporter.address.toLowerCase()) {
+      throw new Error(`the exporter's account ${exporter.address} is not development account ${index + 1}`);
+    }
+    return await capacityRun(
+      {
+        rpcUrl: exporter.rpcUrl,
+        chainId: description.chainId,
+        ledger: description.ledger.address,
+        writerKey: key.privateKey,
+        gasPrice: 0n,
+        confirmations: 3,
+        lot: "CONS",
+        blockTime: description.periodSeconds,
+      },
+      units,
+      events,
+    );
+  } finally {
+    npm("consortium:down", ["--dir", dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const units = count("BENCH_UNITS", 3000);
+  const events = count("BENCH_EVENTS", 90_000);
+  const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
+
+  const port = await freePort();
+  const node = await startAnvil({
+    port,
+    silent: true,
+    args: ["--gas-limit", String(BLOCK_GAS_LIMIT), "--accounts", "20"],
+  });
+  let anvil: Awaited<ReturnType<typeof capacityRun>>;
+  let automine: Awaited<ReturnType<typeof automineRun>>;
+  let chainId: number;
+  try {
+    console.log(`anvil ${node.url}; deploying…`);
+    const t0 = Date.now();
+    const dep = await deployOnNode(node.url);
+    chainId = dep.chainId;
+    rmSync(dep.dir, { recursive: true, force: true });
+    console.log(
+      `deployed in ${((Date.now() - t0) / 1000).toFixed(1)} s; automine: one event per transaction, then one batch…`,
+    );
+    automine = await automineRun(node.url, dep.chainId, dep.ledger, dep.members.exporter.privateKey);
+    // The same chain from here on mines a block every 2 s, like the consortium's.
+    const provider = providerFor(node.url, dep.chainId);
+    await provider.send("evm_setAutomine", [false]);
+    await provider.send("evm_setIntervalMining", [BLOCK_TIME]);
+    provider.destroy();
+    console.log(`capacity: anvil, ${BLOCK_TIME} s blocks, ${BLOCK_GAS_LIMIT} gas…`);
+    anvil = await capacityRun(
+      {
+        rpcUrl: node.url,
+        chainId: dep.chainId,
+        ledger: dep.ledger,
+        writerKey: dep.members.exporter.privateKey,
+        lot: "CAP",
+        blockTime: BLOCK_TIME,
+      },
+      units,
+      events,
+    );
+  } finally {
+    await node.stop("SIGKILL");
+  }
+  const loadAfterAnvil = loadavg().map((l) => Number(l.toFixed(2)));
+
+  let consortium: unknown = { skipped: "set BENCH_CONSORTIUM=1 to run it (npm run consortium:up, EthereumJS Clique)" };
+  if (process.env.BENCH_CONSORTIUM === "1") {
+    console.log("capacity: local consortium network…");
+    try {
+      consortium = await consortiumRun(count("BENCH_CONSORTIUM_UNITS", 1000), count("BENCH_CONSORTIUM_EVENTS", 20_000));
+    } catch (error) {
+      console.error(`the consortium run failed: ${(error as Error).message}`);
+      consortium = { failed: (error as Error).message.slice(0, 2_000) };
+      process.exitCode = 1;
+    }
+  }
+
+  const report = {
+    anvilEventsPerSecond: anvil.eventsPerSecond,
+    anvilCapacityEventsPerSecond: anvil.capacityEventsPerSecond,
+    anvilRatioToCapacity: anvil.ratioToCapacity,
+    anvil,
+    consortium,
+    singleEventsPerSecond: automine.singleEvents.perSecond,
+    batchedEventsPerSecond: automine.batchedEvents.perSecond,
+    automine,
+    setup: {
+      node: `anvil (@foundry-rs/anvil), ${BLOCK_TIME} s interval mining, block gas limit ${BLOCK_GAS_LIMIT}; automine for the automine figures`,
+      chainId,
+      evmTarget: evmTarget(process.env.EVM_TARGET).evmVersion,
+      client: "TraceWriter, one process, one key (ethers JsonRpcProvider over HTTP, pipelined exactly-once sends)",
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      platform: `${platform()} ${process.arch}`,
+      nodeVersion: process.version,
+      loadAverageBefore: loadBefore,
+      loadAverageAfterAnvil: loadAfterAnvil,
+      measuredAt: new Date().toISOString(),
+    },
+  };
+
+  console.log("");
+  console.log(
+    `anvil, ${BLOCK_TIME} s blocks: ${anvil.events} events in ${anvil.seconds} s = ${anvil.eventsPerSecond} events/s`,
+  );
+  console.log(
+    `  ${anvil.transactions} transactions, ${anvil.blocksUsed} blocks, mean fill ${(anvil.meanFill * 100).toFixed(1)} %, ` +
+      `${anvil.gasPerEvent} gas/event, ${(anvil.gasPerSecond / 1e6).toFixed(2)} Mgas/s`,
+  );
+  console.log(
+    `  capacity ${anvil.capacityEventsPerSecond} events/s: ${(anvil.ratioToCapacity * 100).toFixed(1)} % of it (load ${loadBefore.join(" ")})`,
+  );
+  console.log(
+    `  client CPU ${anvil.clientCpuMsPerEvent} ms/event: one free core feeds ${anvil.clientCeilingEventsPerSecond} events/s`,
+  );
+  console.log(
+    `automine: ${automine.singleEvents.perSecond} events/s one per transaction, ${automine.batchedEvents.perSecond} batched`,
+  );
+  console.log(`consortium: ${JSON.stringify(consortium).slice(0, 400)}`);
+  const out = join(PROJECT_ROOT, "bench");
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, "sdk.json"), JSON.stringify(report, null, 2) + "\n");
+  console.log("written: bench/sdk.json");
+}
+
+main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -68,7 +68,7 @@ export async function sendInChunks<T, R>(
 }
 
 /** Shifts a batch item index from chunk-relative to batch-relative. */
-function reindex(error: unknown, offset: number): unknown {
+export function reindex(error: unknown, offset: number): unknown {
   if (error instanceof BatchItemRejectedError && offset > 0) {
     return new BatchItemRejectedError(error.index + offset, error.reason, error.args, error.data);
   }

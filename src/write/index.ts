@@ -14,3 +14,5 @@ export {
 export { unregistered, unrecorded, unfiled } from "./resume";
 export { LicenceChecker, type PrefixLicence } from "./licences";
 export type { TraceInput, RegistrationInput, AggregationInput, CustomsDocumentInput } from "./types";
+export { sendPipelined, PartialWriteError, DEFAULT_WINDOW, type ChunkOutcome, type PipelineOptions } from "./pipeline";
+export { GAS_MODELS, MODEL_MARGIN_PERCENT, modelledGasLimit, intrinsicGas, type GasModel } from "./gasModel";

@@ -5,7 +5,7 @@
  * any nonce is taken.
  */
 import {
-  Transaction,
+  keccak256,
   type AbstractSigner,
   type Provider,
   type TransactionReceipt,
@@ -33,6 +33,39 @@ export interface SendOptions {
   /** How often to poll for a receipt (ms, default 200). */
   pollIntervalMs?: number;
 }
+
+/** A transaction signed once: its bytes and hash are kept for every (re)broadcast. */
+export interface SignedTransaction {
+  /** The call (`to`, `data`), for decoding a revert. */
+  request: TransactionRequest;
+  /** The signed serialized transaction. */
+  signed: string;
+  hash: string;
+  nonce: number;
+  gasLimit: bigint;
+}
+
+/** What a pre-flight call at a given gas limit says. */
+export type PreflightOutcome = "ok" | "outOfGas";
+
+/**
+ * Errors the node gave before the transaction was included (a fee, funds or validity refusal of the
+ * broadcast): the nonce was not used, so a later transaction of the same key waits behind it.
+ */
+const refusedBeforeInclusion = new WeakSet<object>();
+
+/** Whether `error` (from `confirm`) is a refusal of the broadcast itself, which left the nonce unused. */
+export function nonceLeftUnused(error: unknown): boolean {
+  return typeof error === "object" && error !== null && refusedBeforeInclusion.has(error);
+}
+
+const refusedBefore = <E>(error: E): E => {
+  if (typeof error === "object" && error !== null) refusedBeforeInclusion.add(error);
+  return error;
+};
+
+/** A call that ran out of gas, as geth, anvil, Besu and Hardhat word it. */
+const OUT_OF_GAS = /out of gas|OutOfGas|ran out of gas|gas required exceeds allowance|intrinsic gas too low/i;
 
 /** A confirmed transaction. */
 export interface SentTransaction {
@@ -70,7 +103,7 @@ function feeRefusalOf(error: unknown): string | undefined {
 }
 
 const ALREADY_SENT =
-  /already known|nonce too low|nonce has already been used|known transaction|replacement transaction underpriced|NONCE_EXPIRED|ALREADY_EXISTS/i;
+  /already known|already imported|nonce too low|nonce has already been used|known transaction|replacement transaction underpriced|NONCE_EXPIRED|ALREADY_EXISTS/i;
 
 export class TransactionSender {
   readonly nonces: NonceManager;
@@ -106,28 +139,79 @@ export class TransactionSender {
   /** Sends a call exactly once and waits for its receipt (and, with `confirmations` > 1, its finality depth). */
   async send(tx: TransactionRequest, gasEstimate?: bigint): Promise<SentTransaction> {
     const estimate = gasEstimate ?? (await this.estimate(tx));
-    const gasLimit = (estimate * BigInt(100 + this.opts.gasMarginPercent)) / 100n;
+    return this.confirm(await this.sign(tx, this.gasLimitFor(estimate)));
+  }
+
+  /** The gas limit for a node's estimate: the estimate plus `gasMarginPercent`. */
+  gasLimitFor(estimate: bigint): bigint {
+    return (estimate * BigInt(100 + this.opts.gasMarginPercent)) / 100n;
+  }
+
+  /**
+   * Runs a call as this sender with `gasLimit` on the latest block: "ok", "outOfGas" when that limit is too
+   * small, or the refusal thrown decoded. Nothing is signed and no nonce is taken.
+   */
+  async preflight(tx: TransactionRequest, gasLimit: bigint): Promise<PreflightOutcome> {
+    try {
+      await retryTransient(() => this.provider.call({ ...tx, from: this.address, gasLimit }));
+      return "ok";
+    } catch (error) {
+      if (OUT_OF_GAS.test(messageOf(error))) return "outOfGas";
+      throw explainContractError(error);
+    }
+  }
+
+  /**
+   * Signs a call once with the next nonce (or the given one, to re-sign a transaction the node refused at
+   * the same nonce) and today's fees. The hash is computed once from the signed bytes.
+   */
+  async sign(tx: TransactionRequest, gasLimit: bigint, nonce?: number): Promise<SignedTransaction> {
     const chainId = (this.chainId ??= (await retryTransient(() => this.provider.getNetwork())).chainId);
     const fees = await this.fees();
-    const nonce = await this.nonces.take();
-    const signed = await this.signer.signTransaction({ ...tx, from: this.address, nonce, gasLimit, chainId, ...fees });
-    const hash = Transaction.from(signed).hash!;
+    const n = nonce ?? (await this.nonces.take());
+    const signed = await this.signer.signTransaction({
+      ...tx,
+      from: this.address,
+      nonce: n,
+      gasLimit,
+      chainId,
+      ...fees,
+    });
+    return { request: tx, signed, hash: keccak256(signed), nonce: n, gasLimit };
+  }
+
+  /**
+   * Broadcasts a signed transaction and waits for its receipt, broadcasting the same bytes again after a
+   * timeout, a lost answer or a reorganization. A revert at execution throws the decoded reason (the nonce
+   * is used); a refusal of the broadcast throws with `nonceLeftUnused(error)` true. With `resync` (the
+   * default) the nonce counter is re-read from the node after a failure; a pipeline that has later nonces
+   * out passes false and fills the gap itself.
+   */
+  async confirm(tx: SignedTransaction, options: { resync?: boolean } = {}): Promise<SentTransaction> {
+    const resync = options.resync ?? true;
+    const { signed, hash, nonce } = tx;
     let broadcasts = 0;
     let lastError: unknown;
     for (let round = 0; round < this.opts.maxAttempts; round++) {
-      const sent = await this.broadcast(signed, hash, nonce);
+      let sent: { broadcasts: number; error?: unknown };
+      try {
+        sent = await this.broadcast(signed, hash, nonce);
+      } catch (error) {
+        if (resync) this.nonces.resync();
+        throw error;
+      }
       broadcasts += sent.broadcasts;
       lastError = sent.error ?? lastError;
       const waited = await this.waitReceipt(hash);
       if (waited.receipt) {
         const receipt = waited.receipt;
-        if (receipt.status !== 1) throw await this.revertReason(tx, receipt);
+        if (receipt.status !== 1) throw await this.revertReason(tx.request, receipt);
         return { hash, nonce, receipt, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, broadcasts };
       }
       // Timed out, or the block holding it was reorganized away: broadcast the same bytes again.
       lastError = waited.error ?? lastError;
     }
-    this.nonces.resync();
+    if (resync) this.nonces.resync();
     throw new TransactionError(
       `Transaction ${hash} (nonce ${nonce}) was not confirmed after ${broadcasts} broadcasts.`,
       {
@@ -138,6 +222,16 @@ export class TransactionSender {
         cause: lastError,
       },
     );
+  }
+
+  /**
+   * Uses `nonce` for a transfer of nothing to this sender itself (21,000 gas): fills a nonce a refused
+   * transaction left unused, so the transactions signed after it are not stuck behind the gap.
+   */
+  async fillNonce(nonce: number): Promise<SentTransaction> {
+    return this.confirm(await this.sign({ to: this.address, value: 0n, data: "0x" }, 21_000n, nonce), {
+      resync: false,
+    });
   }
 
   /**
@@ -155,7 +249,7 @@ export class TransactionSender {
     for (let attempt = 0; attempt < this.opts.maxAttempts; attempt++) {
       try {
         broadcasts++;
-        await this.broadcastInOrder(signed);
+        await this.broadcastInOrder(signed, hash);
         return { broadcasts };
       } catch (error) {
         lastError = error;
@@ -165,7 +259,6 @@ export class TransactionSender {
             // Either an earlier broadcast of this very transaction was mined, or another sender used the nonce.
             const known = await retryTransient(() => this.provider.getTransaction(hash)).catch(() => undefined);
             if (known === null) {
-              this.nonces.resync();
               throw new TransactionError(`Nonce ${nonce} of ${this.address} was used by another transaction.`, {
                 hints: ["Another process is sending with the same key; give each process its own key, then retry."],
                 cause: error,
@@ -176,19 +269,32 @@ export class TransactionSender {
         }
         // Before the transient check: a node's refusal quoting the raw transaction can look like a 5xx.
         const feeRefusal = feeRefusalOf(error);
-        if (feeRefusal !== undefined) {
-          this.nonces.resync();
-          throw new FeeTooLowError(feeRefusal, this.opts.gasPrice, error);
-        }
-        if (!isTransient(error)) {
-          this.nonces.resync();
-          throw explainContractError(error);
-        }
+        if (feeRefusal !== undefined) throw refusedBefore(new FeeTooLowError(feeRefusal, this.opts.gasPrice, error));
+        if (!isTransient(error)) throw refusedBefore(explainContractError(error));
         await sleep(Math.min(50 * 2 ** attempt, 2_000));
       }
     }
     // The node could not be told; it may still have it (a lost answer): the caller looks for a receipt.
     return { broadcasts, error: lastError };
+  }
+
+  /**
+   * `eth_sendRawTransaction` with the bytes as they are: ethers' `broadcastTransaction` parses and hashes
+   * the signed transaction again (about as long as signing, for a 100 KB batch) and asks for the block
+   * number, so a JSON-RPC provider is sent the raw call. The node's answer must be our hash.
+   */
+  private async sendRaw(signed: string, hash: string): Promise<void> {
+    const rpc = this.provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
+    if (typeof rpc.send !== "function") {
+      await this.provider.broadcastTransaction(signed);
+      return;
+    }
+    const answered = await rpc.send("eth_sendRawTransaction", [signed]);
+    if (typeof answered === "string" && answered.toLowerCase() !== hash.toLowerCase()) {
+      throw new TransactionError(`The node answered hash ${answered} for transaction ${hash}.`, {
+        hints: ["The RPC endpoint is not a faithful Ethereum node; use another one."],
+      });
+    }
   }
 
   private async fees(): Promise<Partial<TransactionRequest>> {
@@ -205,11 +311,11 @@ export class TransactionSender {
    * not arrived yet (concurrent submissions can reach the node out of order; some nodes, such as Hardhat
    * with automining, do not queue them).
    */
-  private async broadcastInOrder(signed: string): Promise<void> {
+  private async broadcastInOrder(signed: string, hash: string): Promise<void> {
     const deadline = Date.now() + this.opts.receiptTimeoutMs;
     for (;;) {
       try {
-        await this.provider.broadcastTransaction(signed);
+        await this.sendRaw(signed, hash);
         return;
       } catch (error) {
         if (!/nonce too high/i.test(messageOf(error)) || Date.now() >= deadline) throw error;

@@ -4,7 +4,7 @@
  * the block gas limit, sent exactly once per transaction (see `TransactionSender`), and refused calls come
  * back as named errors (`NotAllowed`, `UnitNotRegistered`, `StageViolation`, …).
  */
-import { toUtf8Bytes, type AbstractSigner, type Provider, type TransactionRequest } from "ethers";
+import { toUtf8Bytes, type AbstractSigner, type Interface, type Provider, type TransactionRequest } from "ethers";
 import type { Hex } from "viem";
 import { TraceLedger__factory, type TraceLedger } from "../../typechain-types";
 import { ContractRefusalError, decodeLedgerError, explainContractError } from "../errors/contract";
@@ -12,6 +12,8 @@ import { TransactionError } from "../errors/base";
 import type { TraceDomain } from "../eip712";
 import { TransactionSender, type SendOptions, type SentTransaction } from "./sender";
 import { sendInChunks, GAS_PER_ITEM_GUESS, TX_GAS_CAP } from "./batching";
+import { sendPipelined } from "./pipeline";
+import { recordGasLimit, registerGasLimit } from "./gasModel";
 import { retryTransient, sleep } from "./retry";
 import { signTraceBatch, type SignedTraceBatch } from "./sign";
 import type {
@@ -36,6 +38,8 @@ export interface TraceWriterOptions extends SendOptions {
   signer: AbstractSigner;
   /** Gas budget of one transaction (default: 80 % of the block gas limit, at most 16,777,216). */
   maxTxGas?: bigint;
+  /** Transactions of this key in flight at once in a batched write (default `DEFAULT_WINDOW`; 1: one by one). */
+  window?: number;
 }
 
 /** A signed batch the ledger refused in a relay of several; nothing of it was recorded, its nonce is unused. */
@@ -72,6 +76,7 @@ export class TraceWriter {
   private readonly provider: Provider;
   private maxItems: number | undefined;
   private budget: bigint | undefined;
+  private blockGasLimit: bigint | undefined;
   private orgId: Promise<number> | undefined;
   /** The GS1 Company Prefix registry as this writer sees it (licences found are remembered). */
   readonly licences: LicenceChecker;
@@ -123,10 +128,11 @@ export class TraceWriter {
       location: u.location,
       recordHash: u.recordHash,
     }));
-    return this.batched(registrations, GAS_PER_ITEM_GUESS.register, (chunk) =>
-      chunk.length === 1
-        ? this.ledger.register.populateTransaction(chunk[0])
-        : this.ledger.registerBatch.populateTransaction(chunk),
+    return this.batched(
+      registrations,
+      GAS_PER_ITEM_GUESS.register,
+      (chunk) => (chunk.length === 1 ? this.call("register", [chunk[0]]) : this.call("registerBatch", [chunk])),
+      (chunk, data) => registerGasLimit(chunk.length, data),
     );
   }
 
@@ -140,10 +146,11 @@ export class TraceWriter {
 
   /** Records events in order (any number; split into transactions as needed). */
   record(events: TraceInput[]): Promise<WriteResult> {
-    return this.batched(events, GAS_PER_ITEM_GUESS.record, (chunk) =>
-      chunk.length === 1
-        ? this.ledger.record.populateTransaction(chunk[0])
-        : this.ledger.recordBatch.populateTransaction(chunk),
+    return this.batched(
+      events,
+      GAS_PER_ITEM_GUESS.record,
+      (chunk) => (chunk.length === 1 ? this.call("record", [chunk[0]]) : this.call("recordBatch", [chunk])),
+      recordGasLimit,
     );
   }
 
@@ -354,18 +361,29 @@ export class TraceWriter {
   private async batched<T>(
     items: T[],
     guess: bigint,
-    build: (chunk: T[]) => Promise<TransactionRequest>,
+    build: (chunk: T[]) => TransactionRequest | Promise<TransactionRequest>,
+    gasLimit?: (chunk: T[], data: string) => bigint,
   ): Promise<WriteResult> {
     if (items.length === 0) return { transactions: [], items: 0, gasUsed: 0n };
     const { maxItems, budget } = await this.limits();
-    const transactions = await sendInChunks(items, {
+    const transactions = await sendPipelined(this.sender, items, {
       maxItems,
       gasBudget: budget,
       gasPerItemGuess: guess,
-      estimate: async (chunk) => this.sender.estimate(await build(chunk)),
-      send: async (chunk, estimate) => this.sender.send(await build(chunk), estimate),
+      blockGasLimit: this.blockGasLimit,
+      build,
+      gasLimit,
+      window: this.options.window,
     });
     return { transactions, items: items.length, gasUsed: transactions.reduce((s, t) => s + t.gasUsed, 0n) };
+  }
+
+  /**
+   * A ledger call encoded once, by the ABI directly: typechain's `populateTransaction` walks every argument
+   * through ethers' resolver first, which for a 500-item batch costs as much as encoding it.
+   */
+  private call(method: "register" | "registerBatch" | "record" | "recordBatch", args: unknown[]): TransactionRequest {
+    return { to: this.options.ledger, data: (this.ledger.interface as Interface).encodeFunctionData(method, args) };
   }
 
   private async limits(): Promise<{ maxItems: number; budget: bigint }> {
@@ -373,7 +391,8 @@ export class TraceWriter {
       try {
         this.maxItems = Number(await retryTransient(() => this.ledger.MAX_BATCH()));
         const block = await retryTransient(() => this.provider.getBlock("latest"));
-        const byBlock = ((block?.gasLimit ?? 30_000_000n) * 8n) / 10n;
+        this.blockGasLimit = block?.gasLimit ?? 30_000_000n;
+        const byBlock = (this.blockGasLimit * 8n) / 10n;
         const cap = this.options.maxTxGas ?? TX_GAS_CAP - 1_000_000n;
         this.budget = byBlock < cap ? byBlock : cap;
       } catch (error) {
