@@ -20,6 +20,7 @@ import { CodeNotLicensedError } from "../errors/licence";
 import { RowsNotLicensedError } from "./import/refusal";
 import { CustomsInputError, CustomsPersonalDataError, CustomsRecordError } from "../customs/errors";
 import { CustomsIdentifierError } from "../customs/identifiers";
+import { PartialWriteError } from "../write/pipeline";
 
 /** A usage or input problem detected by the CLI itself. */
 export class CliInputError extends TraceError {
@@ -54,6 +55,8 @@ export function createOutput(json: boolean, out = process.stdout, err = process.
 /** The exit code for an error. */
 export function exitCodeOf(error: unknown): number {
   if (error instanceof ContractRefusalError) return EXIT.REFUSED;
+  // Some chunks of the write are on chain, some are not: rerun to write the rest (reruns skip what landed).
+  if (error instanceof PartialWriteError) return EXIT.PARTIAL;
   // Refused before sending, for the same reason the ledger would refuse (issue 11 item 2).
   if (error instanceof CodeNotLicensedError || error instanceof RowsNotLicensedError) return EXIT.REFUSED;
   if (

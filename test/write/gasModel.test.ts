@@ -15,6 +15,7 @@ import {
   traceInput,
   aggregation,
   recordHash,
+  EVENT_TIME,
   type LedgerFixture,
 } from "../helpers/ledger";
 import { writerFor, toSdkRegistration } from "../helpers/sdk";
@@ -89,7 +90,10 @@ describe("SDK gas model against receipts", function () {
     const items = range(600, 40).map((n) => itemKey(n, "GM"));
     await exporter.register([registration(cartonKey(9)), ...items.map((k) => registration(k))].map(toSdkRegistration));
     await exporter.pack(aggregation(cartonKey(9)) as never, items);
-    await exporter.assign(cartonKey(9), f.orgIds.warehouse, true, recordHash("gm-assign"));
+    await exporter.assign(cartonKey(9), f.orgIds.warehouse, true, {
+      eventTime: EVENT_TIME,
+      recordHash: recordHash("gm-assign"),
+    });
     const warehouse = await writerFor(f.ledger, f.accounts.warehouse.address);
     const events = items.map((k, i) => traceInput(k, "STORING", { label: `gm-wh:${i}` })) as unknown as TraceInput[];
     const data = f.ledger.interface.encodeFunctionData("recordBatch", [events]);
