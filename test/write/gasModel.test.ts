@@ -92,7 +92,7 @@ describe("SDK gas model against receipts", function () {
     await exporter.pack(aggregation(cartonKey(9)) as never, items);
     await exporter.assign(cartonKey(9), f.orgIds.warehouse, true, {
       eventTime: EVENT_TIME,
-      recordHash: recordHash("gm-assign"),
+      recordHash: recordHash("gm-assign") as `0x${string}`,
     });
     const warehouse = await writerFor(f.ledger, f.accounts.warehouse.address);
     const events = items.map((k, i) => traceInput(k, "STORING", { label: `gm-wh:${i}` })) as unknown as TraceInput[];
