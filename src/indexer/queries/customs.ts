@@ -16,20 +16,18 @@ import {
 } from "../../codes";
 import { documentNumberHash } from "../../customs/identifiers";
 import { MODE_CITES } from "../../customs/kinds";
+import {
+  DECLARATION_STATUSES,
+  RECEIPT_STEPS,
+  STATUS_RECEIPTS,
+  type DeclarationStatus,
+} from "../../customs/regulator/status";
 import type { IndexSql, Row } from "../db";
 import { IndexQueryError } from "../errors";
 import { big, int, opt } from "../rows";
 import { keyOf, limitOf, pageOf, type Page, type PageOptions } from "./page";
 
-/** A declaration's status, from the customs steps recorded on its unit after it (and before the next one). */
-export type DeclarationStatus = "declared" | "released" | "exited" | "rejected" | "returned";
-export const DECLARATION_STATUSES: readonly DeclarationStatus[] = [
-  "declared",
-  "released",
-  "exited",
-  "rejected",
-  "returned",
-];
+export { DECLARATION_STATUSES, type DeclarationStatus };
 
 /** A filed customs document as the index holds it. */
 export interface IndexedCustomsDocument {
@@ -122,9 +120,6 @@ function params() {
   return { list, p };
 }
 
-const RETURN_STEPS = [STEPS.CUSTOMS_RETURNED, STEPS.RETURNED];
-const STATUS_STEPS = [STEPS.CUSTOMS_RELEASED, STEPS.CUSTOMS_EXITED, STEPS.CUSTOMS_REJECTED, ...RETURN_STEPS];
-
 /**
  * `dstat`: every declaration with its status and flags, the entries between it and the unit's next
  * declaration deciding the status (a unit is declared again only after a rejection).
@@ -137,20 +132,16 @@ function declarationsCte(p: (v: unknown) => string): string {
   ),
   steps AS (
     SELECT decl.doc_id,
-      bool_or(e.step = ${p(STEPS.CUSTOMS_REJECTED)}) AS rejected,
-      bool_or(e.step = ANY(${p(RETURN_STEPS)}::smallint[])) AS returned,
-      bool_or(e.step = ${p(STEPS.CUSTOMS_EXITED)}) AS exited,
-      bool_or(e.step = ${p(STEPS.CUSTOMS_RELEASED)}) AS released,
+      ${STATUS_RECEIPTS.map(([status, steps]) => `bool_or(e.step = ANY(${p(steps)}::smallint[])) AS ${status}`).join(",\n      ")},
       min(e.event_time) FILTER (WHERE e.step = ${p(STEPS.CUSTOMS_EXITED)}) AS exit_time
-    FROM decl LEFT JOIN entries e ON e.unit = decl.unit AND e.step = ANY(${p(STATUS_STEPS)}::smallint[])
+    FROM decl LEFT JOIN entries e ON e.unit = decl.unit AND e.step = ANY(${p(RECEIPT_STEPS)}::smallint[])
       AND (e.block, e.log_index) > (decl.block, decl.log_index)
       AND (decl.next_block IS NULL OR (e.block, e.log_index) < (decl.next_block, decl.next_log_index))
     GROUP BY decl.doc_id
   ),
   dstat AS (
     SELECT decl.*, s.exit_time, b.timestamp AS declared_at,
-      CASE WHEN s.rejected THEN 'rejected' WHEN s.returned THEN 'returned' WHEN s.exited THEN 'exited'
-        WHEN s.released THEN 'released' ELSE 'declared' END AS status,
+      CASE ${STATUS_RECEIPTS.map(([status]) => `WHEN s.${status} THEN '${status}'`).join(" ")} ELSE 'declared' END AS status,
       EXISTS (SELECT 1 FROM customs_documents f WHERE f.unit = decl.unit AND f.kind = ${p(K.FX_SETTLEMENT)}
         AND (f.block, f.log_index) > (decl.block, decl.log_index)) AS fx,
       EXISTS (SELECT 1 FROM customs_documents f WHERE f.unit = decl.unit AND f.kind = ${p(K.TAX_REFUND)}
