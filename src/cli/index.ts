@@ -19,6 +19,7 @@ import { addIndexCommand } from "./commands/index";
 import { addCaptureCommands } from "./commands/capture";
 import { addRecordsCommands } from "./commands/records";
 import { publishWritten } from "./recordPublishing";
+import { addCustomsViewCommands } from "./commands/customsView";
 import { PlatformUnreachableError } from "../records/publish";
 import { addCustomsCommands } from "./commands/customs";
 
@@ -68,7 +69,8 @@ export function buildProgram(): Command {
   addIndexCommand(program, run);
   addCaptureCommands(program, run);
   addRecordsCommands(program, run);
-  addCustomsCommands(program, run);
+  // The regulator's view and on-chain filing (issue 14) attach to `trace customs`.
+  addCustomsViewCommands(addCustomsCommands(program, run), run);
   return program;
 }
 

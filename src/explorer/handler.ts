@@ -15,6 +15,7 @@ import { IndexQueryError } from "../indexer/errors";
 import { unitByKey } from "../indexer/queries";
 import { accountEntriesPage, accountRedirect } from "./account";
 import { blockPage } from "./block";
+import { customsRoute } from "./customs";
 import type { ExplorerContext, ExplorerLedger, PageResult, Redirect } from "./context";
 import { errorPage } from "./errorPage";
 import { ExplorerInputError, ExplorerNotFoundError } from "./errors";
@@ -158,6 +159,10 @@ export function createExplorerHandler(
     }
     if (rest === "/search") return searchPage(ctx, url.searchParams.get("q") ?? "");
     if (DIGITAL_LINK.test(rest)) return digitalLink(rest, url.search);
+    if (rest === "/customs" || rest.startsWith("/customs/")) {
+      const out = await customsRoute(ctx, rest, url.searchParams);
+      return "csv" in out ? { asset: asset(Buffer.from(out.csv, "utf8"), "text/csv; charset=utf-8") } : out;
+    }
     const [, kind, id, sub, ...extra] = rest.split("/");
     const seg = decode(id ?? "");
     if (extra.length === 0) {

@@ -18,6 +18,7 @@ import { decodeInfo } from "../codes";
 import { parseGs1, unitKeyOfPath } from "../gs1";
 import { countryText, creditCodeText } from "../read/organizations";
 import { IndexSourceError } from "./errors";
+import { filedInputs, takeFiledInput, type CustomsBatch, type FiledInput } from "./customs";
 
 /** A block header as the index keeps it. */
 export interface BlockRow {
@@ -123,6 +124,8 @@ export interface IndexBatch {
   entries: EntryRow[];
   units: UnitRow[];
   consortium: ConsortiumChange[];
+  /** Customs documents and refunds to repay (issue 14); absent when the range has none. */
+  customs?: CustomsBatch;
 }
 
 /** What the decoder needs of a block fetched with its transactions. */
@@ -160,6 +163,7 @@ export function decodeRange(logs: RpcLog[], blocks: SourceBlock[]): IndexBatch {
     .sort((a, b) => (a.block === b.block ? a.logIndex - b.logIndex : a.block < b.block ? -1 : 1));
   const batch: IndexBatch = { blocks: [], transactions: [], logs: sorted, entries: [], units: [], consortium: [] };
   const paths = new Map<Hex, string>();
+  const filings = new Map<Hex, FiledInput[]>();
   const seenTx = new Set<Hex>();
   const seenBlock = new Set<bigint>();
   for (const log of sorted) {
@@ -187,8 +191,10 @@ export function decodeRange(logs: RpcLog[], blocks: SourceBlock[]): IndexBatch {
       if (!tx) throw new IndexSourceError(`Block ${log.block} has no transaction ${log.txHash}, which its log names.`);
       batch.transactions.push(transactionRow(tx, log.block));
       for (const path of registeredPaths(tx.input)) paths.set(unitKeyOfPath(path), path);
+      const filed = filedInputs(tx.input);
+      if (filed.length > 0) filings.set(log.txHash, filed);
     }
-    decodeLogInto(log, batch, paths);
+    decodeLogInto(log, batch, paths, filings);
   }
   return batch;
 }
@@ -243,7 +249,12 @@ function registeredPaths(input: Hex): string[] {
  * Decodes one ledger log into `batch` (a `Traced` log into an entry, and a unit when it is a registration,
  * whose path `paths` may hold; a consortium log into a change). Logs of other events are left out.
  */
-export function decodeLogInto(log: LogRow, batch: IndexBatch, paths: Map<Hex, string> = new Map()): void {
+export function decodeLogInto(
+  log: LogRow,
+  batch: IndexBatch,
+  paths: Map<Hex, string> = new Map(),
+  filings: Map<Hex, FiledInput[]> = new Map(),
+): void {
   // Nearly every log is a Traced one: its layout is fixed (2 indexed words, 2 data words), so it is read
   // directly; the generic ABI decoder costs several times more per log.
   if (log.topics[0] === TRACED_TOPIC && log.topics.length === 3 && log.data.length === 130) {
@@ -360,6 +371,32 @@ export function decodeLogInto(log: LogRow, batch: IndexBatch, paths: Map<Hex, st
         licence: a.licence as bigint,
         authorized: a.authorized as boolean,
       });
+      return;
+    case "CustomsDocumentFiled": {
+      const doc = {
+        unit: lower(a.unit as string),
+        kind: Number(a.kind),
+        numberHash: lower(a.numberHash as string),
+        recordHash: lower(a.recordHash as string),
+      };
+      const input = takeFiledInput(filings.get(log.txHash), doc);
+      batch.customs ??= { documents: [], refundsToRepay: [] };
+      batch.customs.documents.push({
+        ...doc,
+        docId: lower(a.docId as string),
+        org: Number(a.org),
+        orderRef: lower(a.orderRef as string),
+        mode: Number(a.mode),
+        ...(input ? { terms: input.terms } : {}),
+        cites: input?.cites ?? [],
+        ...at,
+        txHash: log.txHash,
+      });
+      return;
+    }
+    case "CustomsRefundToRepay":
+      batch.customs ??= { documents: [], refundsToRepay: [] };
+      batch.customs.refundsToRepay.push({ unit: lower(a.unit as string), ...at, txHash: log.txHash });
       return;
     default:
       return;

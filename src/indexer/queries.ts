@@ -10,3 +10,4 @@ export * from "./queries/organizations";
 export * from "./queries/chain";
 export * from "./queries/search";
 export * from "./queries/journey";
+export * from "./queries/customs";

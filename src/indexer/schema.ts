@@ -10,7 +10,7 @@ import type { IndexDb } from "./db";
 import { IndexDatabaseError } from "./errors";
 
 /** The version of the tables below. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (key text PRIMARY KEY, value text NOT NULL);
@@ -184,6 +184,48 @@ CREATE TABLE IF NOT EXISTS prefix_authorizations (
   PRIMARY KEY (block, log_index)
 );
 CREATE INDEX IF NOT EXISTS prefix_authorizations_licence ON prefix_authorizations (prefix_hash, licence);
+
+-- Customs documents (issue 14), one row per CustomsDocumentFiled log: terms and cites come from the
+-- fileDocument(s) call data (NULL terms when the call could not be decoded, e.g. made through a wallet contract).
+CREATE TABLE IF NOT EXISTS customs_documents (
+  doc_id text PRIMARY KEY,
+  unit text NOT NULL,
+  kind smallint NOT NULL,
+  org bigint NOT NULL,
+  number_hash text NOT NULL,
+  order_ref text NOT NULL,
+  terms0 text,
+  terms1 text,
+  mode int NOT NULL,
+  record_hash text NOT NULL,
+  block bigint NOT NULL,
+  log_index int NOT NULL,
+  tx_hash text NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS customs_documents_position ON customs_documents (block, log_index);
+CREATE INDEX IF NOT EXISTS customs_documents_unit ON customs_documents (unit, kind, block, log_index);
+CREATE INDEX IF NOT EXISTS customs_documents_number ON customs_documents (number_hash);
+CREATE INDEX IF NOT EXISTS customs_documents_kind ON customs_documents (kind, block, log_index);
+
+-- What each declaration (or summary) cites, from its call data: the document it backs is 'cited'.
+CREATE TABLE IF NOT EXISTS customs_cites (
+  doc_id text NOT NULL,
+  cited text NOT NULL,
+  block bigint NOT NULL,
+  PRIMARY KEY (doc_id, cited)
+);
+CREATE INDEX IF NOT EXISTS customs_cites_cited ON customs_cites (cited);
+CREATE INDEX IF NOT EXISTS customs_cites_block ON customs_cites (block);
+
+-- CustomsRefundToRepay logs: a refunded unit was returned.
+CREATE TABLE IF NOT EXISTS customs_refunds_to_repay (
+  unit text NOT NULL,
+  block bigint NOT NULL,
+  log_index int NOT NULL,
+  tx_hash text NOT NULL,
+  PRIMARY KEY (block, log_index)
+);
+CREATE INDEX IF NOT EXISTS customs_refunds_to_repay_unit ON customs_refunds_to_repay (unit);
 `;
 
 /**
@@ -223,4 +265,8 @@ export const CHAIN_TABLES = [
   "transactions",
   "blocks",
   "checkpoints",
+  // Customs (issue 14): after the tables above, whose positions in this list `write.ts` relies on.
+  "customs_documents",
+  "customs_cites",
+  "customs_refunds_to_repay",
 ] as const;

@@ -11,6 +11,7 @@ import type { IndexSql } from "./db";
 import { decodeLogInto, type ConsortiumChange, type EntryRow, type IndexBatch, type LogRow } from "./decode";
 import { CHAIN_TABLES } from "./schema";
 import { hex } from "./rows";
+import { rollbackCustomsAbove, writeCustoms } from "./customs";
 
 /** Rows per INSERT statement. */
 const CHUNK = 5_000;
@@ -107,6 +108,7 @@ export async function writeBatch(tx: IndexSql, batch: IndexBatch): Promise<void>
   await advanceUnits(tx, batch.entries);
   await writeStays(tx, batch.entries);
   for (const change of batch.consortium) await applyConsortium(tx, change);
+  if (batch.customs) await writeCustoms(tx, batch.customs);
 }
 
 async function insertLogs(tx: IndexSql, logs: LogRow[]): Promise<void> {
@@ -354,6 +356,7 @@ export async function rollbackAbove(tx: IndexSql, fork: bigint): Promise<number>
     await tx.query(`DELETE FROM ${table} WHERE ${column} > $1`, [f]);
   }
   await replayConsortium(tx);
+  await rollbackCustomsAbove(tx, fork);
   return Number(count);
 }
 

@@ -29,7 +29,7 @@ type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...arg
 export const CUSTOMS_MISMATCH_EXIT = EXIT.VERDICT_FAIL;
 
 /** Runs `fn`; an SDK refusal becomes an input error that names the file. */
-function inFile<T>(file: string, fn: () => T): T {
+export function inFile<T>(file: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
@@ -39,7 +39,7 @@ function inFile<T>(file: string, fn: () => T): T {
 }
 
 /** Reads and parses a record file. */
-function recordFile(file: string, expected?: DocumentKindName): CustomsRecord {
+export function recordFile(file: string, expected?: DocumentKindName): CustomsRecord {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -58,11 +58,11 @@ function recordFile(file: string, expected?: DocumentKindName): CustomsRecord {
 }
 
 /** `--cite <org>:<file>`, repeatable. */
-function collectCite(value: string, previous: string[] = []): string[] {
+export function collectCite(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function citeArg(text: string): CitedDocument & { file: string } {
+export function citeArg(text: string): CitedDocument & { file: string } {
   const i = text.indexOf(":");
   if (i <= 0) {
     throw new CliInputError(`--cite "${text}" must be <issuer org id>:<record file>, e.g. 4:waybill.json.`);
