@@ -15,7 +15,7 @@ import { isCoverageRun } from "../helpers/coverage";
 import { EXIT } from "../../src/cli/exitCodes";
 import { gs1CheckDigit, parseGs1 } from "../../src/gs1";
 import { TraceWriter } from "../../src/write/writer";
-import { recordHash } from "../helpers/ledger";
+import { EVENT_TIME, recordHash } from "../helpers/ledger";
 import { runTrace, startDeployedNode, type DeployedNode, type TraceRun } from "../helpers/localNode";
 import { DEMO_DIR } from "../customs/demoRecords";
 
@@ -101,7 +101,10 @@ describe("trace customs: a whole 9610 and 9810 export through the CLI", function
     });
     for (const unit of [CLEAN, WAREHOUSE, MISMATCH]) {
       for (const m of ["platform", "payment", "carrier", "broker"] as const) {
-        await exporter.assign(keyOf(unit), org(m), true, recordHash(`assign ${m} ${unit}`));
+        await exporter.assign(keyOf(unit), org(m), true, {
+          eventTime: EVENT_TIME,
+          recordHash: recordHash(`assign ${m} ${unit}`) as Hex,
+        });
       }
     }
   });
