@@ -122,7 +122,7 @@ export function addCustomsCommands(program: Command, run: Run): Command {
     .action(
       run(async (ctx: CliContext, ...args: Array<string | undefined | { unit?: string }>) => {
         const [order, payment, waybill, declaration] = args as Array<string | undefined>;
-        const { unit } = args[args.length - 2] as { unit?: string };
+        const { unit } = args[args.length - 1] as { unit?: string };
         if (unit !== undefined) {
           if (order !== undefined) throw new CliInputError("give either --unit or the record files, not both.");
           const checked = await checkUnitOnline(ctx, unit);
