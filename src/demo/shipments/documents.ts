@@ -18,7 +18,7 @@ import overseasWaybill from "../../../demo/customs/9810-overseas-warehouse/waybi
 import overseasDeclaration from "../../../demo/customs/9810-overseas-warehouse/declaration.json";
 import overseasOrder from "../../../demo/customs/9810-overseas-warehouse/order.json";
 import overseasPayment from "../../../demo/customs/9810-overseas-warehouse/payment.json";
-import { parseCustomsRecord, type CustomsRecord, type DocumentKindName } from "../../customs";
+import { parseCustomsRecord, type CustomsRecord } from "../../customs";
 
 /** The demo seller (ebcCode) and payment institution (payCode) the example records name. */
 const SELLER = cleanOrder.ebcCode;
@@ -101,8 +101,3 @@ export const UNSOLD_9810 = {
     time: "2026-03-04T15:30:00+08:00",
   }),
 } as const;
-
-/** A document's kind as words ("FX settlement"), for printing. */
-export function kindWords(kind: DocumentKindName): string {
-  return kind === "FX_SETTLEMENT" ? "FX settlement" : kind.toLowerCase().replace("_", " ");
-}
