@@ -20,6 +20,7 @@ import { buildPage } from "./build-page";
 import { buildExplorer } from "./build-explorer";
 import { indexRecordDocuments } from "../src/explorer/documents";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
+import { seedShipments } from "../src/demo/shipments/seed";
 import { demoLinks } from "../src/demo/links";
 import { demoCaptureToken } from "../src/demo/captureToken";
 import { createTraceServer } from "../src/server/server";
@@ -216,6 +217,7 @@ async function main() {
         writers[member] = await TraceWriter.create({ ledger: ledger.address, signer: wallet(i + 1, provider) });
       }
       await seedDemo(writers, records);
+      await seedShipments(writers, records); // issue 14: the three customs shipments
       say("Demo data seeded.");
     }
 

@@ -1,4 +1,5 @@
 /** Printing for the CLI: human text or `--json`, and errors as short message + hints with an exit code. */
+import { RecordAccessError } from "../records/signedRead";
 import {
   TraceError,
   NetworkError,
@@ -57,6 +58,8 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof ContractRefusalError) return EXIT.REFUSED;
   // Some chunks of the write are on chain, some are not: rerun to write the rest (reruns skip what landed).
   if (error instanceof PartialWriteError) return EXIT.PARTIAL;
+  // The platform refused to serve a withheld record to this key (issue 14: who reads which record).
+  if (error instanceof RecordAccessError) return EXIT.REFUSED;
   // Refused before sending, for the same reason the ledger would refuse (issue 11 item 2).
   if (error instanceof CodeNotLicensedError || error instanceof RowsNotLicensedError) return EXIT.REFUSED;
   if (

@@ -9,10 +9,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createPublicClient, http, type Hex, type PublicClient } from "viem";
 import { recordHash, recordHashOfEventId, unitKeysNamed, type EpcisEvent } from "../epcis";
 import { RecordStore } from "../records/store";
-import { BodyTooLargeError, CONTENT_TYPES, fail, readBodyLimited, send } from "./http";
+import { BodyTooLargeError, CONTENT_TYPES, fail, hasBody, readBodyLimited, send } from "./http";
 import { RECORD_NAME, recordFile } from "./records";
 import { indexedAnchor, recentChainAnchor } from "./recordAnchor";
 import type { RouteContext, RouteHandler } from "./routes";
+import { createRecordAccess, type RecordAccessOptions } from "./recordAccess";
 
 /** Largest record accepted (an EPCIS event or a customs document is a few kilobytes). */
 export const MAX_RECORD_BYTES = 256 * 1024;
@@ -22,6 +23,8 @@ const MAX_UNIT_HINTS = 8;
 export interface RecordUploadOptions {
   /** Called after a record was stored (the server drops its cached bundles). */
   onStored?: (hash: Hex) => void;
+  /** Who reads withheld (finance) records: `GET /records/<hash>.json` is answered here too (recordAccess.ts). */
+  access?: RecordAccessOptions;
 }
 
 /** The upload route; always on (it needs the server's node or index to check anchors, else it answers 503). */
@@ -37,6 +40,16 @@ export function createRecordRoutes(context: RouteContext, options: RecordUploadO
     deploymentBlock: BigInt(context.manifest.ledger.deploymentBlock),
     version: context.manifest.ledger.version,
   };
+
+  const access = createRecordAccess(
+    {
+      recordsDir: context.recordsDir,
+      ledger,
+      ...(client ? { client } : {}),
+      ...(context.index ? { index: context.index } : {}),
+    },
+    options.access,
+  );
 
   const anchored = async (hash: Hex, record: unknown, hints: Hex[]): Promise<boolean> => {
     if (context.index && (await indexedAnchor(context.index, hash))) return true;
@@ -109,6 +122,19 @@ export function createRecordRoutes(context: RouteContext, options: RecordUploadO
 
   return {
     handle(req, res) {
+      if (req.method === "GET" || req.method === "HEAD") {
+        // Reading: public records to anyone, finance documents to those entitled (recordAccess.ts).
+        const read = /^\/records\/(0x[0-9a-f]{64})\.json$/.exec((req.url ?? "/").split(/[?#]/)[0]);
+        if (!read) return false;
+        if (hasBody(req)) {
+          fail(res, 413, "no request body accepted");
+          return true;
+        }
+        access.serve(req, res, read[1] as Hex).catch((error) => {
+          if (!res.headersSent) fail(res, 502, `could not check who may read the record: ${(error as Error).message}`);
+        });
+        return true;
+      }
       if (req.method !== "PUT") return false;
       const [path, query = ""] = (req.url ?? "/").split("#")[0].split(/\?(.*)/s);
       const m = /^\/records\/([^/]*)\.json$/.exec(path);

@@ -8,12 +8,11 @@
  * Node-only.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { DeploymentManifest } from "../config/manifest";
-import { CONTENT_TYPES, IMMUTABLE, fail, hasBody, send } from "./http";
+import { CONTENT_TYPES, fail, hasBody, send } from "./http";
 import { pageAssets } from "./pageAssets";
-import { recordFile, storeFetcher } from "./records";
+import { storeFetcher } from "./records";
 import { createRecordRoutes } from "./recordRoutes";
 import { createBundleService, type BundleService } from "./bundles";
 import { bundleForPage, bundleRequestCode, scannedCode, serveBundle } from "./bundleRoute";
@@ -59,6 +58,11 @@ export interface TraceServerOptions {
   resolver?: ResolverOptions;
   /** Where the page's "report this product" link goes (`TRACE_REPORT_URL`: mailto: or http(s)). */
   reportUrl?: string;
+  /**
+   * The names (`host[:port]`) clients reach this platform by: a signed read of a withheld (finance) record
+   * must name one of them (`src/server/recordAccess.ts`). Default: each request's own Host header.
+   */
+  platformHosts?: string[];
   /** Bundles kept in memory (default 512). */
   bundleCacheSize?: number;
   /** How long a scanned link's HTML waits for its bundle before it is sent without (ms, default 3 s). */
@@ -146,7 +150,11 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     createQueryRoutes(context, queryOptions(options)),
     createResolverRoutes(context, { explorer: explorer !== undefined, ...options.resolver }),
     // Members' records reach the store here (PUT /records/<hash>.json), each checked against the chain.
-    createRecordRoutes(context, { onStored: () => bundles?.forget() }),
+    // … and are read there (GET): finance documents only by a signed request of an entitled member.
+    createRecordRoutes(context, {
+      onStored: () => bundles?.forget(),
+      ...(options.platformHosts ? { access: { hosts: options.platformHosts } } : {}),
+    }),
   ].filter((h): h is RouteHandler => h !== undefined);
 
   const page = async (res: ServerResponse, code: string | undefined) => {
@@ -176,12 +184,6 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     if (path === "/bundle" || path.startsWith("/bundle/")) {
       if (!bundles) return fail(res, 503, "this server has no node to build bundles from");
       return serveBundle(res, bundles, bundleRequestCode(path, params));
-    }
-    const record = /^\/records\/(0x[0-9a-f]{64})\.json$/.exec(path);
-    if (record) {
-      const file = recordFile(recordsDir, record[1]);
-      if (!file) return fail(res, 404, "no record with that hash");
-      return send(res, 200, CONTENT_TYPES[".json"], readFileSync(file), IMMUTABLE);
     }
     if (path.startsWith("/records/")) return fail(res, 404, "records are served by their 0x-prefixed SHA-256 only");
     const asset = path.slice(1);

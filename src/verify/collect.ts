@@ -24,6 +24,7 @@ import { positionOf, type LogPosition } from "../read/logRange";
 import { OWNERSHIP_CHECKED_FROM, versionAtLeast, type OwnershipEvidence } from "./licence";
 import { StatusDeriver, disagreements } from "./derive";
 import type { ChainView, LedgerEvidence, ParentEvidence } from "./evidence";
+import { isWithheldStep } from "../records/access";
 import type { OrganizationInfo, VerifiedEntry } from "./types";
 
 /** What `collect` needs of the verification options. */
@@ -237,7 +238,7 @@ export async function collect(
   entries.forEach((e, i) => {
     const org = orgs.get(e.org);
     const sig = signatures?.get(`${e.transactionHash}:${e.logIndex}`);
-    const { recordMatches, recordNamesUnit, recordMissing } = recordChecks[i];
+    const { recordMatches, recordNamesUnit, recordMissing, recordWithheld } = recordChecks[i];
     const entry: VerifiedEntry = {
       ...e,
       ...(org ? { organization: organizationInfo(org) } : {}),
@@ -245,6 +246,7 @@ export async function collect(
       recordMatches,
       ...(recordNamesUnit === false ? { recordNamesOtherUnit: true } : {}),
       ...(recordMissing ? { recordMissing: true } : {}),
+      ...(recordWithheld ? { recordWithheld: true } : {}),
       corrected: corrected.has(`${e.unit}:${BigInt(e.seq)}`),
     };
     evidence.entries.push(entry);
@@ -262,7 +264,15 @@ function started<T>(read: Promise<T>): Promise<T> {
 async function recordCheck(
   options: CollectOptions,
   e: Pick<JourneyEntry, "data" | "unit" | "step" | "aux">,
-): Promise<{ recordMatches: boolean | null; recordNamesUnit?: boolean; recordMissing?: boolean }> {
+): Promise<{
+  recordMatches: boolean | null;
+  recordNamesUnit?: boolean;
+  recordMissing?: boolean;
+  recordWithheld?: true;
+}> {
+  // Finance documents are the seller's and the regulators' (src/records/access.ts): a buyer's verification
+  // does not ask for them, so a platform withholding them by design is no missing record.
+  if (isWithheldStep(e.step) && !isParentLink(e)) return { recordMatches: null, recordWithheld: true };
   if (!options.fetchRecord || !/^0x[0-9a-f]{64}$/.test(e.data) || isParentLink(e) || e.data === ZERO_HASH) {
     return { recordMatches: null };
   }

@@ -49,6 +49,11 @@ export interface VerifiedEntry extends JourneyEntry {
   recordNamesOtherUnit?: true;
   /** Set when a record source was given and had no record for this entry's hash (the buyer cannot see it). */
   recordMissing?: true;
+  /**
+   * Set for a finance document's entry (order, payment, FX settlement, tax refund: `src/records/access.ts`):
+   * the platform withholds its record from buyers by design, so it is not asked for and not missed.
+   */
+  recordWithheld?: true;
   /** This entry was declared wrong by a later correction. */
   corrected: boolean;
 }

@@ -22,6 +22,7 @@ import type { CliContext } from "../context";
 import { EXIT } from "../exitCodes";
 import { unitRef, orgArg } from "../inputs";
 import { CliInputError } from "../output";
+import { checkUnitOnline } from "./customsOnline";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -99,10 +100,15 @@ export function addCustomsCommands(program: Command, run: Run): Command {
       "match an order, a payment and a waybill (and the declaration list) field by field (三单对碰); " +
         `exit 0 when they agree, ${CUSTOMS_MISMATCH_EXIT} when they do not`,
     )
-    .argument("<order>", "the order record (CEB303), JSON")
-    .argument("<payment>", "the payment record (CEB403), JSON")
-    .argument("<waybill>", "the waybill record (CEB505), JSON")
+    .argument("[order]", "the order record (CEB303), JSON")
+    .argument("[payment]", "the payment record (CEB403), JSON")
+    .argument("[waybill]", "the waybill record (CEB505), JSON")
     .argument("[declaration]", "the declaration list (CEB603), JSON")
+    // Issue 14: the shipment's documents as filed, read from the platform with the caller's key.
+    .option(
+      "--unit <code>",
+      "match the documents filed on this unit, read from TRACE_PLATFORM_URL (signed with TRACE_PRIVATE_KEY)",
+    )
     .addHelpText(
       "after",
       [
@@ -114,7 +120,24 @@ export function addCustomsCommands(program: Command, run: Run): Command {
       ].join("\n"),
     )
     .action(
-      run(async (ctx: CliContext, order: string, payment: string, waybill: string, declaration?: string) => {
+      run(async (ctx: CliContext, ...args: Array<string | undefined | { unit?: string }>) => {
+        const [order, payment, waybill, declaration] = args as Array<string | undefined>;
+        const { unit } = args[args.length - 1] as { unit?: string };
+        if (unit !== undefined) {
+          if (order !== undefined) throw new CliInputError("give either --unit or the record files, not both.");
+          const checked = await checkUnitOnline(ctx, unit);
+          ctx.out.result({ ...checked.verdict, numbers: checked.numbers, records: checked.records }, () =>
+            verdictText(
+              checked.verdict,
+              Object.entries(checked.numbers).map(([slot, n]) => `${slot} ${n}`),
+            ),
+          );
+          if (!checked.verdict.ok) process.exitCode = CUSTOMS_MISMATCH_EXIT;
+          return;
+        }
+        if (order === undefined || payment === undefined || waybill === undefined) {
+          throw new CliInputError("give the order, payment and waybill record files (or --unit <code>).");
+        }
         const files = { order, payment, waybill, ...(declaration !== undefined ? { declaration } : {}) };
         const records = Object.fromEntries(
           Object.entries(files).map(([slot, file]) => [slot, recordFile(file, slot.toUpperCase() as DocumentKindName)]),
