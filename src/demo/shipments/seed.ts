@@ -136,7 +136,7 @@ export async function seedShipments(
         eventTime: time,
         extensions: { "cbectrace:organization": String(org[member]), "cbectrace:member": member },
       });
-      await writers.exporter.assign(keys[name], org[member], true, note.recordHash);
+      await writers.exporter.assign(keys[name], org[member], true, note.input);
     }
   }
 
