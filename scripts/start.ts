@@ -21,6 +21,7 @@ import { buildExplorer } from "./build-explorer";
 import { indexRecordDocuments } from "../src/explorer/documents";
 import { seedDemo, DEMO_CODES, DEMO_MEMBERS, type DemoMember } from "../src/demo/journey";
 import { seedShipments } from "../src/demo/shipments/seed";
+import { shipmentLines } from "../src/demo/shipments/links";
 import { demoLinks } from "../src/demo/links";
 import { demoCaptureToken } from "../src/demo/captureToken";
 import { createTraceServer } from "../src/server/server";
@@ -267,6 +268,8 @@ async function main() {
       // Webhook subscriptions of the local demo may call any address; a deployment names the allowed ones.
       epcisQuery: { subscriptions: {} },
       resolver: { publicUrl: settings.resolverUrl ?? pageUrl },
+      // A signed record read names the platform it is for: this server under every address it is reached at.
+      platformHosts: [...new Set([new URL(pageUrl).host, `127.0.0.1:${PAGE_PORT}`, `localhost:${PAGE_PORT}`])],
       ...(settings.reportUrl ? { reportUrl: settings.reportUrl } : {}),
       ...(settings.publicRpcUrl ? { publicRpcUrl: settings.publicRpcUrl } : {}),
     });
@@ -287,6 +290,8 @@ async function main() {
       say("  (To open them on a phone on this network: npm start -- --host 0.0.0.0, or TRACE_HOST=0.0.0.0 in .env;");
       say("   the links are then printed as QR codes too.)");
     }
+    say("Customs shipments (regulator view: trace customs problems; match: trace customs check --unit <code>):");
+    for (const line of shipmentLines(settings.resolverUrl ?? page)) say(line);
     say("");
     say(`EPCIS 2.0 query:   ${page}/events?MATCH_anyEPC=${encodeURIComponent(DEMO_CODES.authentic)}`);
     say(`EPCIS 2.0 capture: POST ${page}/capture (docs/epcis-capture.md), as the demo exporter with`);
