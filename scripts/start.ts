@@ -290,7 +290,7 @@ async function main() {
       say("  (To open them on a phone on this network: npm start -- --host 0.0.0.0, or TRACE_HOST=0.0.0.0 in .env;");
       say("   the links are then printed as QR codes too.)");
     }
-    say("Customs shipments (regulator view: trace customs problems; match: trace customs check --unit <code>):");
+    say(`Customs shipments (regulator view: ${page}/explorer/customs; match: npx trace customs check --unit <code>):`);
     for (const line of shipmentLines(settings.resolverUrl ?? page)) say(line);
     say("");
     say(`EPCIS 2.0 query:   ${page}/events?MATCH_anyEPC=${encodeURIComponent(DEMO_CODES.authentic)}`);
