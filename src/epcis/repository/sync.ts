@@ -14,6 +14,7 @@ import type { RecordStore } from "../../records/store";
 import { ensureEventRepository } from "./schema";
 import { eventColumns } from "./eventRow";
 import { ANCHOR_FIELD } from "../rest/anchor";
+import { WITHHELD_STEPS } from "../../records/access";
 
 /** The ledger the index follows (the anchor names it). */
 export interface RepositoryLedger {
@@ -28,6 +29,13 @@ export interface SyncSummary {
   /** Entries or off-chain events not served in this sync (record missing, tampered or not an event). */
   refused: number;
 }
+
+/**
+ * The finance steps whose records the platform withholds from the public (src/records/access.ts): the query
+ * interface is public, so it serves none of them — a record any entry anchors under such a step, even if
+ * another entry anchors the same hash under a public step.
+ */
+const WITHHELD = [...WITHHELD_STEPS];
 
 /** Entries read per statement. */
 const BATCH = 500;
@@ -113,8 +121,9 @@ async function syncOnce(db: IndexSql, store: RecordStore, ledger: RepositoryLedg
          FROM entries e JOIN blocks b ON b.number = e.block
          WHERE (e.block, e.log_index) > ($1::bigint, $2::int) AND e.block <= $3::bigint
            AND NOT EXISTS (SELECT 1 FROM units u WHERE u.key = e.data)
+           AND NOT EXISTS (SELECT 1 FROM entries w WHERE w.data = e.data AND w.step = ANY($4::int[]))
          ORDER BY e.block, e.log_index LIMIT ${BATCH}`,
-        [after[0].toString(), after[1], index.block],
+        [after[0].toString(), after[1], index.block, WITHHELD],
       );
       for (const row of rows) await importEntry(db, store, ledger, row, summary);
       if (rows.length < BATCH) break;
@@ -125,8 +134,9 @@ async function syncOnce(db: IndexSql, store: RecordStore, ledger: RepositoryLedg
     const missing = await db.query<EntryRow & { ref: string }>(
       `SELECT u.ref, e.unit, e.seq, e.block, e.log_index, e.tx_hash, e.org, e.data, b.timestamp
        FROM epcis_unserved u JOIN entries e ON e.unit = u.unit AND e.seq = u.seq JOIN blocks b ON b.number = e.block
-       WHERE u.reason = 'missing' AND e.block <= $1::bigint`,
-      [index.block],
+       WHERE u.reason = 'missing' AND e.block <= $1::bigint
+         AND NOT EXISTS (SELECT 1 FROM entries w WHERE w.data = e.data AND w.step = ANY($2::int[]))`,
+      [index.block, WITHHELD],
     );
     for (const row of missing) {
       await db.query("DELETE FROM epcis_unserved WHERE ref = $1", [row.ref]);

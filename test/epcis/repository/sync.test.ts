@@ -15,6 +15,7 @@ import { putOffChainEvent } from "../../../src/epcis/rest/offchain";
 import { syncEvents, searchEvents, type StoredEvent } from "../../../src/epcis/repository";
 import { itemKey, pathOf, registration } from "../../helpers/ledger";
 import { indexedDemo, type IndexedDemo } from "../../helpers/eventRepository";
+import { WITHHELD_STEPS } from "../../../src/records/access";
 
 const ALL = { by: "syncId", direction: "ASC" } as const;
 
@@ -24,10 +25,14 @@ describe("epcis repository: sync from the index and the record store", function 
   let tampered: string;
   let ledger: { chainId: number; address: string };
   const served = async (): Promise<StoredEvent[]> => searchEvents(t.db, {}, ALL, 10_000);
+  const withheld = [...WITHHELD_STEPS];
+  /** The public records the entries anchor (finance records are withheld: src/records/access.ts). */
   const recordHashes = async () =>
     (
       await t.db.query<{ data: string }>(
-        "SELECT DISTINCT data FROM entries e WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.key = e.data)",
+        `SELECT DISTINCT data FROM entries e WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.key = e.data)
+           AND NOT EXISTS (SELECT 1 FROM entries w WHERE w.data = e.data AND w.step = ANY($1::int[]))`,
+        [withheld],
       )
     ).map((r) => r.data);
 
@@ -67,6 +72,16 @@ describe("epcis repository: sync from the index and the record store", function 
       expect(e.recordTime).to.equal(Number(block.timestamp) * 1000);
     }
     expect(new Set(events.map((e) => e.recordHash)).size).to.equal(events.length);
+  });
+
+  it("ATTACK: the public query interface serves no finance record (order, payment, FX, refund), though the store holds them", async () => {
+    const finance = (
+      await t.db.query<{ data: string }>("SELECT DISTINCT data FROM entries WHERE step = ANY($1::int[])", [withheld])
+    ).map((r) => r.data);
+    expect(finance.length, "the demo journey files finance documents").to.be.greaterThan(0);
+    expect(finance.every((h) => t.store.get(h) !== undefined)).to.equal(true);
+    const servedHashes = new Set((await served()).map((e) => e.recordHash));
+    expect(finance.filter((h) => servedHashes.has(h))).to.deep.equal([]);
   });
 
   it("ATTACK: a record altered in the store is not served, and is counted as tampered", async () => {
