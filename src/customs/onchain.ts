@@ -15,21 +15,9 @@ import { customsRecordHash } from "./records/public";
 import type { CustomsRecord, DeclarationRecord, SummaryRecord } from "./records/types";
 import { documentNumber, orderRefOf, termsOf } from "./terms";
 
-/** The Solidity `CustomsDocumentInput` struct (spec of issue 14), field for field. */
-export interface CustomsDocumentInput {
-  unit: Hex;
-  kind: number;
-  numberHash: Hex;
-  orderRef: Hex;
-  terms: readonly [Hex, Hex];
-  mode: number;
-  cites: Hex[];
-  /** Unix seconds (uint40). */
-  eventTime: number;
-  /** uint64 location word (`encodeLocation`), 0 for none. */
-  location: bigint;
-  recordHash: Hex;
-}
+/** The ledger's `CustomsDocumentInput` struct: one definition, the write path's. */
+export type { CustomsDocumentInput } from "../write/types";
+import type { CustomsDocumentInput } from "../write/types";
 
 /** A document a declaration or summary cites: its record and the organization that filed it. */
 export interface CitedDocument {

@@ -65,7 +65,7 @@ export interface CustomsDocumentInput {
   /** 0x00…00 where the document belongs to no order; required for ORDER and PAYMENT. */
   orderRef: Hex;
   /** ORDER: [paymentTerms, shipmentTerms]; PAYMENT: [paymentTerms, 0]; WAYBILL: [0, shipmentTerms]; else [0, 0]. */
-  terms: [Hex, Hex];
+  terms: readonly [Hex, Hex];
   /** DECLARATION: 9610, 9710, 9810 or 1210; else 0. */
   mode: number;
   /** DECLARATION: ids of the documents its mode needs; SUMMARY: ids of the declarations it sums; else []. */

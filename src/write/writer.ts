@@ -162,10 +162,12 @@ export class TraceWriter {
    * Relaying documents signed by another key is not offered: the issuer files its own.
    */
   fileDocuments(documents: CustomsDocumentInput[]): Promise<WriteResult> {
+    // The ABI coder reads `terms` without changing it; typechain only types it as a mutable tuple.
+    const struct = (d: CustomsDocumentInput) => ({ ...d, terms: [...d.terms] as [Hex, Hex] });
     return this.batched(documents, GAS_PER_ITEM_GUESS.document, (chunk) =>
       chunk.length === 1
-        ? this.ledger.fileDocument.populateTransaction(chunk[0])
-        : this.ledger.fileDocuments.populateTransaction(chunk),
+        ? this.ledger.fileDocument.populateTransaction(struct(chunk[0]))
+        : this.ledger.fileDocuments.populateTransaction(chunk.map(struct)),
     );
   }
 

@@ -286,8 +286,7 @@ export function addCustomsViewCommands(customs: Command, run: Run): void {
         }
         const inputs: CustomsDocumentInput[] = records.map(({ file, record }) =>
           inFile(file, () => {
-            const d = documentInput(record, unit.key, citing[0]?.record === record ? cites : []);
-            return { ...d, terms: [d.terms[0], d.terms[1]] };
+            return documentInput(record, unit.key, citing[0]?.record === record ? cites : []);
           }),
         );
         const writer = await ctx.writer();

@@ -47,7 +47,6 @@ export interface SeededShipments {
 }
 
 /** The writer's input of a document (the customs module's struct has read-only terms). */
-const ledgerInput = (d: ReturnType<typeof documentInput>): CustomsDocumentInput => ({ ...d, terms: [...d.terms] });
 
 const unitOf = (code: string): UnitRef => {
   const identity = parseGs1(code);
@@ -104,7 +103,7 @@ export async function seedShipments(
     record: CustomsRecord,
     cites: readonly CitedDocument[] = [],
   ): CustomsDocumentInput => {
-    const input = ledgerInput(documentInput(record, keys[name], cites));
+    const input = documentInput(record, keys[name], cites);
     store.put(input.recordHash, publicForm(record) as unknown as EpcisEvent);
     documents[name].push({ kind: record.kind, recordHash: input.recordHash, issuerOrg: org[by] });
     return input;
@@ -177,13 +176,11 @@ export async function seedShipments(
     ]),
   ]);
   // (c): the ledger's three-document match refuses the list; the shipment stays undeclared.
-  const refusedInput = ledgerInput(
-    documentInput(MISMATCH_9610.declaration, keys.mismatch9610, [
-      cite("platform", MISMATCH_9610.order),
-      cite("payment", MISMATCH_9610.payment),
-      cite("carrier", MISMATCH_9610.waybill),
-    ]),
-  );
+  const refusedInput = documentInput(MISMATCH_9610.declaration, keys.mismatch9610, [
+    cite("platform", MISMATCH_9610.order),
+    cite("payment", MISMATCH_9610.payment),
+    cite("carrier", MISMATCH_9610.waybill),
+  ]);
   let refusal: CustomsMatchError | undefined;
   try {
     await writers.broker.fileDocuments([refusedInput]);
