@@ -22,6 +22,7 @@ import { RowsNotLicensedError } from "./import/refusal";
 import { CustomsInputError, CustomsPersonalDataError, CustomsRecordError } from "../customs/errors";
 import { CustomsIdentifierError } from "../customs/identifiers";
 import { PartialWriteError } from "../write/pipeline";
+import { IndexBehindError, IndexDatabaseError, IndexQueryError, IndexSourceError } from "../indexer/errors";
 
 /** A usage or input problem detected by the CLI itself. */
 export class CliInputError extends TraceError {
@@ -69,7 +70,11 @@ export function exitCodeOf(error: unknown): number {
     error instanceof TransactionError ||
     error instanceof FeeTooLowError ||
     // The node's logs contradict the contract's state: a node problem, not the user's input.
-    error instanceof InconsistentLogsError
+    error instanceof InconsistentLogsError ||
+    // The index cannot be opened, is behind, or read something no chain can: its environment, not the input.
+    error instanceof IndexDatabaseError ||
+    error instanceof IndexBehindError ||
+    error instanceof IndexSourceError
   ) {
     return EXIT.NETWORK;
   }
@@ -85,7 +90,8 @@ export function exitCodeOf(error: unknown): number {
     error instanceof CustomsRecordError ||
     error instanceof CustomsPersonalDataError ||
     error instanceof CustomsInputError ||
-    error instanceof CustomsIdentifierError
+    error instanceof CustomsIdentifierError ||
+    error instanceof IndexQueryError
   ) {
     return EXIT.INVALID_INPUT;
   }
