@@ -64,8 +64,11 @@ const refusedBefore = <E>(error: E): E => {
   return error;
 };
 
-/** A call that ran out of gas, as geth, anvil, Besu and Hardhat word it. */
-const OUT_OF_GAS = /out of gas|OutOfGas|ran out of gas|gas required exceeds allowance|intrinsic gas too low/i;
+/**
+ * A call that ran out of gas, as geth, anvil, Besu and Hardhat word it (Hardhat's EDR also reports an SSTORE
+ * under the EIP-2200 stipend as "EVM error ReentrancySentryOOG").
+ */
+const OUT_OF_GAS = /out of gas|OutOfGas|OOG\b|ran out of gas|gas required exceeds allowance|intrinsic gas too low/i;
 
 /** A confirmed transaction. */
 export interface SentTransaction {

@@ -17,6 +17,7 @@ import * as output from "../../src/cli/output";
 import * as history from "../../src/read/history";
 import * as deployErrors from "../../deploy/lib/errors";
 import * as licence from "../../src/errors/licence";
+import { PartialWriteError } from "../../src/write/pipeline";
 
 const { TraceError, ContractRefusalError } = { ...base, ...contract };
 
@@ -63,6 +64,10 @@ function instantiate(Cls: ErrorClass): Error {
   if (Cls === (consortiumFile.ConsortiumFileError as unknown)) return new C("file", [{ path: "", message: "bad" }]);
   if (Cls === (plan.ConsortiumConflictError as unknown)) return new C([{ path: "x", message: "bad" }]);
   if (Cls === (licence.CodeNotLicensedError as unknown)) return new C(1, [{ index: 0, path: "/01/1", holder: 0 }], 1);
+  if (Cls === (PartialWriteError as unknown)) {
+    const chunk = { chunk: 0, offset: 0, items: 1 };
+    return new C(chunk, [], [chunk], new Error("dropped"));
+  }
   return new C("LENGTH", "bad input", {});
 }
 
