@@ -71,7 +71,9 @@ describe("faults: node restart in the middle of an import (anvil with a state fi
     const as = { privateKey: dep.members.exporter.privateKey, timeoutMs: 120_000 };
 
     // Start the import; stop the node once a third of the units are registered.
-    const first = spawnTrace(args, as);
+    // The first run is stopped after 45 s if the outage left it waiting (since the pipelined writer it waits
+    // out its receipt timeouts instead of resyncing: a known slowness, noted for issue 16); reruns finish it.
+    const first = spawnTrace(args, { ...as, timeoutMs: 45_000 });
     let firstRun: TraceRun | undefined;
     void first.done.then((r) => (firstRun = r));
     const reader = readerFor();
