@@ -21,6 +21,7 @@ import {
 import { unitsFixture } from "../helpers/fixtures";
 import { advance } from "../helpers/actors";
 import { hardhatClient } from "../helpers/sdk";
+import { isCoverageRun } from "../helpers/coverage";
 import { STAGES } from "../../src/codes";
 import {
   assessClaimCode,
@@ -475,7 +476,9 @@ describe("UnitClaims", () => {
   });
 
   describe("gas", () => {
-    it("per commitment (batched), per claim and per tap stay within their budgets", async () => {
+    it("per commitment (batched), per claim and per tap stay within their budgets", async function () {
+      // The coverage build's instrumentation adds gas to every statement: budgets hold for the real build.
+      if (isCoverageRun()) this.skip();
       const batch = Array.from({ length: 50 }, (_, i) => itemKey(500 + i));
       await (await f.ledger.connect(f.accounts.exporter).registerBatch(batch.map((u) => registrationOf(u)))).wait();
       const cs = batch.map((u) => codeFor(f, u));
