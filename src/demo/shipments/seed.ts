@@ -46,8 +46,6 @@ export interface SeededShipments {
   refused: { shipment: "mismatch9610"; recordHash: Hex; error: CustomsMatchError };
 }
 
-/** The writer's input of a document (the customs module's struct has read-only terms). */
-
 const unitOf = (code: string): UnitRef => {
   const identity = parseGs1(code);
   return {
