@@ -13,7 +13,9 @@
  * - `consortium` (`BENCH_CONSORTIUM=1`): the capacity run on the local consortium network
  *   (`npm run consortium:up -- --fresh`, EthereumJS Clique, paris build, zero gas price), through the
  *   exporter's node; the network is stopped afterwards. A failure there is reported in the figures, not
- *   hidden: the anvil figures are still written.
+ *   hidden: the anvil figures are still written. `BENCH_CONSORTIUM_DIR=DIR` measures a network already
+ *   running in DIR instead (left running); `BENCH_ONLY=consortium` skips the anvil runs and keeps their
+ *   figures from the bench/sdk.json already there, each section with the date and load it was measured at.
  *
  * Every figure is measured and the chain is checked afterwards (each unit holds exactly its events). Prints
  * a table and writes bench/sdk.json with the machine, its load and the date. Run: `npm run bench:sdk`
@@ -243,11 +245,14 @@ async function consortiumRun(units: number, events: number) {
       encoding: "utf8",
       timeout: 600_000,
     });
+  const running = process.env.BENCH_CONSORTIUM_DIR;
   try {
-    const up = npm("consortium:up", ["--fresh", "--dir", dir]);
-    if (up.status !== 0)
-      throw new Error(`consortium:up exited ${up.status}:\n${(up.stdout + up.stderr).slice(-2_000)}`);
-    const description = JSON.parse(readFileSync(join(dir, "network.json"), "utf8")) as {
+    if (!running) {
+      const up = npm("consortium:up", ["--fresh", "--dir", dir]);
+      if (up.status !== 0)
+        throw new Error(`consortium:up exited ${up.status}:\n${(up.stdout + up.stderr).slice(-2_000)}`);
+    }
+    const description = JSON.parse(readFileSync(join(running ?? dir, "network.json"), "utf8")) as {
       chainId: number;
       periodSeconds: number;
       nodes: Array<{ rpcUrl: string }>;
@@ -271,49 +276,42 @@ async function consortiumRun(units: number, events: number) {
         writerKey: key.privateKey,
         gasPrice: 0n,
         confirmations: 3,
-        lot: "CONS",
+        lot: `CONS${Date.now() % 100_000}`,
         blockTime: description.periodSeconds,
       },
       units,
       events,
     );
   } finally {
-    npm("consortium:down", ["--dir", dir]);
+    if (!running) npm("consortium:down", ["--dir", dir]);
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function main() {
-  const units = count("BENCH_UNITS", 3000);
-  const events = count("BENCH_EVENTS", 90_000);
-  const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
-
+/** The anvil runs: automine, then the capacity run with 2 s blocks. */
+async function anvilRuns(units: number, events: number) {
   const port = await freePort();
   const node = await startAnvil({
     port,
     silent: true,
     args: ["--gas-limit", String(BLOCK_GAS_LIMIT), "--accounts", "20"],
   });
-  let anvil: Awaited<ReturnType<typeof capacityRun>>;
-  let automine: Awaited<ReturnType<typeof automineRun>>;
-  let chainId: number;
   try {
     console.log(`anvil ${node.url}; deploying…`);
     const t0 = Date.now();
     const dep = await deployOnNode(node.url);
-    chainId = dep.chainId;
     rmSync(dep.dir, { recursive: true, force: true });
     console.log(
       `deployed in ${((Date.now() - t0) / 1000).toFixed(1)} s; automine: one event per transaction, then one batch…`,
     );
-    automine = await automineRun(node.url, dep.chainId, dep.ledger, dep.members.exporter.privateKey);
+    const automine = await automineRun(node.url, dep.chainId, dep.ledger, dep.members.exporter.privateKey);
     // The same chain from here on mines a block every 2 s, like the consortium's.
     const provider = providerFor(node.url, dep.chainId);
     await provider.send("evm_setAutomine", [false]);
     await provider.send("evm_setIntervalMining", [BLOCK_TIME]);
     provider.destroy();
     console.log(`capacity: anvil, ${BLOCK_TIME} s blocks, ${BLOCK_GAS_LIMIT} gas…`);
-    anvil = await capacityRun(
+    const anvil = await capacityRun(
       {
         rpcUrl: node.url,
         chainId: dep.chainId,
@@ -325,9 +323,28 @@ async function main() {
       units,
       events,
     );
+    return { anvil, automine, chainId: dep.chainId };
   } finally {
     await node.stop("SIGKILL");
   }
+}
+
+type AnvilFigures = Awaited<ReturnType<typeof anvilRuns>>;
+
+async function main() {
+  const units = count("BENCH_UNITS", 3000);
+  const events = count("BENCH_EVENTS", 90_000);
+  const loadBefore = loadavg().map((l) => Number(l.toFixed(2)));
+  const out = join(PROJECT_ROOT, "bench");
+
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined && only !== "consortium") throw new Error(`BENCH_ONLY must be "consortium", not ${only}`);
+  type Previous = { anvil: AnvilFigures["anvil"]; automine: AnvilFigures["automine"]; setup: { chainId: number } };
+  // BENCH_ONLY=consortium: the anvil sections as the last full run measured them (its setup says when).
+  const previous = only ? (JSON.parse(readFileSync(join(out, "sdk.json"), "utf8")) as Previous) : undefined;
+  const { anvil, automine, chainId } = previous
+    ? { ...previous, chainId: previous.setup.chainId }
+    : await anvilRuns(units, events);
   const loadAfterAnvil = loadavg().map((l) => Number(l.toFixed(2)));
 
   let consortium: unknown = { skipped: "set BENCH_CONSORTIUM=1 to run it (npm run consortium:up, EthereumJS Clique)" };
@@ -351,19 +368,21 @@ async function main() {
     singleEventsPerSecond: automine.singleEvents.perSecond,
     batchedEventsPerSecond: automine.batchedEvents.perSecond,
     automine,
-    setup: {
-      node: `anvil (@foundry-rs/anvil), ${BLOCK_TIME} s interval mining, block gas limit ${BLOCK_GAS_LIMIT}; automine for the automine figures`,
-      chainId,
-      evmTarget: evmTarget(process.env.EVM_TARGET).evmVersion,
-      client: "TraceWriter, one process, one key (ethers JsonRpcProvider over HTTP, pipelined exactly-once sends)",
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      platform: `${platform()} ${process.arch}`,
-      nodeVersion: process.version,
-      loadAverageBefore: loadBefore,
-      loadAverageAfterAnvil: loadAfterAnvil,
-      measuredAt: new Date().toISOString(),
-    },
+    setup: previous
+      ? { ...previous.setup, consortiumMeasuredAt: new Date().toISOString(), loadAverageBeforeConsortium: loadBefore }
+      : {
+          node: `anvil (@foundry-rs/anvil), ${BLOCK_TIME} s interval mining, block gas limit ${BLOCK_GAS_LIMIT}; automine for the automine figures`,
+          chainId,
+          evmTarget: evmTarget(process.env.EVM_TARGET).evmVersion,
+          client: "TraceWriter, one process, one key (ethers JsonRpcProvider over HTTP, pipelined exactly-once sends)",
+          cpus: cpus().length,
+          cpuModel: cpus()[0]?.model,
+          platform: `${platform()} ${process.arch}`,
+          nodeVersion: process.version,
+          loadAverageBefore: loadBefore,
+          loadAverageAfterAnvil: loadAfterAnvil,
+          measuredAt: new Date().toISOString(),
+        },
   };
 
   console.log("");
@@ -375,7 +394,7 @@ async function main() {
       `${anvil.gasPerEvent} gas/event, ${(anvil.gasPerSecond / 1e6).toFixed(2)} Mgas/s`,
   );
   console.log(
-    `  capacity ${anvil.capacityEventsPerSecond} events/s: ${(anvil.ratioToCapacity * 100).toFixed(1)} % of it (load ${loadBefore.join(" ")})`,
+    `  capacity ${anvil.capacityEventsPerSecond} events/s: ${(anvil.ratioToCapacity * 100).toFixed(1)} % of it (load ${(previous?.setup as { loadAverageBefore?: number[] } | undefined)?.loadAverageBefore?.join(" ") ?? loadBefore.join(" ")})`,
   );
   console.log(
     `  client CPU ${anvil.clientCpuMsPerEvent} ms/event: one free core feeds ${anvil.clientCeilingEventsPerSecond} events/s`,
@@ -384,7 +403,7 @@ async function main() {
     `automine: ${automine.singleEvents.perSecond} events/s one per transaction, ${automine.batchedEvents.perSecond} batched`,
   );
   console.log(`consortium: ${JSON.stringify(consortium).slice(0, 400)}`);
-  const out = join(PROJECT_ROOT, "bench");
+
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "sdk.json"), JSON.stringify(report, null, 2) + "\n");
   console.log("written: bench/sdk.json");

@@ -4,7 +4,8 @@
  *      across restarts;
  *   2. the ledger deployed once (skipped when the manifest matches the chain);
  *   3. a demo consortium and demo data seeded once: a complete 9610 export journey, a recalled product and
- *      a counterfeit code;
+ *      a counterfeit code; beside the ledger the claims registry (issue 17) with a claimed product, a cloned
+ *      code and an NFC-tagged product (added on its own to a data directory from before the registry);
  *   4. the verification page and the off-chain records served on 127.0.0.1, with the demo links printed.
  * Ctrl-C stops everything and saves the chain; the next `npm start` finds the same data and does not reseed.
  * Runs as one process (`HARDHAT_NETWORK=localhost ts-node scripts/start.ts`, not `hardhat run`, which forks)
@@ -24,7 +25,13 @@ import { seedShipments } from "../src/demo/shipments/seed";
 import { shipmentLines } from "../src/demo/shipments/links";
 import { demoLinks } from "../src/demo/links";
 import { demoCaptureToken } from "../src/demo/captureToken";
+import { seedAuthenticity } from "../src/demo/authenticity/seed";
+import { demoTagKeys } from "../src/demo/authenticity/tag";
+import { authenticityLines } from "../src/demo/authenticity/links";
+import { createSunTapService } from "../src/authenticity/tapService";
+import { loadTagKeys } from "../src/authenticity/tagKeys";
 import { createTraceServer } from "../src/server/server";
+import { scanSettings } from "../src/server/scanRoutes";
 import { startIndexer, type RunningIndexer } from "../src/indexer/start";
 import { progressPrinter, summaryLine } from "../src/indexer/progress";
 import { traceEnv } from "../src/config/env";
@@ -170,6 +177,8 @@ async function main() {
     const { manifest, manifestWritten, transactionsSent } = await deployTraceLedger(hre, {
       network: "localhost",
       reset: "if-stale",
+      // The claims registry (issue 17): deployed beside the ledger, also beside one deployed before it existed.
+      claims: true,
       ...(process.env.TRACE_MANIFEST_DIR ? { manifestDir: resolve(process.env.TRACE_MANIFEST_DIR) } : {}),
       ...(process.env.TRACE_JOURNAL_DIR ? { journalDir: resolve(process.env.TRACE_JOURNAL_DIR) } : {}),
       log: (line) => say(line),
@@ -189,6 +198,10 @@ async function main() {
     };
     const records = join(DATA_DIR, "records");
     const seeded = (await readUnitState(client, ledger, parseGs1(DEMO_CODES.recalled).key)).registered;
+    const writers = {} as Record<DemoMember, TraceWriter>;
+    for (const [i, member] of MEMBERS.entries()) {
+      writers[member] = await TraceWriter.create({ ledger: ledger.address, signer: wallet(i + 1, provider) });
+    }
     if (seeded) {
       say("Demo data already on chain: not seeding again.");
     } else {
@@ -213,14 +226,25 @@ async function main() {
         const now = await readConsortium({ client, ledger, prefixes, blockNumber });
         await applyConsortium(admin, planConsortium(desired, now));
       }
-      const writers = {} as Record<DemoMember, TraceWriter>;
-      for (const [i, member] of MEMBERS.entries()) {
-        writers[member] = await TraceWriter.create({ ledger: ledger.address, signer: wallet(i + 1, provider) });
-      }
       await seedDemo(writers, records);
       await seedShipments(writers, records); // issue 14: the three customs shipments
       say("Demo data seeded.");
     }
+    // Issue 17: the claimed, cloned and NFC-tagged products; each step only when the chain lacks it.
+    const claims = { chainId: 31337, claims: manifest.claims!.address as Address };
+    const seedingStarted = Date.now();
+    const authenticity = await seedAuthenticity({
+      writers,
+      recordsDir: records,
+      client,
+      claims,
+      tagKeys: demoTagKeys(DATA_DIR),
+    });
+    say(
+      authenticity.transactions > 0
+        ? `Authenticity demo seeded: ${authenticity.transactions} transactions in ${((Date.now() - seedingStarted) / 1000).toFixed(1)} s.`
+        : "Authenticity demo already on chain: not seeding again.",
+    );
 
     // The ledger index follows the chain for the explorer and the proof bundles (PGlite in the data
     // directory, or the PostgreSQL server DATABASE_URL names).
@@ -257,6 +281,16 @@ async function main() {
     // The server reads its own node (TRACE_SERVER_RPC_URL, default this one); browsers read the public URL
     // when the operator names one (TRACE_PUBLIC_RPC_URL), else the server's read-only /rpc gateway.
     const settings = traceEnv();
+    // The brand's tap service: the operator's keys file and member key (TRACE_TAG_KEYS, TRACE_TAP_KEY), else the
+    // demo's keys file in the data directory and the demo exporter's key. A bad keys file stops the start.
+    const taps = createSunTapService({
+      client,
+      claims: claims.claims,
+      keys: settings.tagKeys ? loadTagKeys(resolve(settings.tagKeys)) : demoTagKeys(DATA_DIR),
+      signer: settings.tapKey
+        ? new Wallet(settings.tapKey, provider)
+        : wallet(MEMBERS.indexOf("exporter") + 1, provider),
+    });
     server = createTraceServer({
       pageDir,
       recordsDir: records,
@@ -268,6 +302,10 @@ async function main() {
       // Webhook subscriptions of the local demo may call any address; a deployment names the allowed ones.
       epcisQuery: { subscriptions: {} },
       resolver: { publicUrl: settings.resolverUrl ?? pageUrl },
+      taps: { service: taps },
+      // Scan counts in the data directory (not the index's); the claim relay pays with the demo platform's key.
+      scans: scanSettings({ ...settings, scansDir: settings.scansDir ?? join(DATA_DIR, "scans") })!,
+      claimRelay: { relayerKey: settings.relayerKey ?? wallet(MEMBERS.indexOf("platform") + 1).privateKey },
       // A signed record read names the platform it is for: this server under every address it is reached at.
       platformHosts: [...new Set([new URL(pageUrl).host, `127.0.0.1:${PAGE_PORT}`, `localhost:${PAGE_PORT}`])],
       ...(settings.reportUrl ? { reportUrl: settings.reportUrl } : {}),
@@ -292,6 +330,8 @@ async function main() {
     }
     say(`Customs shipments (regulator view: ${page}/explorer/customs; match: npx trace customs check --unit <code>):`);
     for (const line of shipmentLines(settings.resolverUrl ?? page)) say(line);
+    say("First-scan claims and NFC taps (docs/authenticity.md):");
+    for (const line of authenticityLines(settings.resolverUrl ?? page, authenticity.lastCounter)) say(line);
     say("");
     say(`EPCIS 2.0 query:   ${page}/events?MATCH_anyEPC=${encodeURIComponent(DEMO_CODES.authentic)}`);
     say(`EPCIS 2.0 capture: POST ${page}/capture (docs/epcis-capture.md), as the demo exporter with`);

@@ -30,6 +30,11 @@ export interface BuildBundleOptions {
    * cursor. A wrong answer only makes the bundle ask for the wrong things (the buyer's node is asked again).
    */
   logSource?: (filter: Record<string, unknown>) => Promise<unknown[]>;
+  /**
+   * The claims registry (`manifest.claims`, issue 17): its reads of the unit's claim and tag are part of the
+   * verification, so they are in the bundle and the buyer's verifier prefetches them with the rest.
+   */
+  claims?: { address: Address; deploymentBlock?: bigint | number };
 }
 
 /**
@@ -86,6 +91,7 @@ export async function buildProofBundle(code: string, options: BuildBundleOptions
       deploymentBlock: options.ledger.deploymentBlock,
     },
     ...(fetchRecord ? { fetchRecord } : {}),
+    ...(options.claims ? { claims: options.claims } : {}),
     confirmations,
     pinAt: at,
   });

@@ -37,6 +37,10 @@ export interface BundleVerifyOptions {
   checkSignatures?: boolean;
   confirmations?: number;
   maxBlockRange?: bigint;
+  /** The claims registry the unit's claim and tag are read from (`VerifyOptions.claims`). */
+  claims?: { address: Hex; deploymentBlock?: bigint | number };
+  /** A claim code in the buyer's hands, assessed off chain (`VerifyOptions.claimCode`). */
+  claimCode?: string;
 }
 
 /** More requests than any verification makes (a 10,000-entry journey makes about 4 per entry). */
@@ -123,6 +127,8 @@ export async function verifyWithBundle(
       ...(options.checkSignatures !== undefined ? { checkSignatures: options.checkSignatures } : {}),
       ...(options.confirmations !== undefined ? { confirmations: options.confirmations } : {}),
       ...(options.maxBlockRange !== undefined ? { maxBlockRange: options.maxBlockRange } : {}),
+      ...(options.claims ? { claims: options.claims } : {}),
+      ...(options.claimCode !== undefined ? { claimCode: options.claimCode } : {}),
       ...(at !== undefined ? { pinAt: at } : {}),
     });
   const report = await verify(pinAt);

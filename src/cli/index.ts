@@ -22,6 +22,9 @@ import { publishWritten } from "./recordPublishing";
 import { addCustomsViewCommands } from "./commands/customsView";
 import { PlatformUnreachableError } from "../records/publish";
 import { addCustomsCommands } from "./commands/customs";
+import { addTagCommands } from "./commands/tag";
+import { addClaimCommands } from "./commands/claim";
+import { addScansCommand } from "./commands/scans";
 
 /** Builds the program; `argv` excludes node and script. Exposed for tests. */
 export function buildProgram(): Command {
@@ -69,8 +72,11 @@ export function buildProgram(): Command {
   addIndexCommand(program, run);
   addCaptureCommands(program, run);
   addRecordsCommands(program, run);
+  addTagCommands(program, run);
   // The regulator's view and on-chain filing (issue 14) attach to `trace customs`.
   addCustomsViewCommands(addCustomsCommands(program, run), run);
+  addClaimCommands(program, run);
+  addScansCommand(program, run);
   return program;
 }
 

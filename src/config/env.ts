@@ -9,6 +9,7 @@
 import { isAddress, type Address } from "viem";
 import { TraceError } from "../errors/base";
 import { normaliseResolverUrl, resolverUrlProblem } from "../resolver/publicUrl";
+import { MAX_BURST_COUNT } from "../scans/rules";
 
 /** A `TRACE_*` setting (or the command-line flag that overrides it) is malformed; the message names it. */
 export class NetworkEnvError extends TraceError {
@@ -102,6 +103,34 @@ const host: Parse<string> = (text, source) =>
         `The host "${text}" must be an IP address to listen on: 127.0.0.1 (this machine) or 0.0.0.0 (the network).`,
       );
 
+const headerName: Parse<string> = (text, source) =>
+  /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(text)
+    ? text.toLowerCase()
+    : refuse(source, `The header name "${text}" is not an HTTP header name, e.g. cf-ipcountry.`);
+
+/** "<n>/<duration>", e.g. "20/1h": at least n scans within the duration (s, m or h). */
+const scanBurst: Parse<{ count: number; windowSeconds: number }> = (text, source) => {
+  const m = /^(\d+)\s*\/\s*(\d+)\s*([smh])$/.exec(text);
+  const count = Number(m?.[1]);
+  const windowSeconds = Number(m?.[2]) * ({ s: 1, m: 60, h: 3_600 } as Record<string, number>)[m?.[3] ?? "s"];
+  return m && count >= 2 && count <= MAX_BURST_COUNT && windowSeconds > 0
+    ? { count, windowSeconds }
+    : refuse(
+        source,
+        `The burst rule "${text}" must be <count>/<duration>, e.g. 20/1h (count 2 to ${MAX_BURST_COUNT}).`,
+      );
+};
+
+/** "<km>km/<duration>", e.g. "1000km/6h": two countries at least that far apart within the duration. */
+const scanFarApart: Parse<{ km: number; windowSeconds: number }> = (text, source) => {
+  const m = /^(\d+)\s*km\s*\/\s*(\d+)\s*([smh])$/.exec(text);
+  const km = Number(m?.[1]);
+  const windowSeconds = Number(m?.[2]) * ({ s: 1, m: 60, h: 3_600 } as Record<string, number>)[m?.[3] ?? "s"];
+  return m && km > 0 && windowSeconds > 0
+    ? { km, windowSeconds }
+    : refuse(source, `The far-apart rule "${text}" must be <km>km/<duration>, e.g. 1000km/6h.`);
+};
+
 /** Every `TRACE_*` setting: its variable and its parser. */
 export const TRACE_SETTINGS = {
   /** JSON-RPC endpoint of the consortium chain. */
@@ -149,6 +178,22 @@ export const TRACE_SETTINGS = {
   reportUrl: setting("TRACE_REPORT_URL", reportUrl),
   /** The address `npm start` serves the page on: 0.0.0.0 lets a phone on the same network open the demo. */
   host: setting("TRACE_HOST", host),
+  // Issue 17 (the brand's NFC tap service in the platform server).
+  /** The brand's tag-keys file (each NTAG 424 DNA tag's SDM keys by UID); owner-only, or refused. */
+  tagKeys: setting("TRACE_TAG_KEYS", asText),
+  /** The brand's member key the tap service records verified taps with (`recordSunTap`). */
+  tapKey: setting("TRACE_TAP_KEY", privateKey),
+  // Issue 17 (first-scan claims, scan counts).
+  /** The key the platform relays buyers' claims with (`POST /claims`): it pays the gas and carries no right. */
+  relayerKey: setting("TRACE_RELAYER_KEY", privateKey),
+  /** The scan counts' own directory (not the index's: an index rebuild drops its tables). */
+  scansDir: setting("TRACE_SCANS_DIR", asText),
+  /** The header a trusted proxy sets to the client's country (e.g. cf-ipcountry); unset: no regions. */
+  scanRegionHeader: setting("TRACE_SCAN_REGION_HEADER", headerName),
+  /** The burst rule: "<count>/<duration>" (default 20/1h). */
+  scanBurst: setting("TRACE_SCAN_BURST", scanBurst),
+  /** The far-apart rule: "<km>km/<duration>" (default 1000km/6h). */
+  scanFarApart: setting("TRACE_SCAN_FAR_APART", scanFarApart),
 };
 
 export type TraceSettingName = keyof typeof TRACE_SETTINGS;

@@ -10,13 +10,12 @@
  */
 import type { Hex } from "viem";
 import type { BizTransactionTypeName } from "../epcis";
-import { parseGs1, toDigitalLink } from "../gs1";
 import { CUSTOMS_DOCUMENT_KINDS, type StepName, type DispositionName, type DocumentKindName } from "../codes";
 import type { TraceWriter } from "../write/writer";
 import type { CustomsDocumentInput } from "../write/types";
 import { demoOrderTerms, DEMO_ORDER } from "./order";
 import { documentId, documentNumberHash, waybillNumber } from "../customs/identifiers";
-import { RecordStore, recordAggregation, recordObjectEvent, recordRegistration, type UnitRef } from "../records";
+import { RecordStore, recordAggregation, recordObjectEvent, recordRegistration, unitRefOf } from "../records";
 
 /** The demo's GS1 codes (valid check digits), as Digital Link URIs on id.gs1.org. */
 export const DEMO_CODES = {
@@ -101,14 +100,7 @@ export async function seedDemo(
   recordsDir: string,
 ): Promise<Record<keyof typeof DEMO_CODES, Hex>> {
   const store = new RecordStore(recordsDir);
-  const unit = (code: string): UnitRef => {
-    const identity = parseGs1(code);
-    return {
-      key: identity.key as Hex,
-      uri: toDigitalLink(identity, { attributes: false }),
-      path: identity.canonicalPath,
-    };
-  };
+  const unit = unitRefOf;
   const keys = Object.fromEntries(Object.entries(DEMO_CODES).map(([k, v]) => [k, unit(v).key])) as Record<
     keyof typeof DEMO_CODES,
     Hex

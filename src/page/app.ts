@@ -6,8 +6,13 @@
  * settings and the proof bundle (both inlined in the HTML of a scanned link, else /manifest.json and
  * /bundle?code=) and the off-chain records; the bundle only says which requests to send in one batch, so
  * every check still happens here, against the chain.
+ *
+ * With a claims registry (issue 17) the page also shows the first-scan claim (and takes the code inside the
+ * packaging), the result of an NFC tap whose SUN message the URL carries (`?e=&c=`, checked by the brand's
+ * service), and the platform's count of verifications. The platform's answers are its say-so: after a claim
+ * or a tap the page reads the chain again and shows what the chain says.
  */
-import type { Hex } from "viem";
+import { http, type Hex } from "viem";
 import { verifyWithBundle } from "../bundle/verify";
 import { BUNDLE_REJECTIONS, type ProofBundle } from "../bundle/types";
 import type { VerificationReport } from "../verify/types";
@@ -28,6 +33,13 @@ import { codeCard, productCard } from "./productView";
 import { journeyView } from "./journeyView";
 import { proofsView } from "./proofsView";
 import { setUpScanner } from "./scanner";
+import { createReadClient } from "../read/readClient";
+import { readUnitAuthenticity, type UnitAuthenticity } from "../authenticity/read";
+import { assessClaimCode, claimSecret, normalizeClaimCode } from "../authenticity/claimCode";
+import { claimView, type ClaimNote } from "./claimView";
+import { tapView, type TapOutcome } from "./tapView";
+import { scansView } from "./scansView";
+import { checkSunTap, relayClaim, scanCounts, type PlatformAnswer, type ScanCounts } from "./platformCalls";
 const app = document.getElementById("app")!;
 const footer = document.getElementById("footer")!;
 
@@ -35,15 +47,48 @@ const footer = document.getElementById("footer")!;
 function codeFromLocation(): string | undefined {
   const params = new URLSearchParams(location.search);
   const code = params.get("code");
-  if (code) return code;
+  if (code) return withoutSun(code);
   const path = digitalLinkPathOf(location.pathname);
   if (path !== undefined) {
     // The page's own parameters are not part of the product's Digital Link.
-    for (const own of ["rpc", "ledger", "chain"]) params.delete(own);
+    for (const own of ["rpc", "ledger", "chain", ...SUN_PARAMS]) params.delete(own);
     const query = params.toString();
     return location.origin + path + (query ? `?${query}` : "");
   }
   return undefined;
+}
+
+/** The parameters an NTAG 424 DNA tag writes into its URL on every tap (AN12196 SUN): not part of the code. */
+const SUN_PARAMS = ["e", "c"] as const;
+
+/** A pasted link without the tap's SUN parameters. */
+function withoutSun(code: string): string {
+  if (!/^https?:\/\//i.test(code)) return code;
+  try {
+    const url = new URL(code);
+    if (!SUN_PARAMS.some((p) => url.searchParams.has(p))) return code;
+    for (const p of SUN_PARAMS) url.searchParams.delete(p);
+    return url.href.replace(/\?$/, "");
+  } catch {
+    return code;
+  }
+}
+
+/** The SUN message of a tap: `e` (encrypted PICCData) and `c` (CMAC), from the page's URL or a pasted link. */
+function sunFromLocation(): { e: string; c: string } | undefined {
+  const params = new URLSearchParams(location.search);
+  let source = params;
+  const code = params.get("code");
+  if (code && /^https?:\/\//i.test(code)) {
+    try {
+      source = new URL(code).searchParams;
+    } catch {
+      // Not a link: no tap in it.
+    }
+  }
+  const e = source.get("e") ?? params.get("e");
+  const c = source.get("c") ?? params.get("c");
+  return e && c ? { e, c } : undefined;
 }
 
 type BundleStats = VerificationReport["stats"];
@@ -80,7 +125,7 @@ function checkedRecords(r: VerificationReport, candidates: (hash: string) => unk
   return out;
 }
 
-function render(r: VerificationReport, config: PageConfig, records: CheckedRecords) {
+function render(r: VerificationReport, config: PageConfig, records: CheckedRecords, cards: HTMLElement[] = []) {
   const standing = buyerStanding(r, records);
   const named = unitsNamed(records.values());
   const packedIn = r.parents.map((p) => {
@@ -88,7 +133,11 @@ function render(r: VerificationReport, config: PageConfig, records: CheckedRecor
     return id ? unitWords(id) : { en: "a carton or consignment", zh: "包装或运单" };
   });
   // The summary spans the page; below it, the product and its journey beside the proofs.
-  const main = [productCard(r, contentsOf(r, records), packedIn) ?? codeCard(r), journeyView(buyerJourney(r, records))];
+  const main = [
+    ...cards,
+    productCard(r, contentsOf(r, records), packedIn) ?? codeCard(r),
+    journeyView(buyerJourney(r, records)),
+  ];
   app.replaceChildren(
     banner(r, standing, config),
     ...[summaryView(buyerSummary(r, records))].filter((x): x is HTMLElement => x !== null),
@@ -167,8 +216,13 @@ async function main() {
     ledger: { ...config.ledger, address: (params.get("ledger") as Hex | null) ?? config.ledger.address },
   };
   const fetched = new Map<string, EpcisEvent>();
-  try {
-    const report = await verifyWithBundle(code, bundle, {
+  const inBundle = (bundle?.records ?? {}) as Record<string, unknown>;
+  const claims = config.claims
+    ? { address: config.claims.address, deploymentBlock: BigInt(config.claims.deploymentBlock) }
+    : undefined;
+  // After the page's own write (a claim) the chain is read at its latest block: the bundle pins an older one.
+  const verify = (claimCode?: string, latest = false) =>
+    verifyWithBundle(code, latest ? undefined : bundle, {
       rpcUrl: config.rpcUrl,
       ledger: {
         address: config.ledger.address,
@@ -183,14 +237,10 @@ async function main() {
         if (record) fetched.set(hash.toLowerCase(), record);
         return record;
       },
+      ...(claims ? { claims } : {}),
+      ...(claimCode !== undefined ? { claimCode } : {}),
     });
-    const inBundle = (bundle?.records ?? {}) as Record<string, unknown>;
-    render(
-      report,
-      config,
-      checkedRecords(report, (hash) => fetched.get(hash) ?? inBundle[hash]),
-    );
-  } catch (error) {
+  const failed = (error: unknown) =>
     app.replaceChildren(
       h(
         "section",
@@ -199,7 +249,149 @@ async function main() {
         h("div", { class: "sub" }, (error as Error).message.split("\n")[0]),
       ),
     );
+
+  // What the page shows besides the verdict: the claim card's note, the tap's outcome, the platform's counts.
+  const shown: {
+    report?: VerificationReport;
+    claimNote?: ClaimNote;
+    tap?: TapOutcome;
+    chainTag?: UnitAuthenticity["tag"];
+    scans?: PlatformAnswer<ScanCounts>;
+  } = {};
+  const draw = () => {
+    const r = shown.report;
+    if (!r) return;
+    const cards = [
+      claimView(r, shown.claimNote, (typed) => void offerCode(typed)),
+      tapView(r, shown.tap, shown.chainTag),
+      scansView(shown.scans),
+    ];
+    render(
+      r,
+      config,
+      checkedRecords(r, (hash) => fetched.get(hash) ?? inBundle[hash]),
+      cards.filter((c): c is HTMLElement => c !== null),
+    );
+  };
+  const note = (kind: string, tone: ClaimNote["tone"], en: string, zh: string) => {
+    shown.claimNote = { kind, tone, en, zh };
+    draw();
+  };
+
+  /** A code typed into the claim card: checked here first, relayed only when it would claim the unit. */
+  const offerCode = async (typed: string) => {
+    const r = shown.report;
+    const a = r?.authenticity;
+    if (!r?.unit || !a || !config.claims) return;
+    try {
+      normalizeClaimCode(typed);
+    } catch (error) {
+      return note(
+        "malformed",
+        "warn",
+        (error as Error).message.split("\n")[0],
+        "认领码格式不对：应为四组、每组五个字母或数字。",
+      );
+    }
+    const unit = r.unit.key;
+    const assessed = assessClaimCode({ chainId: config.chainId, claims: config.claims.address }, unit, a.claim, typed);
+    if (assessed !== "claimable") {
+      // The verdict engine says what the code means (a copy, a typo), from the chain: nothing is sent.
+      shown.report = await verify(typed).catch((error: unknown) => (failed(error), undefined));
+      shown.claimNote = undefined;
+      return draw();
+    }
+    note("sending", "muted", "Sending the claim to the chain…", "正在向区块链提交认领…");
+    const answer = await relayClaim(unit, claimSecret(typed));
+    if (!answer.ok && (answer.body.error === "already-claimed" || answer.body.error === "wrong-code")) {
+      // The chain moved since the page read it: the engine reads it again and explains.
+      shown.report = await verify(typed, true).catch((error: unknown) => (failed(error), undefined));
+      shown.claimNote = undefined;
+      return draw();
+    }
+    if (!answer.ok) {
+      const why = answer.body.error;
+      const quiet = {
+        "rate-limited": [
+          "Too many tries: wait a minute and enter the code again.",
+          "尝试次数过多：请稍候一分钟再输入。",
+        ],
+        "relay-unavailable": [
+          "The platform cannot send claims right now: try again later. Your code is still unused.",
+          "平台暂时无法提交认领：请稍后再试。您的认领码仍未使用。",
+        ],
+      } as Record<string, [string, string]>;
+      const [en, zh] = quiet[why] ?? [
+        `The platform did not send the claim (${answer.body.message ?? why}). Your code is still unused: try again later.`,
+        `平台未能提交认领（${answer.body.zh ?? why}）。您的认领码仍未使用：请稍后再试。`,
+      ];
+      return note(why, "muted", en, zh);
+    }
+    // The platform's 200 is its say-so: the chain is read again, and the card shows what it says.
+    const again = await verify(undefined, true).catch((error: unknown) => (failed(error), undefined));
+    if (!again) return;
+    shown.report = again;
+    if (again.authenticity?.claim.claimed) {
+      note(
+        "claimed",
+        "ok",
+        "Claimed: the chain now records this product as claimed by its buyer.",
+        "认领成功：区块链已记录该商品由其买家认领。",
+      );
+    } else {
+      note(
+        "not-on-chain",
+        "warn",
+        "The platform says it sent the claim, but the chain does not show it yet: reload the page in a minute.",
+        "平台称已提交认领，但区块链上尚未显示：请一分钟后刷新页面。",
+      );
+    }
+  };
+
+  try {
+    shown.report = await verify();
+    draw();
+  } catch (error) {
+    failed(error);
+    return;
   }
+  const unit = shown.report.unit?.key;
+  if (!unit || !shown.report.state?.registered) return;
+  // The platform's count and the tap's check run after the verdict is on screen and never hold it up.
+  void scanCounts(unit).then((answer) => {
+    shown.scans = answer;
+    draw();
+  });
+  const sun = sunFromLocation();
+  if (sun && config.claims) {
+    const claimsAddress = config.claims.address;
+    void checkSunTap(unit, sun.e, sun.c).then(async (answer) => {
+      shown.tap = tapOutcome(answer);
+      try {
+        const client = createReadClient({ transport: http(config.rpcUrl) });
+        shown.chainTag = (await readUnitAuthenticity(client, claimsAddress, unit)).tag;
+      } catch {
+        // The chain's tag state stays as the verdict read it.
+      }
+      draw();
+    });
+  }
+}
+
+/** The brand service's answer to a tap, as the tag card tells it. */
+function tapOutcome(answer: Awaited<ReturnType<typeof checkSunTap>>): TapOutcome {
+  if (answer.ok) return { kind: "verified", counter: Number(answer.body.counter) };
+  const b = answer.body;
+  if (b.error === "replayed") {
+    return { kind: "replayed", counter: Number(b.counter), lastCounter: Number(b.lastCounter) };
+  }
+  if (b.error === "not-genuine") return { kind: "not-genuine" };
+  if (b.error === "no-tag") return { kind: "no-tag" };
+  return {
+    kind: "unavailable",
+    en: "The brand's tag service could not check this tap right now; the verdict above does not depend on it.",
+    zh: "品牌的标签验证服务暂时无法核验此次触碰；上方结论不依赖于此。",
+  };
 }
 
 void main();

@@ -9,6 +9,7 @@ import { VERDICT_LABELS } from "./text";
 import { h, type Child } from "./dom";
 import { reportLinks } from "./links";
 import type { PageConfig } from "./config";
+import { claimDate } from "./claimView";
 
 /** The reasons besides the one the banner explains, and the notices. */
 function reasonList(r: VerificationReport, except: string[]): HTMLElement | null {
@@ -144,6 +145,26 @@ export function banner(r: VerificationReport, s: Standing, config: PageConfig): 
         ),
         hiddenReasons(r, ["NOT_REGISTERED"]),
       );
+    case "copied": {
+      const date = claimDate(s.claimedAt);
+      return box(
+        "bad",
+        "✖",
+        ["Likely a copy", "可能是仿冒品"],
+        both(
+          `This code was already claimed on ${date.en} — the product in your hands is likely a copy.`,
+          `此码已于${date.zh}被认领 — 您手中的商品可能是仿冒品。`,
+          { class: "sub", "data-copy": "claimed-at" },
+        ),
+        both(
+          "What to do: if you claimed it yourself on that date, all is well. If not, do not trust this product: report it to the seller or the platform you bought it on.",
+          "怎么办：如果是您本人在该日期认领的，则无需担心；否则请勿信任该商品，并向卖家或购买平台举报。",
+          { class: "todo" },
+        ),
+        hiddenReasons(r, ["CLAIM_CODE_COPIED"]),
+        reasonList(r, ["CLAIM_CODE_COPIED"]),
+      );
+    }
     case "typo": {
       const p = s.problem;
       return box(

@@ -9,4 +9,6 @@ export interface PageConfig {
   explorerUrl?: string;
   /** Where a buyer reports a product the ledger never registered (`TRACE_REPORT_URL`: mailto: or http(s)). */
   reportUrl?: string;
+  /** The claims registry beside the ledger (the manifest's `claims`, issue 17): claims and taps are read from it. */
+  claims?: { address: Hex; deploymentBlock: number; version?: string };
 }

@@ -21,6 +21,7 @@ import {
 } from "../epcis";
 import type { AggregationInput, RegistrationInput, TraceInput } from "../write/types";
 import type { RecordSink } from "./store";
+import { parseGs1, toDigitalLink } from "../gs1";
 
 /** A unit as records name it: its on-chain key and the EPC (Digital Link URI) in its EPCIS records. */
 export interface UnitRef {
@@ -28,6 +29,16 @@ export interface UnitRef {
   uri: string;
   /** Its canonical Digital Link path (`Gs1Identity.canonicalPath`): what a registration sends. */
   path: string;
+}
+
+/** The `UnitRef` of a code (Digital Link or element string): the one place a code becomes key, EPC and path. */
+export function unitRefOf(code: string): UnitRef {
+  const identity = parseGs1(code);
+  return {
+    key: identity.key as Hex,
+    uri: toDigitalLink(identity, { attributes: false }),
+    path: identity.canonicalPath,
+  };
 }
 
 /** An event kept in the record store, with its hash and the ledger fields it determines. */

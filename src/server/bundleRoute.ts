@@ -5,6 +5,7 @@
  * `/verify?code=`, `/?code=`), whose HTML gets the bundle inlined. Node-only.
  */
 import type { ServerResponse } from "node:http";
+import type { Hex } from "viem";
 import { Gs1Error } from "../gs1/errors";
 import type { BundleService } from "./bundles";
 import { CONTENT_TYPES, fail, send } from "./http";
@@ -41,13 +42,19 @@ export function scannedCode(path: string, query: URLSearchParams): string | unde
   return dl + (attributes ? `?${attributes}` : "");
 }
 
-/** Answers a bundle request. */
-export async function serveBundle(res: ServerResponse, bundles: BundleService, code: string | undefined) {
+/** Answers a bundle request; `served` is told the unit of a bundle served (it counts the scan). */
+export async function serveBundle(
+  res: ServerResponse,
+  bundles: BundleService,
+  code: string | undefined,
+  served?: (unit: Hex) => Promise<void>,
+) {
   if (code === undefined || code.trim() === "") {
     return fail(res, 400, "name the unit: /bundle/01/<GTIN>/10/<lot>/21/<serial> or /bundle?code=<GS1 code>");
   }
   try {
     const bundle = await bundles.bundleFor(code);
+    await served?.(bundle.unit);
     send(res, 200, CONTENT_TYPES[".json"], JSON.stringify(bundle));
   } catch (error) {
     if (error instanceof Gs1Error) return fail(res, 400, `invalid code: ${error.shortMessage}`);

@@ -2,8 +2,9 @@
  * The platform's HTTP server for the verification page: it serves the page (its HTML with the settings and,
  * for a scanned link, the unit's proof bundle inlined; its script and CSS under content-hashed names), the
  * deployment manifest, the off-chain records by hash (and members' uploads of them, each checked against the
- * chain: `recordRoutes.ts`), the proof bundles (`/bundle/…`) and a read-only
- * JSON-RPC gateway to its node (`POST /rpc`) — nothing else. The page checks everything it shows against the
+ * chain: `recordRoutes.ts`), the proof bundles (`/bundle/…`), a read-only JSON-RPC gateway to its node
+ * (`POST /rpc`), and for issue 17 the claim relay (`POST /claims`) and scan counts (`GET /scans/<unit>`) —
+ * nothing else. The page checks everything it shows against the
  * chain itself; this server is not trusted for the verdict. Routes live here; each job in its own file.
  * Node-only.
  */
@@ -26,6 +27,9 @@ import { createCaptureRoutes, type CaptureOptions } from "./captureRoutes";
 import { captureCaller } from "../capture/credentials";
 import { createQueryRoutes, type QueryOptions } from "./queryRoutes";
 import { createResolverRoutes, type ResolverOptions } from "./resolverRoutes";
+import { createTapRoutes, type TapRouteOptions } from "./tapRoutes";
+import { createScanRoutes, type ScanOptions } from "./scanRoutes";
+import { createClaimRoutes, type ClaimRelayOptions } from "./claimRoutes";
 
 export interface TraceServerOptions {
   /** Directory of the built page (index.html, app.<hash>.js …). */
@@ -63,10 +67,16 @@ export interface TraceServerOptions {
    * must name one of them (`src/server/recordAccess.ts`). Default: each request's own Host header.
    */
   platformHosts?: string[];
+  /** The brand's NTAG 424 DNA tap check (`POST /taps/sun`); without a service it answers 503. */
+  taps?: TapRouteOptions;
   /** Bundles kept in memory (default 512). */
   bundleCacheSize?: number;
   /** How long a scanned link's HTML waits for its bundle before it is sent without (ms, default 3 s). */
   bundleTimeoutMs?: number;
+  /** Scan counts (`GET /scans/<unit>`, issue 17): counted when a bundle or a scanned link's page is served. */
+  scans?: ScanOptions;
+  /** The claim relay (`POST /claims`, issue 17): its relayer key (default TRACE_RELAYER_KEY) and limits. */
+  claimRelay?: ClaimRelayOptions;
 }
 
 /** Longest request target accepted (a Digital Link with attributes is far shorter). */
@@ -145,10 +155,14 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     ...(nodeUrl ? { nodeUrl } : {}),
     ...(options.index ? { index: options.index } : {}),
   };
+  const scans = createScanRoutes(context, options.scans);
   const interfaces: RouteHandler[] = [
+    scans,
+    createClaimRoutes(context, options.claimRelay),
     createCaptureRoutes(context, options.capture),
     createQueryRoutes(context, queryOptions(options)),
     createResolverRoutes(context, { explorer: explorer !== undefined, ...options.resolver }),
+    createTapRoutes(options.taps),
     // Members' records reach the store here (PUT /records/<hash>.json), each checked against the chain.
     // … and are read there (GET): finance documents only by a signed request of an entitled member.
     createRecordRoutes(context, {
@@ -157,12 +171,13 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     }),
   ].filter((h): h is RouteHandler => h !== undefined);
 
-  const page = async (res: ServerResponse, code: string | undefined) => {
+  const page = async (req: IncomingMessage, res: ServerResponse, code: string | undefined) => {
     // An invalid code's page says so (the verifier in it reports INVALID_CODE), with an honest 400 status.
     const valid = code === undefined || isValidCode(code);
     const bundle = code && valid && bundles ? await bundleForPage(bundles, code, bundleTimeoutMs) : undefined;
     const html = assets.html(config, bundle);
     if (html === undefined) return fail(res, 503, "the page is not built: run npm run build:page");
+    if (code && valid && req.method === "GET") await scans.count(parseGs1(code).key as `0x${string}`, req);
     send(res, valid ? 200 : 400, CONTENT_TYPES[".html"], html);
   };
 
@@ -183,7 +198,9 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     const params = new URLSearchParams(query);
     if (path === "/bundle" || path.startsWith("/bundle/")) {
       if (!bundles) return fail(res, 503, "this server has no node to build bundles from");
-      return serveBundle(res, bundles, bundleRequestCode(path, params));
+      return serveBundle(res, bundles, bundleRequestCode(path, params), (unit) =>
+        req.method === "GET" ? scans.count(unit, req) : Promise.resolve(),
+      );
     }
     if (path.startsWith("/records/")) return fail(res, 404, "records are served by their 0x-prefixed SHA-256 only");
     const asset = path.slice(1);
@@ -191,11 +208,11 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     // The verification page of a code (/verify/01/…/21/…, where the resolver sends scans; /verify?code=,
     // /?code=): the code is parsed, never used as a file path, so an encoded "/" in a serial is fine.
     const code = scannedCode(path, params);
-    if (code !== undefined) return page(res, code);
+    if (code !== undefined) return page(req, res, code);
     // Every other path is the single-page app; anything with dots, backslashes or encoded separators that is
     // not a known asset is refused rather than guessed at.
     if (/\.\.|\\|%2e|%2f|%5c/i.test(path)) return fail(res, 400, "invalid path");
-    return page(res, undefined);
+    return page(req, res, undefined);
   };
 
   const server: TraceServer = createServer((req, res) => {

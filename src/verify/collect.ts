@@ -5,7 +5,7 @@
  * {@link LedgerEvidence}. No rule is applied here (that is `judge`); reading only stops early
  * when what it found already settles the verdict.
  */
-import type { Hex, PublicClient } from "viem";
+import type { Address, Hex, PublicClient } from "viem";
 import { recordHash as hashRecord, unitKeysNamed, type EpcisEvent } from "../epcis";
 import { traceLedgerAbi } from "../generated/abi";
 import { STEPS } from "../codes";
@@ -26,6 +26,7 @@ import { StatusDeriver, disagreements } from "./derive";
 import type { ChainView, LedgerEvidence, ParentEvidence } from "./evidence";
 import { isWithheldStep } from "../records/access";
 import type { OrganizationInfo, VerifiedEntry } from "./types";
+import { readAuthenticityAt } from "./authenticity";
 
 /** What `collect` needs of the verification options. */
 export interface CollectOptions {
@@ -37,6 +38,13 @@ export interface CollectOptions {
   /** Read each event's transaction to check who signed it (default true). */
   checkSignatures?: boolean;
   maxBlockRange?: bigint;
+  /**
+   * The claims registry beside the ledger (`manifest.claims`, issue 17): the unit's first-scan claim and tag
+   * are read from it at the pinned block. Absent: the report has no authenticity section.
+   */
+  claims?: { address: Address; deploymentBlock?: bigint | number };
+  /** A claim code in the buyer's hands: assessed off chain against the unit's commitment, never sent. */
+  claimCode?: string;
 }
 
 /** The first ledger version whose `AccountAdded` / `AccountRotated` logs name who added the key. */
@@ -84,6 +92,24 @@ export async function collect(
   const state = await readUnitState(client, ledger, key, at);
   evidence.state = state;
   if (!state.registered) return collected;
+  // Independent of the journey: it runs while the logs are walked, so it adds no round trip of its own.
+  const authenticityRead = options.claims
+    ? started(
+        readAuthenticityAt(
+          client,
+          {
+            registry: options.claims.address,
+            ...(options.claims.deploymentBlock !== undefined
+              ? { deploymentBlock: BigInt(options.claims.deploymentBlock) }
+              : {}),
+            chainId: ledger.chainId!,
+            unit: key,
+            ...(options.claimCode !== undefined ? { claimCode: options.claimCode } : {}),
+          },
+          view,
+        ),
+      )
+    : undefined;
 
   let journey: Journey;
   try {
@@ -251,6 +277,8 @@ export async function collect(
     };
     evidence.entries.push(entry);
   });
+  const authenticity = await authenticityRead;
+  if (authenticity) evidence.authenticity = authenticity;
   return collected;
 }
 

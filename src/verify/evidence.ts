@@ -9,6 +9,7 @@ import type { StateDisagreement } from "./derive";
 import type { OrganizationInfo, VerifiedEntry } from "./types";
 import type { OwnershipEvidence } from "./licence";
 import type { KeyEvidence } from "./keys";
+import type { AuthenticityEvidence } from "./authenticity";
 
 /** The block every read of one verification is pinned to, and the depth it was chosen at. */
 export interface ChainView {
@@ -67,6 +68,8 @@ export interface LedgerEvidence {
   ownership?: OwnershipEvidence;
   /** How the journey's signing keys got there (set once the journey is proven). */
   keys?: KeyEvidence;
+  /** The unit's first-scan claim and tag, when a claims registry was named and existed at the pinned block. */
+  authenticity?: AuthenticityEvidence;
 }
 
 export type Evidence = InvalidCodeEvidence | WrongDeploymentEvidence | LedgerEvidence;

@@ -24,4 +24,5 @@ export {
   type CodeType,
 } from "./licence";
 export { keyFindings, type KeyEvidence } from "./keys";
+export { authenticityFinding, type AuthenticityFinding, type AuthenticityEvidence } from "./authenticity";
 export { ownershipLines, type OwnershipLine } from "./ownershipText";

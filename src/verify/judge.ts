@@ -8,6 +8,7 @@ import { REASONS, type ReasonCode } from "./reasons";
 import type { NoticeFound, ReasonFound } from "./types";
 import { ownershipFinding } from "./licence";
 import { keyFindings } from "./keys";
+import { authenticityNotices, authenticityReasons } from "./claimRules";
 
 /** A reason with its severity and texts. */
 export function reason(code: ReasonCode, detail?: string): ReasonFound {
@@ -37,7 +38,10 @@ export function judge(evidence: Evidence): ReasonFound[] {
     );
   }
 
-  const reasons: ReasonFound[] = [];
+  const claimReasons = authenticityReasons(evidence.authenticity);
+  if (claimReasons.some((r) => r.severity === "fail")) return claimReasons;
+  // What the claim says of the product in hand comes first: it is what a buyer holding a copy must read.
+  const reasons: ReasonFound[] = [...claimReasons];
   const registrant = evidence.registrant;
   if (!registrant || registrant.suspended || !registrant.name) {
     reasons.push(reason("REGISTRANT_UNIDENTIFIED", `organization ${state.registrant}`));
@@ -85,5 +89,7 @@ function ownershipReasons(evidence: LedgerEvidence): ReasonFound[] {
 
 /** The notices the evidence gives: noteworthy facts that leave the verdict as it is. */
 export function notices(evidence: Evidence): NoticeFound[] {
-  return evidence.kind === "ledger" ? keyFindings(evidence.keys).notices : [];
+  return evidence.kind === "ledger"
+    ? [...keyFindings(evidence.keys).notices, ...authenticityNotices(evidence.authenticity)]
+    : [];
 }

@@ -104,6 +104,27 @@ export const REASONS = {
     en: "A signing key was put in an organization's name by the consortium admin without the public delay the ledger requires.",
     zh: "某签名密钥由联盟管理员以企业名义添加，但缺少账本要求的公示等待期记录。",
   },
+  // Issue 17: first-scan claims (`src/verify/claimRules.ts`).
+  CLAIM_CODE_COPIED: {
+    severity: "warning",
+    en: "This product's code was already claimed by its first buyer (date below) — the product in your hands is likely a copy. If you claimed it yourself on that date, all is well; if not, do not trust it and report it to the seller.",
+    zh: "此码已被首位买家认领（日期见下）— 您手中的商品可能是仿冒品。如果是您本人在该日期认领的，则无需担心；否则请勿信任该商品，并向卖家举报。",
+  },
+  CLAIM_CODE_WRONG: {
+    severity: "warning",
+    en: "The code inside the packaging does not match the one the brand recorded for this product. Check it for typing mistakes and enter it again; if it is right, the product may be a copy — ask the seller.",
+    zh: "包装内的认领码与品牌为该商品登记的不符。请检查是否输入有误后重新输入；如确认无误，该商品可能是仿冒品，请向卖家核实。",
+  },
+  CLAIMED_BEFORE_DELIVERY: {
+    severity: "warning",
+    en: "This product's code was claimed before the product was delivered to its buyer: someone had the hidden code before you could. If you did not claim it yourself, the code leaked or the product is a copy — ask the seller.",
+    zh: "此商品的认领码在交付买家之前就已被认领：有人在您之前拿到了隐藏的认领码。如果不是您本人认领的，说明认领码已泄露或商品为仿冒品，请向卖家核实。",
+  },
+  AUTHENTICITY_MISMATCH: {
+    severity: "fail",
+    en: "The claim or tag state served by the endpoint cannot be the registry's state at the block the verdict was read at: the source is lying or inconsistent.",
+    zh: "节点提供的认领或标签状态不可能是核验所依据区块时的登记状态：数据源不可信或不一致。",
+  },
 } as const satisfies Record<string, ReasonText>;
 
 export type ReasonCode = keyof typeof REASONS;
@@ -115,6 +136,10 @@ export const NOTICES = {
   KEY_ADDED_BY_ADMIN: {
     en: "A signing key was added by the consortium admin after a public delay, not by the organization itself.",
     zh: "某签名密钥由联盟管理员在公示等待期后添加，而非企业自行添加。",
+  },
+  NO_CLAIM_CODE: {
+    en: "The brand recorded no claim code for this product, so the code you entered cannot be checked.",
+    zh: "品牌未为该商品登记认领码，因此无法核验您输入的码。",
   },
 } as const satisfies Record<string, { en: string; zh: string }>;
 

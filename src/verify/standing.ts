@@ -29,6 +29,8 @@ export type Standing =
   | { kind: "recalled"; action?: Action; todo: { en: string; zh: string } }
   | { kind: "held"; action?: Action; todo: { en: string; zh: string } }
   | { kind: "counterfeit" }
+  /** The claim code in hand was spent by someone else first (issue 17): the product is likely a copy. */
+  | { kind: "copied"; claimedAt: number }
   | { kind: "typo"; problem: CodeProblem }
   | { kind: "warning" }
   | { kind: "fail" };
@@ -72,6 +74,10 @@ export function buyerStanding(report: VerificationReport, records: CheckedRecord
   if (codes.has("NOT_REGISTERED")) return { kind: "counterfeit" };
   // A failing check outranks a recall: what the chain says cannot be trusted then.
   if (report.verdict === "fail") return { kind: "fail" };
+  // A copy outranks a recall of the genuine product: the recall may not even concern what the buyer holds.
+  if (codes.has("CLAIM_CODE_COPIED") && report.authenticity) {
+    return { kind: "copied", claimedAt: report.authenticity.claim.claimedAt };
+  }
   if (codes.has("RECALLED")) {
     const action = latest(report, ["RECALL"], records);
     return { kind: "recalled", ...(action ? { action } : {}), todo: RECALL_TODO };

@@ -5,6 +5,7 @@ import type { JourneyEntry, UnitState } from "../read/types";
 import type { NoticeCode, ReasonCode, Verdict } from "./reasons";
 import type { OwnershipFinding } from "./licence";
 import type { BundleUse } from "../bundle/types";
+import type { AuthenticityFinding } from "./authenticity";
 
 export interface ReasonFound {
   code: ReasonCode;
@@ -74,6 +75,11 @@ export interface VerificationReport {
   ownership?: OwnershipFinding;
   /** The stage that holds for the unit: its own, or a parent's further one while packed (`Stages`). */
   effectiveStage?: number;
+  /**
+   * The unit's first-scan claim and tag in the claims registry, read at `asOf` (issue 17), when a registry was
+   * named and existed at that block; with what a claim code offered with the verification says.
+   */
+  authenticity?: AuthenticityFinding;
   /** Outermost last: the parents the unit is packed in now. */
   parents: Hex[];
   entries: VerifiedEntry[];

@@ -9,6 +9,8 @@
  *   (a code registered by an organization that neither held its GS1 company prefix nor had the holder's
  *   authorization fails; a ledger too old to check that is a warning; a key the consortium admin added
  *   after the public delay is a notice, shown without changing the verdict);
+ *   (with a claims registry, issue 17: a claim code in hand that the chain says was spent or is not the
+ *   unit's, and a claim before delivery, are warnings; a claim state that cannot be the pinned block's fails)
  *   authentic — none of those.
  * Reading (`collect`) and the rules (`judge`) live in their own files; this one pins the block everything is
  * read at and starts over when the chain reorganizes underneath. Browser-safe: only viem and pure code.
@@ -23,6 +25,8 @@ import type { ChainView, Evidence } from "./evidence";
 import { judge, notices } from "./judge";
 import { ownershipFinding } from "./licence";
 import type { VerificationReport } from "./types";
+import { authenticityFinding } from "./authenticity";
+import { normalizeClaimCode } from "../authenticity/claimCode";
 
 export type { ChainView } from "./evidence";
 
@@ -43,6 +47,8 @@ export interface VerifyOptions extends CollectOptions {
 /** Verifies a unit given as a QR payload / element string, or as fields. */
 export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptions): Promise<VerificationReport> {
   const started = Date.now();
+  // A mistyped claim code is the caller's to fix before anything is read (ClaimCodeError says how).
+  if (options.claimCode !== undefined) normalizeClaimCode(options.claimCode);
   const label = typeof input === "string" ? input : JSON.stringify(input);
   const report: VerificationReport = {
     verdict: "authentic",
@@ -57,6 +63,9 @@ export async function verifyUnit(input: string | Gs1Fields, options: VerifyOptio
     report.reasons = judge(evidence);
     report.notices = notices(evidence);
     if (evidence.kind === "ledger" && evidence.ownership) report.ownership = ownershipFinding(evidence.ownership);
+    if (evidence.kind === "ledger" && evidence.authenticity && !evidence.authenticity.inconsistencies.length) {
+      report.authenticity = authenticityFinding(evidence.authenticity);
+    }
     report.verdict = report.reasons.some((r) => r.severity === "fail")
       ? "fail"
       : report.reasons.length

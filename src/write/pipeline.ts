@@ -32,6 +32,14 @@ import { nonceLeftUnused, type SentTransaction, type SignedTransaction, type Tra
  */
 export const DEFAULT_WINDOW = 8;
 
+/**
+ * Most calldata bytes of one transaction by default. geth's pool refuses a transaction over 128 KiB (four
+ * 32 KiB slots, signature and envelope included) and the EthereumJS client's one whose data is over 128 KiB
+ * ("Tx is too large"); 120 KiB leaves room for the envelope. Seen on the consortium network: a chunk of
+ * 495 registrations, 142,628 bytes of calldata, refused with -32602 "Tx is too large".
+ */
+export const DEFAULT_MAX_TX_BYTES = 120 * 1024;
+
 export interface PipelineOptions<T> {
   /** Most items in one chunk (the ledger's `MAX_BATCH`). */
   maxItems: number;
@@ -47,6 +55,8 @@ export interface PipelineOptions<T> {
   gasLimit?: (chunk: T[], data: string) => bigint;
   /** Transactions in flight at most (default `DEFAULT_WINDOW`; 1 sends one after the other). */
   window?: number;
+  /** Most calldata bytes of one transaction (default `DEFAULT_MAX_TX_BYTES`): larger chunks are split. */
+  maxTxBytes?: number;
   /** How a chunk offset shifts an item index in errors (default: added as is). */
   indexShift?: (offset: number) => number;
 }
@@ -106,10 +116,12 @@ export async function sendPipelined<T>(
 ): Promise<SentTransaction[]> {
   const window = Math.max(1, Math.floor(opts.window ?? DEFAULT_WINDOW));
   const shift = opts.indexShift ?? ((o: number) => o);
+  const maxBytes = opts.maxTxBytes ?? DEFAULT_MAX_TX_BYTES;
   const chunks: ChunkOutcome[] = [];
   const flights: Flight[] = [];
   let failure: { outcome: ChunkOutcome; error: unknown } | undefined;
   let nonceOpen = false;
+  const lossesBefore = sender.losses;
 
   const guess = Number(opts.gasBudget / (opts.gasPerItemGuess > 0n ? opts.gasPerItemGuess : 1n));
   let size = Math.max(1, Math.min(opts.maxItems, opts.gasLimit ? opts.maxItems : guess, items.length));
@@ -136,6 +148,12 @@ export async function sendPipelined<T>(
     const chunk = items.slice(offset, offset + size);
     const tx = await opts.build(chunk);
     const data = String(tx.data ?? "0x");
+    const bytes = (data.length - 2) / 2;
+    if (bytes > maxBytes && chunk.length > 1) {
+      // Nodes refuse transactions this large before any gas is counted: fewer items per chunk.
+      size = Math.max(1, Math.min(chunk.length - 1, Math.floor((chunk.length * maxBytes) / bytes)));
+      continue;
+    }
     let gasLimit: bigint;
     try {
       let planned = await plan(chunk, tx, data);
@@ -143,6 +161,11 @@ export async function sendPipelined<T>(
         // The latest block lacks the chunks in flight; judge again on a state that holds them.
         await drain();
         if (failure) break;
+        planned = await plan(chunk, tx, data);
+      }
+      if (planned.kind === "refused" && (await sender.confirmHeld()) > 0) {
+        // The node had lost transactions confirmed before (it came back from an older state): judge again
+        // once they are back on chain, as this chunk was written to follow them.
         planned = await plan(chunk, tx, data);
       }
       if (planned.kind === "refused") throw planned.error;
@@ -170,7 +193,14 @@ export async function sendPipelined<T>(
   await drain();
   if (nonceOpen) sender.nonces.resync();
 
-  if (!failure) return chunks.map((c) => c.transaction!);
+  if (!failure) {
+    // A node that came back from an older state after some receipts were seen no longer holds those
+    // chunks: the same bytes are confirmed again, so each lands exactly once and its receipt is current.
+    return sender.reconfirm(
+      chunks.map((c) => c.transaction!),
+      lossesBefore,
+    );
+  }
   const landed = chunks.filter((c) => c.transaction !== undefined);
   if (landed.length === 0) throw failure.error;
   const failed = failure.outcome;

@@ -14,6 +14,7 @@ import {
 import { explainContractError } from "../errors/contract";
 import { FeeTooLowError, NetworkError, TransactionError } from "../errors/base";
 import { NonceManager } from "./nonceManager";
+import { HeldTransactions } from "./heldTransactions";
 import { isTransient, messageOf, retryTransient, sleep } from "./retry";
 
 export interface SendOptions {
@@ -43,6 +44,8 @@ export interface SignedTransaction {
   hash: string;
   nonce: number;
   gasLimit: bigint;
+  /** Times a refill broadcast these bytes again for a node that had lost them (see `TransactionSender`). */
+  refilled?: number;
 }
 
 /** What a pre-flight call at a given gas limit says. */
@@ -105,11 +108,42 @@ function feeRefusalOf(error: unknown): string | undefined {
   return telling.reduce((a, b) => (b.length < a.length ? b : a)).replace(/\.$/, "");
 }
 
+/**
+ * How often a transaction still without a receipt is checked against the node's pending count: a count not
+ * past its nonce means the node holds neither it nor an earlier one (it came back from an older state, or
+ * lost its pool), so waiting for the receipt timeout would only wait. Also the least time between two refills.
+ */
+const LOST_CHECK_MS = 1_000;
+
+/**
+ * A broadcast the node refused, decoded: a ledger refusal by name; an answer ethers could not map ("could not
+ * coalesce error", which hides what the node said) as the node's own JSON-RPC error message.
+ */
+function refusalOf(error: unknown, hash: string, nonce: number): unknown {
+  const explained = explainContractError(error);
+  const said = (error as { error?: { message?: unknown } })?.error?.message;
+  if (explained !== error || typeof said !== "string") return explained;
+  return new TransactionError(`The node refused transaction ${hash} (nonce ${nonce}): ${said}`, {
+    hints: [
+      "Nothing of it was included and its nonce is unused. When the node names a size or gas limit,",
+      "write smaller chunks (`maxTxBytes`, `maxTxGas`); otherwise check the node's configuration.",
+    ],
+    cause: error,
+  });
+}
+
 const ALREADY_SENT =
   /already known|already imported|nonce too low|nonce has already been used|known transaction|replacement transaction underpriced|NONCE_EXPIRED|ALREADY_EXISTS/i;
 
 export class TransactionSender {
   readonly nonces: NonceManager;
+  /** What this sender signed lately, to give a node that lost it the same bytes again. */
+  readonly held = new HeldTransactions();
+  /** How many times a wait found the node without a transaction it had been given (see `lost`). */
+  losses = 0;
+  private refilling: Promise<void> | undefined;
+  private lastRefill = 0;
+  private pendingSeen: { at: number; count: Promise<number | undefined> } | undefined;
   private readonly opts: Required<Omit<SendOptions, "gasPrice">> & { gasPrice?: bigint };
   private chainId: bigint | undefined;
 
@@ -180,7 +214,9 @@ export class TransactionSender {
       chainId,
       ...fees,
     });
-    return { request: tx, signed, hash: keccak256(signed), nonce: n, gasLimit };
+    const result = { request: tx, signed, hash: keccak256(signed), nonce: n, gasLimit };
+    this.held.hold(result);
+    return result;
   }
 
   /**
@@ -193,6 +229,7 @@ export class TransactionSender {
   async confirm(tx: SignedTransaction, options: { resync?: boolean } = {}): Promise<SentTransaction> {
     const resync = options.resync ?? true;
     const { signed, hash, nonce } = tx;
+    const refilledBefore = tx.refilled ?? 0;
     let broadcasts = 0;
     let lastError: unknown;
     for (let round = 0; round < this.opts.maxAttempts; round++) {
@@ -200,20 +237,23 @@ export class TransactionSender {
       try {
         sent = await this.broadcast(signed, hash, nonce);
       } catch (error) {
+        this.held.forget(nonce, hash);
         if (resync) this.nonces.resync();
         throw error;
       }
       broadcasts += sent.broadcasts;
       lastError = sent.error ?? lastError;
-      const waited = await this.waitReceipt(hash);
+      const waited = await this.waitReceipt(hash, nonce);
       if (waited.receipt) {
         const receipt = waited.receipt;
-        if (receipt.status !== 1) throw await this.revertReason(tx.request, receipt);
+        if (receipt.status !== 1) throw await this.revertReason(tx, receipt);
+        broadcasts += (tx.refilled ?? 0) - refilledBefore;
         return { hash, nonce, receipt, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber, broadcasts };
       }
       // Timed out, or the block holding it was reorganized away: broadcast the same bytes again.
       lastError = waited.error ?? lastError;
     }
+    this.held.forget(nonce, hash);
     if (resync) this.nonces.resync();
     throw new TransactionError(
       `Transaction ${hash} (nonce ${nonce}) was not confirmed after ${broadcasts} broadcasts.`,
@@ -252,7 +292,7 @@ export class TransactionSender {
     for (let attempt = 0; attempt < this.opts.maxAttempts; attempt++) {
       try {
         broadcasts++;
-        await this.broadcastInOrder(signed, hash);
+        await this.broadcastInOrder(signed, hash, nonce);
         return { broadcasts };
       } catch (error) {
         lastError = error;
@@ -273,7 +313,7 @@ export class TransactionSender {
         // Before the transient check: a node's refusal quoting the raw transaction can look like a 5xx.
         const feeRefusal = feeRefusalOf(error);
         if (feeRefusal !== undefined) throw refusedBefore(new FeeTooLowError(feeRefusal, this.opts.gasPrice, error));
-        if (!isTransient(error)) throw refusedBefore(explainContractError(error));
+        if (!isTransient(error)) throw refusedBefore(refusalOf(error, hash, nonce));
         await sleep(Math.min(50 * 2 ** attempt, 2_000));
       }
     }
@@ -314,17 +354,95 @@ export class TransactionSender {
    * not arrived yet (concurrent submissions can reach the node out of order; some nodes, such as Hardhat
    * with automining, do not queue them).
    */
-  private async broadcastInOrder(signed: string, hash: string): Promise<void> {
-    const deadline = Date.now() + this.opts.receiptTimeoutMs;
+  private async broadcastInOrder(signed: string, hash: string, nonce: number): Promise<void> {
+    const started = Date.now();
+    const deadline = started + this.opts.receiptTimeoutMs;
     for (;;) {
       try {
         await this.sendRaw(signed, hash);
         return;
       } catch (error) {
         if (!/nonce too high/i.test(messageOf(error)) || Date.now() >= deadline) throw error;
+        // Still missing after a while: the earlier nonce may be one the node lost, not one on its way.
+        if (Date.now() - started >= LOST_CHECK_MS && (await this.lost(nonce - 1))) await this.refill();
         await sleep(20);
       }
     }
+  }
+
+  /**
+   * Confirms again, in nonce order, the kept transactions the chain does not hold yet: after the node came
+   * back from an older state, transactions confirmed before may be in blocks it no longer has. Returns how
+   * many were confirmed again (0, after one call, when the chain holds everything this sender signed).
+   */
+  async confirmHeld(): Promise<number> {
+    const mined = await retryTransient(() => this.provider.getTransactionCount(this.address, "latest"));
+    const missing = this.held.from(mined);
+    await Promise.all(missing.map((tx) => this.confirm(tx, { resync: false })));
+    return missing.length;
+  }
+
+  /**
+   * The confirmations of `sent` as the node sees them now. Without a loss seen since they were sent, one read
+   * of the chain's nonce checks that it holds them all; after one, each receipt is read again, and one gone
+   * is confirmed again with the same bytes (its block was lost after its receipt was seen).
+   */
+  async reconfirm(sent: SentTransaction[], lossesBefore: number): Promise<SentTransaction[]> {
+    if (sent.length === 0) return sent;
+    if (this.losses === lossesBefore) {
+      const mined = await retryTransient(() => this.provider.getTransactionCount(this.address, "latest"));
+      if (mined > sent[sent.length - 1].nonce) return sent;
+    }
+    return Promise.all(
+      sent.map(async (t) => {
+        const receipt = await retryTransient(() => this.provider.getTransactionReceipt(t.hash));
+        if (receipt?.blockHash === t.receipt.blockHash) return t;
+        const held = this.held.get(t.nonce);
+        if (receipt || !held || held.hash !== t.hash) {
+          return receipt ? { ...t, receipt, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber } : t;
+        }
+        const again = await this.confirm(held, { resync: false });
+        return { ...again, broadcasts: t.broadcasts + again.broadcasts };
+      }),
+    );
+  }
+
+  /**
+   * Whether the node has lost `nonce` of this key: its pending count (chain and pool) is not past it. The
+   * count is read at most once per `LOST_CHECK_MS` for all transactions waiting; an unanswered read says no.
+   */
+  private async lost(nonce: number): Promise<boolean> {
+    if (!this.pendingSeen || Date.now() - this.pendingSeen.at >= LOST_CHECK_MS) {
+      const count = this.provider.getTransactionCount(this.address, "pending").catch(() => undefined);
+      this.pendingSeen = { at: Date.now(), count };
+    }
+    const pending = await this.pendingSeen.count;
+    const lost = pending !== undefined && pending <= nonce;
+    if (lost) this.losses++;
+    return lost;
+  }
+
+  /**
+   * Broadcasts again, in nonce order, every kept transaction from the chain's nonce on: the same bytes, so
+   * each is included at most once. One refill at a time, at most one per `LOST_CHECK_MS`; a refused one is
+   * left to the wait of its own transaction, which hears the refusal when it broadcasts.
+   */
+  private refill(): Promise<void> {
+    if (this.refilling) return this.refilling;
+    if (Date.now() - this.lastRefill < LOST_CHECK_MS) return Promise.resolve();
+    this.refilling = (async () => {
+      const mined = await this.provider.getTransactionCount(this.address, "latest");
+      for (const tx of this.held.from(mined)) {
+        tx.refilled = (tx.refilled ?? 0) + 1;
+        await this.sendRaw(tx.signed, tx.hash).catch(() => undefined);
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        this.refilling = undefined;
+        this.lastRefill = Date.now();
+      });
+    return this.refilling;
   }
 
   /**
@@ -334,11 +452,13 @@ export class TransactionSender {
    * same transaction again. Time runs out after `receiptTimeoutMs` without a receipt, or `confirmations`
    * times that once the receipt is in sight.
    */
-  private async waitReceipt(hash: string): Promise<{ receipt?: TransactionReceipt; error?: unknown }> {
+  private async waitReceipt(hash: string, nonce: number): Promise<{ receipt?: TransactionReceipt; error?: unknown }> {
     const patience = this.opts.receiptTimeoutMs;
     let deadline = Date.now() + patience;
     let seen = false;
     let lastError: unknown;
+    let checkAt = Date.now() + LOST_CHECK_MS;
+    let outage = false;
     for (;;) {
       try {
         const receipt = await this.provider.getTransactionReceipt(hash);
@@ -353,20 +473,44 @@ export class TransactionSender {
           }
         } else if (seen) {
           return { error: new TransactionError(`Transaction ${hash} was dropped by a chain reorganization.`) };
+        } else if (outage || Date.now() >= checkAt) {
+          // Right after the node answers again, and every LOST_CHECK_MS: has it lost this nonce?
+          outage = false;
+          checkAt = Date.now() + LOST_CHECK_MS;
+          if (await this.lost(nonce)) await this.refill();
         }
       } catch (error) {
         if (!isTransient(error)) throw new NetworkError(`Waiting for transaction ${hash} failed.`, { cause: error });
         lastError = error;
+        outage = true;
       }
       if (Date.now() >= deadline) return { error: lastError };
       await sleep(this.opts.pollIntervalMs);
     }
   }
 
-  /** Re-runs a failed transaction as a call at its block to learn the revert reason. */
-  private async revertReason(tx: TransactionRequest, receipt: TransactionReceipt): Promise<unknown> {
+  /**
+   * Why a transaction failed on chain: re-run as a call on the state before its block, the revert reason;
+   * a transaction that used all its gas ran out of it (the call then passes with the node's default gas, so
+   * it would otherwise read as "no revert reason"; nodes whose `eth_call` does not charge the calldata's
+   * intrinsic gas, such as the EthereumJS client, also pass the pre-flight at that limit).
+   */
+  private async revertReason(tx: SignedTransaction, receipt: TransactionReceipt): Promise<unknown> {
+    if (receipt.gasUsed >= tx.gasLimit) {
+      return new TransactionError(
+        `Transaction ${receipt.hash} failed on chain: it ran out of gas, using all ${tx.gasLimit} of its gas limit.`,
+        {
+          hints: [
+            "Its nonce is used and nothing of it was recorded. Rerun the write: the resume helpers skip what",
+            "landed, and a smaller chunk (`maxTxGas`) leaves the gas model more room.",
+          ],
+        },
+      );
+    }
     try {
-      await retryTransient(() => this.provider.call({ ...tx, from: this.address, blockTag: receipt.blockNumber - 1 }));
+      await retryTransient(() =>
+        this.provider.call({ ...tx.request, from: this.address, blockTag: receipt.blockNumber - 1 }),
+      );
     } catch (error) {
       return explainContractError(error);
     }

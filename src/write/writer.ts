@@ -40,6 +40,8 @@ export interface TraceWriterOptions extends SendOptions {
   maxTxGas?: bigint;
   /** Transactions of this key in flight at once in a batched write (default `DEFAULT_WINDOW`; 1: one by one). */
   window?: number;
+  /** Most calldata bytes of one transaction in a batched write (default `DEFAULT_MAX_TX_BYTES`, 120 KiB). */
+  maxTxBytes?: number;
 }
 
 /** A signed batch the ledger refused in a relay of several; nothing of it was recorded, its nonce is unused. */
@@ -376,6 +378,7 @@ export class TraceWriter {
       build,
       gasLimit,
       window: this.options.window,
+      maxTxBytes: this.options.maxTxBytes,
     });
     return { transactions, items: items.length, gasUsed: transactions.reduce((s, t) => s + t.gasUsed, 0n) };
   }

@@ -124,6 +124,43 @@ describe("npm start", function () {
       );
       expect(verdicts.map((v) => v.verdict)).to.deep.equal(["authentic", "warning", "fail"]);
 
+      // Issue 17: the claims registry beside the ledger, the three authenticity units seeded, their links printed
+      // with what the buyer sees; the tag's fresh link resolves with its e/c kept and verifies once, the printed
+      // replayed link is refused.
+      expect(first.output()).to.match(/Authenticity demo seeded: \d+ transactions in [\d.]+ s\./);
+      expect((manifest as { claims?: { address: string } }).claims?.address).to.match(/^0x[0-9a-fA-F]{40}$/);
+      const printed = (label: string) => {
+        const m = new RegExp(`${label} +\\S+ +(http\\S+)  → (.+)`).exec(first.output());
+        expect(m, `${label} line in:\n${first.output()}`).to.not.equal(null);
+        return { url: m![1], says: m![2] };
+      };
+      expect(printed("claimed").url).to.equal(`${page}/01/06901234567892/10/2026A01/21/SN0201`);
+      expect(printed("cloned code").says).to.include("6W3XH-HRJR5-0MPDR-SPRB7");
+      expect(printed("NFC tagged").says).to.include("last tap #2");
+      const fresh = printed("fresh tap");
+      expect(fresh.says).to.include("read #3");
+      const resolved = await fetch(fresh.url, { redirect: "manual" });
+      const location = new URL(resolved.headers.get("location")!);
+      expect([resolved.status, location.pathname]).to.deep.equal([
+        307,
+        "/verify/01/06901234567892/10/2026A01/21/SN0203",
+      ]);
+      // The verification page of the tapped link is served with the unit's bundle, e and c notwithstanding.
+      const tappedPage = await fetch(location);
+      expect(tappedPage.status).to.equal(200);
+      expect(await tappedPage.text()).to.include('id="trace-bundle"');
+      const tapOf = async (url: string) => {
+        const q = new URL(url).searchParams;
+        const res = await fetch(`${page}/taps/sun`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ unit: parseGs1(url).key, e: q.get("e"), c: q.get("c") }),
+        });
+        return { status: res.status, body: (await res.json()) as { counter?: number; error?: string } };
+      };
+      expect((await tapOf(location.toString())).body).to.include({ counter: 3 });
+      expect((await tapOf(printed("replayed tap").url)).body).to.include({ error: "replayed", counter: 1 });
+
       // Issue 13: the README's capture document, posted with the printed demo exporter token, is written and
       // queried back; its QR link resolves to the verification page.
       captureToken = /Authorization: Bearer (cbt_\S+)/.exec(first.output())![1];
@@ -200,6 +237,9 @@ describe("npm start", function () {
     try {
       expect(second.output()).to.include(`Ledger already deployed at ${ledger}`);
       expect(second.output()).to.include("Demo data already on chain: not seeding again.");
+      expect(second.output()).to.include("Authenticity demo already on chain: not seeding again.");
+      // The tap of the first run is on chain: the fresh link is one above it.
+      expect(second.output()).to.match(/fresh tap .*→ "NFC tag verified, read #4"/);
       const client = createPublicClient({ transport: http(`http://127.0.0.1:${rpcPort}`) });
       const report = await verifyUnit(DEMO_CODES.authentic, {
         client: client as never,

@@ -19,6 +19,7 @@ import { BatchItemRejectedError, UnitNotRegisteredError } from "../../src/errors
 import type { TraceReader } from "../../src/read/reader";
 import type { TraceInput } from "../../src/write/types";
 import { STEPS } from "../../src/codes";
+import { TransactionError } from "../../src/errors/base";
 
 type Intercept = (method: string, params: unknown[], forward: () => Promise<unknown>) => Promise<unknown>;
 
@@ -52,7 +53,7 @@ describe("SDK pipeline: several transactions of one key in flight (anvil, 1 s bl
       keys.map((k, i) => event(k, step, `${lot}:${r}:${i}`)),
     );
 
-  async function writer(intercept?: Intercept) {
+  async function writer(intercept?: Intercept, receiptTimeoutMs = 2_500) {
     const provider = new InterceptedProvider(anvil!.url, Network.from(dep.chainId), {
       staticNetwork: true,
       batchMaxCount: 1,
@@ -66,7 +67,7 @@ describe("SDK pipeline: several transactions of one key in flight (anvil, 1 s bl
       ledger: dep.ledger,
       signer: new Wallet(dep.members.exporter.privateKey, provider),
       maxTxGas: 1_000_000n,
-      receiptTimeoutMs: 2_500,
+      receiptTimeoutMs,
       pollIntervalMs: 100,
     });
     return { w, provider };
@@ -204,6 +205,64 @@ describe("SDK pipeline: several transactions of one key in flight (anvil, 1 s bl
     expect(lostAndDuplicated(histories, []).duplicated).to.equal(0);
     const nonces = partial.landed.map((c) => c.transaction!.nonce);
     expect(await chainNonce()).to.equal(nonces[nonces.length - 1] + 1);
+  });
+
+  it("the node comes back from an older state mid-window (confirmed chunks and its pool gone): the writer notices within seconds and lands every event once", async () => {
+    const keys = await registered("PIPEBACK", 100);
+    const events = rounds(keys, "PIPEBACK");
+    const admin = new JsonRpcProvider(anvil!.url, Network.from(dep.chainId), { staticNetwork: true });
+    providers.push(admin);
+    const before = (await admin.send("evm_snapshot", [])) as string;
+    const startNonce = await chainNonce();
+    let wentBack = false;
+    // The default receipt timeout: without noticing the loss the writer would wait it out (30 s a round).
+    const { w } = await writer(async (method, params, forward) => {
+      const answer = await forward();
+      // The first receipt the writer sees belongs to a block the node is about to lose: it goes back to the
+      // state before the write, with nothing in its pool (a restart from an older state file).
+      if (method === "eth_getTransactionReceipt" && answer !== null && !wentBack) {
+        wentBack = true;
+        expect(await admin.send("evm_revert", [before])).to.equal(true);
+        await admin.send("anvil_dropAllTransactions", []);
+      }
+      return answer;
+    }, 30_000);
+    const started = Date.now();
+    const result = await w.record(events);
+    const seconds = (Date.now() - started) / 1000;
+
+    expect(wentBack).to.equal(true);
+    expect(seconds, `took ${seconds} s`).to.be.lessThan(12);
+    expect(result.items).to.equal(300);
+    const txs = result.transactions;
+    expect(txs.map((t) => t.nonce)).to.deep.equal(txs.map((_, i) => startNonce + i));
+    // Every receipt returned is on the chain the node has now, and its nonces are used exactly once.
+    for (const t of txs) {
+      const receipt = await admin.getTransactionReceipt(t.hash);
+      expect(receipt?.blockHash, `chunk at nonce ${t.nonce}`).to.equal(t.receipt.blockHash);
+    }
+    expect(await chainNonce()).to.equal(startNonce + txs.length);
+    const histories = await Promise.all(keys.map((k) => reader.history(k)));
+    expect(lostAndDuplicated(histories, ["STORING", "INSPECTING"])).to.deep.equal({ lost: 0, duplicated: 0 });
+    for (const h of histories) {
+      expect(h.entries.map((e) => e.stepName)).to.deep.equal(["COMMISSIONING", "STORING", "INSPECTING", "STORING"]);
+    }
+  });
+
+  it("names a transaction that ran out of gas on chain as such, not as 'no revert reason' (its call passes with more gas)", async () => {
+    const [unit] = await registered("PIPEOOG", 1);
+    const { w } = await writer();
+    const data = w.ledger.interface.encodeFunctionData("record", [event(unit, STEPS.STORING, "PIPEOOG:0")]);
+    const signed = await w.sender.sign({ to: dep.ledger, data }, 30_000n);
+    const error = await w.sender.confirm(signed).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(TransactionError);
+    expect((error as TransactionError).shortMessage).to.equal(
+      `Transaction ${signed.hash} failed on chain: it ran out of gas, using all 30000 of its gas limit.`,
+    );
+    expect(await steps(unit)).to.deep.equal(["COMMISSIONING"]);
   });
 
   it("resumes after a crash mid-window: settle, skip what landed, write the rest; every event once", async () => {

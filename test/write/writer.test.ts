@@ -418,4 +418,18 @@ describe("SDK writer", () => {
       /already 4294967297; invalidating needs a larger one than 5/,
     );
   });
+
+  it("splits a batch whose calldata is over maxTxBytes (nodes refuse large transactions): every chunk fits, every unit lands", async () => {
+    const { ledger, accounts } = await loadFixture(deployLedger);
+    const writer = await writerFor(ledger, accounts.exporter.address, { maxTxBytes: 6_000 });
+    const units = range(1, 60).map((n) => itemKey(n, "BYTES"));
+    const reg = await writer.register(units.map((u) => asReg(registration(u))));
+    expect(reg.items).to.equal(60);
+    expect(reg.transactions.length).to.be.greaterThan(2);
+    for (const t of reg.transactions) {
+      const sent = await ethers.provider.getTransaction(t.hash);
+      expect((sent!.data.length - 2) / 2).to.be.lessThanOrEqual(6_000);
+    }
+    for (const u of units) expect((await ledger.unitState(u)).seq).to.equal(1n);
+  });
 });

@@ -22,6 +22,8 @@ import { CliInputError } from "../output";
 import { RecordStore } from "../../records";
 import { locationText } from "./read";
 import { ownershipLines } from "../../verify/ownershipText";
+import { authenticityLines } from "../../verify/authenticityText";
+import { normalizeClaimCode } from "../../authenticity/claimCode";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
@@ -48,12 +50,16 @@ export function addVerifyCommand(program: Command, run: Run): void {
       "take the proof bundle and the records from this platform server (e.g. http://127.0.0.1:8080): the same checks against --rpc, in one round trip",
     )
     .option("--no-signatures", "skip reading each transaction to check who signed it (faster)")
+    .option(
+      "--claim-code <code>",
+      "the claim code inside the packaging: checked off chain against the unit's commitment (nothing is sent)",
+    )
     .action(
       run(
         async (
           ctx: CliContext,
           code: string,
-          flags: { recordsUrl?: string; platform?: string; signatures: boolean },
+          flags: { recordsUrl?: string; platform?: string; signatures: boolean; claimCode?: string },
         ) => {
           // Input first, then settings, then the network: a mistyped code is told as such even with no node.
           try {
@@ -67,6 +73,15 @@ export function addVerifyCommand(program: Command, run: Run): void {
             ctx.out.result(report, () => render(report));
             process.exitCode = EXIT.INVALID_INPUT;
             return;
+          }
+          if (flags.claimCode !== undefined) {
+            try {
+              normalizeClaimCode(flags.claimCode);
+            } catch (error) {
+              throw new CliInputError((error as Error).message.split("\n")[0], {
+                hints: ["Type the code printed inside the packaging: four groups of five letters and digits."],
+              });
+            }
           }
           const confirmations = ctx.confirmations();
           for (const [flag, url] of [
@@ -89,8 +104,22 @@ export function addVerifyCommand(program: Command, run: Run): void {
             const res = await fetch(`${recordsUrl.replace(/\/$/, "")}/records/${hash}.json`);
             return res.ok ? ((await res.json()) as EpcisEvent) : undefined;
           };
+          // The manifest's claims registry belongs to the manifest's ledger: another ledger named with --ledger
+          // has no claims read from it.
+          const manifest = ctx.manifest();
+          const claims =
+            manifest?.claims && manifest.ledger.address.toLowerCase() === reader.ledger.address.toLowerCase()
+              ? { address: manifest.claims.address, deploymentBlock: BigInt(manifest.claims.deploymentBlock) }
+              : undefined;
+          if (flags.claimCode !== undefined && !claims) {
+            throw new CliInputError("--claim-code needs a claims registry: the deployment manifest names none.", {
+              hints: ["Deploy one with npm run deploy -- --claims, or pass the manifest that lists it (--manifest)."],
+            });
+          }
           const options = {
             ledger: reader.ledger,
+            ...(claims ? { claims } : {}),
+            ...(flags.claimCode !== undefined ? { claimCode: flags.claimCode } : {}),
             fetchRecord,
             checkSignatures: flags.signatures,
             confirmations,
@@ -121,6 +150,7 @@ function render(r: InputReport & Partial<VerificationReport>): string {
       `  registered by: ${r.registrant.name ?? `organization ${r.registrant.orgId}`} (${r.registrant.country ?? ""})`,
     );
   for (const line of ownershipLines(r.ownership)) lines.push(`  ${line.en} / ${line.zh}`);
+  for (const line of authenticityLines(r.authenticity)) lines.push(`  ${line.en} / ${line.zh}`);
   for (const n of r.notices ?? []) lines.push(`  note: ${n.en} / ${n.zh}${n.detail ? ` (${n.detail})` : ""}`);
   if (r.asOf) {
     const depth = r.asOf.confirmations > 1 ? `, ${r.asOf.confirmations} confirmations` : "";

@@ -9,13 +9,12 @@
  */
 import type { Hex } from "viem";
 import type { StepName, DispositionName } from "../../codes";
-import { parseGs1, toDigitalLink } from "../../gs1";
 import type { EpcisEvent } from "../../epcis";
 import { documentInput, publicForm, type CustomsRecord, type CitedDocument } from "../../customs";
 import { CustomsMatchError } from "../../errors/contract";
 import type { TraceWriter } from "../../write/writer";
 import type { CustomsDocumentInput, TraceInput } from "../../write/types";
-import { RecordStore, recordObjectEvent, recordRegistration, type UnitRef } from "../../records";
+import { RecordStore, recordObjectEvent, recordRegistration, unitRefOf, type UnitRef } from "../../records";
 import type { DemoMember } from "../journey";
 import { SHIPMENT_CODES, type ShipmentName } from "./codes";
 import { CLEAN_9610, MISMATCH_9610, OVERSEAS_9810, UNSOLD_9810 } from "./documents";
@@ -46,14 +45,7 @@ export interface SeededShipments {
   refused: { shipment: "mismatch9610"; recordHash: Hex; error: CustomsMatchError };
 }
 
-const unitOf = (code: string): UnitRef => {
-  const identity = parseGs1(code);
-  return {
-    key: identity.key as Hex,
-    uri: toDigitalLink(identity, { attributes: false }),
-    path: identity.canonicalPath,
-  };
-};
+const unitOf = unitRefOf;
 
 /**
  * Seeds the three shipments with the demo members' writers (the demo consortium: exporter, platform,
