@@ -27,7 +27,7 @@ import type { CheckedRecords } from "../verify/eventFacts";
 import { VERDICT_LABELS } from "./text";
 import { h } from "./dom";
 import type { PageConfig } from "./config";
-import { banner } from "./banner";
+import { banner, type BannerCaution } from "./banner";
 import { summaryView } from "./summaryView";
 import { codeCard, productCard } from "./productView";
 import { journeyView } from "./journeyView";
@@ -37,7 +37,7 @@ import { createReadClient } from "../read/readClient";
 import { readUnitAuthenticity, type UnitAuthenticity } from "../authenticity/read";
 import { assessClaimCode, claimSecret, normalizeClaimCode } from "../authenticity/claimCode";
 import { claimView, type ClaimNote } from "./claimView";
-import { tapView, type TapOutcome } from "./tapView";
+import { tapCaution, tapView, type TapOutcome } from "./tapView";
 import { scansView } from "./scansView";
 import { checkSunTap, relayClaim, scanCounts, type PlatformAnswer, type ScanCounts } from "./platformCalls";
 const app = document.getElementById("app")!;
@@ -125,7 +125,13 @@ function checkedRecords(r: VerificationReport, candidates: (hash: string) => unk
   return out;
 }
 
-function render(r: VerificationReport, config: PageConfig, records: CheckedRecords, cards: HTMLElement[] = []) {
+function render(
+  r: VerificationReport,
+  config: PageConfig,
+  records: CheckedRecords,
+  cards: HTMLElement[] = [],
+  caution?: BannerCaution,
+) {
   const standing = buyerStanding(r, records);
   const named = unitsNamed(records.values());
   const packedIn = r.parents.map((p) => {
@@ -139,7 +145,7 @@ function render(r: VerificationReport, config: PageConfig, records: CheckedRecor
     journeyView(buyerJourney(r, records)),
   ];
   app.replaceChildren(
-    banner(r, standing, config),
+    banner(r, standing, config, caution),
     ...[summaryView(buyerSummary(r, records))].filter((x): x is HTMLElement => x !== null),
     h(
       "div",
@@ -271,6 +277,7 @@ async function main() {
       config,
       checkedRecords(r, (hash) => fetched.get(hash) ?? inBundle[hash]),
       cards.filter((c): c is HTMLElement => c !== null),
+      tapCaution(shown.tap),
     );
   };
   const note = (kind: string, tone: ClaimNote["tone"], en: string, zh: string) => {

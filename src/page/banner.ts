@@ -44,8 +44,18 @@ function notices(r: VerificationReport): HTMLElement | null {
 const both = (en: string, zh: string, attrs: Record<string, string> = {}) =>
   h("p", attrs, en, h("span", { class: "zh" }, zh));
 
+/**
+ * A line the banner adds below its verdict: something the page learnt besides the chain (the brand's tag
+ * service refusing the tap in the URL) that a buyer must not miss under a green verdict. It never changes the
+ * verdict, which is the chain's.
+ */
+export interface BannerCaution {
+  en: string;
+  zh: string;
+}
+
 /** The banner of a standing. */
-export function banner(r: VerificationReport, s: Standing, config: PageConfig): HTMLElement {
+export function banner(r: VerificationReport, s: Standing, config: PageConfig, caution?: BannerCaution): HTMLElement {
   const box = (tone: string, icon: string, title: [string, string], ...body: Child[]) =>
     h(
       "section",
@@ -62,6 +72,7 @@ export function banner(r: VerificationReport, s: Standing, config: PageConfig): 
         h("span", {}, title[0], h("span", { class: "zh" }, title[1])),
       ),
       ...body,
+      caution ? both(`⚠ ${caution.en}`, caution.zh, { class: "caution", "data-caution": "" }) : null,
       notices(r),
     );
   switch (s.kind) {

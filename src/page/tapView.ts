@@ -37,6 +37,18 @@ const OUTCOME_TEXT: Record<TapOutcome["kind"], { tone: string; en: string; zh: s
   unavailable: { tone: "muted", en: "", zh: "" },
 };
 
+/**
+ * The banner's line for a tap the brand's service refused (replayed, not genuine, another product's tag): the
+ * verdict above stays the chain's, but a buyer must not read a green verdict and miss that the tap failed.
+ */
+export function tapCaution(outcome: TapOutcome | undefined): { en: string; zh: string } | undefined {
+  if (!outcome || outcome.kind === "verified" || outcome.kind === "unavailable") return undefined;
+  return {
+    en: "But the NFC tap failed the brand's check (see below): the tag or its link may be copied.",
+    zh: "但NFC触碰未通过品牌的核验（见下文）：标签或其链接可能是复制的。",
+  };
+}
+
 /** The tag card: shown when the URL carried a tap or the unit has a tag bound. */
 export function tapView(
   r: VerificationReport,

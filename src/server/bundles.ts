@@ -90,6 +90,8 @@ export function createBundleService(options: BundleServiceOptions): BundleServic
         confirmations: options.confirmations,
         blockNumber: at,
         ...(fromIndex ? { logSource: indexLogSource(options.index!) } : {}),
+        // The unit's claim and tag reads travel with the rest: the page then verifies them in its one round trip.
+        ...(manifest.claims ? { claims: manifest.claims } : {}),
       });
       cache.set(key, built);
       // A failed build is not kept: the next request tries again.

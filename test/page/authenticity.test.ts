@@ -250,6 +250,7 @@ describe("verification page: claims, taps and scans (browser)", function () {
     expect(await page.textContent(".tap-result")).to.include("NFC tag verified — read #10");
     expect(await page.getAttribute(".tap-chain", "data-last-counter")).to.equal("10");
     expect(await page.textContent(".tap-chain")).to.include("last verified read #10");
+    expect(await page.locator("[data-caution]").count()).to.equal(0);
     await shot(page, "tap-verified", ".tap");
     await page.close();
   });
@@ -259,11 +260,15 @@ describe("verification page: claims, taps and scans (browser)", function () {
     await page.waitForSelector("[data-tap=replayed]", { timeout: 60_000 });
     expect(await page.textContent(".tap-result")).to.include("This tap link was already used — likely copied");
     expect(await page.getAttribute(".tap-chain", "data-last-counter")).to.equal("10");
-    await shot(page, "tap-replayed", ".tap");
+    // The verdict stays the chain's, but the banner itself says the tap failed: a buyer stopping at it knows.
+    expect(await page.getAttribute("[data-verdict]", "data-verdict")).to.equal("authentic");
+    expect(await page.textContent("[data-verdict] [data-caution]")).to.include("the NFC tap failed the brand's check");
+    await shot(page, "tap-replayed");
     await page.close();
     const forged = await open(`${path(DEMO_CODES.authenticSibling)}?e=${TAP_FORGED.e}&c=${TAP_FORGED.c}`);
     await forged.waitForSelector("[data-tap=not-genuine]", { timeout: 60_000 });
     expect(await forged.textContent(".tap-result")).to.include("Not a genuine tag");
+    expect(await forged.locator("[data-verdict] [data-caution]").count()).to.equal(1);
     await forged.close();
   });
 
