@@ -12,7 +12,9 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { keccak256, type Hex } from "viem";
 import type { UnitClaims } from "../../typechain-types";
 import { unitsFixture } from "../helpers/fixtures";
-import { itemKey, type LedgerFixture } from "../helpers/ledger";
+import { GTIN, itemKey, type LedgerFixture } from "../helpers/ledger";
+import { verifyWithBundle } from "../../src/bundle/verify";
+import type { ProofBundle } from "../../src/bundle/types";
 import { advance } from "../helpers/actors";
 import { walletFor } from "../helpers/sdk";
 import { startInProcessRpc, type InProcessRpc } from "../helpers/inProcessRpc";
@@ -117,6 +119,29 @@ describe("server: the claim relay (POST /claims)", function () {
     const fresh = await claimWith(FRESH, f.codes[FRESH].toLowerCase().replace(/-/g, " "));
     expect(fresh.status).to.equal(200);
     expect(fresh.body.stage).to.equal(STAGES.ACTIVE); // claimed before delivery: the verdict shows it as such
+  });
+
+  it("the server's proof bundle carries the unit's claim: the buyer's verifier reads it in the bundle's one round trip", async () => {
+    const code = `https://id.gs1.org/01/${GTIN}/10/LOT1/21/S301`;
+    const res = await fetch(`${server.base}/bundle?code=${encodeURIComponent(code)}`);
+    expect(res.status).to.equal(200);
+    const bundle = (await res.json()) as ProofBundle;
+    const registry = (await f.claims.getAddress()).toLowerCase();
+    const reads = bundle.requests.filter((r) => JSON.stringify(r.params).toLowerCase().includes(registry));
+    expect(reads.length, "registry reads in the bundle").to.be.greaterThan(0);
+    const report = await verifyWithBundle(code, bundle, {
+      rpcUrl: rpc.url,
+      ledger: {
+        address: manifest.ledger.address,
+        chainId: manifest.chainId,
+        version: manifest.ledger.version,
+        deploymentBlock: 0n,
+      },
+      claims: { address: manifest.claims!.address },
+    });
+    expect(report.unit?.key).to.equal(DELIVERED);
+    expect(report.authenticity?.claim.claimed).to.equal(true);
+    expect([report.stats.source, report.stats.roundTrips, report.stats.bundle?.misses]).to.deep.equal(["bundle", 1, 0]);
   });
 
   it("ATTACK claim twice: 409 already-claimed with the first claim's time, and no transaction", async () => {
