@@ -4,9 +4,10 @@
  * one. Each chunk is ABI-encoded once; its gas limit comes from the gas model where the ledger's cost is
  * known (`gasModel.ts`), else from the node's estimate.
  *
- * Before a chunk takes a nonce it is run as an `eth_call` at its gas limit: a refused chunk in a pipeline
- * would cost the chunks sent after it (they land around a hole, or wait behind an unused nonce), so a
- * refusal is decoded while nothing of that chunk is signed, and a modelled limit that is too small for the
+ * Before a chunk takes a nonce it is run as an `eth_call` with the execution gas its transaction will have
+ * (its gas limit; less the intrinsic gas on a node whose `eth_call` does not charge it, `callGas.ts`): a
+ * refused chunk in a pipeline would cost the chunks sent after it (they land around a hole, or wait behind
+ * an unused nonce), so a refusal is decoded while nothing of that chunk is signed, and a modelled limit that is too small for the
  * state at hand is replaced by an estimate. The call runs on the latest block, which does not hold the
  * chunks still in flight; a refusal seen while some are in flight is therefore checked again once they are
  * confirmed, and only a refusal on a state holding every earlier chunk stops the write.

@@ -16,6 +16,7 @@ import { FeeTooLowError, NetworkError, TransactionError } from "../errors/base";
 import { NonceManager } from "./nonceManager";
 import { HeldTransactions } from "./heldTransactions";
 import { isTransient, messageOf, retryTransient, sleep } from "./retry";
+import { callChargesIntrinsicGas, preflightGas } from "./callGas";
 
 export interface SendOptions {
   /**
@@ -146,6 +147,8 @@ export class TransactionSender {
   private pendingSeen: { at: number; count: Promise<number | undefined> } | undefined;
   private readonly opts: Required<Omit<SendOptions, "gasPrice">> & { gasPrice?: bigint };
   private chainId: bigint | undefined;
+  /** Whether the node's `eth_call` charges intrinsic gas (`callChargesIntrinsicGas`), once known. */
+  private callCharges: Promise<boolean> | undefined;
 
   constructor(
     readonly signer: AbstractSigner,
@@ -190,7 +193,16 @@ export class TransactionSender {
    */
   async preflight(tx: TransactionRequest, gasLimit: bigint): Promise<PreflightOutcome> {
     try {
-      await retryTransient(() => this.provider.call({ ...tx, from: this.address, gasLimit }));
+      // Probed once per sender: a node whose call gets no intrinsic gas charged is given the execution gas only.
+      const charges = await (this.callCharges ??= callChargesIntrinsicGas(this.provider, this.address).catch(
+        (error: unknown) => {
+          this.callCharges = undefined;
+          throw error;
+        },
+      ));
+      const callGas = preflightGas(gasLimit, String(tx.data ?? "0x"), charges);
+      if (callGas <= 0n) return "outOfGas";
+      await retryTransient(() => this.provider.call({ ...tx, from: this.address, gasLimit: callGas }));
       return "ok";
     } catch (error) {
       if (OUT_OF_GAS.test(messageOf(error))) return "outOfGas";
@@ -492,8 +504,7 @@ export class TransactionSender {
   /**
    * Why a transaction failed on chain: re-run as a call on the state before its block, the revert reason;
    * a transaction that used all its gas ran out of it (the call then passes with the node's default gas, so
-   * it would otherwise read as "no revert reason"; nodes whose `eth_call` does not charge the calldata's
-   * intrinsic gas, such as the EthereumJS client, also pass the pre-flight at that limit).
+   * it would otherwise read as "no revert reason").
    */
   private async revertReason(tx: SignedTransaction, receipt: TransactionReceipt): Promise<unknown> {
     if (receipt.gasUsed >= tx.gasLimit) {

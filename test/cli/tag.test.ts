@@ -62,10 +62,12 @@ describe("trace tag: bind, status and tap", function () {
 
   it("the brand binds a SUN tag and a chip; status reads them from the chain", async () => {
     const chip = Wallet.createRandom().address;
-    const [sun, chipped] = await Promise.all([
-      runTrace([...global, "--json", "tag", "bind", code(1), "--sun-uid", UID.toUpperCase()], as("exporter")),
-      runTrace([...global, "--json", "tag", "bind", code(2), "--chip", chip], as("exporter")),
-    ]);
+    // One after the other: two processes sending with one key is what the CLI refuses to guess about.
+    const sun = await runTrace(
+      [...global, "--json", "tag", "bind", code(1), "--sun-uid", UID.toUpperCase()],
+      as("exporter"),
+    );
+    const chipped = await runTrace([...global, "--json", "tag", "bind", code(2), "--chip", chip], as("exporter"));
     expect(json(sun)).to.include({ kind: "SUN", id: UID });
     expect(json(chipped)).to.include({ kind: "chip" });
     const [s1, s2, s3] = await Promise.all([

@@ -6,7 +6,8 @@ import type { Evidence, LedgerEvidence } from "../../src/verify/evidence";
 import { REASONS, type ReasonCode } from "../../src/verify/reasons";
 import type { OrganizationInfo, VerifiedEntry } from "../../src/verify/types";
 import type { UnitState } from "../../src/read/types";
-import { STEPS, stepName } from "../../src/codes";
+import { STAGES, STEPS, stepName } from "../../src/codes";
+import type { AuthenticityEvidence, ClaimAssessment } from "../../src/verify/authenticity";
 import type { OwnershipEvidence } from "../../src/verify/licence";
 import type { PrefixLicenceRecord } from "../../src/read/licences";
 import type { KeyOrigin } from "../../src/read/keys";
@@ -136,6 +137,24 @@ function authentic(extra: Partial<LedgerEvidence> = {}): LedgerEvidence {
 }
 
 const codes = (evidence: Evidence) => judge(evidence).map((r) => r.code);
+
+/** A registry read of a committed unit, claimed at `claimedAt` (0: not claimed) and `stage`. */
+function claimEvidence(o: { claimedAt: number; stage?: number; offered?: ClaimAssessment }): AuthenticityEvidence {
+  return {
+    registry: `0x${"c".repeat(40)}`,
+    read: {
+      claim: {
+        commitment: `0x${"1".repeat(64)}`,
+        claimedAt: o.claimedAt,
+        claimBlock: o.claimedAt ? 1 : 0,
+        stage: o.stage ?? STAGES.DELIVERED,
+      },
+      tag: { kind: 0, id: `0x${"0".repeat(40)}`, lastCounter: 0, lastTapAt: 0 },
+    },
+    inconsistencies: [],
+    ...(o.offered ? { offered: o.offered } : {}),
+  };
+}
 
 describe("judge: the verdict rules on evidence", () => {
   it("authentic when no rule applies", () => {
@@ -338,6 +357,12 @@ describe("judge: the verdict rules on evidence", () => {
           names: new Map(),
         },
       }),
+      // Issue 17: a spent code offered, a wrong code for an unclaimed unit, a claim before delivery, a lie.
+      ...(["already-claimed", "wrong-code"] as const).map((offered) =>
+        authentic({ authenticity: claimEvidence({ claimedAt: offered === "wrong-code" ? 0 : 1, offered }) }),
+      ),
+      authentic({ authenticity: claimEvidence({ claimedAt: 1, stage: STAGES.ACTIVE }) }),
+      authentic({ authenticity: { ...claimEvidence({ claimedAt: 0 }), inconsistencies: ["x"] } }),
     ];
     for (const e of samples) for (const c of codes(e)) reached.add(c);
     expect([...reached].sort()).to.deep.equal((Object.keys(REASONS) as ReasonCode[]).sort());
