@@ -76,6 +76,14 @@
  *     chain from block 1 at each round and fell behind faster than it caught up, while the others (12)
  *     waited for it. Here a round steps back 16 blocks: a Clique fork is a few blocks deep (a signer seals
  *     at most one block in ⌊N/2⌋+1, and the heavier branch reaches every node within seconds).
+ * 14. A peer whose session ended is never dialled again: RLPx remembers every id it has seen and skips it,
+ *     `admin_addPeer` of a known peer dials nothing, and when a node has had no peer for a while the client
+ *     restarts its RLPx server and dials no one. A session ends when a pong is 10 s late, which a node busy
+ *     running large blocks (or a network cut that long) causes: seen here, node 1 lost both peers in the
+ *     middle of a benchmark and stayed alone — the writes sent to it never reached a signer again, and the
+ *     two others, two signers of three, could not seal on their own ("too recently signed"). Here the peers
+ *     given with `admin_addPeer` are static peers, as geth's and Besu's static nodes are: every 3 s, one that
+ *     is neither connected nor being dialled is dialled again, on the server running now.
  *
  * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
  * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
@@ -95,6 +103,7 @@ const { Miner } = await load("src/miner/miner.js");
 const { TxPool } = await load("src/service/txpool.js");
 const { Eth } = await load("src/rpc/modules/eth.js");
 const { Config } = await load("src/config.js");
+const { Admin } = await load("src/rpc/modules/admin.js");
 /** A package as the client itself imports it: resolved from the client's folder, its ES module build. */
 const dependency = (name) =>
   import(
@@ -306,6 +315,35 @@ MerkleStateManager.prototype.setStateRoot = async function (stateRoot, clearCach
     return setStateRoot.call(this, stateRoot, clearCache);
   }
 };
+
+const REDIAL_MS = 3_000;
+/** The peers given with `admin_addPeer`, by id: what to dial them with. */
+const staticPeers = new Map();
+let redialing;
+const adminAddPeer = Admin.prototype.addPeer;
+Admin.prototype.addPeer = async function (params) {
+  const added = await adminAddPeer.call(this, params);
+  const { config } = this._client.service.pool;
+  const known = config.server?.dpt?.getPeer(params[0]);
+  if (known?.id) {
+    const id = Buffer.from(known.id).toString("hex");
+    staticPeers.set(id, { id: known.id, address: params[0].address, tcpPort: params[0].tcpPort });
+    redialing ??= setInterval(() => redial(config), REDIAL_MS).unref();
+  }
+  return added;
+};
+/** Dials every static peer that is neither connected nor being dialled, on the RLPx server running now. */
+function redial(config) {
+  const rlpx = config.server?.started ? config.server.rlpx : undefined;
+  if (!rlpx) return;
+  for (const [id, peer] of staticPeers) {
+    if (rlpx._peers.has(id) || rlpx._getOpenSlots() === 0) continue;
+    config.logger?.info(`Peer ${id.slice(0, 8)} (static) is not connected: dialling ${peer.address}:${peer.tcpPort} again`);
+    rlpx.connect(peer).catch(() => {
+      // Refused or unreachable now: dialled again in a moment.
+    });
+  }
+}
 
 Config.SAFE_REORG_DISTANCE = 16;
 
