@@ -24,7 +24,8 @@ import type { TransactionRequest } from "ethers";
 import { FeeTooLowError, TraceError, TransactionError } from "../errors/base";
 import { ContractRefusalError } from "../errors/contract";
 import { reindex } from "./batching";
-import { nonceLeftUnused, type SentTransaction, type SignedTransaction, type TransactionSender } from "./sender";
+import { nonceLeftUnused } from "./refusals";
+import type { SentTransaction, SignedTransaction, TransactionSender } from "./sender";
 
 /**
  * Transactions of one key in flight at once by default. `npm run bench:sdk` on anvil with 30 M gas, 2 s

@@ -17,6 +17,8 @@ import { NonceManager } from "./nonceManager";
 import { HeldTransactions } from "./heldTransactions";
 import { isTransient, messageOf, retryTransient, sleep } from "./retry";
 import { callChargesIntrinsicGas, preflightGas } from "./callGas";
+import { LOST_CHECK_MS, LossWatch } from "./lossWatch";
+import { ALREADY_SENT, OUT_OF_GAS, feeRefusalOf, refusalOf, refusedBefore } from "./refusals";
 
 export interface SendOptions {
   /**
@@ -45,34 +47,12 @@ export interface SignedTransaction {
   hash: string;
   nonce: number;
   gasLimit: bigint;
-  /** Times a refill broadcast these bytes again for a node that had lost them (see `TransactionSender`). */
+  /** Times a refill broadcast these bytes again for a node that had lost them (see `LossWatch`). */
   refilled?: number;
 }
 
 /** What a pre-flight call at a given gas limit says. */
 export type PreflightOutcome = "ok" | "outOfGas";
-
-/**
- * Errors the node gave before the transaction was included (a fee, funds or validity refusal of the
- * broadcast): the nonce was not used, so a later transaction of the same key waits behind it.
- */
-const refusedBeforeInclusion = new WeakSet<object>();
-
-/** Whether `error` (from `confirm`) is a refusal of the broadcast itself, which left the nonce unused. */
-export function nonceLeftUnused(error: unknown): boolean {
-  return typeof error === "object" && error !== null && refusedBeforeInclusion.has(error);
-}
-
-const refusedBefore = <E>(error: E): E => {
-  if (typeof error === "object" && error !== null) refusedBeforeInclusion.add(error);
-  return error;
-};
-
-/**
- * A call that ran out of gas, as geth, anvil, Besu and Hardhat word it (Hardhat's EDR also reports an SSTORE
- * under the EIP-2200 stipend as "EVM error ReentrancySentryOOG").
- */
-const OUT_OF_GAS = /out of gas|OutOfGas|OOG\b|ran out of gas|gas required exceeds allowance|intrinsic gas too low/i;
 
 /** A confirmed transaction. */
 export interface SentTransaction {
@@ -85,66 +65,13 @@ export interface SentTransaction {
   broadcasts: number;
 }
 
-/**
- * A node refusing the fee: geth/anvil/Besu ("max fee per gas less than block base fee", "transaction
- * underpriced", "gas price below configured minimum") and Hardhat ("… is too low for the next block").
- */
-const FEE_REFUSED =
-  /max fee per gas less than block base fee|fee cap less than block base fee|fee ?cap too low|(?<!replacement )transaction underpriced|gas price (?:is )?(?:too low|below)|below (?:the )?(?:configured )?minimum gas price|too low for the next block|GAS_PRICE_TOO_LOW|GAS_PRICE_BELOW_CURRENT_BASE_FEE/i;
-
-/** The node's reason when `error` is a fee refusal: the shortest message of the chain that says so. */
-function feeRefusalOf(error: unknown): string | undefined {
-  const telling: string[] = [];
-  let e: unknown = error;
-  for (let i = 0; i < 5 && e && typeof e === "object"; i++) {
-    const o = e as { message?: unknown; error?: unknown; cause?: unknown };
-    if (typeof o.message === "string" && FEE_REFUSED.test(o.message)) {
-      // ethers wraps the node's answer as `could not coalesce error (error={ "message": "…" }, payload=…)`.
-      const quoted = /"message":\s*"([^"]*)"/.exec(o.message)?.[1];
-      telling.push(quoted !== undefined && FEE_REFUSED.test(quoted) ? quoted : o.message);
-    }
-    e = o.error ?? o.cause;
-  }
-  if (telling.length === 0) return undefined;
-  return telling.reduce((a, b) => (b.length < a.length ? b : a)).replace(/\.$/, "");
-}
-
-/**
- * How often a transaction still without a receipt is checked against the node's pending count: a count not
- * past its nonce means the node holds neither it nor an earlier one (it came back from an older state, or
- * lost its pool), so waiting for the receipt timeout would only wait. Also the least time between two refills.
- */
-const LOST_CHECK_MS = 1_000;
-
-/**
- * A broadcast the node refused, decoded: a ledger refusal by name; an answer ethers could not map ("could not
- * coalesce error", which hides what the node said) as the node's own JSON-RPC error message.
- */
-function refusalOf(error: unknown, hash: string, nonce: number): unknown {
-  const explained = explainContractError(error);
-  const said = (error as { error?: { message?: unknown } })?.error?.message;
-  if (explained !== error || typeof said !== "string") return explained;
-  return new TransactionError(`The node refused transaction ${hash} (nonce ${nonce}): ${said}`, {
-    hints: [
-      "Nothing of it was included and its nonce is unused. When the node names a size or gas limit,",
-      "write smaller chunks (`maxTxBytes`, `maxTxGas`); otherwise check the node's configuration.",
-    ],
-    cause: error,
-  });
-}
-
-const ALREADY_SENT =
-  /already known|already imported|nonce too low|nonce has already been used|known transaction|replacement transaction underpriced|NONCE_EXPIRED|ALREADY_EXISTS/i;
-
+/** One key's transactions through one node, each included at most once (see the file's header). */
 export class TransactionSender {
   readonly nonces: NonceManager;
   /** What this sender signed lately, to give a node that lost it the same bytes again. */
   readonly held = new HeldTransactions();
-  /** How many times a wait found the node without a transaction it had been given (see `lost`). */
-  losses = 0;
-  private refilling: Promise<void> | undefined;
-  private lastRefill = 0;
-  private pendingSeen: { at: number; count: Promise<number | undefined> } | undefined;
+  /** Notices a node that lost what it was given, and gives it back (`LossWatch`). */
+  private readonly watch: LossWatch;
   private readonly opts: Required<Omit<SendOptions, "gasPrice">> & { gasPrice?: bigint };
   private chainId: bigint | undefined;
   /** Whether the node's `eth_call` charges intrinsic gas (`callChargesIntrinsicGas`), once known. */
@@ -157,6 +84,7 @@ export class TransactionSender {
     options: SendOptions = {},
   ) {
     this.nonces = new NonceManager(provider, address);
+    this.watch = new LossWatch(provider, address, this.held, (signed, hash) => this.sendRaw(signed, hash));
     this.opts = {
       confirmations: options.confirmations ?? 1,
       gasPrice: options.gasPrice,
@@ -376,7 +304,7 @@ export class TransactionSender {
       } catch (error) {
         if (!/nonce too high/i.test(messageOf(error)) || Date.now() >= deadline) throw error;
         // Still missing after a while: the earlier nonce may be one the node lost, not one on its way.
-        if (Date.now() - started >= LOST_CHECK_MS && (await this.lost(nonce - 1))) await this.refill();
+        if (Date.now() - started >= LOST_CHECK_MS && (await this.watch.lost(nonce - 1))) await this.watch.refill();
         await sleep(20);
       }
     }
@@ -392,6 +320,11 @@ export class TransactionSender {
     const missing = this.held.from(mined);
     await Promise.all(missing.map((tx) => this.confirm(tx, { resync: false })));
     return missing.length;
+  }
+
+  /** How many times a wait found the node without a transaction it had been given (see `LossWatch`). */
+  get losses(): number {
+    return this.watch.losses;
   }
 
   /**
@@ -417,44 +350,6 @@ export class TransactionSender {
         return { ...again, broadcasts: t.broadcasts + again.broadcasts };
       }),
     );
-  }
-
-  /**
-   * Whether the node has lost `nonce` of this key: its pending count (chain and pool) is not past it. The
-   * count is read at most once per `LOST_CHECK_MS` for all transactions waiting; an unanswered read says no.
-   */
-  private async lost(nonce: number): Promise<boolean> {
-    if (!this.pendingSeen || Date.now() - this.pendingSeen.at >= LOST_CHECK_MS) {
-      const count = this.provider.getTransactionCount(this.address, "pending").catch(() => undefined);
-      this.pendingSeen = { at: Date.now(), count };
-    }
-    const pending = await this.pendingSeen.count;
-    const lost = pending !== undefined && pending <= nonce;
-    if (lost) this.losses++;
-    return lost;
-  }
-
-  /**
-   * Broadcasts again, in nonce order, every kept transaction from the chain's nonce on: the same bytes, so
-   * each is included at most once. One refill at a time, at most one per `LOST_CHECK_MS`; a refused one is
-   * left to the wait of its own transaction, which hears the refusal when it broadcasts.
-   */
-  private refill(): Promise<void> {
-    if (this.refilling) return this.refilling;
-    if (Date.now() - this.lastRefill < LOST_CHECK_MS) return Promise.resolve();
-    this.refilling = (async () => {
-      const mined = await this.provider.getTransactionCount(this.address, "latest");
-      for (const tx of this.held.from(mined)) {
-        tx.refilled = (tx.refilled ?? 0) + 1;
-        await this.sendRaw(tx.signed, tx.hash).catch(() => undefined);
-      }
-    })()
-      .catch(() => undefined)
-      .finally(() => {
-        this.refilling = undefined;
-        this.lastRefill = Date.now();
-      });
-    return this.refilling;
   }
 
   /**
@@ -489,7 +384,7 @@ export class TransactionSender {
           // Right after the node answers again, and every LOST_CHECK_MS: has it lost this nonce?
           outage = false;
           checkAt = Date.now() + LOST_CHECK_MS;
-          if (await this.lost(nonce)) await this.refill();
+          if (await this.watch.lost(nonce)) await this.watch.refill();
         }
       } catch (error) {
         if (!isTransient(error)) throw new NetworkError(`Waiting for transaction ${hash} failed.`, { cause: error });
