@@ -180,7 +180,15 @@ describe("trace claim and trace scans", function () {
     expect(none.stdout)
       .to.match(/commitment\s+none/)
       .and.to.match(/not claimed/);
-    expectExit(await trace(undefined, ["claim", RELAYED, "--claim-code", codes[key]]), EXIT.INVALID_INPUT);
+    // Without a platform: a copied code is still refused from the chain; a right one asks for a platform.
+    const copied = expectExit(await trace(undefined, ["claim", RELAYED, "--claim-code", codes[key]]), EXIT.REFUSED);
+    expect(copied.stderr).to.match(/already claimed on \d{4}-/);
+    const direct = parseGs1(DIRECT).key;
+    const unrelayed = expectExit(
+      await trace(undefined, ["claim", DIRECT, "--claim-code", codes[direct]]),
+      EXIT.INVALID_INPUT,
+    );
+    expect(unrelayed.stderr).to.match(/No platform to relay the claim/);
   });
 
   it("claim --direct with the buyer's own key", async () => {

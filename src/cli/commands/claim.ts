@@ -22,7 +22,7 @@ import { ContractRefusalError } from "../../errors/contract";
 import { NetworkError } from "../../errors/base";
 import { claimsRefusalOf } from "../../authenticity/claimsRefusal";
 import type { CliContext } from "../context";
-import { unitRef, type UnitRef } from "../inputs";
+import { unitRef, type UnitArg } from "../inputs";
 import { CliInputError } from "../output";
 
 type Run = (fn: (ctx: CliContext, ...args: never[]) => Promise<void>) => (...args: unknown[]) => Promise<void>;
@@ -51,7 +51,7 @@ async function claimsOf(ctx: CliContext, flag: string | undefined): Promise<Clai
 const day = (t: number) => new Date(t * 1000).toISOString();
 
 /** What the chain says about a unit's claim, as printed and as --json. */
-function claimStatus(unit: UnitRef, state: UnitAuthenticity) {
+function claimStatus(unit: UnitArg, state: UnitAuthenticity) {
   const { commitment, claimedAt, claimBlock, stage } = state.claim;
   const committed = !/^0x0{64}$/i.test(commitment);
   return {
@@ -182,6 +182,12 @@ export function addClaimCommands(program: Command, run: Run): void {
             const e = error as { shortMessage?: string; hints?: string[] };
             throw new CliInputError(`--claim-code: ${e.shortMessage ?? String(error)}`, { hints: e.hints ?? [] });
           }
+          const at = await claimsOf(ctx, flags.claims);
+          const client = (await ctx.reader()).client;
+          const before = await readUnitAuthenticity(client, at.claims, unit.key);
+          const outcome = assessClaimCode(at, unit.key, before.claim, typed);
+          if (outcome !== "claimable") throw refusalOf(outcome, before);
+          // Only now: a wrong or copied code is refused from the chain alone, with no platform needed.
           const platform = flags.platform?.replace(/\/+$/, "") ?? ctx.env.platformUrl;
           if (!flags.direct && !platform) {
             throw new CliInputError(
@@ -191,11 +197,6 @@ export function addClaimCommands(program: Command, run: Run): void {
               },
             );
           }
-          const at = await claimsOf(ctx, flags.claims);
-          const client = (await ctx.reader()).client;
-          const before = await readUnitAuthenticity(client, at.claims, unit.key);
-          const outcome = assessClaimCode(at, unit.key, before.claim, typed);
-          if (outcome !== "claimable") throw refusalOf(outcome, before);
           let txHash: string | undefined;
           if (flags.direct) {
             const writer = await ctx.writer();
