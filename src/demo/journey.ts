@@ -10,12 +10,19 @@
  */
 import type { Hex } from "viem";
 import type { BizTransactionTypeName } from "../epcis";
-import { CUSTOMS_DOCUMENT_KINDS, type StepName, type DispositionName, type DocumentKindName } from "../codes";
+import { type StepName, type DispositionName, type DocumentKindName } from "../codes";
 import type { TraceWriter } from "../write/writer";
 import type { CustomsDocumentInput } from "../write/types";
 import { demoOrderTerms, DEMO_ORDER } from "./order";
-import { documentId, documentNumberHash, waybillNumber } from "../customs/identifiers";
-import { RecordStore, recordAggregation, recordObjectEvent, recordRegistration, unitRefOf } from "../records";
+import { documentId, waybillNumber } from "../customs/identifiers";
+import {
+  RecordStore,
+  recordAggregation,
+  recordDocumentEvent,
+  recordObjectEvent,
+  recordRegistration,
+  unitRefOf,
+} from "../records";
 
 /** The demo's GS1 codes (valid check digits), as Digital Link URIs on id.gs1.org. */
 export const DEMO_CODES = {
@@ -126,29 +133,19 @@ export async function seedDemo(
     s: Step & { kind: DocumentKindName; number: string },
     fields: Partial<Pick<CustomsDocumentInput, "orderRef" | "terms" | "mode" | "cites">> = {},
   ): Promise<Hex> => {
-    const { input } = recordObjectEvent(store, unit(code), {
-      step: s.step,
-      eventTime: s.time,
-      ...(s.location ? { location: s.location } : {}),
-      ...(s.bizTx ? { bizTransactions: s.bizTx } : {}),
-    });
-    const kind = CUSTOMS_DOCUMENT_KINDS[s.kind];
-    const numberHash = documentNumberHash(s.number);
-    await writers[s.by].fileDocuments([
+    const document = recordDocumentEvent(
+      store,
+      unit(code),
       {
-        unit: input.unit,
-        kind,
-        numberHash,
-        orderRef: fields.orderRef ?? ZERO,
-        terms: fields.terms ?? [ZERO, ZERO],
-        mode: fields.mode ?? 0,
-        cites: fields.cites ?? [],
-        eventTime: input.eventTime,
-        location: input.location,
-        recordHash: input.recordHash,
+        step: s.step,
+        eventTime: s.time,
+        ...(s.location ? { location: s.location } : {}),
+        ...(s.bizTx ? { bizTransactions: s.bizTx } : {}),
       },
-    ]);
-    return documentId(kind, await writers[s.by].organization(), numberHash);
+      { kind: s.kind, number: s.number, ...fields },
+    );
+    await writers[s.by].fileDocuments([document]);
+    return documentId(document.kind, await writers[s.by].organization(), document.numberHash);
   };
   const pack = async (by: DemoMember, parent: string, children: string[], time: string, location: string) => {
     const packed = recordAggregation(store, unit(parent), children.map(unit), {

@@ -9,12 +9,11 @@
  */
 import type { Hex, PublicClient } from "viem";
 import { UnitClaims__factory } from "../../../typechain-types";
-import { CUSTOMS_DOCUMENT_KINDS, type DispositionName, type DocumentKindName, type StepName } from "../../codes";
+import { type DispositionName, type DocumentKindName, type StepName } from "../../codes";
 import type { BizTransactionTypeName } from "../../epcis";
 import {
   buyerRef,
   documentId,
-  documentNumberHash,
   goodsRef,
   orderRef,
   paymentTerms,
@@ -26,6 +25,7 @@ import type { CustomsDocumentInput } from "../../write/types";
 import {
   RecordStore,
   recordAggregation,
+  recordDocumentEvent,
   recordObjectEvent,
   recordRegistration,
   unitRefOf,
@@ -201,31 +201,14 @@ async function shipToBuyers(writers: Record<DemoMember, TraceWriter>, recordsDir
     bizTransactions: Array<{ type: BizTransactionTypeName; number: string }>,
     fields: Partial<Pick<CustomsDocumentInput, "terms" | "mode" | "cites">>,
   ): Promise<Hex> => {
-    const { input } = recordObjectEvent(store, consignment, {
-      step: d.step,
-      eventTime: d.time,
-      ...(d.location ? { location: d.location } : {}),
-      bizTransactions,
-    });
-    const kind = CUSTOMS_DOCUMENT_KINDS[d.kind];
-    const numberHash = documentNumberHash(d.number);
-    sent(
-      await writers[by].fileDocuments([
-        {
-          unit: input.unit,
-          kind,
-          numberHash,
-          orderRef: ref,
-          terms: fields.terms ?? [ZERO, ZERO],
-          mode: fields.mode ?? 0,
-          cites: fields.cites ?? [],
-          eventTime: input.eventTime,
-          location: input.location,
-          recordHash: input.recordHash,
-        },
-      ]),
+    const document = recordDocumentEvent(
+      store,
+      consignment,
+      { step: d.step, eventTime: d.time, ...(d.location ? { location: d.location } : {}), bizTransactions },
+      { kind: d.kind, number: d.number, orderRef: ref, ...fields },
     );
-    return documentId(kind, org[by], numberHash);
+    sent(await writers[by].fileDocuments([document]));
+    return documentId(document.kind, org[by], document.numberHash);
   };
 
   const at = { eventTime: "2026-11-19T09:00:00+08:00", location: PLACE.exporter };
