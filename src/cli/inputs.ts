@@ -1,27 +1,20 @@
 /** Turning command-line words into SDK values, with errors that say what is expected. */
-import type { Hex } from "viem";
-import { parseGs1, toDigitalLink, type Gs1Identity } from "../gs1";
+import { parseGs1, type Gs1Identity } from "../gs1";
+import { unitRefOfIdentity, type UnitRef } from "../records/recordEvent";
 import { STEPS, DISPOSITIONS, type StepName, type DispositionName } from "../codes";
 import { CliInputError } from "./output";
 
-/** A unit given as a Digital Link URI or a GS1 element string. */
-export interface UnitRef {
+/**
+ * A unit given as a Digital Link URI or a GS1 element string: what records name it by (`UnitRef`: key, EPC,
+ * path) and its parsed identity, for labels and output.
+ */
+export interface UnitArg extends UnitRef {
   identity: Gs1Identity;
-  key: Hex;
-  /** The Digital Link URI used as the EPC in EPCIS records (default domain id.gs1.org). */
-  uri: string;
-  /** The canonical Digital Link path, what a registration sends. */
-  path: string;
 }
 
-export function unitRef(code: string): UnitRef {
+export function unitRef(code: string): UnitArg {
   const identity = parseGs1(code);
-  return {
-    identity,
-    key: identity.key as Hex,
-    uri: toDigitalLink(identity, { attributes: false }),
-    path: identity.canonicalPath,
-  };
+  return { identity, ...unitRefOfIdentity(identity) };
 }
 
 /** A step name (case-insensitive, `-` or `_`). */

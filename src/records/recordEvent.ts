@@ -21,7 +21,7 @@ import {
 } from "../epcis";
 import type { AggregationInput, RegistrationInput, TraceInput } from "../write/types";
 import type { RecordSink } from "./store";
-import { parseGs1, toDigitalLink } from "../gs1";
+import { parseGs1, toDigitalLink, type Gs1Identity } from "../gs1";
 
 /** A unit as records name it: its on-chain key and the EPC (Digital Link URI) in its EPCIS records. */
 export interface UnitRef {
@@ -33,7 +33,11 @@ export interface UnitRef {
 
 /** The `UnitRef` of a code (Digital Link or element string): the one place a code becomes key, EPC and path. */
 export function unitRefOf(code: string): UnitRef {
-  const identity = parseGs1(code);
+  return unitRefOfIdentity(parseGs1(code));
+}
+
+/** The `UnitRef` of a parsed GS1 identity. */
+export function unitRefOfIdentity(identity: Gs1Identity): UnitRef {
   return {
     key: identity.key as Hex,
     uri: toDigitalLink(identity, { attributes: false }),

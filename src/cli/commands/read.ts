@@ -8,7 +8,7 @@ import { dispositionName } from "../../codes";
 import type { JourneyEntry } from "../../read/types";
 import type { CliContext } from "../context";
 import { RecordStore } from "../../records";
-import { unitRef, type UnitRef } from "../inputs";
+import { unitRef, type UnitArg } from "../inputs";
 import { CliInputError } from "../output";
 import { UnitNotRegisteredError } from "../../errors/contract";
 import type { TraceReader } from "../../read/reader";
@@ -36,7 +36,7 @@ function entryRow(e: JourneyEntry) {
  * Refuses a unit the ledger does not know (exit 3, as the ledger would), before its journey is read: an
  * unknown unit has no history to check or export, and that is the user's answer, not a chain problem.
  */
-async function requireRegistered(reader: TraceReader, code: string, u: UnitRef): Promise<void> {
+async function requireRegistered(reader: TraceReader, code: string, u: UnitArg): Promise<void> {
   if ((await reader.unitState(u.key)).registered) return;
   throw new UnitNotRegisteredError(
     "TraceLedgerUnknownUnit",

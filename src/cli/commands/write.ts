@@ -10,7 +10,7 @@ import { unregistered, unrecorded } from "../../write/resume";
 import type { WriteResult } from "../../write/writer";
 import { dedicatedDocumentKind, STEPS, type StepName } from "../../codes";
 import type { CliContext } from "../context";
-import { unitRef, stepArg, dispositionArg, timeArg, orgArg, bizTxArg, type UnitRef } from "../inputs";
+import { unitRef, stepArg, dispositionArg, timeArg, orgArg, bizTxArg, type UnitArg } from "../inputs";
 import { CliInputError } from "../output";
 import { correctionProof } from "../../hashChain/hashChain";
 
@@ -67,7 +67,7 @@ export function unitEventOf(step: StepName, flags: EventFlags, extra: Record<str
 /** Records (stores) the ObjectEvent the flags describe on a unit and returns its ledger input. */
 export function recordUnitEvent(
   ctx: CliContext,
-  unit: UnitRef,
+  unit: UnitArg,
   step: StepName,
   flags: EventFlags,
   extra?: Record<string, string>,
