@@ -3,23 +3,13 @@ import { expect } from "chai";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { Wallet } from "ethers";
-import {
-  startLocalNode,
-  deployOnNode,
-  nodeProvider,
-  runTrace,
-  type LocalNode,
-  type NodeDeployment,
-} from "../helpers/localNode";
-import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
-import { TraceWriter } from "../../src/write/writer";
+import { startLocalNode, deployOnNode, runTrace, type LocalNode, type NodeDeployment } from "../helpers/localNode";
+import { DEMO_CODES } from "../../src/demo/journey";
+import { seedDemoOnNode } from "../helpers/nodeDemo";
 import { EXIT } from "../../src/cli/exitCodes";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createTraceServer } from "../../src/server/server";
-
-const MEMBERS = DEMO_MEMBERS;
 
 describe("trace verify", function () {
   this.timeout(300_000);
@@ -31,15 +21,8 @@ describe("trace verify", function () {
     if (process.env.SOLIDITY_COVERAGE) this.skip(); // coverage instruments the in-process network only
     node = await startLocalNode();
     d = await deployOnNode(node.rpcUrl);
-    const provider = await nodeProvider(node.rpcUrl);
-    const writers = {} as Record<DemoMember, TraceWriter>;
-    for (const m of MEMBERS)
-      writers[m] = await TraceWriter.create({
-        ledger: d.ledger,
-        signer: new Wallet(d.members[m].privateKey, provider),
-      });
     records = mkdtempSync(join(tmpdir(), "cbec-verify-records-"));
-    await seedDemo(writers, records);
+    await seedDemoOnNode(node.rpcUrl, d, records);
   });
 
   after(async () => node?.stop());

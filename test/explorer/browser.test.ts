@@ -17,7 +17,8 @@ import type { IndexDb } from "../../src/indexer/db";
 import { indexBackends } from "../helpers/indexDb";
 import { buildProofBundle } from "../../src/bundle/build";
 import { indexWorld, serveExplorer, startExplorerChain, type ExplorerServer, type ExplorerWorld } from "./setup";
-import { CHROMIUM, launchChromium } from "../../scripts/lib/chromium";
+import { launchChromium } from "../../scripts/lib/chromium";
+import { requireChromium } from "../helpers/browser";
 
 const SHOTS = join(__dirname, "..", "..", "test-results", "screenshots");
 const key = (code: string) => parseGs1(code).key.toLowerCase() as Hex;
@@ -33,11 +34,7 @@ describe("explorer: in the browser", function () {
 
   before(async function () {
     if (process.env.SOLIDITY_COVERAGE) this.skip();
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === "true") throw new Error(`${CHROMIUM} is missing: .ci/run must apt-get install chromium.`);
-      console.warn(`    (skipped: ${CHROMIUM} not installed — apt-get install -y chromium)`);
-      this.skip();
-    }
+    requireChromium(this);
     world = await startExplorerChain();
     db = await backend.open();
     await indexWorld(world, db);

@@ -11,8 +11,7 @@ import { Wallet, hexlify, toUtf8Bytes } from "ethers";
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
 import { freePort, startAnvil, type AnvilNode } from "../../src/node";
 import { deployOnNode, nodeProvider, type NodeDeployment } from "../helpers/localNode";
-import { seedDemo, DEMO_MEMBERS, type DemoMember } from "../../src/demo/journey";
-import { TraceWriter } from "../../src/write/writer";
+import { seedDemoOnNode } from "../helpers/nodeDemo";
 import { RecordStore, recordObjectEvent, recordRegistration } from "../../src/records";
 import { parseGs1, toDigitalLink } from "../../src/gs1";
 import { roleMask } from "../../src/codes";
@@ -50,16 +49,8 @@ export async function startExplorerChain(): Promise<ExplorerWorld> {
   const anvil = await startAnvil({ port: await freePort(), silent: true, args: ["--accounts", "20"] });
   const dep = await deployOnNode(anvil.url);
   const provider = await nodeProvider(anvil.url);
-  const writers = {} as Record<DemoMember, TraceWriter>;
-  for (const m of DEMO_MEMBERS) {
-    writers[m] = await TraceWriter.create({
-      ledger: dep.ledger,
-      signer: new Wallet(dep.members[m].privateKey, provider),
-      pollIntervalMs: 20,
-    });
-  }
   const records = mkdtempSync(join(tmpdir(), "cbec-explorer-records-"));
-  const keys = await seedDemo(writers, records);
+  const { writers, seeded: keys } = await seedDemoOnNode(anvil.url, dep, records, { pollIntervalMs: 20 });
 
   const admin = TraceLedger__factory.connect(dep.ledger, new Wallet(dep.admin.privateKey, provider));
   const credit = hexlify(toUtf8Bytes("91440300MA5TXSS01X"));

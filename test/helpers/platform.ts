@@ -7,12 +7,10 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
-import { Wallet } from "ethers";
-import { startLocalNode, deployOnNode, nodeProvider, type LocalNode, type NodeDeployment } from "./localNode";
+import { startLocalNode, deployOnNode, type LocalNode, type NodeDeployment } from "./localNode";
+import { seedDemoOnNode } from "./nodeDemo";
 import { startLatencyProxy, type LatencyProxy } from "../../scripts/lib/latencyProxy";
-import { seedDemo, DEMO_MEMBERS, type DemoMember } from "../../src/demo/journey";
 import { createTraceServer, type TraceServer, type TraceServerOptions } from "../../src/server/server";
-import { TraceWriter } from "../../src/write/writer";
 
 export interface Platform {
   node: LocalNode;
@@ -32,17 +30,7 @@ export async function startPlatform(options: { demo?: boolean; pageDir?: string 
   try {
     const deployment = await deployOnNode(node.rpcUrl);
     const records = mkdtempSync(join(tmpdir(), "cbec-platform-records-"));
-    if (options.demo) {
-      const provider = await nodeProvider(node.rpcUrl);
-      const writers = {} as Record<DemoMember, TraceWriter>;
-      for (const m of DEMO_MEMBERS) {
-        writers[m] = await TraceWriter.create({
-          ledger: deployment.ledger,
-          signer: new Wallet(deployment.members[m].privateKey, provider),
-        });
-      }
-      await seedDemo(writers, records);
-    }
+    if (options.demo) await seedDemoOnNode(node.rpcUrl, deployment, records);
     const nodeProxy = await startLatencyProxy(node.rpcUrl);
     const pageDir = options.pageDir ?? mkdtempSync(join(tmpdir(), "cbec-platform-nopage-"));
     return {

@@ -6,7 +6,8 @@ import { Wallet } from "ethers";
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
 import { freePort, startAnvil, type AnvilNode } from "../../src/node";
 import { deployOnNode, nodeProvider, type NodeDeployment } from "../helpers/localNode";
-import { seedDemo, DEMO_MEMBERS, type DemoMember } from "../../src/demo/journey";
+import { seedDemo, type DemoMember } from "../../src/demo/journey";
+import { demoWritersOn } from "../helpers/nodeDemo";
 import { TraceWriter } from "../../src/write/writer";
 import { createFollower, type FollowerOptions } from "../../src/indexer/follower";
 import type { IndexDb } from "../../src/indexer/db";
@@ -32,8 +33,7 @@ export async function startDemoChain(): Promise<DemoChain> {
       signer: new Wallet(dep.members[m].privateKey, provider),
       pollIntervalMs: 20,
     });
-  const writers = {} as Record<DemoMember, TraceWriter>;
-  for (const m of DEMO_MEMBERS) writers[m] = await writer(m);
+  const writers = await demoWritersOn(anvil.url, dep, { pollIntervalMs: 20 });
   const keys = await seedDemo(writers, mkdtempSync(join(tmpdir(), "cbec-index-records-")));
   const client = createPublicClient({ transport: http(anvil.url, { batch: true }) }) as PublicClient;
   return {

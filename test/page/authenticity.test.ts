@@ -6,7 +6,7 @@
  * replayed tap link, a platform whose counts are down. Screenshots (phone width) in test-results/page/.
  */
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { createServer, type Server } from "node:http";
@@ -14,11 +14,12 @@ import type { AddressInfo } from "node:net";
 import { Wallet, type Contract } from "ethers";
 import type { Hex } from "viem";
 import { startLocalNode, deployOnNode, nodeProvider, freePort, type LocalNode } from "../helpers/localNode";
-import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
+import { DEMO_CODES } from "../../src/demo/journey";
+import { seedDemoOnNode } from "../helpers/nodeDemo";
+import { requireChromium } from "../helpers/browser";
 import { buildPage } from "../../scripts/build-page";
 import { createTraceServer } from "../../src/server/server";
-import { TraceWriter } from "../../src/write/writer";
-import { CHROMIUM, launchChromium } from "../../scripts/lib/chromium";
+import { launchChromium } from "../../scripts/lib/chromium";
 import { parseGs1 } from "../../src/gs1";
 import { UnitClaims__factory } from "../../typechain-types";
 import { claimCommitment } from "../../src/authenticity/domain";
@@ -50,23 +51,12 @@ describe("verification page: claims, taps and scans (browser)", function () {
   let registry: Contract;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === "true") throw new Error(`${CHROMIUM} is missing: .ci/run must apt-get install chromium.`);
-      console.warn(`    (skipped: ${CHROMIUM} not installed — apt-get install -y chromium)`);
-      this.skip();
-    }
+    requireChromium(this);
     node = await startLocalNode();
     const d = await deployOnNode(node.rpcUrl);
     const provider = await nodeProvider(node.rpcUrl);
     const records = mkdtempSync(join(tmpdir(), "cbec-page-claims-"));
-    const writers = {} as Record<DemoMember, TraceWriter>;
-    for (const m of DEMO_MEMBERS) {
-      writers[m] = await TraceWriter.create({
-        ledger: d.ledger,
-        signer: new Wallet(d.members[m].privateKey, provider),
-      });
-    }
-    await seedDemo(writers, records);
+    await seedDemoOnNode(node.rpcUrl, d, records);
     const brandWallet = new Wallet(d.members.factory.privateKey, provider);
     const claims = await new UnitClaims__factory(new Wallet(d.admin.privateKey, provider)).deploy(d.ledger);
     const deployed = await (await claims.waitForDeployment()).deploymentTransaction()!.wait();

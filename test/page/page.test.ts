@@ -7,38 +7,30 @@
  * counterfeit / typo / consignment pages, explorer links, the camera scanner (a fake camera showing a QR code).
  */
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Wallet } from "ethers";
-import {
-  startLocalNode,
-  deployOnNode,
-  nodeProvider,
-  freePort,
-  type LocalNode,
-  type NodeDeployment,
-} from "../helpers/localNode";
-import { seedDemo, DEMO_CODES, type DemoMember, DEMO_MEMBERS } from "../../src/demo/journey";
+import { startLocalNode, deployOnNode, freePort, type LocalNode, type NodeDeployment } from "../helpers/localNode";
+import { DEMO_CODES } from "../../src/demo/journey";
+import { seedDemoOnNode } from "../helpers/nodeDemo";
+import { requireChromium } from "../helpers/browser";
 import { buildPage } from "../../scripts/build-page";
 import { createTraceServer } from "../../src/server/server";
-import { TraceWriter } from "../../src/write/writer";
 import { startLatencyProxy, type LatencyProxy } from "../../scripts/lib/latencyProxy";
 import { inlineJson } from "../../src/server/inlineJson";
 import { storeFetcher } from "../../src/server/records";
 import { verifyUnit } from "../../src/verify/verify";
 import { createPublicClient, http, type Address, type Hex, type PublicClient } from "viem";
 import type { ProofBundle } from "../../src/bundle/types";
-import { CHROMIUM, launchChromium } from "../../scripts/lib/chromium";
+import { launchChromium } from "../../scripts/lib/chromium";
 import { RecordStore, recordObjectEvent, recordRegistration, type UnitRef } from "../../src/records";
 import { parseGs1, toDigitalLink } from "../../src/gs1";
 import { shownToBuyers } from "../../src/verify/buyerSteps";
 import { fakeCameraShowing } from "./fakeCamera";
 
 const SHOTS = join(__dirname, "..", "..", "test-results", "page");
-const MEMBERS = DEMO_MEMBERS;
 /** Units of this test's own (the demo has no held unit and its recall gives no reason). */
 const HELD = "https://id.gs1.org/01/06901234567892/10/2026C03/21/SN0301";
 const RECALLED_WITH_REASON = "https://id.gs1.org/01/06901234567892/10/2026C03/21/SN0302";
@@ -60,24 +52,12 @@ describe("verification page (browser)", function () {
   let records = "";
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === "true") throw new Error(`${CHROMIUM} is missing: .ci/run must apt-get install chromium.`);
-      console.warn(`    (skipped: ${CHROMIUM} not installed — apt-get install -y chromium)`);
-      this.skip();
-    }
+    requireChromium(this);
     node = await startLocalNode();
     const d: NodeDeployment = await deployOnNode(node.rpcUrl);
     deployment = d;
-    const provider = await nodeProvider(node.rpcUrl);
     records = mkdtempSync(join(tmpdir(), "cbec-page-records-"));
-    const writers = {} as Record<DemoMember, TraceWriter>;
-    for (const m of MEMBERS) {
-      writers[m] = await TraceWriter.create({
-        ledger: d.ledger,
-        signer: new Wallet(d.members[m].privateKey, provider),
-      });
-    }
-    await seedDemo(writers, records);
+    const { writers } = await seedDemoOnNode(node.rpcUrl, d, records);
     // A regulator hold and a recall with its reason, on units registered here through the SDK.
     const store = new RecordStore(records);
     const unit = (code: string): UnitRef => {
