@@ -17,7 +17,7 @@ import { verifyWithBundle } from "../bundle/verify";
 import { BUNDLE_REJECTIONS, type ProofBundle } from "../bundle/types";
 import type { VerificationReport } from "../verify/types";
 import { recordHash, type EpcisEvent } from "../epcis";
-import { digitalLinkPathOf } from "../resolver/verifyPath";
+import { PAGE_TRUST_PARAMS, SERVED_PAGE_PARAM, digitalLinkPathOf } from "../resolver/verifyPath";
 import { buyerStanding } from "../verify/standing";
 import { buyerSummary } from "../verify/summary";
 import { buyerJourney } from "../verify/buyerJourney";
@@ -51,7 +51,7 @@ function codeFromLocation(): string | undefined {
   const path = digitalLinkPathOf(location.pathname);
   if (path !== undefined) {
     // The page's own parameters are not part of the product's Digital Link.
-    for (const own of ["rpc", "ledger", "chain", ...SUN_PARAMS]) params.delete(own);
+    for (const own of [...PAGE_TRUST_PARAMS, ...SUN_PARAMS]) params.delete(own);
     const query = params.toString();
     return location.origin + path + (query ? `?${query}` : "");
   }
@@ -175,10 +175,13 @@ function inlined(id: string): unknown {
   }
 }
 
-/** The bundle from the platform when the HTML did not carry it; without one the page walks the logs. */
+/**
+ * The bundle from the platform when the HTML did not carry it; without one the page walks the logs. The
+ * platform counted this page's visit when it served it: the request says so, to be counted once.
+ */
 async function fetchBundle(code: string): Promise<ProofBundle | undefined> {
   try {
-    const res = await fetch(`/bundle?code=${encodeURIComponent(code)}`);
+    const res = await fetch(`/bundle?code=${encodeURIComponent(code)}&${SERVED_PAGE_PARAM}=1`);
     return res.ok ? ((await res.json()) as ProofBundle) : undefined;
   } catch {
     return undefined;

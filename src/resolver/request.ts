@@ -8,15 +8,13 @@ import { parseDigitalLink } from "../gs1/digitalLink";
 import type { Gs1Identity } from "../gs1/identity";
 import { parseLinkType, type LinkTypeRequest } from "./linkTypes";
 import { ResolverRequestError } from "./errors";
+import { PAGE_TRUST_PARAMS } from "./verifyPath";
 
 /** The primary keys this resolver serves (numeric AIs), in the description document's order. */
 export const SUPPORTED_PRIMARY_KEYS = ["01", "00", "401", "414"] as const;
 
 /** A path the resolver takes: it starts with a numeric AI segment (`/01/…`, `/8003/…`). */
 const DIGITAL_LINK_START = /^\/[0-9]{2,4}(\/|$)/;
-
-/** The verification page's own parameters: a label must not choose the ledger or node a buyer checks against. */
-const PAGE_TRUST_PARAMS = ["rpc", "ledger", "chain"];
 
 /** Whether the resolver answers this path (the server leaves every other path to its other routes). */
 export function isResolverPath(path: string): boolean {

@@ -9,6 +9,18 @@
 /** The verification page's path prefix. */
 export const VERIFY_PATH = "/verify";
 
+/**
+ * The page's own query parameters — a buyer's own endpoint, ledger and chain id —, never part of a product's
+ * Digital Link: a label must not choose the ledger or node a buyer checks against.
+ */
+export const PAGE_TRUST_PARAMS = ["rpc", "ledger", "chain"] as const;
+
+/**
+ * What the page adds to its `/bundle` request (`page=1`): the platform served the page it runs in and
+ * counted that visit as the scan, so the bundle it asks for afterwards is not a second one.
+ */
+export const SERVED_PAGE_PARAM = "page";
+
 /** A Digital Link path of the primary keys the page verifies. */
 const DIGITAL_LINK_PATH = /^\/(01|00|401|414)\//;
 

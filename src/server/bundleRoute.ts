@@ -9,10 +9,10 @@ import type { Hex } from "viem";
 import { Gs1Error } from "../gs1/errors";
 import type { BundleService } from "./bundles";
 import { CONTENT_TYPES, fail, send } from "./http";
-import { VERIFY_PATH, digitalLinkPathOf } from "../resolver/verifyPath";
+import { PAGE_TRUST_PARAMS, SERVED_PAGE_PARAM, VERIFY_PATH, digitalLinkPathOf } from "../resolver/verifyPath";
 
 /** The page's own query parameters: not part of a product's Digital Link. */
-const PAGE_PARAMS = ["rpc", "ledger", "chain"];
+const PAGE_PARAMS = [...PAGE_TRUST_PARAMS, SERVED_PAGE_PARAM];
 
 /** A Digital Link path the page verifies (the same primary keys the page recognizes). */
 const SCANNED = /^\/(01|00|401|414)\//;

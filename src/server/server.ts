@@ -30,6 +30,7 @@ import { createResolverRoutes, type ResolverOptions } from "./resolverRoutes";
 import { createTapRoutes, type TapRouteOptions } from "./tapRoutes";
 import { createScanRoutes, type ScanOptions } from "./scanRoutes";
 import { createClaimRoutes, type ClaimRelayOptions } from "./claimRoutes";
+import { SERVED_PAGE_PARAM } from "../resolver/verifyPath";
 
 export interface TraceServerOptions {
   /** Directory of the built page (index.html, app.<hash>.js …). */
@@ -198,8 +199,10 @@ export function createTraceServer(options: TraceServerOptions): TraceServer {
     const params = new URLSearchParams(query);
     if (path === "/bundle" || path.startsWith("/bundle/")) {
       if (!bundles) return fail(res, 503, "this server has no node to build bundles from");
+      // The page's own request after its visit was counted (SERVED_PAGE_PARAM) is not a second scan.
+      const counted = req.method === "GET" && params.get(SERVED_PAGE_PARAM) !== "1";
       return serveBundle(res, bundles, bundleRequestCode(path, params), (unit) =>
-        req.method === "GET" ? scans.count(unit, req) : Promise.resolve(),
+        counted ? scans.count(unit, req) : Promise.resolve(),
       );
     }
     if (path.startsWith("/records/")) return fail(res, 404, "records are served by their 0x-prefixed SHA-256 only");

@@ -54,7 +54,7 @@ describe("server: scan counts", function () {
     await rpc?.close();
   });
 
-  it("counts a served bundle and a scanned link's page; /scans, HEAD and unregistered or invalid codes are not counted", async () => {
+  it("counts a served bundle and a scanned link's page once; /scans, HEAD, the page's own bundle and unregistered or invalid codes are not", async () => {
     expect(await scansOf(U1)).to.deep.include({ unit: U1, count: 0, first: null, last: null, suspicious: null });
     expect((await fetch(`${server.base}/bundle?code=${encodeURIComponent(pathOf(U1))}`)).status).to.equal(200);
     expect((await fetch(`${server.base}/bundle${pathOf(U1)}`)).status).to.equal(200);
@@ -69,6 +69,10 @@ describe("server: scan counts", function () {
     // Reading the counts is not a verification; neither is a HEAD request.
     await scansOf(U1);
     await fetch(`${server.base}/verify${pathOf(U1)}`, { method: "HEAD" });
+    expect((await scansOf(U1)).count).to.equal(4);
+    // The page's own bundle request, after the server counted the page it served, is not a second scan.
+    const fromPage = await fetch(`${server.base}/bundle?code=${encodeURIComponent(pathOf(U1))}&page=1`);
+    expect(fromPage.status).to.equal(200);
     expect((await scansOf(U1)).count).to.equal(4);
     // ATTACK: made-up codes would grow the store without end; they are served, never counted.
     expect((await fetch(`${server.base}/bundle${pathOf(UNREGISTERED)}`)).status).to.equal(200);
