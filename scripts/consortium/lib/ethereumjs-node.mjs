@@ -84,6 +84,15 @@
  *     two others, two signers of three, could not seal on their own ("too recently signed"). Here the peers
  *     given with `admin_addPeer` are static peers, as geth's and Besu's static nodes are: every 3 s, one that
  *     is neither connected nor being dialled is dialled again, on the server running now.
+ * 15. A block announced more than one block ahead of the node's head is dropped ("we cannot validate it"),
+ *     so a node that is a few blocks behind — a restarted one, after its sync round — imports nothing from
+ *     the blocks it is sent and waits for its next round, which starts 8 s after the last (the sync
+ *     interval) and fetches up to the height known when it starts: seen here, a restarted signer stayed 2
+ *     to 10 blocks behind for minutes, and since it does not seal while a peer's chain is heavier (12), the
+ *     two signers of a split's majority could not seal at all. Here the missing blocks between the head and
+ *     an announced block (up to 32) are fetched from the peer that announced it — which has them, and is
+ *     reachable, since it just sent the block —, as geth's block fetcher fetches an announced block's
+ *     missing ancestors; then the block is imported as the client does.
  *
  * Nothing else changes: blocks, seals, the EVM and JSON-RPC are the client's own.
  * Usage: node ethereumjs-node.mjs <client dir> <client arguments…>
@@ -113,10 +122,10 @@ const dependency = (name) =>
         .replace(/([/\\])dist[/\\]cjs[/\\]/, "$1dist$1esm$1"),
     ).href
   );
-const { BlockHeader, cliqueSigner } = await dependency("@ethereumjs/block");
+const { BlockHeader, cliqueSigner, createBlockFromBytesArray } = await dependency("@ethereumjs/block");
 const { EVM } = await dependency("@ethereumjs/evm");
 const { MerkleStateManager } = await dependency("@ethereumjs/statemanager");
-const { Address, hexToBytes } = await dependency("@ethereumjs/util");
+const { Address, equalsBytes, hexToBytes } = await dependency("@ethereumjs/util");
 
 const toBigInt = (bytes) => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`));
 
@@ -338,11 +347,58 @@ function redial(config) {
   if (!rlpx) return;
   for (const [id, peer] of staticPeers) {
     if (rlpx._peers.has(id) || rlpx._getOpenSlots() === 0) continue;
-    config.logger?.info(`Peer ${id.slice(0, 8)} (static) is not connected: dialling ${peer.address}:${peer.tcpPort} again`);
+    config.logger?.info(
+      `Peer ${id.slice(0, 8)} (static) is not connected: dialling ${peer.address}:${peer.tcpPort} again`,
+    );
     rlpx.connect(peer).catch(() => {
       // Refused or unreachable now: dialled again in a moment.
     });
   }
+}
+
+/** The most blocks fetched to close the gap before an announced block (more is left to the sync rounds). */
+const MAX_GAP = 32n;
+const handleNewBlock = FullSynchronizer.prototype.handleNewBlock;
+FullSynchronizer.prototype.handleNewBlock = async function (block, peer) {
+  const head = this.chain.blocks.latest;
+  const gap = block.header.number - head.header.number - 1n;
+  // Only an idle peer: its responses are matched by message type, not by request, so a request beside the
+  // fetcher's on the same peer could take the fetcher's answer.
+  if (peer?.eth && peer.idle && gap > 0n && gap <= MAX_GAP && !this.closingGap) {
+    this.closingGap = true;
+    peer.idle = false;
+    try {
+      const blocks = await ancestorsFrom(peer, head.header.number + 1n, Number(gap));
+      const links =
+        blocks.length === Number(gap) &&
+        equalsBytes(blocks[0].header.parentHash, head.hash()) &&
+        equalsBytes(blocks[blocks.length - 1].hash(), block.header.parentHash);
+      if (links) {
+        await this.chain.putBlocks(blocks);
+        this.config.logger?.info(`Fetched the ${blocks.length} block(s) before announced block ${block.header.number}`);
+      }
+    } catch (error) {
+      this.config.logger?.debug(`Could not fetch the blocks before ${block.header.number}: ${error?.message ?? error}`);
+    } finally {
+      peer.idle = true;
+      this.closingGap = false;
+    }
+  }
+  return handleNewBlock.call(this, block, peer);
+};
+/** Blocks `first` … `first + count - 1` from `peer`, headers then bodies, each checked against its header. */
+async function ancestorsFrom(peer, first, count) {
+  const headers = (await peer.eth.getBlockHeaders({ block: first, max: count, reverse: false }))?.[1] ?? [];
+  if (headers.length !== count) return [];
+  const bodies = (await peer.eth.getBlockBodies({ hashes: headers.map((h) => h.hash()) }))?.[1] ?? [];
+  if (bodies.length !== count) return [];
+  const blocks = [];
+  for (const [i, [txs, uncles]] of bodies.entries()) {
+    const block = createBlockFromBytesArray([headers[i].raw(), txs, uncles], { common: headers[i].common });
+    await block.validateData(false, false);
+    blocks.push(block);
+  }
+  return blocks;
 }
 
 Config.SAFE_REORG_DISTANCE = 16;
