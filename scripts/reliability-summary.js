@@ -8,7 +8,10 @@ const path = require("node:path");
 
 const root = path.join(__dirname, "..");
 const dir = process.env.RELIABILITY_DIR ?? path.join(root, "test-results", "reliability");
-const EXPECTED = ["model", "faults-cli", "faults-sdk", "restart", "reorg", "reorg-anvil", "parsers"];
+// --consortium (as in .ci/run): the consortium network test's figures (npm run test:consortium) too.
+const EXPECTED = ["model", "faults-cli", "faults-sdk", "restart", "reorg", "reorg-anvil", "parsers"].concat(
+  process.argv.includes("--consortium") ? ["consortium"] : [],
+);
 
 const problems = [];
 console.log("Reliability figures");

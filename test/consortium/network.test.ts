@@ -36,6 +36,7 @@ import { status, unitEntries } from "../../src/indexer/queries";
 import { TransactionError } from "../../src/errors/base";
 import type { JsonRpcProvider } from "ethers";
 import { startLinks, type Links } from "./links";
+import { reportFigures } from "../helpers/figures";
 
 /** Three members of the demo consortium, each writing through its own node. */
 const MEMBERS = [
@@ -66,6 +67,8 @@ describe("local consortium network (EthereumJS Clique, 3 signers)", function () 
   let index: RunningIndexer | undefined;
   /** Events written and confirmed (by record hash), to compare with what each node reads back. */
   const written: Hex[] = [];
+  /** How long the restarted node took to hold the others' chain (s). */
+  let catchUpSeconds = NaN;
   const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
   const unit = (code: string): UnitRef => {
     const identity = parseGs1(code);
@@ -219,9 +222,8 @@ describe("local consortium network (EthereumJS Clique, 3 signers)", function () 
       minHeight: (await providers[0].getBlockNumber()) as number,
       timeoutMs: 120_000,
     });
-    console.log(
-      `      node 2 restarted and caught up to block ${height} in ${((Date.now() - restarted) / 1000).toFixed(1)} s`,
-    );
+    catchUpSeconds = (Date.now() - restarted) / 1000;
+    console.log(`      node 2 restarted and caught up to block ${height} in ${catchUpSeconds.toFixed(1)} s`);
 
     // Every node: the same history (nothing lost, nothing twice) and the same verdict.
     const views = await Promise.all(network.rpcUrls.map(viewOf));
@@ -316,14 +318,25 @@ describe("local consortium network (EthereumJS Clique, 3 signers)", function () 
     }
     const views = await Promise.all(network.rpcUrls.map(viewOf));
     const afterHeal = await indexed();
+    const xHash = x.recordHash.toLowerCase() as Hex;
     const seen = new Set(views[0].chain);
     const lost = written.filter((w) => !seen.has(w)).length;
     const duplicated = views[0].chain.length - seen.size;
     const equal = views.every((v) => v.summary === views[0].summary && v.chain.join() === views[0].chain.join());
-    console.log(
-      `      nodes ${network.rpcUrls.length}, events ${views[0].chain.length}, lost ${lost}, duplicated ${duplicated}, ` +
-        `verdicts ${equal ? "equal" : "DIFFERENT"}, dropped write confirmed 0, indexed ${afterHeal.length}`,
-    );
+    // The figure line, kept for the reliability summary at the end of .ci/run (which fails on lost or duplicated).
+    reportFigures("consortium", "consortium network (EthereumJS Clique): journey, stopped signer, split", {
+      nodes: network.rpcUrls.length,
+      events: views[0].chain.length,
+      lost,
+      duplicated,
+      verdicts: equal ? "equal" : "DIFFERENT",
+      "dropped write shown from":
+        views.filter((v) => v.chain.includes(xHash) || v.verified.includes(xHash)).length +
+        (afterHeal.includes(xHash) ? 1 : 0),
+      indexed: afterHeal.length,
+      "restart catch-up seconds": Number(catchUpSeconds.toFixed(1)),
+      "split seconds": Number(splitSeconds.toFixed(1)),
+    });
     for (const v of views) {
       expect(v.chain).to.deep.equal(written);
       expect(v.chain).to.not.include(x.recordHash.toLowerCase());
