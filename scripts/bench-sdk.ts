@@ -16,6 +16,10 @@
  *   hidden: the anvil figures are still written. `BENCH_CONSORTIUM_DIR=DIR` measures a network already
  *   running in DIR instead (left running); `BENCH_ONLY=consortium` skips the anvil runs and keeps their
  *   figures from the bench/sdk.json already there, each section with the date and load it was measured at.
+ * - `network` (`BENCH_NETWORK=env`): the capacity run on the operator's own network — a Besu QBFT
+ *   consortium, say — named by the CLI's settings (TRACE_RPC_URL, TRACE_MANIFEST, TRACE_PRIVATE_KEY, …; see
+ *   scripts/lib/benchNetwork.ts), `BENCH_NETWORK_UNITS` / `BENCH_NETWORK_EVENTS` (default 1,000 / 20,000),
+ *   `BENCH_GTIN` for units under a prefix licensed to the writer; `BENCH_ONLY=network` keeps the rest.
  *
  * Every figure is measured and the chain is checked afterwards (each unit holds exactly its events). Prints
  * a table and writes bench/sdk.json with the machine, its load and the date. Run: `npm run bench:sdk`
@@ -37,6 +41,7 @@ import { mapLimit } from "../src/write/mapLimit";
 import { STEPS } from "../src/codes";
 import { freePort, startAnvil } from "../src/node";
 import { evmTarget } from "./lib/evmTarget";
+import { networkTarget } from "./lib/benchNetwork";
 
 const count = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -112,6 +117,8 @@ interface Target {
   lot: string;
   /** The chain's block time in seconds (anvil's interval, the Clique period). */
   blockTime: number;
+  /** The GTIN of the units (default the test GTIN, whose prefix the demo consortium licenses). */
+  gtin?: string;
 }
 
 /** Writes `units` units then `events` events from one key and measures them against the chain's capacity. */
@@ -127,7 +134,7 @@ async function capacityRun(target: Target, units: number, events: number) {
       window,
       receiptTimeoutMs: 60_000,
     });
-    const keys = Array.from({ length: units }, (_, i) => itemKey(i + 1, target.lot));
+    const keys = Array.from({ length: units }, (_, i) => itemKey(i + 1, target.lot, target.gtin));
     const rounds = Math.ceil(events / units);
     // Round r records one event on every unit: consecutive events (one chunk) touch distinct units.
     const steps = [STEPS.STORING, STEPS.INSPECTING];
@@ -236,6 +243,15 @@ async function automineRun(rpcUrl: string, chainId: number, ledger: string, key:
   }
 }
 
+/** Runs the capacity measurement on the operator's network (`BENCH_NETWORK=env`, scripts/lib/benchNetwork.ts). */
+async function networkRun(units: number, events: number) {
+  const { described, ...target } = await networkTarget();
+  console.log(
+    `  ${described.endpoint} (${described.client}), chain ${described.chainId}, ${described.blockTimeSeconds} s blocks`,
+  );
+  return { network: described, ...(await capacityRun(target, units, events)) };
+}
+
 /** Runs the capacity measurement on the local consortium network (`npm run consortium:up`). */
 async function consortiumRun(units: number, events: number) {
   const dir = mkdtempSync(join(tmpdir(), "cbec-bench-consortium-"));
@@ -338,17 +354,28 @@ async function main() {
   const out = join(PROJECT_ROOT, "bench");
 
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== "consortium") throw new Error(`BENCH_ONLY must be "consortium", not ${only}`);
-  type Previous = { anvil: AnvilFigures["anvil"]; automine: AnvilFigures["automine"]; setup: { chainId: number } };
-  // BENCH_ONLY=consortium: the anvil sections as the last full run measured them (its setup says when).
+  if (only !== undefined && only !== "consortium" && only !== "network") {
+    throw new Error(`BENCH_ONLY must be "consortium" or "network", not ${only}`);
+  }
+  type Previous = {
+    anvil: AnvilFigures["anvil"];
+    automine: AnvilFigures["automine"];
+    consortium?: unknown;
+    network?: unknown;
+    setup: { chainId: number };
+  };
+  // BENCH_ONLY=consortium|network: the other sections as the last run measured them (its setup says when).
   const previous = only ? (JSON.parse(readFileSync(join(out, "sdk.json"), "utf8")) as Previous) : undefined;
   const { anvil, automine, chainId } = previous
     ? { ...previous, chainId: previous.setup.chainId }
     : await anvilRuns(units, events);
   const loadAfterAnvil = loadavg().map((l) => Number(l.toFixed(2)));
 
-  let consortium: unknown = { skipped: "set BENCH_CONSORTIUM=1 to run it (npm run consortium:up, EthereumJS Clique)" };
-  if (process.env.BENCH_CONSORTIUM === "1") {
+  let consortium: unknown =
+    only === "network" && previous?.consortium !== undefined
+      ? previous.consortium
+      : { skipped: "set BENCH_CONSORTIUM=1 to run it (npm run consortium:up, EthereumJS Clique)" };
+  if (process.env.BENCH_CONSORTIUM === "1" && only !== "network") {
     console.log("capacity: local consortium network…");
     try {
       consortium = await consortiumRun(count("BENCH_CONSORTIUM_UNITS", 1000), count("BENCH_CONSORTIUM_EVENTS", 20_000));
@@ -359,17 +386,39 @@ async function main() {
     }
   }
 
+  let network: unknown =
+    only === "consortium" && previous?.network !== undefined
+      ? previous.network
+      : { skipped: "set BENCH_NETWORK=env to measure the network of TRACE_RPC_URL (docs/consortium.md, on Besu)" };
+  if (process.env.BENCH_NETWORK === "env" && only !== "consortium") {
+    console.log("capacity: the network of TRACE_RPC_URL…");
+    try {
+      network = await networkRun(count("BENCH_NETWORK_UNITS", 1000), count("BENCH_NETWORK_EVENTS", 20_000));
+    } catch (error) {
+      console.error(`the network run failed: ${(error as Error).message}`);
+      network = { failed: (error as Error).message.slice(0, 2_000) };
+      process.exitCode = 1;
+    }
+  } else if (process.env.BENCH_NETWORK !== undefined && process.env.BENCH_NETWORK !== "env") {
+    throw new Error(`BENCH_NETWORK must be "env" (the network of TRACE_RPC_URL), not ${process.env.BENCH_NETWORK}`);
+  }
+
   const report = {
     anvilEventsPerSecond: anvil.eventsPerSecond,
     anvilCapacityEventsPerSecond: anvil.capacityEventsPerSecond,
     anvilRatioToCapacity: anvil.ratioToCapacity,
     anvil,
     consortium,
+    network,
     singleEventsPerSecond: automine.singleEvents.perSecond,
     batchedEventsPerSecond: automine.batchedEvents.perSecond,
     automine,
     setup: previous
-      ? { ...previous.setup, consortiumMeasuredAt: new Date().toISOString(), loadAverageBeforeConsortium: loadBefore }
+      ? {
+          ...previous.setup,
+          [`${only}MeasuredAt`]: new Date().toISOString(),
+          [`loadAverageBefore${only === "network" ? "Network" : "Consortium"}`]: loadBefore,
+        }
       : {
           node: `anvil (@foundry-rs/anvil), ${BLOCK_TIME} s interval mining, block gas limit ${BLOCK_GAS_LIMIT}; automine for the automine figures`,
           chainId,
@@ -403,6 +452,7 @@ async function main() {
     `automine: ${automine.singleEvents.perSecond} events/s one per transaction, ${automine.batchedEvents.perSecond} batched`,
   );
   console.log(`consortium: ${JSON.stringify(consortium).slice(0, 400)}`);
+  console.log(`network: ${JSON.stringify(network).slice(0, 400)}`);
 
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "sdk.json"), JSON.stringify(report, null, 2) + "\n");

@@ -178,9 +178,10 @@ export function createContext(options: GlobalOptions, out: Output): CliContext {
 
 /**
  * Reads the signing key from --key-file or TRACE_PRIVATE_KEY — for the admin's commands from --key-file,
- * TRACE_DEPLOYER_KEY or TRACE_PRIVATE_KEY — and says which it used; the error never shows the key.
+ * TRACE_DEPLOYER_KEY or TRACE_PRIVATE_KEY — and says which it used; the error never shows the key. Also
+ * what `npm run bench:sdk` signs with on a network of the operator's (`BENCH_NETWORK=env`).
  */
-function readKey(keyFile: string | undefined, env: TraceEnv, admin: boolean): { key: string; source: string } {
+export function readKey(keyFile: string | undefined, env: TraceEnv, admin: boolean): { key: string; source: string } {
   let key: string | undefined;
   let source: string;
   if (keyFile) {
