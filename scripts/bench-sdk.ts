@@ -41,7 +41,7 @@ import { mapLimit } from "../src/write/mapLimit";
 import { STEPS } from "../src/codes";
 import { freePort, startAnvil } from "../src/node";
 import { evmTarget } from "./lib/evmTarget";
-import { networkTarget } from "./lib/benchNetwork";
+import { networkTarget, type CapacityTarget } from "./lib/benchNetwork";
 
 const count = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -105,24 +105,8 @@ async function timed(items: number, body: () => Promise<WriteResult[]>): Promise
 
 const strip = ({ results: _r, ...phase }: Phase & { results: WriteResult[] }): Phase => phase;
 
-/** Where a capacity run writes: a ledger, a funded writer key allowed to register under the test prefix. */
-interface Target {
-  rpcUrl: string;
-  chainId: number;
-  ledger: string;
-  writerKey: string;
-  gasPrice?: bigint;
-  confirmations?: number;
-  /** Distinguishes this run's units from any earlier run's on the same chain. */
-  lot: string;
-  /** The chain's block time in seconds (anvil's interval, the Clique period). */
-  blockTime: number;
-  /** The GTIN of the units (default the test GTIN, whose prefix the demo consortium licenses). */
-  gtin?: string;
-}
-
 /** Writes `units` units then `events` events from one key and measures them against the chain's capacity. */
-async function capacityRun(target: Target, units: number, events: number) {
+async function capacityRun(target: CapacityTarget, units: number, events: number) {
   const provider = providerFor(target.rpcUrl, target.chainId);
   try {
     const window = process.env.BENCH_WINDOW === undefined ? DEFAULT_WINDOW : count("BENCH_WINDOW", DEFAULT_WINDOW);
@@ -357,6 +341,9 @@ async function main() {
   if (only !== undefined && only !== "consortium" && only !== "network") {
     throw new Error(`BENCH_ONLY must be "consortium" or "network", not ${only}`);
   }
+  if (process.env.BENCH_NETWORK !== undefined && process.env.BENCH_NETWORK !== "env") {
+    throw new Error(`BENCH_NETWORK must be "env" (the network of TRACE_RPC_URL), not ${process.env.BENCH_NETWORK}`);
+  }
   type Previous = {
     anvil: AnvilFigures["anvil"];
     automine: AnvilFigures["automine"];
@@ -371,37 +358,39 @@ async function main() {
     : await anvilRuns(units, events);
   const loadAfterAnvil = loadavg().map((l) => Number(l.toFixed(2)));
 
-  let consortium: unknown =
-    only === "network" && previous?.consortium !== undefined
-      ? previous.consortium
-      : { skipped: "set BENCH_CONSORTIUM=1 to run it (npm run consortium:up, EthereumJS Clique)" };
-  if (process.env.BENCH_CONSORTIUM === "1" && only !== "network") {
-    console.log("capacity: local consortium network…");
+  /**
+   * A section measured only when asked (`wanted`): under BENCH_ONLY=<another section> it is kept from the
+   * last run; a run that fails is reported as failed (and the exit code says so), the other figures written.
+   */
+  const optionalSection = async (
+    name: "consortium" | "network",
+    wanted: boolean,
+    skipped: string,
+    run: () => Promise<unknown>,
+  ) => {
+    if (only !== undefined && only !== name) return previous?.[name] ?? { skipped };
+    if (!wanted) return { skipped };
+    console.log(`capacity: ${name === "consortium" ? "local consortium network" : "the network of TRACE_RPC_URL"}…`);
     try {
-      consortium = await consortiumRun(count("BENCH_CONSORTIUM_UNITS", 1000), count("BENCH_CONSORTIUM_EVENTS", 20_000));
+      return await run();
     } catch (error) {
-      console.error(`the consortium run failed: ${(error as Error).message}`);
-      consortium = { failed: (error as Error).message.slice(0, 2_000) };
+      console.error(`the ${name} run failed: ${(error as Error).message}`);
       process.exitCode = 1;
+      return { failed: (error as Error).message.slice(0, 2_000) };
     }
-  }
-
-  let network: unknown =
-    only === "consortium" && previous?.network !== undefined
-      ? previous.network
-      : { skipped: "set BENCH_NETWORK=env to measure the network of TRACE_RPC_URL (docs/consortium.md, on Besu)" };
-  if (process.env.BENCH_NETWORK === "env" && only !== "consortium") {
-    console.log("capacity: the network of TRACE_RPC_URL…");
-    try {
-      network = await networkRun(count("BENCH_NETWORK_UNITS", 1000), count("BENCH_NETWORK_EVENTS", 20_000));
-    } catch (error) {
-      console.error(`the network run failed: ${(error as Error).message}`);
-      network = { failed: (error as Error).message.slice(0, 2_000) };
-      process.exitCode = 1;
-    }
-  } else if (process.env.BENCH_NETWORK !== undefined && process.env.BENCH_NETWORK !== "env") {
-    throw new Error(`BENCH_NETWORK must be "env" (the network of TRACE_RPC_URL), not ${process.env.BENCH_NETWORK}`);
-  }
+  };
+  const consortium = await optionalSection(
+    "consortium",
+    process.env.BENCH_CONSORTIUM === "1",
+    "set BENCH_CONSORTIUM=1 to run it (npm run consortium:up, EthereumJS Clique)",
+    () => consortiumRun(count("BENCH_CONSORTIUM_UNITS", 1000), count("BENCH_CONSORTIUM_EVENTS", 20_000)),
+  );
+  const network = await optionalSection(
+    "network",
+    process.env.BENCH_NETWORK === "env",
+    "set BENCH_NETWORK=env to measure the network of TRACE_RPC_URL (docs/consortium.md, on Besu)",
+    () => networkRun(count("BENCH_NETWORK_UNITS", 1000), count("BENCH_NETWORK_EVENTS", 20_000)),
+  );
 
   const report = {
     anvilEventsPerSecond: anvil.eventsPerSecond,

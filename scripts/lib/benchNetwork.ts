@@ -11,18 +11,27 @@ import { traceEnv } from "../../src/config/env";
 import { manifestPath, readManifestFile } from "../../src/config/files";
 import { readKey } from "../../src/cli/context";
 
-/** What a capacity run needs, and what the figures say about where they were measured. */
-export interface NetworkTarget {
+/** Where a capacity run writes: a ledger, a funded writer key allowed to register under the units' prefix. */
+export interface CapacityTarget {
   rpcUrl: string;
   chainId: number;
   ledger: string;
   writerKey: string;
   gasPrice?: bigint;
   confirmations?: number;
+  /** Distinguishes this run's units from any earlier run's on the same chain. */
   lot: string;
+  /** The chain's block time in seconds (anvil's interval, the Clique period). */
   blockTime: number;
-  /** The GTIN the bench's units are under: its company prefix must be licensed to the writer's organization. */
+  /**
+   * The GTIN of the units (default the test GTIN, whose prefix the demo consortium licenses): its company
+   * prefix must be licensed to the writer's organization.
+   */
   gtin?: string;
+}
+
+/** A capacity target on the operator's network, and what the figures say about where they were measured. */
+export interface NetworkTarget extends CapacityTarget {
   described: {
     /** Host and port only: an endpoint URL can carry credentials. */
     endpoint: string;

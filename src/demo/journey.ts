@@ -12,13 +12,14 @@ import type { Hex } from "viem";
 import type { BizTransactionTypeName } from "../epcis";
 import { type StepName, type DispositionName, type DocumentKindName } from "../codes";
 import type { TraceWriter } from "../write/writer";
-import type { CustomsDocumentInput } from "../write/types";
 import { demoOrderTerms, DEMO_ORDER } from "./order";
 import { documentId, waybillNumber } from "../customs/identifiers";
+import { ZERO_HASH } from "../customs/terms";
 import {
   RecordStore,
   recordAggregation,
   recordDocumentEvent,
+  type DocumentEventFields,
   recordObjectEvent,
   recordRegistration,
   unitRefOf,
@@ -83,8 +84,6 @@ export const DEMO_ORG_IDS: Record<DemoMember, number> = {
   tax: 11,
 };
 
-const ZERO = `0x${"00".repeat(32)}` as Hex;
-
 const GLN = {
   factory: "6901234000016",
   warehouse: "6901234000023",
@@ -131,7 +130,7 @@ export async function seedDemo(
   const fileDocument = async (
     code: string,
     s: Step & { kind: DocumentKindName; number: string },
-    fields: Partial<Pick<CustomsDocumentInput, "orderRef" | "terms" | "mode" | "cites">> = {},
+    fields: Omit<DocumentEventFields, "kind" | "number"> = {},
   ): Promise<Hex> => {
     const document = recordDocumentEvent(
       store,
@@ -253,7 +252,7 @@ export async function seedDemo(
       time: "2026-11-05T12:05:00+08:00",
       bizTx: [{ type: "receipt", number: DEMO_ORDER.paymentNo }],
     },
-    { orderRef: terms.orderRef, terms: [terms.payment, ZERO] },
+    { orderRef: terms.orderRef, terms: [terms.payment, ZERO_HASH] },
   );
   const waybill = await fileDocument(
     consignment,
@@ -265,7 +264,7 @@ export async function seedDemo(
       time: "2026-11-05T12:30:00+08:00",
       bizTx: [{ type: "waybill", number: DEMO_ORDER.logisticsNo }],
     },
-    { orderRef: terms.orderRef, terms: [ZERO, terms.shipment] },
+    { orderRef: terms.orderRef, terms: [ZERO_HASH, terms.shipment] },
   );
   await record(consignment, {
     by: "warehouse",

@@ -4,9 +4,9 @@
  * demo journeys file their documents through this one builder, as the CLI files records through
  * `documentInput` (src/customs/onchain.ts).
  */
-import type { Hex } from "viem";
 import { CUSTOMS_DOCUMENT_KINDS, type DocumentKindName } from "../codes";
 import { documentNumberHash } from "../customs/identifiers";
+import { ZERO_HASH } from "../customs/terms";
 import type { CustomsDocumentInput } from "../write/types";
 import { recordObjectEvent, type UnitEventInput, type UnitRef } from "./recordEvent";
 import type { RecordSink } from "./store";
@@ -18,8 +18,6 @@ export interface DocumentEventFields extends Partial<
   kind: DocumentKindName;
   number: string;
 }
-
-const ZERO = `0x${"00".repeat(32)}` as Hex;
 
 /**
  * Records the document's event on `unit` and returns the document's ledger input; fields not given are
@@ -36,8 +34,8 @@ export function recordDocumentEvent(
     unit: input.unit,
     kind: CUSTOMS_DOCUMENT_KINDS[document.kind],
     numberHash: documentNumberHash(document.number),
-    orderRef: document.orderRef ?? ZERO,
-    terms: document.terms ?? [ZERO, ZERO],
+    orderRef: document.orderRef ?? ZERO_HASH,
+    terms: document.terms ?? [ZERO_HASH, ZERO_HASH],
     mode: document.mode ?? 0,
     cites: document.cites ?? [],
     eventTime: input.eventTime,

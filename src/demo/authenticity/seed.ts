@@ -20,6 +20,7 @@ import {
   shipmentTerms,
   waybillNumber,
 } from "../../customs/identifiers";
+import { ZERO_HASH } from "../../customs/terms";
 import type { TraceWriter } from "../../write/writer";
 import type { CustomsDocumentInput } from "../../write/types";
 import {
@@ -160,8 +161,6 @@ const ORDER = {
   goods: [{ lineNo: 1, gtin: "06901234567892", hsCode: "8518300000", quantity: 3n, unit: "011" }],
 } as const;
 
-const ZERO = `0x${"00".repeat(32)}` as Hex;
-
 /**
  * The three units' journey to their buyers, in one consignment: registered and packed by the brand, the 9610
  * declaration backed by the platform's order, the payment institution's receipt and the carrier's waybill
@@ -237,7 +236,7 @@ async function shipToBuyers(writers: Record<DemoMember, TraceWriter>, recordsDir
     "payment",
     { kind: "PAYMENT", step: "PAYMENT_RECEIVED", number: ORDER.paymentNo, time: "2026-11-20T09:20:00+08:00" },
     [{ type: "receipt", number: ORDER.paymentNo }],
-    { terms: [terms.payment, ZERO] },
+    { terms: [terms.payment, ZERO_HASH] },
   );
   const waybill = await file(
     "carrier",
@@ -248,7 +247,7 @@ async function shipToBuyers(writers: Record<DemoMember, TraceWriter>, recordsDir
       time: "2026-11-20T14:00:00+08:00",
     },
     [{ type: "waybill", number: ORDER.logisticsNo }],
-    { terms: [ZERO, terms.shipment] },
+    { terms: [ZERO_HASH, terms.shipment] },
   );
   await file(
     "broker",
