@@ -74,6 +74,12 @@ describe("server: scan counts", function () {
     const fromPage = await fetch(`${server.base}/bundle?code=${encodeURIComponent(pathOf(U1))}&page=1`);
     expect(fromPage.status).to.equal(200);
     expect((await scansOf(U1)).count).to.equal(4);
+    // ATTACK: a label printed with `page=1` on its link cannot hide its scans: the page it opens is counted,
+    // whether the buyer comes through the resolver's Digital Link path or straight to /verify.
+    const viaResolver = await fetch(`${server.base}${pathOf(U1)}?page=1`, { redirect: "follow" });
+    expect(viaResolver.status).to.equal(200);
+    expect((await fetch(`${server.base}/verify${pathOf(U1)}?page=1`)).status).to.equal(200);
+    expect((await scansOf(U1)).count).to.equal(6);
     // ATTACK: made-up codes would grow the store without end; they are served, never counted.
     expect((await fetch(`${server.base}/bundle${pathOf(UNREGISTERED)}`)).status).to.equal(200);
     expect((await fetch(`${server.base}/verify${pathOf(UNREGISTERED)}`)).status).to.equal(200);
